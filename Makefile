@@ -1,0 +1,85 @@
+# Chalkline: `make demo` runs the demo district; `make test` runs every check CI runs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+PG_URL  ?= postgres://postgres@127.0.0.1:5432/chalkline
+DEMO    := DEBUG=1 $(BIN)/chalkline
+# The suite runs with DEBUG off, as production does; it needs a non-placeholder key.
+TESTENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789 CHALKLINE_VAR_DIR=$(CURDIR)/var/test
+
+.PHONY: help demo serve test install dev lint types migrations-check test-sqlite test-pg e2e \
+        chromium node-deps postgres bench clean
+
+help:
+	@echo "make demo   set up and run the demo district on SQLite (http://127.0.0.1:8000)"
+	@echo "make test   lint, types, migrations check, suite on SQLite and PostgreSQL, browser journeys"
+
+$(VENV)/.installed: pyproject.toml
+	@PY=$$(scripts/find-python) && echo "Using $$PY" && $$PY -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
+
+demo: install
+	$(DEMO) migrate --no-input -v0
+	$(DEMO) createcachetable
+	$(DEMO) demo-data --if-missing
+	@echo "Serving the demo district at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(DEMO) runserver 127.0.0.1:8000
+
+test: dev chromium node-deps lint types migrations-check test-sqlite test-pg e2e
+	@echo "All checks passed."
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: dev
+	$(BIN)/mypy chalkline bench e2e
+
+migrations-check: dev
+	$(TESTENV) $(BIN)/chalkline makemigrations --check --dry-run
+
+test-sqlite: dev
+	$(TESTENV) $(BIN)/pytest -n 2 -q
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  echo "Starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+
+test-pg: dev postgres
+	$(TESTENV) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser journeys need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-deps: node_modules/.installed
+
+e2e: dev chromium node-deps
+	$(TESTENV) $(BIN)/pytest -m e2e e2e -q -p no:xdist
+
+bench: dev
+	@echo "See docs/benchmarks.md for each benchmark's command and recorded figures."
+
+clean:
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

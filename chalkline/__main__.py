@@ -1,0 +1,25 @@
+"""The ``chalkline`` console command: Django's management commands, with dashes allowed.
+
+``chalkline demo-data --seed 1`` runs the ``demo_data`` management command; ``chalkline audit verify``
+runs ``audit`` with the ``verify`` action. Every Django command works too (``chalkline migrate``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chalkline.settings")
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "chalkline"
+    if len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

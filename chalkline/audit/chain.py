@@ -1,0 +1,46 @@
+"""Canonical form and hashing of audit events. Pure functions, shared by writer and verifier."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8 kept, non-JSON types as strings."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def event_digest(
+    *,
+    prev_hash: str,
+    district_id: int,
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    before: str,
+    after: str,
+) -> str:
+    """sha256(prev_hash + canonical JSON of the event). ``before``/``after`` are canonical JSON text."""
+    at_text = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    body = canonical_json(
+        [
+            district_id,
+            seq,
+            at_text,
+            actor_id,
+            actor_label,
+            action,
+            target_type,
+            target_id,
+            before,
+            after,
+        ]
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from chalkline.audit.services import verify_chain
+from chalkline.people.models import District
+
+
+class Command(BaseCommand):
+    help = "Work with the audit log. `audit verify [--district SLUG]` recomputes every hash chain."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        verify = sub.add_parser(
+            "verify", help="Recompute the hash chain; exit 1 on the first break."
+        )
+        verify.add_argument("--district", help="District slug (default: every district).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        districts = District.objects.order_by("pk")
+        if options["district"]:
+            districts = districts.filter(slug=options["district"])
+            if not districts.exists():
+                raise CommandError(f"No district with slug {options['district']!r}.")
+        broken = False
+        show_progress = sys.stderr.isatty()
+        for district in districts:
+
+            def progress(n: int, slug: str = district.slug) -> None:
+                if show_progress:
+                    sys.stderr.write(f"\r{slug}: {n:,} events checked")
+
+            result = verify_chain(district.pk, progress=progress)
+            if show_progress:
+                sys.stderr.write("\n")
+            if result.ok:
+                self.stdout.write(f"OK {district.slug}: {result.count:,} events, chain intact")
+            else:
+                broken = True
+                self.stdout.write(
+                    f"BROKEN {district.slug}: row #{result.broken_seq} (id {result.broken_id}): "
+                    f"{result.reason}. {result.count:,} events before it verified."
+                )
+        if broken:
+            raise CommandError("The audit chain is broken.", returncode=1)

@@ -1,0 +1,93 @@
+"""The append-only, hash-chained audit log: one chain per district.
+
+Each row's ``hash`` is sha256(previous row's hash + the canonical JSON of this row's event). The
+chain head (``AuditChainHead``) is locked while appending, so concurrent writers still produce one
+gap-free chain. The ORM refuses update and delete; on PostgreSQL a trigger refuses them as well.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
+
+    def in_district(self, district_id: int) -> AuditEventQuerySet:
+        return self.filter(district_id=district_id)
+
+
+class AuditEvent(models.Model):
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveBigIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True, help_text="Username at the time.")
+    action = models.CharField(max_length=80)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=80, blank=True)
+    before = models.TextField(default="null", help_text="Canonical JSON.")
+    after = models.TextField(default="null", help_text="Canonical JSON.")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["district", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "seq"], name="audit_seq_unique_in_district"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["district", "action", "seq"], name="audit_action_idx"),
+            models.Index(fields=["district", "target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["district", "at"], name="audit_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
+
+    @property
+    def before_data(self) -> Any:
+        return json.loads(self.before)
+
+    @property
+    def after_data(self) -> Any:
+        return json.loads(self.after)
+
+
+class AuditChainHead(models.Model):
+    """The last link of a district's chain. Appenders lock this row (SELECT ... FOR UPDATE)."""
+
+    district = models.OneToOneField("people.District", on_delete=models.PROTECT, related_name="+")
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"{self.district_id}@{self.last_seq}"

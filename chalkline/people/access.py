@@ -1,0 +1,208 @@
+"""Every "may this user see or do this?" question is answered here, and nowhere else.
+
+Two kinds of answer:
+- ``*_visible_to(user, district)`` returns a QuerySet of what the user may see;
+- ``get_*_for(user, district, pk, need=...)`` returns one object, raising ``Http404`` when the user
+  may not see it (missing and hidden look the same) and ``PermissionDenied`` (403) when they can
+  see it but lack the capability ``need``.
+
+Nothing here ever crosses districts: every query is filtered by the district in hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from chalkline.people.models import (
+    Building,
+    BuildingQuerySet,
+    District,
+    Membership,
+    Person,
+    PersonQuerySet,
+    User,
+)
+from chalkline.people.roles import STAFF_ROLES, Capability, capabilities_of
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What one user may do in one district, computed once per request."""
+
+    district_id: int
+    roles: frozenset[str] = frozenset()
+    district_caps: frozenset[Capability] = frozenset()
+    building_caps: dict[int, frozenset[Capability]] = field(default_factory=dict)
+
+    def can(self, cap: Capability, building_id: int | None = None) -> bool:
+        if cap in self.district_caps:
+            return True
+        if building_id is None:
+            return False
+        return cap in self.building_caps.get(building_id, frozenset())
+
+    def can_anywhere(self, cap: Capability) -> bool:
+        return cap in self.district_caps or any(cap in c for c in self.building_caps.values())
+
+    def building_ids_with(self, cap: Capability) -> set[int] | None:
+        """The buildings where ``cap`` applies; None means every building of the district."""
+        if cap in self.district_caps:
+            return None
+        return {b for b, caps in self.building_caps.items() if cap in caps}
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+
+_NO_GRANTS_CACHE = "_chalkline_grants"
+
+
+def grants_for(user: User | object, district: District | None) -> Grants:
+    if district is None or not getattr(user, "is_authenticated", False):
+        return Grants(district_id=district.pk if district else 0)
+    if not isinstance(user, User):
+        return Grants(district_id=district.pk)
+    cache: dict[int, Grants] = user.__dict__.setdefault(_NO_GRANTS_CACHE, {})
+    if district.pk in cache:
+        return cache[district.pk]
+    roles: set[str] = set()
+    district_caps: set[Capability] = set()
+    building_caps: dict[int, set[Capability]] = {}
+    rows = (
+        Membership.objects.for_user(user)
+        .filter(district=district)
+        .values_list("role", "building_id")
+    )
+    for role, building_id in rows:
+        roles.add(role)
+        caps = capabilities_of(role, district_wide=building_id is None)
+        if building_id is None:
+            district_caps |= caps
+        else:
+            building_caps.setdefault(building_id, set()).update(caps)
+    grants = Grants(
+        district_id=district.pk,
+        roles=frozenset(roles),
+        district_caps=frozenset(district_caps),
+        building_caps={b: frozenset(c) for b, c in building_caps.items()},
+    )
+    cache[district.pk] = grants
+    return grants
+
+
+def can(
+    user: User | object,
+    district: District | None,
+    cap: Capability,
+    *,
+    building: Building | None = None,
+) -> bool:
+    return grants_for(user, district).can(cap, building.pk if building else None)
+
+
+def require(user: User | object, district: District | None, cap: Capability) -> Grants:
+    """403 unless the user holds ``cap`` somewhere in the district."""
+    grants = grants_for(user, district)
+    if not grants.can_anywhere(cap):
+        raise PermissionDenied
+    return grants
+
+
+def districts_of(user: User) -> QuerySet[District]:
+    return District.objects.filter(memberships__user=user, memberships__active=True).distinct()
+
+
+# --- buildings -------------------------------------------------------------------------------
+
+
+def buildings_visible_to(
+    user: User | object, district: District, cap: Capability = Capability.VIEW_STAFF_DIRECTORY
+) -> BuildingQuerySet:
+    ids = grants_for(user, district).building_ids_with(cap)
+    qs = Building.objects.in_district(district)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+def get_building_for(
+    user: User | object,
+    district: District,
+    pk: int,
+    *,
+    need: Capability = Capability.VIEW_STAFF_DIRECTORY,
+) -> Building:
+    try:
+        building = buildings_visible_to(user, district).get(pk=pk)
+    except Building.DoesNotExist:
+        raise Http404("No such building") from None
+    if not grants_for(user, district).can(need, building.pk):
+        raise PermissionDenied
+    return building
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def people_visible_to(user: User | object, district: District) -> PersonQuerySet:
+    """Staff in buildings whose directory the user sees; students and their guardians only where
+    the user holds VIEW_STUDENTS; and always the user's own person record."""
+    grants = grants_for(user, district)
+    qs = Person.objects.in_district(district)
+    staff_ids = grants.building_ids_with(Capability.VIEW_STAFF_DIRECTORY)
+    student_ids = grants.building_ids_with(Capability.VIEW_STUDENTS)
+
+    def in_buildings(ids: set[int] | None, prefix: str = "") -> Q:
+        if ids is None:
+            return Q()
+        return Q(
+            **{f"{prefix}affiliations__building__in": ids, f"{prefix}affiliations__active": True}
+        )
+
+    visible = Q(pk__in=[])
+    if staff_ids is None or staff_ids:
+        visible |= Q(kind=Person.Kind.STAFF) & in_buildings(staff_ids)
+    if student_ids is None or student_ids:
+        visible |= Q(kind=Person.Kind.STUDENT) & in_buildings(student_ids)
+        guardian_q = Q(kind=Person.Kind.GUARDIAN)
+        if student_ids is not None:
+            guardian_q &= Q(
+                student_links__student__affiliations__building__in=student_ids,
+                student_links__student__affiliations__active=True,
+            )
+        visible |= guardian_q
+    own = getattr(user, "person_id", None)
+    if own:
+        visible |= Q(pk=own)
+    return qs.filter(visible).distinct()
+
+
+def get_person_for(
+    user: User | object, district: District, pk: int, *, need: Capability | None = None
+) -> Person:
+    try:
+        person = people_visible_to(user, district).get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("No such person") from None
+    if need is not None and person.pk != getattr(user, "person_id", None):
+        building_ids = list(
+            person.affiliations.filter(active=True).values_list("building_id", flat=True)
+        )
+        grants = grants_for(user, district)
+        if not (grants.can(need) or any(grants.can(need, b) for b in building_ids)):
+            raise PermissionDenied
+    return person
+
+
+def person_details_allowed(user: User | object, district: District, person: Person) -> bool:
+    """May the user see a person's record details (deactivation, identifiers), not just the card?"""
+    if person.pk == getattr(user, "person_id", None):
+        return True
+    grants = grants_for(user, district)
+    if grants.can(Capability.VIEW_PERSON_RECORDS):
+        return True
+    building_ids = person.affiliations.filter(active=True).values_list("building_id", flat=True)
+    return any(grants.can(Capability.VIEW_PERSON_RECORDS, b) for b in building_ids)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from chalkline.people.access import grants_for
+from chalkline.people.roles import Capability, Role
+
+
+def chalkline(request: HttpRequest) -> dict[str, Any]:
+    district = getattr(request, "district", None)
+    grants = grants_for(request.user, district)
+    nav: list[tuple[str, str]] = []
+    if request.user.is_authenticated and district is not None:
+        nav.append(("Home", reverse("home")))
+        if grants.can_anywhere(Capability.VIEW_STAFF_DIRECTORY):
+            nav.append(("Directory", reverse("people:directory")))
+        if grants.can_anywhere(Capability.VIEW_AUDIT):
+            nav.append(("Audit log", reverse("audit:events")))
+    role_labels = [Role(r).label for r in sorted(grants.roles)]
+    return {"current_district": district, "nav_items": nav, "my_roles": role_labels}

@@ -1,0 +1,34 @@
+"""Sets ``request.district``: the district the signed-in user is working in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from chalkline.people.models import District
+
+SESSION_KEY = "chalkline_district_id"
+
+
+def _district_for(request: HttpRequest) -> District | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    qs = District.objects.filter(memberships__user=user, memberships__active=True).distinct()
+    wanted = request.session.get(SESSION_KEY)
+    if wanted is not None:
+        chosen = qs.filter(pk=wanted).first()
+        if chosen is not None:
+            return chosen
+    return qs.order_by("pk").first()
+
+
+def current_district_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.district = _district_for(request)  # type: ignore[attr-defined]
+        return get_response(request)
+
+    return middleware

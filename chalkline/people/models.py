@@ -1,0 +1,228 @@
+"""Districts, buildings, people and the memberships that give users their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from chalkline.people.roles import Role
+
+
+class District(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    email_domains = models.CharField(
+        max_length=500, blank=True, help_text="Comma-separated email domains the district hosts."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BuildingQuerySet(models.QuerySet["Building"]):
+    def in_district(self, district: District) -> BuildingQuerySet:
+        return self.filter(district=district)
+
+    def active(self) -> BuildingQuerySet:
+        return self.filter(active=True)
+
+
+class Building(models.Model):
+    class Level(models.TextChoices):
+        ELEMENTARY = "elementary", "Elementary school"
+        MIDDLE = "middle", "Middle school"
+        HIGH = "high", "High school"
+        EARLY = "early", "Early childhood center"
+        OFFICE = "office", "District office"
+        OTHER = "other", "Other"
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="buildings")
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=100, help_text="The identifier the SIS uses (sourcedId).")
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.OTHER)
+    active = models.BooleanField(default=True)
+
+    objects = BuildingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "code"], name="building_code_unique_in_district"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def in_district(self, district: District) -> PersonQuerySet:
+        return self.filter(district=district)
+
+    def active(self) -> PersonQuerySet:
+        return self.filter(active=True)
+
+    def staff(self) -> PersonQuerySet:
+        return self.filter(kind=Person.Kind.STAFF)
+
+    def students(self) -> PersonQuerySet:
+        return self.filter(kind=Person.Kind.STUDENT)
+
+    def in_building(self, building: Building) -> PersonQuerySet:
+        return self.filter(affiliations__building=building, affiliations__active=True).distinct()
+
+    def search(self, text: str) -> PersonQuerySet:
+        query = Q()
+        for word in text.split()[:5]:
+            query &= (
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(affiliations__job_title__icontains=word)
+            )
+        return self.filter(query).distinct()
+
+
+class Person(models.Model):
+    """Anyone the district knows about: staff, students and guardians. Never hard-deleted."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", "Staff"
+        STUDENT = "student", "Student"
+        GUARDIAN = "guardian", "Guardian"
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="people")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    sourced_id = models.CharField(max_length=255, blank=True, help_text="OneRoster sourcedId.")
+    identifier = models.CharField(
+        max_length=255, blank=True, help_text="Employee or student number."
+    )
+    username = models.CharField(max_length=255, blank=True)
+    active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivation_reason = models.CharField(max_length=300, blank=True)
+    hire_date = models.DateField(null=True, blank=True)
+    grade = models.CharField(max_length=20, blank=True)
+    directory_opt_out = models.BooleanField(default=False)
+    media_release = models.BooleanField(default=True)
+    buildings = models.ManyToManyField(Building, through="Affiliation", related_name="people")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="person_sourced_id_unique_in_district",
+            ),
+            models.CheckConstraint(
+                condition=Q(active=True) | ~Q(deactivation_reason=""),
+                name="person_inactive_needs_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["district", "kind", "family_name"], name="person_dir_idx"),
+            models.Index(fields=["district", "email"], name="person_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.given_name} {self.family_name}".strip()
+
+
+class Affiliation(models.Model):
+    """A person's place in a building: a staff position (with job title) or a student's school."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="affiliations")
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="affiliations")
+    job_title = models.CharField(max_length=200, blank=True)
+    is_primary = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "building"], name="affiliation_unique"),
+        ]
+        indexes = [models.Index(fields=["building", "active"], name="affiliation_building_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.building_id}"
+
+
+class GuardianLink(models.Model):
+    guardian = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="student_links")
+    student = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="guardian_links")
+    relationship = models.CharField(max_length=50, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["guardian", "student"], name="guardian_link_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian_id}->{self.student_id}"
+
+
+class User(AbstractUser):
+    """A sign-in account. Its roles come from memberships; its person record from ``person``."""
+
+    person = models.OneToOneField(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def for_user(self, user: User) -> MembershipQuerySet:
+        return self.filter(user=user, active=True)
+
+
+class Membership(models.Model):
+    """A role held by a user in a district, district-wide (building empty) or for one building."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="memberships")
+    building = models.ForeignKey(
+        Building, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "district", "role"],
+                condition=Q(building__isnull=True),
+                name="membership_unique_district_wide",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "building", "role"],
+                condition=Q(building__isnull=False),
+                name="membership_unique_per_building",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.building_id or "district"
+        return f"{self.user_id}:{self.role}@{self.district_id}/{scope}"

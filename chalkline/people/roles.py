@@ -1,0 +1,78 @@
+"""Roles and what each one may do. The single place where capabilities are granted.
+
+A membership's scope is either the whole district (no building) or one building. Building-scoped
+capabilities held through a building membership apply to that building only.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SUPERINTENDENT = "superintendent", "Superintendent"
+    DESIGNEE = "designee", "Superintendent's designee"
+    HR = "hr", "Human resources"
+    PRINCIPAL = "principal", "Building principal"
+    NETWORK_ADMIN = "network_admin", "Network administrator"
+    EMPLOYEE_REP = "employee_rep", "Employee representative"
+    BOARD_MEMBER = "board_member", "Board member"
+    EMPLOYEE = "employee", "Employee"
+    GUARDIAN = "guardian", "Parent or guardian"
+    STUDENT = "student", "Student"
+
+
+class Capability(StrEnum):
+    VIEW_STAFF_DIRECTORY = "view_staff_directory"
+    VIEW_STUDENTS = "view_students"
+    VIEW_PERSON_RECORDS = "view_person_records"
+    MANAGE_DIRECTORY = "manage_directory"
+    VIEW_AUDIT = "view_audit"
+    EXPORT_AUDIT = "export_audit"
+    READ_POLICIES = "read_policies"
+    MANAGE_POLICIES = "manage_policies"
+    SCREEN_DRAFTS = "screen_drafts"
+
+
+C = Capability
+
+# Capabilities that make sense only district-wide: a building membership never grants them.
+DISTRICT_ONLY: frozenset[Capability] = frozenset(
+    {C.VIEW_AUDIT, C.EXPORT_AUDIT, C.MANAGE_DIRECTORY, C.MANAGE_POLICIES}
+)
+
+_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS})
+
+CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.SUPERINTENDENT: frozenset(C),
+    Role.DESIGNEE: frozenset(C) - {C.EXPORT_AUDIT},
+    Role.HR: _STAFF_BASE
+    | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS, C.MANAGE_DIRECTORY},
+    Role.PRINCIPAL: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS},
+    Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
+    Role.EMPLOYEE_REP: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
+    Role.BOARD_MEMBER: frozenset({C.READ_POLICIES}),
+    Role.EMPLOYEE: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
+    Role.GUARDIAN: frozenset(),
+    Role.STUDENT: frozenset(),
+}
+
+# Roles whose holders are district staff (they sign acknowledgments, see staff pages).
+STAFF_ROLES: frozenset[str] = frozenset(
+    {
+        Role.SUPERINTENDENT,
+        Role.DESIGNEE,
+        Role.HR,
+        Role.PRINCIPAL,
+        Role.NETWORK_ADMIN,
+        Role.EMPLOYEE_REP,
+        Role.EMPLOYEE,
+    }
+)
+
+
+def capabilities_of(role: str, *, district_wide: bool) -> frozenset[Capability]:
+    caps = CAPABILITIES.get(role, frozenset())
+    return caps if district_wide else caps - DISTRICT_ONLY

@@ -1,0 +1,110 @@
+"""Every role × own building, other building and other district, on every view.
+
+Expected statuses: 200 allowed, 403 visible but not allowed, 404 hidden (missing and hidden look
+the same), 302 to sign-in for anonymous visitors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import PERSONAS, World
+
+# Targets are resolved against the world fixture.
+TARGETS: dict[str, Callable[[World], str]] = {
+    "home": lambda w: reverse("home"),
+    "directory": lambda w: reverse("people:directory"),
+    "building_north": lambda w: reverse("people:building", args=[w.north.pk]),
+    "building_south": lambda w: reverse("people:building", args=[w.south.pk]),
+    "building_other_district": lambda w: reverse("people:building", args=[w.elsewhere.pk]),
+    "staff_north": lambda w: reverse("people:person", args=[w.staff_north.pk]),
+    "staff_south": lambda w: reverse("people:person", args=[w.staff_south.pk]),
+    "student_north": lambda w: reverse("people:person", args=[w.student_north.pk]),
+    "staff_other_district": lambda w: reverse("people:person", args=[w.staff_elsewhere.pk]),
+    "audit": lambda w: reverse("audit:events"),
+    "audit_export": lambda w: reverse("audit:export"),
+}
+
+ALL = set(PERSONAS)
+DISTRICT_STAFF_WIDE = {"superintendent", "designee", "hr", "netadmin", "union_rep"}
+SEES_NORTH = DISTRICT_STAFF_WIDE | {"principal_north", "teacher_north"}
+SEES_SOUTH = DISTRICT_STAFF_WIDE | {"teacher_south"}
+NO_DIRECTORY = {"board_member", "guardian_north", "student_north"}
+
+# For each target: the personas that get 200; every other persona gets the "otherwise" status.
+EXPECTED: dict[str, tuple[set[str], int]] = {
+    "home": (ALL, 200),
+    "directory": (ALL - NO_DIRECTORY, 403),
+    "building_north": (SEES_NORTH, 404),
+    "building_south": (SEES_SOUTH, 404),
+    "building_other_district": ({"outsider"}, 404),  # the outsider's own district
+    "staff_north": (SEES_NORTH, 404),
+    "staff_south": (SEES_SOUTH, 404),
+    "student_north": (
+        {"superintendent", "designee", "hr", "principal_north", "student_north"},
+        404,
+    ),
+    "staff_other_district": ({"outsider"}, 404),
+    "audit": ({"superintendent", "designee", "outsider"}, 403),
+    "audit_export": ({"superintendent", "outsider"}, 403),
+}
+
+
+def expected_status(persona: str, target: str) -> int:
+    allowed, otherwise = EXPECTED[target]
+    return 200 if persona in allowed else otherwise
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_role_matrix(world: World, client: Client, persona: str, target: str) -> None:
+    client.force_login(world.users[persona])
+    response = client.get(TARGETS[target](world))
+    assert response.status_code == expected_status(persona, target), (persona, target)
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_anonymous_is_sent_to_sign_in(world: World, client: Client, target: str) -> None:
+    response = client.get(TARGETS[target](world))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_matrix_covers_every_view(world: Any) -> None:
+    """A new URL must be added to TARGETS (or listed here as public) so that it gets a matrix row."""
+    from django.urls import get_resolver
+
+    public = {
+        "login",
+        "logout",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "healthz",
+        "switch_district",
+    }
+    names: set[str] = set()
+
+    def walk(patterns: Any, prefix: str = "") -> None:
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                walk(p.url_patterns, f"{prefix}{p.namespace}:" if p.namespace else prefix)
+            elif p.name:
+                names.add(prefix + p.name)
+
+    walk(get_resolver().url_patterns)
+    covered = {
+        "home",
+        "people:directory",
+        "people:building",
+        "people:person",
+        "audit:events",
+        "audit:export",
+    }
+    assert names - covered - public == set()

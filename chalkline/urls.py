@@ -1,0 +1,45 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, register_converter
+
+from chalkline.lib.http import IdConverter
+from chalkline.people import views as people_views
+from chalkline.people.forms import ThrottledAuthenticationForm
+
+register_converter(IdConverter, "id")
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("healthz", people_views.healthz, name="healthz"),
+    path("district/switch/", people_views.switch_district, name="switch_district"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("directory/", include("chalkline.people.urls")),
+    path("audit/", include("chalkline.audit.urls")),
+]
