@@ -1,0 +1,175 @@
+"""The audit chain: append, verify, tamper detection, append-only guards."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from chalkline.audit.chain import event_digest
+from chalkline.audit.models import GENESIS_HASH, AppendOnlyError, AuditEvent
+from chalkline.audit.services import record_event, verify_chain
+from conftest import make_district
+
+
+def _append(district, n: int) -> list[AuditEvent]:
+    return [
+        record_event(
+            district=district, actor=None, action="test.event", target=("test", i), after={"i": i}
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.django_db
+def test_each_row_links_to_the_previous_hash() -> None:
+    district = make_district()
+    events = _append(district, 5)
+    rows = list(AuditEvent.objects.in_district(district.pk).order_by("seq"))
+    assert [r.seq for r in rows] == [1, 2, 3, 4, 5, 6]  # district.created is #1
+    assert rows[0].prev_hash == GENESIS_HASH
+    for before, after in zip(rows, rows[1:], strict=False):
+        assert after.prev_hash == before.hash
+    last = events[-1]
+    assert last.hash == event_digest(
+        prev_hash=last.prev_hash,
+        district_id=district.pk,
+        seq=last.seq,
+        at=last.at,
+        actor_id=None,
+        actor_label="",
+        action="test.event",
+        target_type="test",
+        target_id="4",
+        before="null",
+        after='{"i":4}',
+    )
+
+
+@pytest.mark.django_db
+def test_chains_are_per_district() -> None:
+    a, b = make_district(), make_district()
+    _append(a, 3)
+    _append(b, 2)
+    assert verify_chain(a.pk).count == 4
+    assert verify_chain(b.pk).count == 3
+    assert AuditEvent.objects.in_district(b.pk).order_by("seq")[0].prev_hash == GENESIS_HASH
+
+
+@pytest.mark.django_db
+def test_the_orm_refuses_update_and_delete() -> None:
+    district = make_district()
+    event = _append(district, 1)[0]
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    event.action = "changed"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+
+
+def _raw_update(sql: str, params: list[str | int]) -> None:
+    """Tamper as an attacker with database access would: raw SQL, past the ORM and the trigger."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A database superuser can switch triggers off for the session.
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+@pytest.mark.django_db
+def test_verify_names_the_tampered_row(capsys: pytest.CaptureFixture[str]) -> None:
+    district = make_district()
+    events = _append(district, 10)
+    target = events[4]
+    _raw_update("UPDATE audit_auditevent SET after = %s WHERE id = %s", ['{"i":999}', target.pk])
+    result = verify_chain(district.pk)
+    assert not result.ok
+    assert result.broken_seq == target.seq
+    assert result.broken_id == target.pk
+    assert result.count == target.seq - 1
+    with pytest.raises(CommandError) as excinfo:
+        call_command("audit", "verify", "--district", district.slug)
+    assert excinfo.value.returncode == 1
+    out = capsys.readouterr().out
+    assert f"BROKEN {district.slug}: row #{target.seq} (id {target.pk})" in out
+
+
+@pytest.mark.django_db
+def test_verify_detects_a_rewritten_hash_and_a_deleted_row() -> None:
+    district = make_district()
+    events = _append(district, 6)
+    # Recomputing one row's hash after editing it breaks the link to the next row.
+    _raw_update(
+        "UPDATE audit_auditevent SET action = %s, hash = %s WHERE id = %s",
+        ["forged", "f" * 64, events[2].pk],
+    )
+    result = verify_chain(district.pk)
+    assert not result.ok and result.broken_seq == events[2].seq
+
+
+@pytest.mark.django_db
+def test_verify_detects_a_missing_row_in_the_middle_and_at_the_end() -> None:
+    district = make_district()
+    events = _append(district, 6)
+    _raw_update("DELETE FROM audit_auditevent WHERE id = %s", [events[2].pk])
+    result = verify_chain(district.pk)
+    assert not result.ok and result.broken_seq == events[2].seq
+    other = make_district()
+    tail = _append(other, 3)
+    _raw_update("DELETE FROM audit_auditevent WHERE id = %s", [tail[-1].pk])
+    result = verify_chain(other.pk)
+    assert not result.ok
+    assert "missing" in result.reason
+
+
+@pytest.mark.django_db
+def test_verify_command_prints_ok_with_the_count(capsys: pytest.CaptureFixture[str]) -> None:
+    district = make_district()
+    _append(district, 7)
+    call_command("audit", "verify", "--district", district.slug)
+    assert f"OK {district.slug}: 8 events, chain intact" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_verify_command_rejects_an_unknown_district() -> None:
+    with pytest.raises(CommandError, match="No district with slug 'nope'"):
+        call_command("audit", "verify", "--district", "nope")
+
+
+@pytest.mark.django_db
+def test_an_event_rolls_back_with_its_business_change() -> None:
+    district = make_district()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record_event(district=district, actor=None, action="test.event")
+        raise RuntimeError("the business change failed")
+    assert verify_chain(district.pk).count == 1
+    record_event(district=district, actor=None, action="test.after")
+    assert verify_chain(district.pk).ok
+
+
+@pytest.mark.django_db
+def test_postgres_trigger_refuses_raw_update_and_delete() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    district = make_district()
+    event = _append(district, 1)[0]
+    for sql in (
+        "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
