@@ -82,6 +82,34 @@ class AuditEvent(models.Model):
         return json.loads(self.after)
 
 
+class PendingAuditEvent(models.Model):
+    """An event whose business transaction has committed but which is not yet linked into the chain.
+
+    Writers that find the chain busy (another transaction holds it) write here instead of waiting,
+    in the same transaction as their business change; right after their commit, ``seal_pending``
+    links every waiting event into the chain in one batch. This keeps the chain gap-free while
+    concurrent writers share one fsync per batch instead of queueing one commit at a time.
+    """
+
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=80)
+    target_type = models.CharField(max_length=80, blank=True)
+    target_id = models.CharField(max_length=80, blank=True)
+    before = models.TextField(default="null")
+    after = models.TextField(default="null")
+
+    class Meta:
+        indexes = [models.Index(fields=["district", "id"], name="audit_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"pending {self.action}"
+
+
 class AuditChainHead(models.Model):
     """The last link of a district's chain. Appenders lock this row (SELECT ... FOR UPDATE)."""
 

@@ -1,17 +1,32 @@
-"""The one write path into the audit log, and its verifier."""
+"""The one write path into the audit log, and its verifier.
+
+``record_event`` links the event into its district's chain inside the caller's transaction when
+the chain is free. When another transaction holds the chain (PostgreSQL, concurrent writers), the
+event is written to ``PendingAuditEvent`` in the same transaction, and ``seal_pending`` links all
+waiting events into the chain right after commit, in one batch, under the chain-head lock.
+Either way the event commits or rolls back with the business change it records.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from chalkline.audit.chain import canonical_json, event_digest
-from chalkline.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from chalkline.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, PendingAuditEvent
 from chalkline.people.models import District, User
+
+logger = logging.getLogger(__name__)
+
+# First key of the PostgreSQL advisory lock that guards a district's chain ("CL" "AU").
+CHAIN_LOCK_CLASS = 0x434C4155 & 0x7FFFFFFF
+SEAL_BATCH = 5000
 
 
 def _target_parts(target: models.Model | tuple[str, str | int] | None) -> tuple[str, str]:
@@ -20,6 +35,18 @@ def _target_parts(target: models.Model | tuple[str, str | int] | None) -> tuple[
     if isinstance(target, tuple):
         return target[0], str(target[1])
     return target._meta.label_lower, str(target.pk)
+
+
+def _chain_lock(district_id: int, *, wait: bool) -> bool:
+    """Take the district's chain lock until the end of the transaction. On SQLite, IMMEDIATE
+    transactions already allow one writer at a time, so the lock is always ours."""
+    if connection.vendor != "postgresql":
+        return True
+    fn = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {fn}(%s, %s)", [CHAIN_LOCK_CLASS, district_id])
+        row = cursor.fetchone()
+    return wait or bool(row and row[0])
 
 
 def _lock_head(district_id: int) -> AuditChainHead:
@@ -35,6 +62,52 @@ def _lock_head(district_id: int) -> AuditChainHead:
     return AuditChainHead.objects.select_for_update().get(district_id=district_id)
 
 
+@dataclass(frozen=True)
+class _Fields:
+    district_id: int
+    at: datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    target_type: str
+    target_id: str
+    before: str
+    after: str
+
+
+def _link(head: AuditChainHead, f: _Fields) -> AuditEvent:
+    seq = head.last_seq + 1
+    digest = event_digest(
+        prev_hash=head.last_hash,
+        district_id=f.district_id,
+        seq=seq,
+        at=f.at,
+        actor_id=f.actor_id,
+        actor_label=f.actor_label,
+        action=f.action,
+        target_type=f.target_type,
+        target_id=f.target_id,
+        before=f.before,
+        after=f.after,
+    )
+    event = AuditEvent(
+        district_id=f.district_id,
+        seq=seq,
+        at=f.at,
+        actor_id=f.actor_id,
+        actor_label=f.actor_label,
+        action=f.action,
+        target_type=f.target_type,
+        target_id=f.target_id,
+        before=f.before,
+        after=f.after,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    head.last_seq, head.last_hash = seq, digest
+    return event
+
+
 def record_event(
     *,
     district: District | int,
@@ -43,52 +116,79 @@ def record_event(
     target: models.Model | tuple[str, str | int] | None = None,
     before: Any = None,
     after: Any = None,
-) -> AuditEvent:
-    """Append one event to the district's chain.
+) -> AuditEvent | PendingAuditEvent:
+    """Record one business event. Call it inside the transaction of the change it records.
 
-    Call it inside the transaction of the business change it records, so both commit or neither.
     ``before``/``after`` must hold no more personal data than the audit reader needs: ids and
     changed fields, never free text written by students or families.
     """
     district_id = district if isinstance(district, int) else district.pk
     target_type, target_id = _target_parts(target)
-    before_text, after_text = canonical_json(before), canonical_json(after)
     actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-    actor_label = actor.get_username() if actor_id is not None and actor is not None else ""
+    fields = _Fields(
+        district_id=district_id,
+        at=timezone.now(),
+        actor_id=actor_id,
+        actor_label=actor.get_username() if actor is not None and actor_id is not None else "",
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        before=canonical_json(before),
+        after=canonical_json(after),
+    )
     with transaction.atomic():
-        head = _lock_head(district_id)
-        seq = head.last_seq + 1
-        at = timezone.now()
-        digest = event_digest(
-            prev_hash=head.last_hash,
-            district_id=district_id,
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            before=before_text,
-            after=after_text,
-        )
-        event = AuditEvent.objects.create(
-            district_id=district_id,
-            seq=seq,
-            at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            before=before_text,
-            after=after_text,
-            prev_hash=head.last_hash,
-            hash=digest,
-        )
-        head.last_seq, head.last_hash = seq, digest
-        head.save(update_fields=["last_seq", "last_hash"])
+        if _chain_lock(district_id, wait=False):
+            head = _lock_head(district_id)
+            event: AuditEvent | PendingAuditEvent = _link(head, fields)
+            event.save(force_insert=True)
+            head.save(update_fields=["last_seq", "last_hash"])
+        else:
+            event = PendingAuditEvent.objects.create(**fields.__dict__)
+        if connection.vendor == "postgresql":
+            # After commit, link whatever waits (ours, or others' that committed while we held the
+            # chain). Never blocks: if the chain is busy, its holder looks again after releasing.
+            transaction.on_commit(lambda: seal_pending(district_id), robust=True)
     return event
+
+
+def seal_pending(district_id: int, *, wait: bool = False) -> int:
+    """Link every waiting event of the district into its chain; returns how many it linked.
+
+    Protocol: whoever holds the chain lock drains the waiting events, releases the lock, then
+    checks again. A writer whose event committed while the lock was held, and who therefore could
+    not take it, is covered by that second check. Idempotent; ``wait=True`` blocks for the lock
+    (used by ``chalkline audit seal``).
+    """
+    sealed = 0
+    waiting_events = PendingAuditEvent.objects.filter(district_id=district_id)
+    while waiting_events.exists():
+        with transaction.atomic():
+            if not _chain_lock(district_id, wait=wait):
+                return sealed
+            head = _lock_head(district_id)
+            while batch := list(waiting_events.order_by("id")[:SEAL_BATCH]):
+                events = [
+                    _link(
+                        head,
+                        _Fields(
+                            district_id=p.district_id,
+                            at=p.at,
+                            actor_id=p.actor_id,
+                            actor_label=p.actor_label,
+                            action=p.action,
+                            target_type=p.target_type,
+                            target_id=p.target_id,
+                            before=p.before,
+                            after=p.after,
+                        ),
+                    )
+                    for p in batch
+                ]
+                AuditEvent.objects.bulk_create(events)
+                PendingAuditEvent.objects.filter(pk__in=[p.pk for p in batch]).delete()
+                sealed += len(events)
+            head.save(update_fields=["last_seq", "last_hash"])
+    return sealed
 
 
 @dataclass(frozen=True)
@@ -99,6 +199,7 @@ class VerifyResult:
     broken_seq: int | None = None
     broken_id: int | None = None
     reason: str = ""
+    pending: int = 0
 
 
 _FIELDS = (
@@ -129,6 +230,7 @@ def verify_chain(
     prev = GENESIS_HASH
     expected_seq = 1
     count = 0
+    pending = PendingAuditEvent.objects.filter(district_id=district_id).count()
     for row in _rows(district_id, chunk):
         pk, seq, at, actor_id, actor_label, action, ttype, tid, before, after, prev_hash, digest = (
             row
@@ -141,6 +243,7 @@ def verify_chain(
                 expected_seq,
                 pk,
                 f"row #{expected_seq} is missing (found #{seq})",
+                pending,
             )
         if prev_hash != prev:
             return VerifyResult(
@@ -150,6 +253,7 @@ def verify_chain(
                 seq,
                 pk,
                 "its previous-hash does not match the row before it",
+                pending,
             )
         recomputed = event_digest(
             prev_hash=prev,
@@ -166,7 +270,7 @@ def verify_chain(
         )
         if recomputed != digest:
             return VerifyResult(
-                district_id, count, False, seq, pk, "its content does not match its hash"
+                district_id, count, False, seq, pk, "its content does not match its hash", pending
             )
         prev = digest
         expected_seq += 1
@@ -186,5 +290,6 @@ def verify_chain(
             count + 1,
             None,
             f"the chain head expects {head[0]} rows; rows at the end are missing",
+            pending,
         )
-    return VerifyResult(district_id, count, True)
+    return VerifyResult(district_id, count, True, pending=pending)

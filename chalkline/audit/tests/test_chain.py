@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from chalkline.audit.chain import event_digest
-from chalkline.audit.models import GENESIS_HASH, AppendOnlyError, AuditEvent
+from chalkline.audit.models import GENESIS_HASH, AppendOnlyError, AuditEvent, PendingAuditEvent
 from chalkline.audit.services import record_event, verify_chain
 from conftest import make_district
 
@@ -173,3 +173,33 @@ def test_postgres_trigger_refuses_raw_update_and_delete() -> None:
         ):
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+
+
+@pytest.mark.django_db
+def test_waiting_events_are_sealed_into_the_chain_in_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from chalkline.audit.services import seal_pending
+
+    district = make_district()
+    _append(district, 2)
+    # Events that committed while the chain was busy, left waiting (e.g. a crash before sealing).
+    from django.utils import timezone
+
+    for i in range(3):
+        PendingAuditEvent.objects.create(
+            district=district, at=timezone.now(), action="test.waiting", target_id=str(i)
+        )
+    result = verify_chain(district.pk)
+    assert result.ok and result.count == 3 and result.pending == 3
+    call_command("audit", "verify", "--district", district.slug)
+    assert "(3 waiting to be sealed)" in capsys.readouterr().out
+    call_command("audit", "seal", "--district", district.slug)
+    assert "Sealed 3 waiting events" in capsys.readouterr().out
+    assert seal_pending(district.pk) == 0
+    result = verify_chain(district.pk)
+    assert result.ok and result.count == 6 and result.pending == 0
+    sealed = list(
+        AuditEvent.objects.in_district(district.pk).filter(action="test.waiting").order_by("seq")
+    )
+    assert [e.target_id for e in sealed] == ["0", "1", "2"]

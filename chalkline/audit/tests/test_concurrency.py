@@ -43,3 +43,4 @@ def test_eight_threads_appending_200_events_each_make_one_valid_chain() -> None:
     result = verify_chain(district.pk)
     assert result.ok, result.reason
     assert result.count == 1 + 8 * 200  # district.created + the writers' events
+    assert result.pending == 0

@@ -6,12 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chalkline.audit.services import verify_chain
+from chalkline.audit.services import seal_pending, verify_chain
 from chalkline.people.models import District
 
 
 class Command(BaseCommand):
-    help = "Work with the audit log. `audit verify [--district SLUG]` recomputes every hash chain."
+    help = (
+        "Work with the audit log. `audit verify [--district SLUG]` recomputes every hash chain; "
+        "`audit seal [--district SLUG]` links events still waiting after a crash (idempotent)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -19,6 +22,8 @@ class Command(BaseCommand):
             "verify", help="Recompute the hash chain; exit 1 on the first break."
         )
         verify.add_argument("--district", help="District slug (default: every district).")
+        seal = sub.add_parser("seal", help="Link waiting events into their chain.")
+        seal.add_argument("--district", help="District slug (default: every district).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         districts = District.objects.order_by("pk")
@@ -26,6 +31,10 @@ class Command(BaseCommand):
             districts = districts.filter(slug=options["district"])
             if not districts.exists():
                 raise CommandError(f"No district with slug {options['district']!r}.")
+        if options["action"] == "seal":
+            total = sum(seal_pending(d.pk, wait=True) for d in districts)
+            self.stdout.write(f"Sealed {total:,} waiting events into their chains.")
+            return
         broken = False
         show_progress = sys.stderr.isatty()
         for district in districts:
@@ -37,8 +46,11 @@ class Command(BaseCommand):
             result = verify_chain(district.pk, progress=progress)
             if show_progress:
                 sys.stderr.write("\n")
+            waiting = f" ({result.pending:,} waiting to be sealed)" if result.pending else ""
             if result.ok:
-                self.stdout.write(f"OK {district.slug}: {result.count:,} events, chain intact")
+                self.stdout.write(
+                    f"OK {district.slug}: {result.count:,} events, chain intact{waiting}"
+                )
             else:
                 broken = True
                 self.stdout.write(
