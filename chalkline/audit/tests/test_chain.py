@@ -15,12 +15,15 @@ from conftest import make_district
 
 
 def _append(district, n: int) -> list[AuditEvent]:
-    return [
+    events: list[AuditEvent | PendingAuditEvent] = [
         record_event(
             district=district, actor=None, action="test.event", target=("test", i), after={"i": i}
         )
         for i in range(n)
     ]
+    linked = [e for e in events if isinstance(e, AuditEvent)]
+    assert len(linked) == n, "with no concurrent writer, every event is linked at once"
+    return linked
 
 
 @pytest.mark.django_db
