@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "chalkline.people",
     "chalkline.audit",
+    "chalkline.policies",
 ]
 
 MIDDLEWARE = [
