@@ -8,7 +8,7 @@ BIN     := $(VENV)/bin
 PG_URL  ?= postgres://postgres@127.0.0.1:5432/chalkline
 DEMO    := DEBUG=1 $(BIN)/chalkline
 # The suite runs with DEBUG off, as production does; it needs a non-placeholder key.
-TESTENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789 CHALKLINE_VAR_DIR=$(CURDIR)/var/test
+TESTENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789 ALLOWED_HOSTS=localhost,testserver CHALKLINE_VAR_DIR=$(CURDIR)/var/test
 
 .PHONY: help demo serve test install dev lint types migrations-check test-sqlite test-pg e2e \
         chromium node-deps postgres bench clean

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "chalkline.people",
     "chalkline.audit",
     "chalkline.policies",
+    "chalkline.screening",
 ]
 
 MIDDLEWARE = [

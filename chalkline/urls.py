@@ -43,4 +43,5 @@ urlpatterns = [
     path("directory/", include("chalkline.people.urls")),
     path("audit/", include("chalkline.audit.urls")),
     path("", include("chalkline.policies.urls")),
+    path("", include("chalkline.screening.urls")),
 ]

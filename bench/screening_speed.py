@@ -1,0 +1,124 @@
+"""Screening speed and memory at district scale.
+
+    .venv/bin/python bench/screening_speed.py [--students 1000000] [--messages 50000]
+
+The build runs in a fresh subprocess so its peak RSS (ru_maxrss) is the index's, not this
+script's. Prints: index build time and peak RSS, text messages per second on one core (~400-char
+messages, a third naming students), incremental update cost, and image check time per 1-MP photo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child(n_students: int, n_messages: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from screening_synth import build_index, messages, photo_jpeg
+
+    from chalkline.screening import Attachment, Audience, Message, Sender, StudentRecord, screen
+
+    t0 = time.perf_counter()
+    index, teachers = build_index(n_students)
+    _ = index.automaton  # finalise
+    build_s = time.perf_counter() - t0
+    rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    msgs = list(messages(index, teachers, n_messages))
+    chars = sum(len(m.text) for m in msgs)
+    for m in msgs[:200]:  # warm caches
+        screen(m, index=index)
+    t0 = time.perf_counter()
+    flagged = 0
+    for m in msgs:
+        flagged += bool(screen(m, index=index))
+    text_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for n in range(1000):
+        index.upsert_student(
+            StudentRecord(f"new{n}", "Zebulon", f"Quixote{n}", building_ids=("b0000",))
+        )
+    for n in range(1000):
+        index.remove_student(f"new{n}")
+    _ = index.automaton
+    update_ms = (time.perf_counter() - t0) * 1000 / 2000
+
+    photo = photo_jpeg()
+    msg = Message(
+        "Our class today!",
+        Sender("teacher", teachers[0]),
+        Audience("public"),
+        attachments=(Attachment(photo),),
+    )
+    screen(msg, index=index)
+    t0 = time.perf_counter()
+    for _ in range(20):
+        screen(msg, index=index)
+    image_ms = (time.perf_counter() - t0) * 1000 / 20
+    print(
+        json.dumps(
+            {
+                "students": len(index),
+                "build_s": round(build_s, 2),
+                "peak_rss_mb_after_build": round(rss_build, 1),
+                "messages": len(msgs),
+                "avg_chars": round(chars / len(msgs)),
+                "flagged": flagged,
+                "msgs_per_s": round(len(msgs) / text_s),
+                "update_ms_per_op": round(update_ms, 3),
+                "image_ms_per_1mp": round(image_ms, 1),
+                "peak_rss_mb_end": round(
+                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+                ),
+            }
+        )
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--students", type=int, default=1_000_000)
+    ap.add_argument("--messages", type=int, default=50_000)
+    ap.add_argument("--child", action="store_true")
+    args = ap.parse_args()
+    if args.child:
+        child(args.students, args.messages)
+        return
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        "--students",
+        str(args.students),
+        "--messages",
+        str(args.messages),
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    r = json.loads(out.strip().splitlines()[-1])
+    print(
+        f"roster: {r['students']:,} students (synthetic, seed 5125), 1 guardian each, classes of 25"
+    )
+    print(
+        f"index build: {r['build_s']:.2f} s, peak RSS {r['peak_rss_mb_after_build']:.0f} MB (target <=30 s, <=1024 MB)"
+    )
+    print(
+        f"text screening: {r['msgs_per_s']:,} messages/s on one core "
+        f"({r['messages']:,} messages, {r['avg_chars']} chars avg, {r['flagged']:,} flagged; target >=20,000)"
+    )
+    print(f"incremental update: {r['update_ms_per_op']} ms per add/remove")
+    print(f"image check: {r['image_ms_per_1mp']} ms per 1-MP photo (faces + logo; target <=150 ms)")
+    print(f"peak RSS at end: {r['peak_rss_mb_end']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

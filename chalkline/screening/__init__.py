@@ -1,0 +1,43 @@
+"""Chalkline screening engine: a pure library (no ORM, no network).
+
+    from chalkline.screening import screen, Message, Sender, Audience, RosterIndex
+    findings = screen(message, index=index)
+
+See docs/screening.md for the contract.
+"""
+
+from __future__ import annotations
+
+from .clauses import CLAUSES
+from .engine import screen, screened_text
+from .index import RosterIndex
+from .oneroster import load_oneroster
+from .records import (
+    ClassRecord,
+    EnrollmentRecord,
+    GuardianRecord,
+    LogoRecord,
+    StaffRecord,
+    StudentRecord,
+)
+from .types import Attachment, Audience, Finding, Message, ScreeningInputError, Sender
+
+__all__ = [
+    "CLAUSES",
+    "Attachment",
+    "Audience",
+    "ClassRecord",
+    "EnrollmentRecord",
+    "Finding",
+    "GuardianRecord",
+    "LogoRecord",
+    "Message",
+    "RosterIndex",
+    "ScreeningInputError",
+    "Sender",
+    "StaffRecord",
+    "StudentRecord",
+    "load_oneroster",
+    "screen",
+    "screened_text",
+]

@@ -1,0 +1,109 @@
+"""student_identifier: student ids, usernames, emails, and dates of birth in a student context."""
+
+from __future__ import annotations
+
+import re
+
+from ..clauses import clause_for
+from ..types import Finding
+from .context import ScreenContext
+
+_PUNCT = ".,;:!?()[]{}<>\"'\u201c\u201d\u2018\u2019*"
+_IDLIKE = re.compile(r"(?<![\w@.+-])[\w.+-]*[\d_@][\w.@+-]*")
+# id-like tokens: letters/digits with inner . _ - + and an optional @domain
+_TOKEN = re.compile(
+    r"(?<![\w@.+-])[A-Za-z0-9][\w.+-]*[A-Za-z0-9](?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?"
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_LABELLED_ID = re.compile(
+    r"\b(?:student|pupil|learner|lunch|state)\s*(?:id|i\.d\.|number|no\.?|#)\s*(?:number|no\.?|#)?\s*[:#]?\s*"
+    r"(?P<id>[A-Za-z]{0,3}\d[\d-]{3,14})\b",
+    re.IGNORECASE,
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})"
+)
+_DOB = re.compile(
+    r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthdate|born(?:\s+on)?)\s*(?:is|was|:|-)?\s*"
+    r"(?P<date>" + _DATE + r")",
+    re.IGNORECASE,
+)
+
+
+def detect(ctx: ScreenContext) -> list[Finding]:
+    if not ctx.message.sender.is_staff:
+        return []
+    idx = ctx.index
+    text = ctx.text
+    clause = clause_for("student_identifier")
+    out: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+
+    def emit(s: int, e: int, sid: str | None, what: str, severity: str = "block") -> None:
+        if any(s < te and ts < e for ts, te in taken):
+            return
+        rec = idx.student(sid) if sid else None
+        taken.append((s, e))
+        out.append(
+            Finding(
+                detector="student_identifier",
+                start=s,
+                end=e,
+                severity="block" if rec and rec.directory_opt_out else severity,  # type: ignore[arg-type]
+                clause=clause,
+                message=f"This is {what}; not every recipient may see it.",
+                fix="Remove it. Staff can look the student up in the SIS; families already know it.",
+                student=sid,
+                opt_out=bool(rec and rec.directory_opt_out),
+            )
+        )
+
+    # Only tokens with a digit, "_" or "@" are looked up: ids, most usernames and all emails
+    # (a letters-only username is indistinguishable from a word and is not matched).
+    for m in _IDLIKE.finditer(text):
+        tok = m.group().rstrip(".-+")
+        if len(tok) < 4:
+            continue
+        for sid in idx.lookup_id(tok.lower()):
+            if not ctx.audience_may_see(sid):
+                emit(m.start(), m.start() + len(tok), sid, "a student's id, username or email")
+                break
+    if idx.student_email_domains:
+        for m in _EMAIL.finditer(text):
+            dom = m.group(1).lower()
+            if any(dom == d or dom.endswith("." + d) for d in idx.student_email_domains):
+                sids = idx.lookup_id(m.group().lower())
+                if not sids or not all(ctx.audience_may_see(s) for s in sids):
+                    emit(m.start(), m.end(), sids[0] if sids else None, "a student email address")
+    labelled, dob = ctx.triggered("labelled_id"), ctx.triggered("dob")
+    if (labelled or dob) and not _audience_is_private(ctx):
+        for m in _LABELLED_ID.finditer(text) if labelled else ():
+            emit(m.start("id"), m.end("id"), None, "a student identification number")
+        for m in _DOB.finditer(text) if dob else ():
+            if _student_context(ctx, m.start()):
+                emit(m.start("date"), m.end("date"), None, "a student's date of birth")
+    return out
+
+
+_STUDENT_WORDS = re.compile(
+    r"\b(?:student|child|son|daughter|kid|pupil|his|her|their)\b", re.IGNORECASE
+)
+
+
+def _student_context(ctx: ScreenContext, pos: int) -> bool:
+    if any(abs(m.start - pos) < 200 for m in ctx.mentions()):
+        return True
+    return bool(_STUDENT_WORDS.search(ctx.text, max(0, pos - 120), pos + 40))
+
+
+def _audience_is_private(ctx: ScreenContext) -> bool:
+    """A direct message only to guardians/students about their own child (no other students)."""
+    aud = ctx.message.audience
+    if aud.kind != "direct" or not aud.recipients:
+        return False
+    mentioned = [m.student for m in ctx.mentions() if m.student]
+    if mentioned:
+        return all(ctx.audience_may_see(s) for s in mentioned)
+    idx = ctx.index
+    return all(idx.is_student(r) or idx.is_guardian(r) or idx.is_staff(r) for r in aud.recipients)

@@ -1,0 +1,318 @@
+"""student_name: a student is named and some recipient has no right to know about them.
+
+Matching runs one Aho-Corasick pass over the folded text for every name word in the roster, then
+combines adjacent words into full names ("Maria Garcia", "Garcia, Maria", "Maria J. Garcia",
+"Maria Lopez" for Maria Garcia-Lopez), "First L." and "F. Family" forms, and finally considers
+first-name-only mentions, which count only when exactly one student in the message's context
+(the audience class, the sender's classes, the recipients and their children) has that name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..clauses import clause_for
+from ..names import (
+    COMMON_WORDS,
+    DETERMINERS,
+    GREETINGS,
+    HONORIFICS,
+    MONTHS_DAYS,
+    PERSON_NEXT,
+    PLACE_WORDS,
+    is_capitalised,
+    is_sentence_start,
+    is_title_case,
+)
+from ..text import fold
+from ..types import Finding, Severity
+from .context import Mention, ScreenContext, is_common
+
+_MIDDLE = re.compile(r"\s+(?:[A-Z]\.?|[A-Z][a-z]+)\s+")
+_SPACE = re.compile(r"[ \t]+$")
+_COMMA = re.compile(r"\s*,\s*$")
+_AFTER_INITIAL = re.compile(r"[ \t]+([A-Z])\.(?![A-Za-z])")
+_BEFORE_INITIAL = re.compile(r"(?<![A-Za-z])([A-Z])\.[ \t]+$")
+_PREV_WORD = re.compile(r"([A-Za-z]+)\.?[ \t,]*$")
+_NEXT_WORD = re.compile(r"^(?:'s)?[ \t]*([A-Za-z][A-Za-z'’]*|\d)")
+
+
+def _hits(ctx: ScreenContext) -> list[tuple[int, int, str]]:
+    aut = ctx.index.automaton
+    if not len(aut):
+        return []
+    padded = f" {ctx.folded.text} "
+    out = []
+    for end, tok in aut.iter(padded):
+        start = end - len(tok) - 1
+        out.append((start, start + len(tok), tok))
+    out.sort()
+    return out
+
+
+def _word(ctx: ScreenContext, fs: int, fe: int) -> tuple[int, int, str]:
+    s, e = ctx.folded.span(fs, fe)
+    return s, e, ctx.text[s:e]
+
+
+def _cased_ok(tok: str, word: str) -> bool:
+    return not is_common(tok) or is_capitalised(word)
+
+
+def find_mentions(ctx: ScreenContext) -> list[Mention]:
+    hits = _hits(ctx)
+    if not hits:
+        return []
+    idx = ctx.index
+    text = ctx.text
+    by_start: dict[int, list[tuple[int, int, str]]] = {}
+    for h in hits:
+        by_start.setdefault(h[0], []).append(h)
+    for lst in by_start.values():
+        lst.sort(key=lambda h: -h[1])  # longest first: "garcia lopez" before "garcia"
+    consumed: set[int] = set()  # folded start offsets already part of a longer mention
+    mentions: list[Mention] = []
+
+    def add(fs: int, fe: int, kind: str, cands: tuple[str, ...]) -> None:
+        s, e = ctx.folded.span(fs, fe)
+        if _HONORIFIC_BEFORE(text, s):
+            return
+        mentions.append(Mention(s, e, kind, cands, ctx.resolve(cands)))
+
+    folded = ctx.folded.text
+    for fs, fe, tok in hits:
+        s1, e1, w1 = _word(ctx, fs, fe)
+        if not _cased_ok(tok, w1):
+            continue
+        # next word(s) after this hit
+        nxt = fe
+        while nxt < len(folded) and folded[nxt] == " ":
+            nxt += 1
+        matched = False
+        for fs2, fe2, tok2 in by_start.get(nxt, ()):
+            s2, e2, w2 = _word(ctx, fs2, fe2)
+            between = text[e1:s2]
+            if not _cased_ok(tok2, w2):
+                continue
+            if _SPACE.fullmatch(between) or between in ("", " "):
+                cands = idx.lookup_full(f"{tok} {tok2}")
+            elif _COMMA.fullmatch(between):
+                cands = idx.lookup_full(f"{tok2} {tok}")
+            else:
+                cands = ()
+            if cands and not _longer_name_follows(text, e2):
+                add(fs, fe2, "full", cands)
+                consumed.update((fs, fs2))
+                matched = True
+                break
+        if matched:
+            continue
+        # "Maria J. Garcia" / "Maria Jose Garcia": skip one middle word
+        m = _MIDDLE.match(text, e1, e1 + 40)
+        if m:
+            s2 = m.end()
+            for fs2, fe2, tok2 in by_start.get(_fold_pos(ctx, s2), ()):
+                cands = idx.lookup_full(f"{tok} {tok2}")
+                if cands and _cased_ok(tok2, _word(ctx, fs2, fe2)[2]):
+                    add(fs, fe2, "full", cands)
+                    consumed.update((fs, fs2))
+                    matched = True
+                    break
+        if matched:
+            continue
+        m = _AFTER_INITIAL.match(text, e1)
+        if m and is_capitalised(w1):
+            cands = idx.lookup_given_initial(f"{tok} {m.group(1).lower()}")
+            if cands and _strong(ctx, cands):
+                add(fs, _fold_pos(ctx, m.end()), "initial", cands)
+                consumed.add(fs)
+                continue
+        m = _BEFORE_INITIAL.search(text, max(0, s1 - 6), s1)
+        if m and is_capitalised(w1):
+            cands = idx.lookup_initial_family(f"{m.group(1).lower()} {tok}")
+            if cands and _strong(ctx, cands):
+                mentions.append(Mention(m.start(), e1, "initial", cands, ctx.resolve(cands)))
+                consumed.add(fs)
+                continue
+    names = ctx.first_names()
+    if names:
+        sender_name = ctx.sender_given_name()
+        for fs, fe, tok in hits:
+            if fs in consumed or tok not in names or len(names[tok]) != 1:
+                continue
+            s, e, word = _word(ctx, fs, fe)
+            if _first_name_ok(ctx, tok, s, e, word, sender_name, names[tok][0]):
+                consumed.add(fs)
+                mentions.append(Mention(s, e, "first", names[tok], names[tok][0]))
+    # drop mentions contained in longer ones (e.g. "cruz" inside "de la cruz")
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Mention] = []
+    for mm in mentions:
+        if out and mm.start < out[-1].end:
+            continue
+        out.append(mm)
+    return out
+
+
+def _fold_pos(ctx: ScreenContext, orig: int) -> int:
+    """Folded offset of an original offset (identity unless combining marks were dropped)."""
+    if ctx.folded.to_original(orig) == orig:
+        return orig
+    lo, hi = 0, len(ctx.folded.text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ctx.folded.to_original(mid) < orig:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+_FOLLOW = re.compile(r"[ \t]+([A-Z][a-z]+)\b")
+
+
+def _longer_name_follows(text: str, end: int) -> bool:
+    """'June Carter Cash', 'George Washington Carver': the match is part of a longer name."""
+    m = _FOLLOW.match(text, end)
+    return bool(
+        m and m.group(1).lower() not in COMMON_WORDS and not is_sentence_start(text, m.start(1))
+    )
+
+
+def _quoted(text: str, s: int, e: int) -> bool:
+    """A bare name in quotation marks is a title ("Olivia", the picture book)."""
+    return text[s - 1 : s] in ('"', "\u201c", "'") and text[e : e + 1] in ('"', "\u201d", "'")
+
+
+def _strong(ctx: ScreenContext, cands: tuple[str, ...]) -> bool:
+    """An abbreviated name counts when it is unique in the district or in the message context."""
+    return len(cands) == 1 or ctx.resolve(cands) is not None
+
+
+def _HONORIFIC_BEFORE(text: str, start: int) -> bool:  # noqa: N802
+    m = _PREV_WORD.search(text, max(0, start - 16), start)
+    return bool(m and m.group(1).lower() in HONORIFICS and is_capitalised(m.group(1)))
+
+
+def _is_staff_recipient_name(ctx: ScreenContext, tok: str) -> bool:
+    for r in ctx.message.audience.recipients:
+        rec = ctx.index.staff(r)
+        if rec is not None and fold(rec.given_name) == tok:
+            return True
+    return False
+
+
+def _first_name_ok(
+    ctx: ScreenContext, tok: str, s: int, e: int, word: str, sender_name: str, sid: str
+) -> bool:
+    text = ctx.text
+    upper_ok = word.isupper() and len(word) > 1 and not text.isupper()  # "MARIA did it!"
+    if _HONORIFIC_BEFORE(text, s) or _quoted(text, s, e):
+        return False
+    # the sender's own first name near the end is a signature
+    if tok == sender_name and len(text) - e < 40:
+        return False
+    nxt_m = _NEXT_WORD.match(text[e : e + 30])
+    nxt = nxt_m.group(1) if nxt_m else ""
+    possessive = text[e : e + 2] in ("'s", "’s")
+    keys = ctx.index.name_keys(sid)
+    families = set(keys.families) if keys else set()
+    if nxt and nxt[:1].isupper() and not possessive and fold(nxt) not in families and nxt != "I":
+        return False  # someone else's full name, or a place/organisation
+    if _is_staff_recipient_name(ctx, tok):
+        return False  # "Grace, can you ..." addresses the staff recipient
+    if nxt.lower() in PLACE_WORDS and is_capitalised(nxt):
+        return False
+    start_of_sentence = is_sentence_start(text, s)
+    prev = _PREV_WORD.search(text, max(0, s - 16), s)
+    prev_word = prev.group(1) if prev and text[prev.end() : s].strip(" \t,") == "" else ""
+    if (
+        prev is not None
+        and prev_word
+        and is_capitalised(prev_word)
+        and not start_of_sentence
+        and prev_word.lower() not in GREETINGS
+        and not is_sentence_start(text, prev.start(1))
+    ):
+        return False  # inside a title-case phrase: "Lake Forest", "Grace Church"
+    if not is_common(tok):
+        return True
+    # ordinary-word names need more evidence
+    if prev_word.lower() in DETERMINERS:
+        return False  # "the Dawn spacecraft", "a May pole"
+    if not (is_title_case(word) or upper_ok):
+        return False
+    if tok in MONTHS_DAYS and (nxt[:1].isdigit() or (prev_word.lower() in _TIME_PREPS)):
+        return False
+    if nxt[:1].isdigit():
+        return False
+    if start_of_sentence:
+        if prev_word.lower() in GREETINGS:
+            return True
+        if tok in MONTHS_DAYS and not possessive:
+            return False  # "May is Asthma Awareness Month"
+        return possessive or nxt.lower() in PERSON_NEXT and nxt.lower() not in _NOT_AFTER_START
+    return True
+
+
+_TIME_PREPS = frozenset(
+    [
+        "in",
+        "on",
+        "of",
+        "by",
+        "since",
+        "until",
+        "till",
+        "before",
+        "after",
+        "next",
+        "last",
+        "this",
+        "early",
+        "late",
+        "mid",
+        "during",
+        "every",
+    ]
+)
+# "Will you...", "May I...", "Hope you...": the ordinary word starts a question or wish
+_NOT_AFTER_START = frozenset(["you", "i", "we", "they", "he", "she", "it", "your", "our"])
+
+
+def detect(ctx: ScreenContext) -> list[Finding]:
+    if not ctx.message.sender.is_staff:
+        return []
+    out: list[Finding] = []
+    clause = clause_for("student_name")
+    for m in ctx.mentions():
+        cands = (m.student,) if m.student else m.candidates
+        if all(ctx.audience_may_see(c) for c in cands):
+            continue
+        recs = [ctx.index.student(c) for c in cands]
+        opt_out = any(r is not None and r.directory_opt_out for r in recs)
+        severity: Severity = "warn" if m.kind == "first" and not opt_out else "block"
+        name = ctx.text[m.start : m.end]
+        msg = (
+            f"“{name}” names a student, and not every recipient is that student, their guardian "
+            "or staff who work with them."
+        )
+        if opt_out:
+            msg += (
+                " This family has opted out of directory information: the name must not be shared."
+            )
+        out.append(
+            Finding(
+                detector="student_name",
+                start=m.start,
+                end=m.end,
+                severity=severity,
+                clause=clause,
+                message=msg,
+                fix="Remove the name, or send this part privately to the student's family.",
+                student=m.student,
+                opt_out=opt_out,
+                extra={} if m.student or len(cands) < 2 else {"candidates": len(cands)},
+            )
+        )
+    return out

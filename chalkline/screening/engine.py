@@ -1,0 +1,47 @@
+"""screen(): run every detector over one message."""
+
+from __future__ import annotations
+
+from .detectors import TEXT_DETECTORS
+from .detectors.context import ScreenContext
+from .index import RosterIndex
+from .text import MAX_TEXT_CHARS, html_to_text
+from .types import SEVERITY_RANK, Finding, Message, ScreeningInputError
+
+
+def screened_text(message: Message) -> str:
+    """The text the detectors see (and finding offsets refer to): HTML is reduced to visible text."""
+    text = message.text
+    if not isinstance(text, str):
+        raise ScreeningInputError("message text must be a string")
+    if len(text) > MAX_TEXT_CHARS * (4 if message.html else 1):
+        raise ScreeningInputError(
+            f"message text is {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
+        )
+    if message.html:
+        text = html_to_text(text)
+        if len(text) > MAX_TEXT_CHARS:
+            raise ScreeningInputError(
+                f"message text is {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}"
+            )
+    return text
+
+
+def screen(message: Message, *, index: RosterIndex) -> list[Finding]:
+    """Findings for ``message``, most serious first (opt-out students before others).
+
+    Offsets are character offsets into ``screened_text(message)``, which is ``message.text`` for
+    plain-text messages. Raises ScreeningInputError for text over the size limit.
+    """
+    text = screened_text(message)
+    ctx = ScreenContext(message, text, index)
+    findings: list[Finding] = []
+    if text.strip():
+        for detect in TEXT_DETECTORS.values():
+            findings.extend(detect(ctx))
+    if message.attachments:
+        from .detectors import images  # OpenCV is imported only when there are images
+
+        findings.extend(images.detect(ctx))
+    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], not f.opt_out, f.start, f.end))
+    return findings

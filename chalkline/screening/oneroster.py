@@ -1,0 +1,188 @@
+"""A small, tolerant OneRoster (1.1 and 1.2) CSV reader that feeds a RosterIndex.
+
+Accepts a folder, a .zip, or a bare ``users.csv``. Headers are matched case-insensitively in any
+order; a UTF-8 BOM, CRLF line ends and ``TRUE``/``true``/``1``/``yes`` are all fine. Roles come
+from the 1.1 ``role`` column or from 1.2 ``roles.csv``. Guardian links are read from
+``agentSourcedIds`` on either side. Optional files: ``classes.csv``, ``enrollments.csv``,
+``demographics.csv`` (birthDate) and ``chalkline.json`` (district email domains and phone numbers).
+
+Student flags are read from extension columns (first match wins):
+``metadata.chalkline.directoryOptOut`` (alias ``ext_directory_opt_out``) and
+``metadata.chalkline.mediaRelease`` (alias ``ext_media_release``); staff logo permission from
+``metadata.chalkline.logoPermission`` (alias ``ext_logo_permission``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .index import RosterIndex
+from .records import (
+    ClassRecord,
+    EnrollmentRecord,
+    GuardianRecord,
+    StaffRecord,
+    StudentRecord,
+)
+from .types import ScreeningInputError
+
+TRUE = frozenset({"true", "t", "yes", "y", "1"})
+GUARDIAN_ROLES = frozenset({"parent", "guardian", "relative"})
+OPT_OUT_COLS = ("metadata.chalkline.directoryoptout", "ext_directory_opt_out")
+MEDIA_COLS = ("metadata.chalkline.mediarelease", "ext_media_release")
+LOGO_COLS = ("metadata.chalkline.logopermission", "ext_logo_permission")
+
+Row = dict[str, str]
+
+
+def _bool(row: Row, cols: tuple[str, ...]) -> bool | None:
+    for c in cols:
+        v = row.get(c)
+        if v is not None and v.strip() != "":
+            return v.strip().lower() in TRUE
+    return None
+
+
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in (value or "").split(",") if x.strip())
+
+
+class _Source:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.zip: zipfile.ZipFile | None = None
+        self.names: dict[str, str] = {}
+        if path.is_dir():
+            self.names = {p.name.lower(): str(p) for p in path.iterdir() if p.is_file()}
+        elif zipfile.is_zipfile(path):
+            self.zip = zipfile.ZipFile(path)
+            self.names = {
+                n.rsplit("/", 1)[-1].lower(): n for n in self.zip.namelist() if not n.endswith("/")
+            }
+        elif path.is_file():
+            self.names = {"users.csv": str(path)}
+        else:
+            raise ScreeningInputError(f"roster not found: {path}")
+
+    def read_bytes(self, name: str) -> bytes | None:
+        real = self.names.get(name)
+        if real is None:
+            return None
+        if self.zip is not None:
+            return self.zip.read(real)
+        return Path(real).read_bytes()
+
+    def rows(self, name: str) -> Iterator[Row]:
+        raw = self.read_bytes(name)
+        if raw is None:
+            return
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None)
+        if header is None:
+            return
+        keys = [h.strip().lstrip("\ufeff").lower() for h in header]
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            yield {k: v.strip() for k, v in zip(keys, values, strict=False)}
+
+
+def load_oneroster(path: str | Path, **config: Any) -> RosterIndex:
+    """Build a RosterIndex from a OneRoster folder, zip or bare users.csv."""
+    src = _Source(Path(path))
+    if "users.csv" not in src.names:
+        raise ScreeningInputError(f"{path}: no users.csv")
+    extra = src.read_bytes("chalkline.json")
+    settings: dict[str, Any] = json.loads(extra) if extra else {}
+    settings.update(config)
+
+    births = {r.get("sourcedid", ""): r.get("birthdate", "") for r in src.rows("demographics.csv")}
+    roles12: dict[str, str] = {}
+    for r in src.rows("roles.csv"):
+        uid = r.get("usersourcedid", "")
+        if uid and (r.get("roletype", "primary").lower() == "primary" or uid not in roles12):
+            roles12[uid] = r.get("role", "")
+
+    index = RosterIndex(
+        district_domains=settings.get("district_domains", ()),
+        student_email_domains=settings.get("student_email_domains", ()),
+        district_phones=settings.get("district_phones", ()),
+    )
+    links: list[tuple[str, str]] = []  # (guardian, student)
+    agents_of_student: list[tuple[str, tuple[str, ...]]] = []
+    for r in src.rows("users.csv"):
+        sid = r.get("sourcedid", "")
+        if not sid or r.get("status", "").lower() == "tobedeleted":
+            continue
+        role = (r.get("role") or roles12.get(sid, "")).lower()
+        given = r.get("givenname", "")
+        family = r.get("familyname", "")
+        orgs = _list(r.get("orgsourcedids"))
+        if role == "student":
+            media = _bool(r, MEDIA_COLS)
+            index.upsert_student(
+                StudentRecord(
+                    sourced_id=sid,
+                    given_name=given,
+                    family_name=family,
+                    preferred_name=r.get("preferredfirstname", "")
+                    or r.get("preferredgivenname", ""),
+                    middle_name=r.get("middlename", ""),
+                    identifier=r.get("identifier", ""),
+                    username=r.get("username", ""),
+                    email=r.get("email", ""),
+                    birth_date=births.get(sid, ""),
+                    building_ids=orgs,
+                    directory_opt_out=bool(_bool(r, OPT_OUT_COLS)),
+                    media_release=bool(media),
+                )
+            )
+            agents_of_student.append((sid, _list(r.get("agentsourcedids"))))
+        elif role in GUARDIAN_ROLES:
+            links.extend((sid, s) for s in _list(r.get("agentsourcedids")))
+            links.append((sid, ""))
+        elif role:
+            index.upsert_staff(
+                StaffRecord(
+                    sourced_id=sid,
+                    given_name=given,
+                    family_name=family,
+                    email=r.get("email", ""),
+                    username=r.get("username", ""),
+                    building_ids=orgs,
+                    logo_permission=bool(_bool(r, LOGO_COLS)),
+                )
+            )
+    guardian_ids = {g for g, _ in links}
+    for sid, agents in agents_of_student:
+        links.extend((a, sid) for a in agents if a in guardian_ids or not index.is_staff(a))
+    by_guardian: dict[str, list[str]] = {}
+    for g, s in links:
+        lst = by_guardian.setdefault(g, [])
+        if s and s not in lst:
+            lst.append(s)
+    for g, students in by_guardian.items():
+        index.upsert_guardian(GuardianRecord(sourced_id=g, student_ids=tuple(students)))
+
+    for r in src.rows("classes.csv"):
+        if r.get("sourcedid"):
+            index.upsert_class(
+                ClassRecord(r["sourcedid"], r.get("title", ""), r.get("schoolsourcedid", ""))
+            )
+    for r in src.rows("enrollments.csv"):
+        if r.get("status", "").lower() == "tobedeleted":
+            continue
+        cid, uid = r.get("classsourcedid", ""), r.get("usersourcedid", "")
+        if cid and uid:
+            index.add_enrollment(EnrollmentRecord(cid, uid, r.get("role", "student") or "student"))
+    return index

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from chalkline.screening import (
+    Audience,
+    Message,
+    RosterIndex,
+    Sender,
+    StudentRecord,
+    load_oneroster,
+    screen,
+)
+
+USERS_11 = (
+    "\ufeffSOURCEDID,Role,givenName,familyName,username,EnabledUser,agentSourcedIds,orgSourcedIds,"
+    "metadata.chalkline.directoryOptOut,ext_media_release\r\n"
+    "s1,student,Zoë,Brontë-Smith,zbs1,TRUE,g1,b1,TRUE,true\r\n"
+    "g1,guardian,Pat,Smith,,true,,b1,,\r\n"
+    "t1,teacher,Ann,Lee,alee,true,,b1,,\r\n"
+)
+
+
+def test_tolerant_users_csv(tmp_path: Path) -> None:
+    p = tmp_path / "users.csv"
+    p.write_bytes(USERS_11.encode("utf-8"))
+    idx = load_oneroster(p)
+    rec = idx.student("s1")
+    assert rec is not None
+    assert rec.directory_opt_out and rec.media_release
+    assert idx.guardians_of("s1") == ("g1",)
+    assert idx.lookup_full("zoe bronte smith") == ("s1",)
+    assert idx.lookup_full("zoe smith") == ("s1",)
+
+
+def test_oneroster_12_roles_csv_and_zip(tmp_path: Path) -> None:
+    users = (
+        "sourcedId,givenName,familyName,agentSourcedIds\ns1,Ana,Ruiz,\ng1,Luz,Ruiz,s1\nt1,Bo,Li,\n"
+    )
+    roles = "userSourcedId,roleType,role,orgSourcedId\ns1,primary,student,b1\ng1,primary,guardian,b1\nt1,primary,teacher,b1\n"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("roster/users.csv", users)
+        z.writestr("roster/roles.csv", roles)
+        z.writestr(
+            "roster/enrollments.csv",
+            "classSourcedId,userSourcedId,role\nc1,s1,student\nc1,t1,teacher\n",
+        )
+    path = tmp_path / "r.zip"
+    path.write_bytes(buf.getvalue())
+    idx = load_oneroster(path)
+    assert idx.is_student("s1") and idx.is_staff("t1")
+    assert idx.guardians_of("s1") == ("g1",)
+    assert idx.staff_teaches("t1", "s1")
+
+
+def test_incremental_add_update_remove() -> None:
+    idx = RosterIndex()
+    idx.upsert_student(StudentRecord("s1", "Quinn", "Zabriskie"))
+    msg = Message("Quinn Zabriskie did well", Sender("teacher", "t"), Audience("public"))
+    assert [f.student for f in screen(msg, index=idx)] == ["s1"]
+    idx.update_student(StudentRecord("s1", "Quinn", "Yardley"))
+    assert screen(msg, index=idx) == []
+    msg2 = Message("Quinn Yardley did well", Sender("teacher", "t"), Audience("public"))
+    assert len(screen(msg2, index=idx)) == 1
+    idx.remove_student("s1")
+    assert screen(msg2, index=idx) == []
+    assert len(idx) == 0

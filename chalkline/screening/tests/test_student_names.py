@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+
+from chalkline.screening import Audience, Message, RosterIndex, Sender, screen
+
+
+def _found(
+    index: RosterIndex, text: str, sender: str, audience: Audience, detector: str = "student_name"
+) -> list[str]:
+    msg = Message(text, Sender("teacher", sender), audience)
+    return [text[f.start : f.end] for f in screen(msg, index=index) if f.detector == detector]
+
+
+CLASS_3A = Audience("class", (), "c-3a")
+CASES = [
+    # text, sender, audience, expected spans
+    ("Congrats to Maria Garcia-Lopez!", "t-ortiz", CLASS_3A, ["Maria Garcia-Lopez"]),
+    ("Congrats to Maria Lopez!", "t-ortiz", CLASS_3A, ["Maria Lopez"]),
+    ("Thanks, Garcia-Lopez, Maria.", "t-ortiz", CLASS_3A, ["Garcia-Lopez, Maria"]),
+    ("Happy birthday Jose Hernandez", "t-ortiz", CLASS_3A, ["Jose Hernandez"]),
+    ("JOSÉ HERNÁNDEZ won!", "t-ortiz", CLASS_3A, ["JOSÉ HERNÁNDEZ"]),
+    ("Liam O'Brien's jacket", "t-ortiz", CLASS_3A, ["Liam O'Brien"]),
+    ("Great work, Maria G.!", "t-ortiz", CLASS_3A, ["Maria G."]),
+    ("Team: G. Kim and A. Chen", "t-ortiz", CLASS_3A, ["G. Kim", "A. Chen"]),
+    ("Maria's poem was great", "t-ortiz", CLASS_3A, ["Maria"]),
+    ("Will did a great job today", "t-ortiz", CLASS_3A, ["Will"]),
+    ("Congrats to Hope and Grace!", "t-ortiz", CLASS_3A, ["Hope", "Grace"]),
+    ("I will call you and we hope to see you", "t-ortiz", CLASS_3A, []),
+    ("Will you send a snack? Hope you are well.", "t-ortiz", CLASS_3A, []),
+    ("Picture day is May 5.", "t-brooks", Audience("class", (), "c-3b"), []),
+    ("We have art class on Monday.", "t-nguyen", Audience("class", (), "c-sci7"), []),
+    ("Mrs. Hart and Ms. Fox will visit.", "t-ortiz", CLASS_3A, []),
+    ("We read about Jackson Pollock.", "t-nguyen", Audience("class", (), "c-sci7"), []),
+    ("Dr. Maria Santos will speak.", "t-nguyen", Audience("class", (), "c-sci7"), []),
+    ("The Dawn spacecraft reached Vesta.", "t-nguyen", Audience("class", (), "c-sci7"), []),
+    ("Thanks for a great week!\nThanks, Daniel", "t-brooks", Audience("class", (), "c-3b"), []),
+    # the only Maria in c-3b is Maria Santos; "Maria" from Ms. Ortiz resolves to Maria Garcia-Lopez
+    ("Maria was brave today", "t-brooks", Audience("class", (), "c-3b"), ["Maria"]),
+    # family name alone is never a student mention
+    ("Please thank the Patel family.", "t-ortiz", CLASS_3A, []),
+]
+
+
+@pytest.mark.parametrize(("text", "sender", "audience", "expected"), CASES)
+def test_name_detection(
+    index: RosterIndex, text: str, sender: str, audience: Audience, expected: list[str]
+) -> None:
+    assert _found(index, text, sender, audience) == expected
+
+
+def test_naming_a_child_to_their_own_guardian_is_fine(index: RosterIndex) -> None:
+    assert (
+        _found(
+            index, "Maria Garcia-Lopez was tired today.", "t-ortiz", Audience("direct", ("g-001",))
+        )
+        == []
+    )
+
+
+def test_naming_another_child_to_a_guardian_is_flagged(index: RosterIndex) -> None:
+    assert _found(
+        index, "Maria and Noah Patel argued.", "t-ortiz", Audience("direct", ("g-001",))
+    ) == ["Noah Patel"]
+
+
+def test_teaching_staff_may_hear_about_their_student(index: RosterIndex) -> None:
+    assert (
+        _found(index, "Chase Miller is failing.", "t-nguyen", Audience("direct", ("t-rivera",)))
+        == []
+    )
+
+
+def test_staff_in_other_building_may_not(index: RosterIndex) -> None:
+    assert _found(
+        index, "Chase Miller is failing.", "t-nguyen", Audience("staff", ("t-ortiz",))
+    ) == ["Chase Miller"]
+
+
+def test_staff_audience_by_building(index: RosterIndex) -> None:
+    aud = Audience("staff", (), building_id="bld-n")
+    assert _found(index, "Emma Rossi has an allergy.", "p-hart", aud) == []
+
+
+def test_opt_out_student_is_block_with_flag(index: RosterIndex) -> None:
+    msg = Message("Thanks Sofia for the song!", Sender("teacher", "t-ortiz"), CLASS_3A)
+    (f,) = [f for f in screen(msg, index=index) if f.detector == "student_name"]
+    assert f.severity == "block"
+    assert f.opt_out is True
+    assert f.student == "s-010"
+
+
+def test_full_name_is_block_first_name_is_warn(index: RosterIndex) -> None:
+    msg = Message("Noah Patel and Ava did well.", Sender("teacher", "t-ortiz"), CLASS_3A)
+    sev = {msg.text[f.start : f.end]: f.severity for f in screen(msg, index=index)}
+    assert sev == {"Noah Patel": "block", "Ava": "warn"}
+
+
+def test_students_and_families_are_not_screened_for_names(index: RosterIndex) -> None:
+    msg = Message(
+        "Noah Patel took my pencil", Sender("student", "s-006"), Audience("direct", ("t-ortiz",))
+    )
+    assert screen(msg, index=index) == []

@@ -1,0 +1,94 @@
+"""Value types of the screening library: messages in, findings out. No ORM, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["block", "warn", "info"]
+AudienceKind = Literal["direct", "class", "building", "staff", "public"]
+AUDIENCE_KINDS: frozenset[str] = frozenset({"direct", "class", "building", "staff", "public"})
+SEVERITY_RANK: dict[str, int] = {"block": 0, "warn": 1, "info": 2}
+
+#: Sender roles treated as students or families; every other role is staff.
+STUDENT_ROLES: frozenset[str] = frozenset({"student"})
+FAMILY_ROLES: frozenset[str] = frozenset({"guardian", "parent", "relative"})
+
+
+class ScreeningInputError(ValueError):
+    """A message or roster that cannot be screened (bad shape, not bad content)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    role: str
+    id: str = ""
+
+    @property
+    def is_staff(self) -> bool:
+        role = self.role.lower()
+        return role not in STUDENT_ROLES and role not in FAMILY_ROLES
+
+    @property
+    def is_student_or_family(self) -> bool:
+        return not self.is_staff
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    kind: AudienceKind
+    recipients: tuple[str, ...] = ()
+    class_id: str | None = None
+    building_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """An image attachment. ``pictured`` lists sourcedIds the sender tagged, when known."""
+
+    data: bytes
+    filename: str = ""
+    pictured: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    text: str
+    sender: Sender
+    audience: Audience
+    html: bool = False
+    attachments: tuple[Attachment, ...] = ()
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    detector: str
+    start: int
+    end: int
+    severity: Severity
+    clause: str
+    message: str
+    fix: str = ""
+    student: str | None = None
+    opt_out: bool = False
+    attachment: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "detector": self.detector,
+            "start": self.start,
+            "end": self.end,
+            "severity": self.severity,
+            "clause": self.clause,
+            "student": self.student,
+            "message": self.message,
+            "fix": self.fix,
+        }
+        if self.opt_out:
+            out["opt_out"] = True
+        if self.attachment is not None:
+            out["attachment"] = self.attachment
+        out.update(self.extra)
+        return out
