@@ -44,4 +44,5 @@ urlpatterns = [
     path("audit/", include("chalkline.audit.urls")),
     path("", include("chalkline.policies.urls")),
     path("", include("chalkline.screening.urls")),
+    path("api/v1/", include("chalkline.api.urls")),
 ]
