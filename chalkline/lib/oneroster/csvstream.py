@@ -1,0 +1,334 @@
+"""Streaming, line-accurate CSV reading for roster files.
+
+Bytes are read one physical line at a time (at most ``MAX_LINE_BYTES``), decoded as strict
+UTF-8 so a bad byte is reported with its line and byte offset, and fed to ``csv.reader``.
+Memory stays bounded by one record whatever the file size.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import IO
+
+from .report import Report
+from .values import (
+    Problem,
+    Status,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    parse_status,
+    split_list,
+)
+
+MAX_LINE_BYTES = 1 << 20
+
+# Header spellings seen in real exports, read as the standard column with a warning.
+HEADER_ALIASES: dict[str, str] = {
+    "datalastmodified": "dateLastModified",
+    "prefferedgivenname": "preferredGivenName",
+    "prefferedmiddlename": "preferredMiddleName",
+    "prefferedfamilyname": "preferredFamilyName",
+    "agents": "agentSourcedIds",
+    "userid": "userIds",
+    "grade": "grades",
+    "schoolyearid": "schoolYearSourcedId",
+    "sourceid": "sourcedId",
+    # supplemental staff CSV
+    "building_code": "building_codes",
+    "buildings": "building_codes",
+    "status": "employment_status",
+    "first_name": "given_name",
+    "last_name": "family_name",
+}
+
+_CREDENTIALISH = re.compile(r"pass|pwd|secret|token|credential|\bpin\b", re.IGNORECASE)
+_EXT_PREFIXES = ("metadata.", "ext_", "ext.")
+
+
+@dataclass(frozen=True, slots=True)
+class FileSpec:
+    """What one roster file may and must carry. Column names are the spec's camelCase."""
+
+    name: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Header:
+    index: dict[str, int]
+    ext: list[tuple[int, str]] = field(default_factory=list)
+    width: int = 0
+    # every spec column -> its position; absent columns point at the blank pad cell (width)
+    lookup: dict[str, int] = field(default_factory=dict)
+
+
+class _LineSource:
+    """Decoded physical lines, remembering a decoding failure for the current record."""
+
+    __slots__ = ("bad", "file", "line", "offset", "raw", "report", "too_long")
+
+    def __init__(self, raw: IO[bytes], file: str, report: Report) -> None:
+        self.raw = raw
+        self.file = file
+        self.report = report
+        self.line = 0
+        self.offset = 0
+        self.bad = False
+        self.too_long = False
+
+    def __iter__(self) -> Iterator[str]:
+        readline = self.raw.readline
+        while True:
+            chunk = readline(MAX_LINE_BYTES + 1)
+            if not chunk:
+                return
+            self.line += 1
+            if len(chunk) > MAX_LINE_BYTES:
+                self.too_long = True
+                self.report.error(
+                    "line_too_long",
+                    self.file,
+                    self.line,
+                    None,
+                    f"a line is longer than {MAX_LINE_BYTES} bytes; the rest of the file is refused",
+                )
+                return
+            try:
+                text = chunk.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.bad = True
+                hint = ""
+                try:
+                    chunk.decode("cp1252")
+                    hint = " (it looks like Windows-1252/Latin-1: re-export the file as UTF-8)"
+                except UnicodeDecodeError:
+                    pass
+                self.report.error(
+                    "not_utf8",
+                    self.file,
+                    self.line,
+                    None,
+                    f"byte 0x{chunk[exc.start]:02x} at byte offset {self.offset + exc.start} "
+                    f"is not UTF-8{hint}; the row is refused",
+                )
+                text = chunk.decode("utf-8", "replace")
+            if self.line == 1 and text.startswith("\ufeff"):
+                text = text[1:]
+            self.offset += len(chunk)
+            yield text
+
+
+def _read_header(
+    cells: list[str], spec: FileSpec, file: str, report: Report, raw_header: str
+) -> Header | None:
+    known = {c.lower(): c for c in spec.columns}
+    header = Header(index={}, width=len(cells))
+    if len(cells) == 1:
+        for delim, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
+            if delim in raw_header:
+                report.error(
+                    "wrong_delimiter",
+                    file,
+                    1,
+                    None,
+                    f"the header is separated by {label}s ({delim!r}); OneRoster CSV files must "
+                    "be comma separated; the file is refused",
+                )
+                return None
+    for pos, cell in enumerate(cells):
+        name = cell.strip()
+        if not name:
+            continue
+        low = name.lower()
+        col_label = f"column {pos + 1} '{name}'"
+        if low.startswith(_EXT_PREFIXES):
+            if _CREDENTIALISH.search(name):
+                report.warning(
+                    "credential_column_dropped",
+                    file,
+                    1,
+                    col_label,
+                    "this extension column looks like a credential; it is never read",
+                )
+            else:
+                header.ext.append((pos, name))
+            continue
+        canon = known.get(low)
+        if canon is None and low in HEADER_ALIASES and HEADER_ALIASES[low].lower() in known:
+            canon = known[HEADER_ALIASES[low].lower()]
+            report.warning(
+                "header_alias", file, 1, col_label, f"read as the standard column '{canon}'"
+            )
+        if canon is None:
+            report.warning("unknown_column", file, 1, col_label, "not a known column; ignored")
+            continue
+        if canon in header.index:
+            report.error(
+                "duplicate_column",
+                file,
+                1,
+                col_label,
+                f"'{canon}' appears twice in the header; the file is refused",
+            )
+            return None
+        header.index[canon] = pos
+    missing = [c for c in spec.required if c not in header.index]
+    if missing:
+        hint = ""
+        if ";" in raw_header or "\t" in raw_header:
+            hint = " (the header also contains semicolons or tabs: is the delimiter wrong?)"
+        for col in missing:
+            report.error(
+                "missing_column",
+                file,
+                1,
+                col,
+                f"required column '{col}' is missing; the file is refused{hint}",
+            )
+        return None
+    header.lookup = {c: header.index.get(c, header.width) for c in spec.columns}
+    return header
+
+
+class Row:
+    """One CSV record with helpers that report problems against its file, line and column."""
+
+    __slots__ = ("bad", "cells", "file", "header", "line", "report", "sourced_id")
+
+    def __init__(self, file: str, line: int, cells: list[str], header: Header, report: Report):
+        self.file = file
+        self.line = line
+        self.cells = cells
+        self.header = header
+        self.report = report
+        self.bad = False
+        self.sourced_id: str | None = None
+
+    def text(self, col: str) -> str:
+        header = self.header
+        return self.cells[header.lookup.get(col, header.width)].strip()
+
+    def has(self, col: str) -> bool:
+        return col in self.header.index
+
+    def error(self, code: str, col: str | None, message: str) -> None:
+        self.bad = True
+        self.report.error(code, self.file, self.line, col, message, sourced_id=self.sourced_id)
+
+    def warning(self, code: str, col: str | None, message: str) -> None:
+        self.report.warning(code, self.file, self.line, col, message, sourced_id=self.sourced_id)
+
+    def _problem(self, code: str, col: str, problem: Problem) -> None:
+        if problem is None:
+            return
+        kind, message = problem
+        if kind == "error":
+            self.error(code, col, message)
+        else:
+            self.warning(code, col, message)
+
+    def required(self, col: str) -> str:
+        value = self.text(col)
+        if not value:
+            self.error("missing_value", col, f"'{col}' is required")
+        return value
+
+    def as_date(self, col: str) -> date | None:
+        value, problem = parse_date(self.text(col))
+        self._problem("date", col, problem)
+        return value
+
+    def as_datetime(self, col: str) -> datetime | None:
+        value, problem = parse_datetime(self.text(col))
+        self._problem("date", col, problem)
+        return value
+
+    def as_bool(self, col: str) -> bool | None:
+        value, problem = parse_bool(self.text(col))
+        self._problem("boolean", col, problem)
+        return value
+
+    def status(self, *, delta: bool) -> Status:
+        value, problem = parse_status(self.text("status"), delta=delta)
+        self._problem("status", "status", problem)
+        return value
+
+    def as_list(self, col: str) -> tuple[str, ...]:
+        return split_list(self.text(col))
+
+    def extensions(self) -> dict[str, str]:
+        cells = self.cells
+        return {name: cells[pos].strip() for pos, name in self.header.ext if cells[pos]}
+
+
+def iter_rows(
+    raw: IO[bytes],
+    *,
+    file: str,
+    spec: FileSpec,
+    report: Report,
+    on_header: Callable[[Header], None] | None = None,
+) -> Iterator[Row]:
+    """Yield the file's data rows. A refused header yields nothing (the error is reported)."""
+    source = _LineSource(raw, file, report)
+    reader = csv.reader(source, strict=False)
+    header: Header | None = None
+    prev_line = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            report.error("csv_syntax", file, prev_line + 1, None, f"unreadable CSV: {exc}")
+            prev_line = source.line
+            source.bad = False
+            continue
+        line = prev_line + 1
+        prev_line = source.line
+        if header is None:
+            raw_header = ",".join(cells)
+            if source.bad:
+                return
+            header = _read_header(cells, spec, file, report, raw_header)
+            if header is None:
+                return
+            if on_header is not None:
+                on_header(header)
+            continue
+        if source.bad:
+            source.bad = False
+            continue
+        if not cells or not any(cells):
+            continue
+        if len(cells) > header.width and any(c.strip() for c in cells[header.width :]):
+            report.error(
+                "too_many_fields",
+                file,
+                line,
+                None,
+                f"the row has {len(cells)} fields but the header has {header.width} "
+                "(an unquoted comma?); the row is refused",
+            )
+            continue
+        if len(cells) == 1 and header.width > 1 and (";" in cells[0] or "\t" in cells[0]):
+            report.error(
+                "wrong_delimiter",
+                file,
+                line,
+                None,
+                "the row is separated by semicolons or tabs, not commas; the row is refused",
+            )
+            continue
+        missing = header.width + 1 - len(cells)
+        if missing > 0:
+            cells.extend([""] * missing)
+        yield Row(file, line, cells, header, report)
+    if header is None and not source.too_long:
+        report.error("empty_file", file, None, None, "the file has no header row")
