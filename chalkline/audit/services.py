@@ -153,7 +153,7 @@ def record_event(
 def _record_postgresql(f: _Fields) -> AuditEvent | PendingAuditEvent:
     """The hot path on PostgreSQL, in three round trips: try the chain lock and read the head;
     then either insert the linked event and move the head in one statement, or park the event."""
-    values = [
+    values: list[Any] = [
         f.district_id,
         f.at,
         f.actor_id,
@@ -182,7 +182,7 @@ def _record_postgresql(f: _Fields) -> AuditEvent | PendingAuditEvent:
                 values,
             )
             pending = PendingAuditEvent(**f.__dict__)
-            pending.pk = cursor.fetchone()[0]  # type: ignore[index]
+            pending.pk = cursor.fetchone()[0]
             pending._state.adding = False
             return pending
         head = AuditChainHead(district_id=f.district_id, last_seq=last_seq, last_hash=last_hash)
@@ -195,7 +195,7 @@ def _record_postgresql(f: _Fields) -> AuditEvent | PendingAuditEvent:
             "WHERE district_id = %s RETURNING (SELECT id FROM ins)",
             [*values, event.seq, event.prev_hash, event.hash, event.seq, event.hash, f.district_id],
         )
-        event.pk = cursor.fetchone()[0]  # type: ignore[index]
+        event.pk = cursor.fetchone()[0]
         event._state.adding = False
         return event
 
