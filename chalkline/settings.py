@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "chalkline.policies",
     "chalkline.screening",
     "chalkline.api",
+    "chalkline.acks",
 ]
 
 MIDDLEWARE = [

@@ -45,4 +45,5 @@ urlpatterns = [
     path("", include("chalkline.policies.urls")),
     path("", include("chalkline.screening.urls")),
     path("api/v1/", include("chalkline.api.urls")),
+    path("acknowledgments/", include("chalkline.acks.urls")),
 ]
