@@ -156,6 +156,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "chalkline" / "static"]  # project-wide CSS, JS and vendored htmx
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise wants it; collectstatic fills it
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
