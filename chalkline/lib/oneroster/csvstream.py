@@ -8,10 +8,12 @@ Memory stays bounded by one record whatever the file size.
 from __future__ import annotations
 
 import csv
+import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from typing import IO
 
 from .report import Report
@@ -26,6 +28,8 @@ from .values import (
 )
 
 MAX_LINE_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 19  # read size; with a normal carried-over partial line a block is < 1 MB
+FIELD_LIMIT = csv.field_size_limit()  # a longer line goes to csv.reader, which enforces it
 
 # Header spellings seen in real exports, read as the standard column with a warning.
 HEADER_ALIASES: dict[str, str] = {
@@ -69,7 +73,12 @@ class Header:
 
 
 class _LineSource:
-    """Decoded physical lines, remembering a decoding failure for the current record."""
+    """Decoded physical lines, remembering a decoding failure for the current record.
+
+    Bytes are read in blocks of whole lines and each block is decoded in one call; only a
+    block that fails to decode, or that could hold a line over ``MAX_LINE_BYTES``, is read
+    line by line (``_slow_lines``), which reports the exact line and byte offset.
+    """
 
     __slots__ = ("bad", "file", "line", "offset", "raw", "report", "too_long")
 
@@ -77,13 +86,50 @@ class _LineSource:
         self.raw = raw
         self.file = file
         self.report = report
-        self.line = 0
-        self.offset = 0
+        self.line = 0  # lines handed out before the current block
+        self.offset = 0  # bytes before the current block
         self.bad = False
         self.too_long = False
 
-    def __iter__(self) -> Iterator[str]:
-        readline = self.raw.readline
+    def lines(self) -> Iterator[str]:
+        return chain.from_iterable(self._blocks())
+
+    def _blocks(self) -> Iterator[Iterable[str]]:
+        read = self.raw.read
+        carry = b""
+        while not self.too_long:
+            chunk = read(BLOCK_BYTES)
+            if chunk:
+                buf = carry + chunk if carry else chunk
+                cut = buf.rfind(b"\n") + 1
+                if cut == 0:  # no end of line yet
+                    carry = buf
+                    if len(carry) > MAX_LINE_BYTES:
+                        yield self._slow_lines(carry)  # reports the over-long line
+                        return
+                    continue
+                block, carry = (buf, b"") if cut == len(buf) else (buf[:cut], buf[cut:])
+            elif carry:  # the last line has no line break
+                block, carry = carry, b""
+            else:
+                return
+            # a block no longer than MAX_LINE_BYTES cannot hold a line longer than that
+            if len(block) > MAX_LINE_BYTES:
+                yield self._slow_lines(block)
+                continue
+            try:
+                text = block.decode("utf-8")
+            except UnicodeDecodeError:
+                yield self._slow_lines(block)
+                continue
+            if self.offset == 0 and text.startswith("\ufeff"):
+                text = text[1:]
+            self.line += block.count(b"\n") + (block[-1:] != b"\n")
+            self.offset += len(block)
+            yield io.StringIO(text, newline="\n")
+
+    def _slow_lines(self, block: bytes) -> Iterator[str]:
+        readline = io.BytesIO(block).readline
         while True:
             chunk = readline(MAX_LINE_BYTES + 1)
             if not chunk:
@@ -267,6 +313,154 @@ class Row:
         return {name: cells[pos].strip() for pos, name in self.header.ext if cells[pos]}
 
 
+class RowStream:
+    """The data rows of one CSV file, as lists of cells padded with one blank cell.
+
+    ``read_header()`` first (None: the file is refused, the reason is reported), then
+    iterate; ``line`` is the first physical line of the row just yielded, ``plain`` is True
+    when its line holds no whitespace at all (no cell needs stripping). A line with no
+    quote and no carriage return before its line break is split with ``str.split`` (exactly
+    what ``csv.reader`` makes of such a line, at a fraction of the cost); any other line goes
+    to ``csv.reader``, which reads on through the following lines when a quoted cell spans
+    them (``_parse_lines``). ``test_oneroster_fastpath`` checks both give the same cells.
+    """
+
+    __slots__ = (
+        "_lines",
+        "_lineno",
+        "_pending",
+        "_reader",
+        "_source",
+        "file",
+        "header",
+        "line",
+        "plain",
+        "report",
+        "spec",
+    )
+
+    def __init__(self, raw: IO[bytes], *, file: str, spec: FileSpec, report: Report) -> None:
+        self.file = file
+        self.spec = spec
+        self.report = report
+        self.header: Header | None = None
+        self.line = 0
+        self.plain = False  # the row has no whitespace: its cells need no strip()
+        self._source = _LineSource(raw, file, report)
+        self._lines = self._source.lines()
+        self._lineno = 0  # physical lines consumed
+        # csv.reader reads the one line put in _pending; asking for more raises IndexError
+        self._pending: list[str] = []
+        self._reader = csv.reader(iter(self._pending.pop, None), strict=False)
+
+    def _parse(self, line: str) -> list[str] | None:
+        """The record starting with ``line``; None after reporting unreadable CSV."""
+        self._pending.append(line)
+        try:
+            return next(self._reader, [])
+        except IndexError:  # csv.reader asked for a second line: a quoted cell spans lines
+            return self._parse_lines(line)
+        except csv.Error as exc:
+            self._syntax_error(exc)
+            return None
+
+    def _syntax_error(self, exc: csv.Error) -> None:
+        self.report.error("csv_syntax", self.file, self.line, None, f"unreadable CSV: {exc}")
+
+    def _parse_lines(self, line: str) -> list[str] | None:
+        self.plain = False  # the following lines were not looked at
+
+        def following() -> Iterator[str]:
+            for more in self._lines:
+                self._lineno += 1
+                yield more
+
+        try:
+            return next(csv.reader(chain((line,), following()), strict=False), [])
+        except csv.Error as exc:
+            self._syntax_error(exc)
+            return None
+
+    def read_header(self) -> Header | None:
+        source = self._source
+        for line in self._lines:
+            self._lineno += 1
+            self.line = self._lineno
+            cells = self._parse(line)
+            if cells is None:
+                source.bad = False
+                continue
+            if source.bad:
+                return None
+            self.header = _read_header(cells, self.spec, self.file, self.report, ",".join(cells))
+            return self.header
+        if not source.too_long:
+            self.report.error("empty_file", self.file, None, None, "the file has no header row")
+        return None
+
+    def __iter__(self) -> Iterator[list[str]]:
+        header = self.header
+        if header is None:
+            return
+        width = header.width
+        file, report, source = self.file, self.report, self._source
+        pending, reader, limit = self._pending, self._reader, FIELD_LIMIT
+        lineno = self._lineno
+        cells: list[str] | None
+        for line in self._lines:
+            lineno += 1
+            body = line.rstrip("\r\n")
+            # no whitespace anywhere (str.split() knows the same whitespace as str.strip())
+            self.plain = len(body.split(None, 1)) == 1
+            if '"' in body or "\r" in body or len(body) > limit:
+                self.line = self._lineno = lineno
+                pending.append(line)
+                try:
+                    cells = next(reader, [])
+                except IndexError:  # csv.reader asked for a second line
+                    cells = self._parse_lines(line)
+                except csv.Error as exc:
+                    self._syntax_error(exc)
+                    cells = None
+                lineno = self._lineno  # a quoted cell may have spanned lines
+                if cells is None:
+                    source.bad = False
+                    continue
+            else:
+                self.line = lineno
+                cells = body.split(",")
+            if source.bad:
+                source.bad = False
+                continue
+            n = len(cells)
+            if n != width or not cells[0]:
+                if not cells or not any(cells):
+                    continue
+                if n > width and any(c.strip() for c in cells[width:]):
+                    report.error(
+                        "too_many_fields",
+                        file,
+                        self.line,
+                        None,
+                        f"the row has {n} fields but the header has {width} "
+                        "(an unquoted comma?); the row is refused",
+                    )
+                    continue
+                if n == 1 and width > 1 and (";" in cells[0] or "\t" in cells[0]):
+                    report.error(
+                        "wrong_delimiter",
+                        file,
+                        self.line,
+                        None,
+                        "the row is separated by semicolons or tabs, not commas; the row is refused",
+                    )
+                    continue
+                if n < width:
+                    cells.extend([""] * (width - n))
+            cells.append("")
+            yield cells
+
+
 def iter_rows(
     raw: IO[bytes],
     *,
@@ -276,59 +470,11 @@ def iter_rows(
     on_header: Callable[[Header], None] | None = None,
 ) -> Iterator[Row]:
     """Yield the file's data rows. A refused header yields nothing (the error is reported)."""
-    source = _LineSource(raw, file, report)
-    reader = csv.reader(source, strict=False)
-    header: Header | None = None
-    prev_line = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            report.error("csv_syntax", file, prev_line + 1, None, f"unreadable CSV: {exc}")
-            prev_line = source.line
-            source.bad = False
-            continue
-        line = prev_line + 1
-        prev_line = source.line
-        if header is None:
-            raw_header = ",".join(cells)
-            if source.bad:
-                return
-            header = _read_header(cells, spec, file, report, raw_header)
-            if header is None:
-                return
-            if on_header is not None:
-                on_header(header)
-            continue
-        if source.bad:
-            source.bad = False
-            continue
-        if not cells or not any(cells):
-            continue
-        if len(cells) > header.width and any(c.strip() for c in cells[header.width :]):
-            report.error(
-                "too_many_fields",
-                file,
-                line,
-                None,
-                f"the row has {len(cells)} fields but the header has {header.width} "
-                "(an unquoted comma?); the row is refused",
-            )
-            continue
-        if len(cells) == 1 and header.width > 1 and (";" in cells[0] or "\t" in cells[0]):
-            report.error(
-                "wrong_delimiter",
-                file,
-                line,
-                None,
-                "the row is separated by semicolons or tabs, not commas; the row is refused",
-            )
-            continue
-        missing = header.width + 1 - len(cells)
-        if missing > 0:
-            cells.extend([""] * missing)
-        yield Row(file, line, cells, header, report)
-    if header is None and not source.too_long:
-        report.error("empty_file", file, None, None, "the file has no header row")
+    stream = RowStream(raw, file=file, spec=spec, report=report)
+    header = stream.read_header()
+    if header is None:
+        return
+    if on_header is not None:
+        on_header(header)
+    for cells in stream:
+        yield Row(file, stream.line, cells, header, report)

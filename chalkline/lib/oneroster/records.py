@@ -7,9 +7,14 @@ look like credentials).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields, make_dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 from .roles import PersonKind, SuggestedRole
 from .values import Status
@@ -160,3 +165,39 @@ class GuardianLink:
     source: Source
     student_sourced_id: str
     guardian_sourced_id: str
+
+
+def fast_constructor[T: DataclassInstance](cls: type[T]) -> Callable[..., T]:
+    """A positional constructor for a frozen slots dataclass, about 6x faster than ``cls()``.
+
+    A frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``; for a
+    22-field record that is most of the cost of reading a row. The returned function fills a
+    non-frozen twin class with the same ``__slots__`` (plain slot stores) and then relabels
+    the object as ``cls``, which Python allows between classes with identical slot layouts.
+    The result is a genuine, frozen ``cls`` instance (same equality, hash, repr, pickling).
+    For the readers only: every field must be given, positionally, in declaration order.
+    """
+    twin: Any = make_dataclass(
+        cls.__name__,
+        [(f.name, f.type) for f in fields(cls)],
+        slots=True,
+        eq=False,
+        repr=False,
+        match_args=False,
+    )
+
+    def make(*values: object) -> T:
+        obj = twin(*values)
+        obj.__class__ = cls
+        return obj
+
+    make(*([None] * len(fields(cls))))  # fail at import time if the layouts ever differ
+    return make
+
+
+new_source: Callable[[str, int], Source] = fast_constructor(Source)
+new_user = fast_constructor(UserRecord)
+new_class = fast_constructor(ClassRecord)
+new_enrollment = fast_constructor(EnrollmentRecord)
+new_role = fast_constructor(RoleRecord)
+new_student_flags = fast_constructor(StudentFlagsRecord)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .idset import IdMap, IdSet
 from .package import Package
-from .records import FileMode, GuardianLink
+from .records import FileMode, GuardianLink, fast_constructor
 from .report import Report
 from .roles import PersonKind
 
@@ -21,6 +21,7 @@ from .roles import PersonKind
 KIND_BITS = {PersonKind.STAFF: 1, PersonKind.STUDENT: 2, PersonKind.GUARDIAN: 4}
 PRIMARY_BIT = 8
 _ANY_KIND = 7
+new_link = fast_constructor(GuardianLink)
 
 
 def kinds_of(tag: int | None) -> set[PersonKind]:
@@ -171,24 +172,32 @@ def validate_package(pkg: Package, *, report: Report | None = None) -> Validatio
             )
 
     users = result.user_kinds
+    set_tag, has_org = users.set, orgs.has
+    org_col = "orgSourcedIds" if pkg.version == "1.1" else "primaryOrgSourcedId"
+    n_users = 0
+    n_kind = dict.fromkeys(PersonKind, 0)
     for user in pkg.users(report):
-        counts["users"] += 1
+        n_users += 1
+        kind = user.kind
         tag = 0
-        if user.kind is not None:
-            tag = KIND_BITS[user.kind] | PRIMARY_BIT
-            counts[user.kind.label] += 1
-        users.set(user.sourced_id, tag)
+        if kind is not None:
+            tag = KIND_BITS[kind] | PRIMARY_BIT
+            n_kind[kind] += 1
+        set_tag(user.sourced_id, tag)
         for org_id in user.org_sourced_ids:
-            col = "orgSourcedIds" if pkg.version == "1.1" else "primaryOrgSourcedId"
-            refs.check(
-                orgs,
-                "orgs",
-                org_id,
-                file=user.source.file,
-                line=user.source.line,
-                column=col,
-                sid=user.sourced_id,
-            )
+            if not has_org(org_id):
+                refs.check(
+                    orgs,
+                    "orgs",
+                    org_id,
+                    file=user.source.file,
+                    line=user.source.line,
+                    column=org_col,
+                    sid=user.sourced_id,
+                )
+    _count(counts, "users", n_users)
+    for kind, n in n_kind.items():
+        _count(counts, kind.label, n)
 
     if pkg.version == "1.2":
         for role in pkg.roles(report):
@@ -214,37 +223,32 @@ def validate_package(pkg: Package, *, report: Report | None = None) -> Validatio
             counts[kind.label] = 0
         _check_user_roles(pkg, users, report, counts)
 
-    for _link in guardian_links(pkg, users, report=report):
-        counts["guardian_links"] += 1
+    _count(counts, "guardian_links", sum(1 for _ in guardian_links(pkg, users, report=report)))
 
+    n_enrollments = 0
+    get_tag, has_class, has_org = users.get, classes.has, orgs.has
+    student_bit = KIND_BITS[PersonKind.STUDENT]
     for enr in pkg.enrollments(report):
-        counts["enrollments"] += 1
-        f, ln, sid = enr.source.file, enr.source.line, enr.sourced_id
-        refs.check(
-            classes,
-            "classes",
-            enr.class_sourced_id,
-            file=f,
-            line=ln,
-            column="classSourcedId",
-            sid=sid,
-        )
-        refs.check(
-            users, "users", enr.user_sourced_id, file=f, line=ln, column="userSourcedId", sid=sid
-        )
-        refs.check(
-            orgs, "orgs", enr.school_sourced_id, file=f, line=ln, column="schoolSourcedId", sid=sid
-        )
-        enr_tag = users.get(enr.user_sourced_id)
-        if enr_tag and enr.role == "student" and not enr_tag & KIND_BITS[PersonKind.STUDENT]:
+        n_enrollments += 1
+        class_id, user_id, school = enr.class_sourced_id, enr.user_sourced_id, enr.school_sourced_id
+        enr_tag = get_tag(user_id)
+        if enr_tag is None or not has_class(class_id) or not has_org(school):
+            f, ln, sid = enr.source.file, enr.source.line, enr.sourced_id
+            refs.check(
+                classes, "classes", class_id, file=f, line=ln, column="classSourcedId", sid=sid
+            )
+            refs.check(users, "users", user_id, file=f, line=ln, column="userSourcedId", sid=sid)
+            refs.check(orgs, "orgs", school, file=f, line=ln, column="schoolSourcedId", sid=sid)
+        if enr_tag and enr.role == "student" and not enr_tag & student_bit:
             report.warning(
                 "enrollment_kind",
-                f,
-                ln,
+                enr.source.file,
+                enr.source.line,
                 "role",
                 "a student enrollment for a user who is not a student",
-                sourced_id=sid,
+                sourced_id=enr.sourced_id,
             )
+    _count(counts, "enrollments", n_enrollments)
 
     for flags in pkg.student_flags(report):
         counts["student_flags"] += 1
@@ -265,6 +269,11 @@ def validate_package(pkg: Package, *, report: Report | None = None) -> Validatio
                 sourced_id=sid,
             )
     return result
+
+
+def _count(counts: Counter[str], key: str, n: int) -> None:
+    if n:  # a Counter only holds what was seen, as when counting one by one
+        counts[key] += n
 
 
 def _check_user_roles(pkg: Package, users: IdMap, report: Report, counts: Counter[str]) -> None:
@@ -307,16 +316,18 @@ def guardian_links(
     """
     report = pkg.report if report is None else report
     student, guardian = KIND_BITS[PersonKind.STUDENT], KIND_BITS[PersonKind.GUARDIAN]
-    seen = IdSet()
+    get_tag = user_kinds.get
+    add_pair = IdSet().add
     # users.csv was already read once: its own problems are not reported again
     for user in pkg.users(Report(cap_per_code=0)):
         if not user.agent_sourced_ids:
             continue
-        mine = user_kinds.get(user.sourced_id) or 0
-        f, ln = user.source.file, user.source.line
+        sid = user.sourced_id
+        mine = get_tag(sid) or 0
         for agent in user.agent_sourced_ids:
-            theirs = user_kinds.get(agent)
+            theirs = get_tag(agent)
             if theirs is None:
+                f, ln = user.source.file, user.source.line
                 if pkg.mode("users") is FileMode.BULK and not report.was_refused(f, agent):
                     report.warning(
                         "dangling_ref",
@@ -324,24 +335,24 @@ def guardian_links(
                         ln,
                         "agentSourcedIds",
                         f"agent {agent!r} is not in users.csv; link ignored",
-                        sourced_id=user.sourced_id,
+                        sourced_id=sid,
                     )
                 continue
             if mine & student and theirs & guardian:
-                link = GuardianLink(user.source, user.sourced_id, agent)
+                pair = (sid, agent)
             elif mine & guardian and theirs & student:
-                link = GuardianLink(user.source, agent, user.sourced_id)
+                pair = (agent, sid)
             else:
                 mk = "/".join(sorted(k.label for k in kinds_of(mine))) or "unknown"
                 tk = "/".join(sorted(k.label for k in kinds_of(theirs))) or "unknown"
                 report.warning(
                     "odd_agent_pair",
-                    f,
-                    ln,
+                    user.source.file,
+                    user.source.line,
                     "agentSourcedIds",
                     f"a {mk} lists a {tk} ({agent!r}) as agent; link ignored",
-                    sourced_id=user.sourced_id,
+                    sourced_id=sid,
                 )
                 continue
-            if seen.add(f"{link.student_sourced_id}\x1f{link.guardian_sourced_id}"):
-                yield link
+            if add_pair(f"{pair[0]}\x1f{pair[1]}"):
+                yield new_link(user.source, pair[0], pair[1])
