@@ -88,6 +88,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side prepared statements for queries a connection repeats (the audit hot path, the
+    # directory pages). Set DB_PREPARE_THRESHOLD=0 behind a transaction-pooling PgBouncer < 1.21.
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": envint("DB_PREPARE_THRESHOLD", 5) or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"

@@ -140,7 +140,8 @@ def record_event(
         event = _record_postgresql(fields)
         # After commit, link whatever waits (ours, or others' that committed while we held the
         # chain). Never blocks: if the chain is busy, its holder looks again after releasing.
-        transaction.on_commit(lambda: seal_pending(district_id), robust=True)
+        parked = isinstance(event, PendingAuditEvent)
+        transaction.on_commit(lambda: seal_pending(district_id, ours_waiting=parked), robust=True)
         return event
     with transaction.atomic():
         head = _lock_head(district_id)
@@ -151,8 +152,8 @@ def record_event(
 
 
 def _record_postgresql(f: _Fields) -> AuditEvent | PendingAuditEvent:
-    """The hot path on PostgreSQL, in three round trips: try the chain lock and read the head;
-    then either insert the linked event and move the head in one statement, or park the event."""
+    """The hot path on PostgreSQL: try the chain lock; if it is ours, read the head and insert the
+    linked event and move the head in one statement; if not, park the event for the holder."""
     values: list[Any] = [
         f.district_id,
         f.at,
@@ -166,26 +167,23 @@ def _record_postgresql(f: _Fields) -> AuditEvent | PendingAuditEvent:
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_try_advisory_xact_lock(%s, %s), last_seq, last_hash "
-            "FROM audit_auditchainhead WHERE district_id = %s",
-            [CHAIN_LOCK_CLASS, f.district_id, f.district_id],
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, f.district_id]
         )
-        row = cursor.fetchone()
-        if row is None:  # a district created without its head (older data): make one, then retry
-            _lock_head(f.district_id)
-            return _record_postgresql(f)
-        locked, last_seq, last_hash = row
-        if not locked:
+        if not cursor.fetchone()[0]:
             cursor.execute(
                 "INSERT INTO audit_pendingauditevent (district_id, at, actor_id, actor_label, "
-                "action, target_type, target_id, before, after) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                "action, target_type, target_id, before, after) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
                 values,
             )
             pending = PendingAuditEvent(**f.__dict__)
             pending.pk = cursor.fetchone()[0]
             pending._state.adding = False
             return pending
-        head = AuditChainHead(district_id=f.district_id, last_seq=last_seq, last_hash=last_hash)
+        # The head is read in a statement of its own, after the lock is ours: a statement's
+        # snapshot is taken when it starts, so a head read in the locking statement could predate
+        # the previous holder's commit.
+        head = _lock_head(f.district_id)
         event = _link(head, f)
         cursor.execute(
             "WITH ins AS (INSERT INTO audit_auditevent (district_id, at, actor_id, actor_label, "
@@ -200,44 +198,79 @@ def _record_postgresql(f: _Fields) -> AuditEvent | PendingAuditEvent:
         return event
 
 
-def seal_pending(district_id: int, *, wait: bool = False) -> int:
+def _any_waiting(district_id: int) -> bool:
+    # Runs after every event on PostgreSQL, so it is plain SQL rather than an ORM query.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM audit_pendingauditevent WHERE district_id = %s)",
+            [district_id],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def seal_pending(district_id: int, *, wait: bool = False, ours_waiting: bool = False) -> int:
     """Link every waiting event of the district into its chain; returns how many it linked.
 
     Protocol: whoever holds the chain lock drains the waiting events, releases the lock, then
     checks again. A writer whose event committed while the lock was held, and who therefore could
     not take it, is covered by that second check. Idempotent; ``wait=True`` blocks for the lock
-    (used by ``chalkline audit seal``).
+    (used by ``chalkline audit seal``); ``ours_waiting`` skips the first check when the caller
+    has just parked an event.
     """
     sealed = 0
-    waiting_events = PendingAuditEvent.objects.filter(district_id=district_id)
-    while waiting_events.exists():
-        with transaction.atomic():
-            if not _chain_lock(district_id, wait=wait):
-                return sealed
-            head = _lock_head(district_id)
-            while batch := list(waiting_events.order_by("id")[:SEAL_BATCH]):
-                events = [
-                    _link(
-                        head,
-                        _Fields(
-                            district_id=p.district_id,
-                            at=p.at,
-                            actor_id=p.actor_id,
-                            actor_label=p.actor_label,
-                            action=p.action,
-                            target_type=p.target_type,
-                            target_id=p.target_id,
-                            before=p.before,
-                            after=p.after,
-                        ),
-                    )
-                    for p in batch
-                ]
-                AuditEvent.objects.bulk_create(events)
-                PendingAuditEvent.objects.filter(pk__in=[p.pk for p in batch]).delete()
-                sealed += len(events)
-            head.save(update_fields=["last_seq", "last_hash"])
+    while ours_waiting or _any_waiting(district_id):
+        ours_waiting = False
+        linked = _seal_batch(district_id, wait=wait)
+        if linked is None:
+            return sealed  # the chain is busy; its holder checks again after releasing
+        sealed += linked
     return sealed
+
+
+def _seal_batch(district_id: int, *, wait: bool) -> int | None:
+    """Under the chain lock, move up to SEAL_BATCH waiting events into the chain."""
+    with transaction.atomic():
+        if not _chain_lock(district_id, wait=wait):
+            return None
+        head = _lock_head(district_id)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM audit_pendingauditevent WHERE id IN (SELECT id FROM "
+                    "audit_pendingauditevent WHERE district_id = %s ORDER BY id LIMIT %s) "
+                    "RETURNING id, district_id, at, actor_id, actor_label, action, target_type, "
+                    "target_id, before, after",
+                    [district_id, SEAL_BATCH],
+                )
+                rows = sorted(cursor.fetchall())
+            waiting = [_Fields(*row[1:]) for row in rows]
+        else:
+            batch = list(
+                PendingAuditEvent.objects.filter(district_id=district_id).order_by("id")[
+                    :SEAL_BATCH
+                ]
+            )
+            PendingAuditEvent.objects.filter(pk__in=[p.pk for p in batch]).delete()
+            waiting = [
+                _Fields(
+                    district_id=p.district_id,
+                    at=p.at,
+                    actor_id=p.actor_id,
+                    actor_label=p.actor_label,
+                    action=p.action,
+                    target_type=p.target_type,
+                    target_id=p.target_id,
+                    before=p.before,
+                    after=p.after,
+                )
+                for p in batch
+            ]
+        if not waiting:
+            return 0
+        AuditEvent.objects.bulk_create([_link(head, f) for f in waiting])
+        head.save(update_fields=["last_seq", "last_hash"])
+        return len(waiting)
 
 
 @dataclass(frozen=True)
