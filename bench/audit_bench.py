@@ -70,18 +70,27 @@ def _writer(url: str, district_id: int, n: int, start: Any) -> None:
         )
 
 
-def bench_appends(writers: int, per_writer: int) -> float:
-    recreate_pg()
-    migrate(PG_URL)
-    setup_django(PG_URL)
-    from chalkline.audit.services import verify_chain
-    from chalkline.people.services import create_district
+def _baseline_writer(url: str, district_id: int, n: int, start: Any) -> None:
+    setup_django(url)
+    from django.db import connection, transaction
+    from django.utils import timezone
 
-    district = create_district(name="Bench", slug="bench", by=None)
+    start.wait()
+    for _ in range(n):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO audit_pendingauditevent (district_id, at, actor_label, action, "
+                "target_type, target_id, before, after) VALUES (%s, %s, '', 'baseline', '', '', "
+                "'null', 'null')",
+                [district_id, timezone.now()],
+            )
+
+
+def _run_writers(target: Any, district_id: int, writers: int, per_writer: int) -> float:
     ctx = mp.get_context("spawn")
     start = ctx.Event()
     procs = [
-        ctx.Process(target=_writer, args=(PG_URL, district.pk, per_writer, start))
+        ctx.Process(target=target, args=(PG_URL, district_id, per_writer, start))
         for _ in range(writers)
     ]
     for p in procs:
@@ -91,8 +100,29 @@ def bench_appends(writers: int, per_writer: int) -> float:
     start.set()
     for p in procs:
         p.join()
-    elapsed = time.perf_counter() - t0
+    return time.perf_counter() - t0
+
+
+def bench_appends(writers: int, per_writer: int) -> float:
+    recreate_pg()
+    migrate(PG_URL)
+    setup_django(PG_URL)
+    from django.db import connection
+
+    from chalkline.audit.services import verify_chain
+    from chalkline.people.services import create_district
+
+    district = create_district(name="Bench", slug="bench", by=None)
     total = writers * per_writer
+    # The machine's ceiling, for comparison: the same writers each doing one plain INSERT and
+    # COMMIT per event, with no chain at all.
+    baseline = _run_writers(_baseline_writer, district.pk, writers, per_writer)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_pendingauditevent WHERE action = 'baseline'")
+    print(
+        f"baseline postgresql  writers={writers}  plain INSERT+COMMIT, no chain  {total / baseline:,.0f} rows/s"
+    )
+    elapsed = _run_writers(_writer, district.pk, writers, per_writer)
     result = verify_chain(district.pk)
     assert result.ok and result.count == total + 1, result
     rate = total / elapsed

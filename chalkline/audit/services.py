@@ -183,7 +183,16 @@ def _record_postgresql(f: _Fields) -> AuditEvent | PendingAuditEvent:
         # The head is read in a statement of its own, after the lock is ours: a statement's
         # snapshot is taken when it starts, so a head read in the locking statement could predate
         # the previous holder's commit.
-        head = _lock_head(f.district_id)
+        cursor.execute(
+            "SELECT last_seq, last_hash FROM audit_auditchainhead WHERE district_id = %s",
+            [f.district_id],
+        )
+        row = cursor.fetchone()
+        head = (
+            AuditChainHead(district_id=f.district_id, last_seq=row[0], last_hash=row[1])
+            if row is not None
+            else _lock_head(f.district_id)  # a district created before heads existed
+        )
         event = _link(head, f)
         cursor.execute(
             "WITH ins AS (INSERT INTO audit_auditevent (district_id, at, actor_id, actor_label, "
