@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
@@ -310,8 +310,32 @@ _FIELDS = (
 
 
 def _rows(district_id: int, chunk: int) -> Iterator[tuple[Any, ...]]:
-    qs = AuditEvent.objects.filter(district_id=district_id).order_by("seq").values_list(*_FIELDS)
-    yield from qs.iterator(chunk_size=chunk)
+    """The chain in seq order, fetched in keyset pages with plain SQL: bounded memory, and none
+    of the ORM's per-row conversion cost over a million rows."""
+    columns = ", ".join(_FIELDS)
+    sql = (
+        f"SELECT {columns} FROM audit_auditevent "  # noqa: S608 - fixed column names, bound values
+        "WHERE district_id = %s AND seq > %s ORDER BY seq LIMIT %s"
+    )
+    after_seq = 0
+    parse_at = connection.vendor == "sqlite"  # SQLite hands back naive UTC; PostgreSQL aware
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [district_id, after_seq, chunk])
+            page = cursor.fetchall()
+        if not page:
+            return
+        for row in page:
+            if parse_at:
+                row = (*row[:2], _sqlite_datetime(row[2]), *row[3:])
+            yield row
+        after_seq = page[-1][1]
+
+
+def _sqlite_datetime(value: Any) -> datetime:
+    """SQLite keeps datetimes as naive UTC (text, or a naive datetime through Django's converter)."""
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def verify_chain(
