@@ -43,3 +43,53 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label="Search staff", required=False, max_length=100)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+
+class DirectoryTabForm(DirectorySearchForm):
+    tab = forms.ChoiceField(
+        choices=[("staff", "Staff"), ("students", "Students"), ("classes", "Classes")],
+        required=False,
+    )
+
+
+class RosterUploadForm(forms.Form):
+    package = forms.FileField(
+        label="OneRoster package (.zip)",
+        required=False,
+        help_text="A OneRoster 1.1 or 1.2 CSV export from your student information system.",
+    )
+    staff_csv = forms.FileField(
+        label="Supplemental staff file (.csv)",
+        required=False,
+        help_text="Employees the rosters leave out: custodians, drivers, food service.",
+    )
+    dry_run = forms.BooleanField(
+        label="Check only (dry run): validate and report, change nothing",
+        required=False,
+    )
+
+    def clean_package(self) -> Any:
+        upload = self.cleaned_data.get("package")
+        if upload and not upload.name.lower().endswith(".zip"):
+            raise forms.ValidationError("Choose a .zip file (the OneRoster export).")
+        return upload
+
+    def clean_staff_csv(self) -> Any:
+        upload = self.cleaned_data.get("staff_csv")
+        if upload and not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("Choose a .csv file.")
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and not cleaned.get("package") and not cleaned.get("staff_csv"):
+            raise forms.ValidationError("Choose a OneRoster package, a staff file, or both.")
+        return cleaned
+
+
+class RoleDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("dismiss", "Dismiss")])
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(required=False, min_value=1, max_value=100000)

@@ -46,6 +46,13 @@ class Building(models.Model):
     code = models.CharField(max_length=100, help_text="The identifier the SIS uses (sourcedId).")
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.OTHER)
     active = models.BooleanField(default=True)
+    sourced_id = models.CharField(
+        max_length=255, blank=True, help_text="The OneRoster org sourcedId, when imported."
+    )
+    deactivation_reason = models.CharField(max_length=300, blank=True)
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = BuildingQuerySet.as_manager()
 
@@ -54,7 +61,12 @@ class Building(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "code"], name="building_code_unique_in_district"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="building_sourced_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +128,17 @@ class Person(models.Model):
     grade = models.CharField(max_length=20, blank=True)
     directory_opt_out = models.BooleanField(default=False)
     media_release = models.BooleanField(default=True)
+    row_hash = models.BigIntegerField(
+        null=True, blank=True, help_text="Hash of the imported fields; unchanged rows are skipped."
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     buildings = models.ManyToManyField(Building, through="Affiliation", related_name="people")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -138,6 +161,7 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["district", "kind", "family_name"], name="person_dir_idx"),
             models.Index(fields=["district", "email"], name="person_email_idx"),
+            models.Index(fields=["district", "identifier"], name="person_identifier_idx"),
         ]
 
     def __str__(self) -> str:
@@ -156,6 +180,14 @@ class Affiliation(models.Model):
     job_title = models.CharField(max_length=200, blank=True)
     is_primary = models.BooleanField(default=True)
     active = models.BooleanField(default=True)
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         constraints = [
@@ -172,6 +204,14 @@ class GuardianLink(models.Model):
     student = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="guardian_links")
     relationship = models.CharField(max_length=50, blank=True)
     active = models.BooleanField(default=True)
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         constraints = [
@@ -226,3 +266,240 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.building_id or "district"
         return f"{self.user_id}:{self.role}@{self.district_id}/{scope}"
+
+
+# --- directory import (OneRoster and the supplemental staff CSV) ----------------------------
+
+
+class ImportBatch(models.Model):
+    """One run of the directory import. Written outside the import's own transaction, so a
+    failed import still leaves its batch, marked failed, with its report."""
+
+    class Kind(models.TextChoices):
+        ONEROSTER = "oneroster", "OneRoster package"
+        STAFF_CSV = "staff_csv", "Supplemental staff CSV"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Failed: nothing was changed"
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="imports")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONEROSTER)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    dry_run = models.BooleanField(default=False)
+    source_name = models.CharField(max_length=255, help_text="The uploaded file's name only.")
+    package_path = models.CharField(
+        max_length=1000, blank=True, help_text="Where the upload waits for the worker."
+    )
+    staff_csv_path = models.CharField(max_length=1000, blank=True)
+    version = models.CharField(max_length=10, blank=True)
+    created_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    phase = models.CharField(max_length=100, blank=True)
+    progress_done = models.BigIntegerField(default=0)
+    progress_total = models.BigIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    issues = models.JSONField(default=list, blank=True)
+    issue_counts = models.JSONField(default=dict, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["district", "-created_at"], name="import_batch_idx")]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return None
+        return min(100, int(100 * self.progress_done / self.progress_total))
+
+
+class ImportLock(models.Model):
+    """One row per district: the import that holds it. Claimed with a conditional UPDATE."""
+
+    district = models.OneToOneField(
+        District, primary_key=True, on_delete=models.CASCADE, related_name="import_lock"
+    )
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"import lock of district {self.district_id}"
+
+
+class RosterOrg(models.Model):
+    """Every org of the rosters, kept for reference; districts and schools also become
+    Buildings (``building``)."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="roster_orgs")
+    sourced_id = models.CharField(max_length=255)
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=40)
+    identifier = models.CharField(max_length=255, blank=True)
+    parent_sourced_id = models.CharField(max_length=255, blank=True)
+    active = models.BooleanField(default=True)
+    building = models.ForeignKey(
+        Building, null=True, blank=True, on_delete=models.PROTECT, related_name="roster_orgs"
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"], name="roster_org_unique_in_district"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolClass(models.Model):
+    """A class roster: its teachers and students come through ``Enrollment``."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="classes")
+    building = models.ForeignKey(
+        Building, null=True, blank=True, on_delete=models.PROTECT, related_name="classes"
+    )
+    sourced_id = models.CharField(max_length=255)
+    title = models.CharField(max_length=200)
+    class_code = models.CharField(max_length=100, blank=True)
+    course_sourced_id = models.CharField(max_length=255, blank=True)
+    active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivation_reason = models.CharField(max_length=300, blank=True)
+    row_hash = models.BigIntegerField(null=True, blank=True)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"], name="class_sourced_id_unique_in_district"
+            ),
+            models.CheckConstraint(
+                condition=Q(active=True) | ~Q(deactivation_reason=""),
+                name="class_inactive_needs_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["building", "active", "title"], name="class_building_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Enrollment(models.Model):
+    """A person in a class: a teacher (or aide, proctor, administrator) or a student."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrollments")
+    sourced_id = models.CharField(max_length=255)
+    role = models.CharField(max_length=30)
+    primary = models.BooleanField(default=False)
+    begin_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivation_reason = models.CharField(max_length=300, blank=True)
+    row_hash = models.BigIntegerField(null=True, blank=True)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"], name="enrollment_unique_in_district"
+            ),
+            models.CheckConstraint(
+                condition=Q(active=True) | ~Q(deactivation_reason=""),
+                name="enrollment_inactive_needs_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["school_class", "active"], name="enrollment_class_idx"),
+            models.Index(fields=["person", "active"], name="enrollment_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.school_class_id}"
+
+
+class RoleSuggestion(models.Model):
+    """A SIS administrative role, suggested as a Chalkline role. It grants nothing until HR
+    confirms it; confirming creates the Membership."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for HR"
+        CONFIRMED = "confirmed", "Confirmed"
+        DISMISSED = "dismissed", "Dismissed"
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="role_suggestions")
+    building = models.ForeignKey(
+        Building, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    sis_role = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "role", "building"],
+                condition=Q(building__isnull=False),
+                name="role_suggestion_unique_per_building",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "role"],
+                condition=Q(building__isnull=True),
+                name="role_suggestion_unique_district_wide",
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "status"], name="role_suggestion_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.role}"

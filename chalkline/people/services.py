@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
 
 from chalkline.audit.models import AuditChainHead
 from chalkline.audit.services import record_event
+from chalkline.lib.oneroster import Package, PackageError, Report, open_package
+from chalkline.lib.oneroster.staffcsv import StaffRecord, read_staff_csv
+from chalkline.people import roster_import
 from chalkline.people.demo import DemoDistrict, DemoPerson
 from chalkline.people.models import (
     Affiliation,
     Building,
     District,
     GuardianLink,
+    ImportBatch,
+    ImportLock,
     Membership,
     Person,
+    RoleSuggestion,
     User,
 )
 from chalkline.people.roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -264,3 +280,480 @@ def load_demo_district(
         after={"buildings": buildings, "staff": staff, "students": students, "seed": seed},
     )
     return district, logins
+
+
+# --- directory import -------------------------------------------------------------------------
+
+IMPORT_STALE_AFTER = timedelta(hours=2)
+
+
+class ImportBusyError(Exception):
+    """Another import for this district is running."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "An import is already running for this district. Wait for it to finish, then try again."
+        )
+
+
+def _claim_import_lock(district: District, batch: ImportBatch) -> None:
+    """Claim the district's import lock with one conditional UPDATE. A claim older than
+    IMPORT_STALE_AFTER (a crashed worker) may be taken over; its batch is marked failed."""
+    ImportLock.objects.get_or_create(district=district)
+    now = timezone.now()
+    stale = now - IMPORT_STALE_AFTER
+    previous = ImportLock.objects.filter(district=district).values_list("batch_id", flat=True)[0]
+    claimed = (
+        ImportLock.objects.filter(district=district)
+        .filter(
+            Q(batch__isnull=True)
+            | Q(claimed_at__lt=stale)
+            | Q(batch__status__in=[ImportBatch.Status.SUCCEEDED, ImportBatch.Status.FAILED])
+        )
+        .update(batch=batch, claimed_at=now)
+    )
+    if not claimed:
+        raise ImportBusyError
+    if previous and previous != batch.pk:
+        ImportBatch.objects.filter(
+            pk=previous, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
+        ).update(
+            status=ImportBatch.Status.FAILED,
+            finished_at=now,
+            message="Abandoned: the worker stopped without finishing; nothing was applied.",
+        )
+
+
+def _release_import_lock(batch: ImportBatch) -> None:
+    ImportLock.objects.filter(district_id=batch.district_id, batch=batch).update(
+        batch=None, claimed_at=None
+    )
+
+
+@transaction.atomic
+def start_directory_import(
+    *,
+    district: District,
+    package_path: str = "",
+    staff_csv_path: str = "",
+    source_name: str,
+    dry_run: bool = False,
+    by: User | None,
+    enqueue: bool = True,
+) -> ImportBatch:
+    """Create the batch and claim the district's import lock (ImportBusyError if held). With
+    ``enqueue`` the import runs as a background task once this transaction commits."""
+    kind = ImportBatch.Kind.ONEROSTER if package_path else ImportBatch.Kind.STAFF_CSV
+    batch = ImportBatch.objects.create(
+        district=district,
+        kind=kind,
+        dry_run=dry_run,
+        source_name=source_name[:255],
+        package_path=package_path,
+        staff_csv_path=staff_csv_path,
+        created_by=by,
+    )
+    _claim_import_lock(district, batch)
+    if enqueue:
+        from chalkline.people.tasks import run_directory_import_task
+
+        batch_id = batch.pk
+        transaction.on_commit(lambda: run_directory_import_task.enqueue(batch_id))
+    return batch
+
+
+class _DryRun(Exception):
+    pass
+
+
+def run_directory_import(
+    *, batch_id: int, progress: Callable[[str, int, int], None] | None = None
+) -> ImportBatch:
+    """Run a queued batch: validate, stage, then apply in one transaction. Never raises for a
+    bad package: the batch ends ``failed`` with its report, and the directory is untouched."""
+    batch = ImportBatch.objects.select_related("district", "created_by").get(pk=batch_id)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.RUNNING, started_at=timezone.now(), phase="Starting"
+    )
+    report = Report()
+    last = [0.0]
+
+    def note(phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] > 1 or done == total:
+            last[0] = now
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                phase=phase, progress_done=done, progress_total=total
+            )
+        if progress:
+            progress(phase, done, total)
+
+    outcome: roster_import.Outcome | None = None
+    timings: dict[str, float] = {}
+    report.info("credentials_never_read", "users.csv", roster_import.CREDENTIALS_NOTE)
+    try:
+        if batch.package_path:
+            with (
+                open_package(batch.package_path, report=report) as pkg,
+                roster_import.import_connection(),
+            ):
+                batch.version = pkg.version
+                note("Validating and reading the package", 0, 0)
+                # a large package is validated in a child process while this one stages it
+                start = time.perf_counter()
+                with roster_import.Validation(pkg, report=report) as validation:
+                    roster_import.create_staging()
+                    roster_import.stage_package(
+                        pkg, progress=validation.watch(note), report=Report(cap_per_code=0)
+                    )
+                    timings["stage"] = time.perf_counter() - start
+                    validation.result()  # ImportRefused if the package has errors
+                timings["validate"] = validation.seconds
+                if validation.child_peak_mb:
+                    timings["validator_peak_rss_mb"] = validation.child_peak_mb
+                timings["validate_and_stage"] = time.perf_counter() - start
+                if batch.staff_csv_path:
+                    incoming = {
+                        code
+                        for org in pkg.orgs(Report(cap_per_code=0))
+                        if org.type.lower() in roster_import.BUILDING_ORG_TYPES
+                        for code in (org.identifier, org.sourced_id)
+                        if code
+                    }
+                    _validate_staff_csv(batch, report, incoming)
+                start = time.perf_counter()
+                outcome = _apply_import(batch=batch, pkg=pkg, report=report, progress=note)
+                timings["apply"] = time.perf_counter() - start
+        else:
+            _validate_staff_csv(batch, report)
+            outcome = _apply_import(batch=batch, pkg=None, report=report, progress=note)
+    except _DryRun as dry:
+        outcome = dry.args[0]
+    except (roster_import.ImportRefused, PackageError) as exc:
+        _fail_import(batch, report, str(exc))
+    except Exception as exc:
+        logger.exception("directory import %s failed", batch.pk)
+        _fail_import(
+            batch, report, f"The import stopped on an internal error ({type(exc).__name__})."
+        )
+    finally:
+        if batch.package_path:
+            roster_import.drop_staging()
+        _release_import_lock(batch)
+        _discard_upload(batch)
+    if outcome is not None:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.SUCCEEDED,
+            finished_at=timezone.now(),
+            version=batch.version,
+            phase="Done",
+            progress_done=1,
+            progress_total=1,
+            counts=outcome.counts,
+            issues=roster_import.issues_as_json(report),
+            issue_counts=roster_import.issue_counts(report),
+            error_count=report.error_count,
+            warning_count=report.warning_count,
+            message=_summary_message(batch, outcome),
+        )
+    if timings:
+        logger.info(
+            "directory import %s: %s",
+            batch.pk,
+            ", ".join(
+                f"{name} {value:.1f}{' MB' if name.endswith('_mb') else 's'}"
+                for name, value in timings.items()
+            ),
+            extra={"import_timings": timings},
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def _summary_message(batch: ImportBatch, outcome: roster_import.Outcome) -> str:
+    changed = outcome.changed()
+    prefix = "Dry run: nothing was written. " if batch.dry_run else ""
+    if not changed:
+        return prefix + "Nothing changed: the directory already matches this file."
+    verb = "would change" if batch.dry_run else "changed"
+    return f"{prefix}The import {verb} {changed:,} records."
+
+
+@transaction.atomic
+def _apply_import(
+    *,
+    batch: ImportBatch,
+    pkg: Package | None,
+    report: Report,
+    progress: Callable[[str, int, int], None],
+) -> roster_import.Outcome:
+    """The apply phase: ONE transaction. Any exception rolls every change back."""
+    if pkg is not None:
+        outcome = roster_import.Applier(batch=batch, pkg=pkg, report=report).apply(progress)
+    else:
+        outcome = roster_import.Outcome()
+    if batch.staff_csv_path:
+        progress("Applying the staff file", 0, 1)
+        _apply_staff_csv(batch, report, outcome)
+    if batch.dry_run:
+        raise _DryRun(outcome)
+    record_event(
+        district=batch.district,
+        actor=batch.created_by,
+        action="directory.imported",
+        target=batch,
+        after={
+            "kind": batch.kind,
+            "version": batch.version,
+            "counts": outcome.counts,
+            "errors": report.error_count,
+            "warnings": report.warning_count,
+        },
+    )
+    return outcome
+
+
+@transaction.atomic
+def _fail_import(batch: ImportBatch, report: Report, message: str) -> None:
+    """Written after the apply transaction rolled back: the batch and its report survive."""
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.FAILED,
+        finished_at=timezone.now(),
+        version=batch.version,
+        phase="Failed",
+        issues=roster_import.issues_as_json(report),
+        issue_counts=roster_import.issue_counts(report),
+        error_count=report.error_count,
+        warning_count=report.warning_count,
+        message=message,
+    )
+    if not batch.dry_run:
+        record_event(
+            district=batch.district,
+            actor=batch.created_by,
+            action="directory.import_failed",
+            target=batch,
+            after={"errors": report.error_count, "warnings": report.warning_count},
+        )
+
+
+def _discard_upload(batch: ImportBatch) -> None:
+    """Uploaded files carry personal data: they are deleted once the import ends."""
+    root = Path(settings.MEDIA_ROOT).resolve() / "imports"
+    for path in (batch.package_path, batch.staff_csv_path):
+        if path and Path(path).resolve().is_relative_to(root):
+            Path(path).unlink(missing_ok=True)
+    ImportBatch.objects.filter(pk=batch.pk).update(package_path="", staff_csv_path="")
+
+
+# --- supplemental staff CSV -------------------------------------------------------------------
+
+
+def _staff_records(batch: ImportBatch, report: Report) -> list[StaffRecord]:
+    return list(read_staff_csv(batch.staff_csv_path, report=report))
+
+
+def _validate_staff_csv(
+    batch: ImportBatch, report: Report, incoming: set[str] | None = None
+) -> None:
+    """Read the staff file once: reading errors and unknown building codes refuse it.
+    ``incoming``: codes of buildings the OneRoster package of the same batch creates."""
+    codes = set(_building_codes(batch.district_id)) | (incoming or set())
+    for record in read_staff_csv(batch.staff_csv_path, report=report):
+        for code in record.building_codes:
+            if code not in codes:
+                report.error(
+                    "unknown_building",
+                    Path(batch.staff_csv_path).name,
+                    record.source.line,
+                    "building_codes",
+                    f"no building has the code {code!r}",
+                    sourced_id=record.employee_id,
+                )
+    if not report.ok:
+        raise roster_import.ImportRefused("The staff file has errors; nothing was applied.")
+
+
+def _building_codes(district_id: int) -> dict[str, int]:
+    codes: dict[str, int] = {}
+    for pk, code, sid in Building.objects.filter(district_id=district_id).values_list(
+        "pk", "code", "sourced_id"
+    ):
+        codes[code] = pk
+        if sid:
+            codes.setdefault(sid, pk)
+    return codes
+
+
+def _apply_staff_csv(batch: ImportBatch, report: Report, outcome: roster_import.Outcome) -> None:
+    """Merge the staff file into the directory: by employee id (OneRoster users.identifier),
+    else by email; never a duplicate. Only staff are loaded, a few thousand rows at a time."""
+    codes = _building_codes(batch.district_id)
+    now = timezone.now()
+    for chunk in roster_import.iter_chunks(_staff_records(batch, Report(cap_per_code=0)), 2000):
+        ids = [r.employee_id for r in chunk]
+        emails = [r.email.lower() for r in chunk if r.email]
+        staff = Person.objects.filter(district_id=batch.district_id, kind=Person.Kind.STAFF)
+        by_id = {p.identifier: p for p in staff.filter(identifier__in=ids)}
+        by_email = {
+            p.email.lower(): p for p in staff.annotate(low=Lower("email")).filter(low__in=emails)
+        }
+        new: list[Person] = []
+        changed: list[Person] = []
+        pending_affiliations: list[tuple[Person, StaffRecord]] = []
+        for record in chunk:
+            person = by_id.get(record.employee_id) or (
+                by_email.get(record.email.lower()) if record.email else None
+            )
+            active = record.employment_status.employed
+            reason = (
+                ""
+                if active
+                else f"Employment status {record.employment_status} (import #{batch.pk})"
+            )
+            if person is None:
+                person = Person(
+                    district_id=batch.district_id,
+                    kind=Person.Kind.STAFF,
+                    given_name=record.given_name[:100],
+                    family_name=record.family_name[:100],
+                    email=record.email[:254],
+                    identifier=record.employee_id[:255],
+                    hire_date=record.hire_date,
+                    active=active,
+                    deactivated_at=None if active else now,
+                    deactivation_reason=reason,
+                    import_batch_id=batch.pk,
+                )
+                new.append(person)
+                outcome.add("staff", "created", 1)
+            else:
+                before = (person.active, person.hire_date, person.identifier, person.email)
+                action = roster_import.Applier._transition(person.active, active, False)
+                person.hire_date = record.hire_date or person.hire_date
+                person.identifier = person.identifier or record.employee_id[:255]
+                person.email = person.email or record.email[:254]
+                if person.active != active:
+                    person.active = active
+                    person.deactivated_at = None if active else now
+                    person.deactivation_reason = reason
+                if (person.active, person.hire_date, person.identifier, person.email) != before:
+                    person.import_batch_id = batch.pk
+                    changed.append(person)
+                    action = "updated" if action == "unchanged" else action
+                outcome.add("staff", action, 1)
+            pending_affiliations.append((person, record))
+        Person.objects.bulk_create(new)
+        Person.objects.bulk_update(
+            changed,
+            [
+                "active",
+                "deactivated_at",
+                "deactivation_reason",
+                "hire_date",
+                "identifier",
+                "email",
+                "import_batch",
+            ],
+        )
+        person_ids = [p.pk for p, _ in pending_affiliations]
+        existing = {
+            (a.person_id, a.building_id): a
+            for a in Affiliation.objects.filter(person_id__in=person_ids)
+        }
+        new_affs: list[Affiliation] = []
+        changed_affs: list[Affiliation] = []
+        for person, record in pending_affiliations:
+            for i, code in enumerate(record.building_codes):
+                key = (person.pk, codes[code])
+                aff = existing.get(key)
+                title = record.job_title[:200]
+                if aff is None:
+                    new_affs.append(
+                        Affiliation(
+                            person_id=person.pk,
+                            building_id=codes[code],
+                            job_title=title,
+                            is_primary=i == 0,
+                            import_batch_id=batch.pk,
+                        )
+                    )
+                    outcome.add("affiliations", "created", 1)
+                elif not aff.active or (title and aff.job_title != title):
+                    outcome.add("affiliations", "reactivated" if not aff.active else "updated", 1)
+                    aff.active = True
+                    aff.job_title = title or aff.job_title
+                    aff.import_batch_id = batch.pk
+                    changed_affs.append(aff)
+                else:
+                    outcome.add("affiliations", "unchanged", 1)
+        Affiliation.objects.bulk_create(new_affs)
+        Affiliation.objects.bulk_update(changed_affs, ["active", "job_title", "import_batch"])
+
+
+# --- SIS administrative roles: HR confirms ----------------------------------------------------
+
+
+class RoleSuggestionError(Exception):
+    pass
+
+
+@transaction.atomic
+def decide_role_suggestion(
+    *, suggestion: RoleSuggestion, confirm: bool, by: User | None
+) -> RoleSuggestion:
+    """Confirm (grant the membership, creating a sign-in account if the person has none) or
+    dismiss a suggested role. A SIS role never grants anything until this is called."""
+    suggestion = RoleSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != RoleSuggestion.Status.PENDING:
+        raise RoleSuggestionError("This suggestion was already decided.")
+    person = suggestion.person
+    district = District.objects.get(pk=suggestion.district_id)
+    created_user = False
+    if confirm:
+        user = User.objects.filter(person=person).first()
+        if user is None:
+            if not person.email:
+                raise RoleSuggestionError(
+                    "This person has no email address, so no sign-in account can be created."
+                )
+            if User.objects.filter(username__iexact=person.email).exists():
+                raise RoleSuggestionError(
+                    "An account with this person's email as username exists already."
+                )
+            user = User(
+                username=person.email,
+                email=person.email,
+                first_name=person.given_name[:150],
+                last_name=person.family_name[:150],
+                person=person,
+            )
+            user.set_unusable_password()
+            user.save()
+            created_user = True
+        grant_membership(
+            user=user,
+            district=district,
+            role=suggestion.role,
+            building=suggestion.building,
+            by=by,
+        )
+    suggestion.status = (
+        RoleSuggestion.Status.CONFIRMED if confirm else RoleSuggestion.Status.DISMISSED
+    )
+    suggestion.decided_by = by
+    suggestion.decided_at = timezone.now()
+    suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+    record_event(
+        district=district,
+        actor=by,
+        action="directory.role_confirmed" if confirm else "directory.role_dismissed",
+        target=suggestion,
+        after={
+            "person": person.pk,
+            "role": suggestion.role,
+            "building": suggestion.building_id,
+            "account_created": created_user,
+        },
+    )
+    return suggestion

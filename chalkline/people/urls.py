@@ -8,4 +8,11 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("buildings/<id:pk>/", views.building_directory, name="building"),
     path("people/<id:pk>/", views.person_detail, name="person"),
+    path("classes/<id:pk>/", views.class_detail, name="class"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/upload/", views.import_upload, name="import_upload"),
+    path("imports/<id:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<id:pk>/report/", views.import_report, name="import_report"),
+    path("roles/", views.role_suggestions, name="role_suggestions"),
+    path("roles/<id:pk>/decide/", views.role_suggestion_decide, name="role_suggestion_decide"),
 ]

@@ -1,0 +1,12 @@
+"""Background work for the directory: the import runs here, enqueued after commit."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from chalkline.people import services
+
+
+@task
+def run_directory_import_task(batch_id: int) -> None:
+    services.run_directory_import(batch_id=batch_id)
