@@ -1,0 +1,139 @@
+"""Reads that span versions, clauses and guidelines: the manual index, a policy's history and
+``changes_since`` (what changed between the version someone signed and a later one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from chalkline.policies.models import (
+    Clause,
+    Guideline,
+    GuidelineVersion,
+    Policy,
+    PolicyVersion,
+    VersionStatus,
+)
+from chalkline.policies.redline import is_identical, redline, render_html
+
+
+def current_version(policy: Policy) -> PolicyVersion | None:
+    return policy.versions.filter(status=VersionStatus.PUBLISHED).first()
+
+
+def manual_index(versions: QuerySet[PolicyVersion]) -> list[tuple[str, list[PolicyVersion]]]:
+    """Published versions grouped by manual section, in manual order."""
+    rows = versions.select_related("policy").order_by("policy__sort_key", "policy__number", "seq")
+    out: list[tuple[str, list[PolicyVersion]]] = []
+    for name, group in groupby(rows, key=lambda v: v.policy.section_name or "Other policies"):
+        items = list(group)
+        if out and out[-1][0] == name:
+            out[-1][1].extend(items)
+        else:
+            out.append((name, items))
+    return out
+
+
+def issued_history(policy: Policy) -> QuerySet[PolicyVersion]:
+    """Every version that was ever published, newest first."""
+    return policy.versions.issued().order_by("-seq")
+
+
+def clauses_of(version: PolicyVersion) -> QuerySet[Clause]:
+    return version.clauses.order_by("position")
+
+
+def published_guidelines(policy: Policy) -> list[GuidelineVersion]:
+    return list(
+        GuidelineVersion.objects.filter(
+            guideline__policy=policy,
+            guideline__kind=Guideline.Kind.GUIDELINE,
+            status=VersionStatus.PUBLISHED,
+        )
+        .select_related("guideline")
+        .order_by("guideline__title")
+    )
+
+
+def published_community_page(policy: Policy) -> GuidelineVersion | None:
+    return (
+        GuidelineVersion.objects.filter(
+            guideline__policy=policy,
+            guideline__kind=Guideline.Kind.COMMUNITY,
+            status=VersionStatus.PUBLISHED,
+        )
+        .select_related("guideline")
+        .first()
+    )
+
+
+def _safe(html: str) -> SafeString:
+    return mark_safe(html)  # noqa: S308 - redline.render_html escapes every text it renders
+
+
+def _redline(old: str, new: str) -> SafeString:
+    return _safe(render_html(redline(old, new)))
+
+
+@dataclass(frozen=True)
+class ClauseChange:
+    clause_id: str
+    kind: str
+    change: str  # "added" | "removed" | "changed"
+    redline: SafeString
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    old: PolicyVersion
+    new: PolicyVersion
+    redline: SafeString
+    identical: bool
+    clauses: list[ClauseChange]
+    versions_between: list[PolicyVersion]
+
+    @property
+    def material(self) -> bool:
+        """True when any version after ``old`` up to ``new`` was published as material."""
+        return any(v.material for v in self.versions_between)
+
+
+def changes_since(version_a: PolicyVersion, version_b: PolicyVersion) -> ChangeSet:
+    """What changed from one version of a policy to another (either order; older first).
+
+    Clause-level changes follow the stable clause ids, so a renumbered but unchanged duty is not
+    reported, and a reworded one is reported under the id that was signed.
+    """
+    if version_a.policy_id != version_b.policy_id:
+        raise ValueError("Both versions must belong to the same policy.")
+    old, new = sorted((version_a, version_b), key=lambda v: v.seq)
+    ops = redline(old.canonical_text, new.canonical_text)
+    before = {c.clause_id: c for c in clauses_of(old)}
+    after = {c.clause_id: c for c in clauses_of(new)}
+    changes: list[ClauseChange] = []
+    for cid, clause in after.items():
+        if cid not in before:
+            changes.append(ClauseChange(cid, clause.kind, "added", _redline("", clause.text)))
+        elif before[cid].text != clause.text:
+            changes.append(
+                ClauseChange(cid, clause.kind, "changed", _redline(before[cid].text, clause.text))
+            )
+    for cid, clause in before.items():
+        if cid not in after:
+            changes.append(ClauseChange(cid, clause.kind, "removed", _redline(clause.text, "")))
+    between = [
+        v
+        for v in old.policy.versions.filter(seq__gt=old.seq, seq__lte=new.seq).order_by("seq")
+        if v.status != VersionStatus.DRAFT or v.pk == new.pk
+    ]
+    return ChangeSet(
+        old=old,
+        new=new,
+        redline=_safe(render_html(ops)),
+        identical=is_identical(ops),
+        clauses=changes,
+        versions_between=between,
+    )

@@ -1,0 +1,510 @@
+"""Every change to the policy library: import, edit a draft, publish; the same for guidelines.
+
+Each function is one transaction and writes its audit event in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from chalkline.audit.services import record_event
+from chalkline.people.models import District, User
+from chalkline.policies import search
+from chalkline.policies.clauses import Clause as ParsedClause
+from chalkline.policies.clauses import carry_clause_ids, clauses_for
+from chalkline.policies.models import (
+    Clause,
+    Guideline,
+    GuidelineVersion,
+    Policy,
+    PolicyVersion,
+    VersionStatus,
+)
+from chalkline.policies.parsing import (
+    ItemList,
+    ParsedPolicy,
+    PolicyParseError,
+    normalize_number,
+    parse_policy,
+    render_canonical,
+)
+
+MAX_SUMMARY = 2000
+
+
+class PolicyImportError(Exception):
+    """The input cannot become a policy version; ``str(exc)`` is a message for the user."""
+
+
+class NeedsNumber(PolicyImportError):
+    """No policy number was found in the text or the file name: ask the user for one."""
+
+
+class PolicyStateError(Exception):
+    """The requested change is not allowed in the version's current state."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    policy: Policy
+    version: PolicyVersion
+    created_policy: bool
+    unchanged: bool
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+
+# --- parsing into a version ------------------------------------------------------------------
+
+
+def parse_for_import(
+    *,
+    data: bytes,
+    filename: str | None = None,
+    content_type: str | None = None,
+    number: str | None = None,
+    title: str | None = None,
+) -> ParsedPolicy:
+    """Parse ``data``; a given ``number``/``title`` replaces what the parser found (or did not)."""
+    try:
+        parsed = parse_policy(data, filename=filename, content_type=content_type)
+    except PolicyParseError as exc:
+        raise PolicyImportError(str(exc)) from exc
+    changed = False
+    if number:
+        wanted = normalize_number(number.strip())
+        if wanted is None:
+            raise PolicyImportError(f"{number.strip()!r} is not a policy number (e.g. 5:125).")
+        if parsed.number is None or parsed.number.normalized != wanted.normalized:
+            parsed.number, parsed.number_label, changed = wanted, None, True
+        parsed.warnings = [w for w in parsed.warnings if w.code != "no_number"]
+    if parsed.number is None:
+        raise NeedsNumber("No policy number was found in the text. Enter the policy number.")
+    if title and title.strip() != (parsed.title or ""):
+        parsed.title, changed = title.strip()[:300], True
+        parsed.warnings = [w for w in parsed.warnings if w.code != "no_title"]
+    if changed:
+        parsed.canonical_text = render_canonical(parsed)
+    return parsed
+
+
+def _markers(parsed: ParsedPolicy) -> list[str]:
+    """Each clause's item marker (empty for non-items), in the order of ``clauses_for``."""
+    out: list[str] = []
+
+    def walk(lst: ItemList) -> None:
+        for item in lst.items:
+            out.append(item.marker)
+            if item.sublist:
+                walk(item.sublist)
+
+    for section in parsed.sections:
+        if section.slug:
+            out.append("")
+        for block in section.blocks:
+            if isinstance(block, ItemList):
+                walk(block)
+            else:
+                out.append("")
+    return out
+
+
+def _history_dates(parsed: ParsedPolicy) -> tuple[date | None, date | None]:
+    adopted = next((h.date for h in parsed.history if h.event == "adopted" and h.date), None)
+    revised = [h.date for h in parsed.history if h.event != "adopted" and h.date]
+    return adopted, max(revised) if revised else None
+
+
+def sort_key(number: str) -> str:
+    return "".join(p.zfill(6) if p.isdigit() else p for p in re.split(r"(\d+)", number))[:80]
+
+
+def _issued_clauses(policy: Policy) -> tuple[list[ParsedClause], set[str]]:
+    """The clauses of the policy's latest issued version, and every id it ever issued."""
+    latest = policy.versions.issued().order_by("-seq").first()
+    old: list[ParsedClause] = []
+    if latest is not None:
+        parents = dict(latest.clauses.values_list("pk", "clause_id"))
+        old = [
+            ParsedClause(
+                c.clause_id,
+                c.kind,
+                c.text,
+                parents.get(c.parent_id) if c.parent_id else None,
+                c.clause_id.rsplit("/", 1)[-1] if "/" in c.clause_id else c.clause_id,
+                c.position,
+            )
+            for c in latest.clauses.order_by("position")
+        ]
+    reserved = set(
+        Clause.objects.filter(version__policy=policy)
+        .exclude(version__status=VersionStatus.DRAFT)
+        .values_list("clause_id", flat=True)
+    )
+    return old, reserved
+
+
+def _write_clauses(version: PolicyVersion, parsed: ParsedPolicy, *, fresh: bool) -> int:
+    """Store the version's clauses, ids carried from the policy's latest issued version.
+
+    ``fresh`` means the version has no clauses yet (and, for a new policy, no history), which
+    saves a DELETE and the carry-over queries. Rows are inserted level by level so that each row
+    is written with its parent already known: one INSERT per nesting level, no UPDATE.
+    """
+    natural = clauses_for(parsed)
+    old, reserved = _issued_clauses(version.policy) if version.seq > 1 else ([], set())
+    carried = carry_clause_ids(old, natural, reserved=reserved) if old or reserved else natural
+    markers = _markers(parsed)
+    if len(markers) != len(carried):  # defensive: the walk must mirror clauses_for
+        markers = [""] * len(carried)
+    if not fresh:
+        version.clauses.all().delete()
+    level: dict[str, int] = {}
+    for c in carried:
+        level[c.id] = level[c.parent_id] + 1 if c.parent_id in level else 0
+    saved: dict[str, Clause] = {}
+    for depth in sorted(set(level.values())):
+        rows = [
+            Clause(
+                version=version,
+                clause_id=c.id[:300],
+                kind=c.kind,
+                marker=m[:20],
+                text=c.text,
+                position=c.position,
+                parent=saved.get(c.parent_id) if c.parent_id else None,
+            )
+            for c, m in zip(carried, markers, strict=True)
+            if level[c.id] == depth
+        ]
+        for row in Clause.objects.bulk_create(rows):
+            saved[row.clause_id] = row
+    return len(carried)
+
+
+def _fill(version: PolicyVersion, parsed: ParsedPolicy, *, filename: str | None) -> None:
+    data = parsed.to_json()
+    data["clauses"] = []  # stored as Clause rows; the JSON keeps the parse only
+    adopted, revised = _history_dates(parsed)
+    version.title = (parsed.title or f"Policy {parsed.number.raw if parsed.number else ''}")[:300]
+    version.canonical_text = parsed.canonical_text
+    version.sha256 = parsed.sha256
+    version.parsed = data
+    version.source_format = parsed.source_format
+    version.source_filename = (filename or "")[:255]
+    version.adopted_on = adopted
+    version.revised_on = revised
+
+
+_FILLED = [
+    "title",
+    "canonical_text",
+    "sha256",
+    "parsed",
+    "source_format",
+    "source_filename",
+    "adopted_on",
+    "revised_on",
+]
+
+
+def _version_facts(version: PolicyVersion) -> dict[str, Any]:
+    return {
+        "policy": version.policy.number,
+        "version": version.pk,
+        "seq": version.seq,
+        "status": version.status,
+        "sha256": version.sha256,
+    }
+
+
+# --- policies --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_policy(
+    *,
+    district: District,
+    data: bytes,
+    by: User | None,
+    filename: str | None = None,
+    content_type: str | None = None,
+    number: str | None = None,
+    title: str | None = None,
+) -> ImportResult:
+    """Import a policy text. A new number creates the policy and its first draft; a known number
+    gets a new draft (or its open draft is replaced). Text identical to the latest version
+    (same SHA-256) changes nothing."""
+    parsed = parse_for_import(
+        data=data, filename=filename, content_type=content_type, number=number, title=title
+    )
+    if parsed.number is None:  # parse_for_import guarantees a number; this narrows the type
+        raise NeedsNumber("Enter the policy number.")
+    warnings = [w.to_dict() for w in parsed.warnings]
+    policy = (
+        Policy.objects.select_for_update()
+        .filter(district=district, number=parsed.number.normalized)
+        .first()
+    )
+    created = policy is None
+    if policy is None:
+        policy = Policy.objects.create(
+            district=district,
+            number=parsed.number.normalized,
+            number_raw=parsed.number.raw[:40],
+            title=(parsed.title or f"Policy {parsed.number.raw}")[:300],
+            section_code=(parsed.section.code or "") if parsed.section else "",
+            section_name=parsed.section.name[:200] if parsed.section else "",
+            sort_key=sort_key(parsed.number.normalized),
+        )
+    latest = policy.versions.order_by("-seq").first()
+    if latest is not None and latest.sha256 == parsed.sha256:
+        return ImportResult(policy, latest, created, True, warnings)
+    draft = policy.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:
+        before = _version_facts(draft)
+        _fill(draft, parsed, filename=filename)
+        draft.save(update_fields=_FILLED)
+        version, action = draft, "policies.replace_draft"
+    else:
+        before = None
+        next_seq = (policy.versions.aggregate(m=Max("seq"))["m"] or 0) + 1
+        version = PolicyVersion(
+            policy=policy, district=district, seq=next_seq, created_by=by, parsed={}
+        )
+        _fill(version, parsed, filename=filename)
+        version.save()
+        action = "policies.import"
+    clauses = _write_clauses(version, parsed, fresh=draft is None)
+    after = _version_facts(version) | {"clauses": clauses, "created_policy": created}
+    record_event(
+        district=district, actor=by, action=action, target=version, before=before, after=after
+    )
+    return ImportResult(policy, version, created, False, warnings)
+
+
+def _require_draft(version: PolicyVersion | GuidelineVersion) -> None:
+    if version.status != VersionStatus.DRAFT:
+        raise PolicyStateError(
+            f"This version is {version.get_status_display().lower()}; only a draft can change."
+        )
+
+
+@transaction.atomic
+def edit_policy_draft(
+    *,
+    version: PolicyVersion,
+    text: str,
+    by: User | None,
+    adopted_on: date | None = None,
+    revised_on: date | None = None,
+) -> PolicyVersion:
+    """Replace a draft's text (re-parsed, clause ids carried again) and optionally its dates."""
+    version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+    _require_draft(version)
+    policy = version.policy
+    data = text.encode("utf-8")
+    try:
+        parsed = parse_for_import(data=data)
+    except NeedsNumber:
+        parsed = parse_for_import(data=data, number=policy.number_raw)
+    if parsed.number is None or parsed.number.normalized != policy.number:
+        raise PolicyImportError(f"The text is not policy {policy.number_raw}.")
+    before = _version_facts(version)
+    _fill(version, parsed, filename=version.source_filename)
+    if adopted_on is not None:
+        version.adopted_on = adopted_on
+    if revised_on is not None:
+        version.revised_on = revised_on
+    version.save(update_fields=_FILLED)
+    _write_clauses(version, parsed, fresh=False)
+    record_event(
+        district=version.district_id,
+        actor=by,
+        action="policies.edit_draft",
+        target=version,
+        before=before,
+        after=_version_facts(version),
+    )
+    return version
+
+
+def _clean_summary(change_summary: str) -> str:
+    summary = change_summary.strip()
+    if not summary:
+        raise PolicyStateError("A change summary is required to publish.")
+    return summary[:MAX_SUMMARY]
+
+
+@transaction.atomic
+def publish_policy_version(
+    *, version: PolicyVersion, change_summary: str, material: bool, by: User | None
+) -> PolicyVersion:
+    """Publish a draft: the current published version becomes superseded, the search index
+    follows, and the policy's title and section follow the new text. A material revision of a
+    policy that staff acknowledged this school year opens a follow-up acknowledgment campaign."""
+    version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+    _require_draft(version)
+    summary = _clean_summary(change_summary)
+    now = timezone.now()
+    previous = (
+        PolicyVersion.objects.select_for_update()
+        .filter(policy=version.policy, status=VersionStatus.PUBLISHED)
+        .first()
+    )
+    if previous is not None:
+        previous.status = VersionStatus.SUPERSEDED
+        previous.superseded_at = now
+        previous.save(update_fields=["status", "superseded_at"])
+    version.status = VersionStatus.PUBLISHED
+    version.change_summary = summary
+    version.material = material
+    version.published_at = now
+    version.published_by = by
+    fields = ["status", "change_summary", "material", "published_at", "published_by"]
+    document = search.document_expression()
+    if document is not None:
+        version.search_document = document
+        fields.append("search_document")
+    version.save(update_fields=fields)
+    search.index_published(version, replaces=previous)
+    policy = version.policy
+    policy.title = version.title
+    section = version.parsed.get("section") or {}
+    policy.section_name = (section.get("name") or policy.section_name)[:200]
+    policy.section_code = (section.get("code") or policy.section_code)[:20]
+    policy.save(update_fields=["title", "section_name", "section_code"])
+    record_event(
+        district=version.district_id,
+        actor=by,
+        action="policies.publish",
+        target=version,
+        before={"superseded": previous.pk if previous else None},
+        after=_version_facts(version) | {"material": material, "change_summary": summary},
+    )
+    if material:
+        # A material revision reopens this school year's acknowledgments of the policy, in this
+        # transaction (its own event). Imported here: the acks app builds on this one.
+        from chalkline.acks.services import open_follow_up_for_published_revision
+
+        open_follow_up_for_published_revision(version=version, by=by, now=now)
+    return version
+
+
+# --- guidelines ------------------------------------------------------------------------------
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_guideline(
+    *, policy: Policy, kind: str, title: str, body: str, by: User | None
+) -> GuidelineVersion:
+    """Attach a new guideline (or the community page) to a policy, as a first draft."""
+    title = title.strip()[:200]
+    if not title or not body.strip():
+        raise PolicyStateError("A guideline needs a title and some text.")
+    if kind not in Guideline.Kind.values:
+        raise PolicyStateError("Unknown kind of guideline.")
+    if kind == Guideline.Kind.COMMUNITY:
+        if policy.guidelines.filter(kind=Guideline.Kind.COMMUNITY).exists():
+            raise PolicyStateError("This policy already has a community page; edit it instead.")
+        slug = "community"
+    else:
+        base = slugify(title)[:100] or "guideline"
+        slug, n = base, 2
+        while policy.guidelines.filter(slug=slug).exists() or slug == "community":
+            slug, n = f"{base}-{n}", n + 1
+    guideline = Guideline.objects.create(
+        policy=policy, district_id=policy.district_id, kind=kind, slug=slug, title=title
+    )
+    version = GuidelineVersion.objects.create(
+        guideline=guideline, seq=1, title=title, body=body, sha256=_sha(body), created_by=by
+    )
+    record_event(
+        district=policy.district_id,
+        actor=by,
+        action="policies.create_guideline",
+        target=version,
+        after={"policy": policy.number, "guideline": guideline.pk, "kind": kind, "seq": 1},
+    )
+    return version
+
+
+@transaction.atomic
+def save_guideline_draft(
+    *, guideline: Guideline, title: str, body: str, by: User | None
+) -> GuidelineVersion:
+    """Write the guideline's open draft, opening one (the next version) if there is none."""
+    title = title.strip()[:200]
+    if not title or not body.strip():
+        raise PolicyStateError("A guideline needs a title and some text.")
+    guideline = Guideline.objects.select_for_update().get(pk=guideline.pk)
+    draft = guideline.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is None:
+        seq = (guideline.versions.aggregate(m=Max("seq"))["m"] or 0) + 1
+        draft = GuidelineVersion.objects.create(
+            guideline=guideline, seq=seq, title=title, body=body, sha256=_sha(body), created_by=by
+        )
+        before = None
+    else:
+        before = {"seq": draft.seq, "sha256": draft.sha256}
+        draft.title, draft.body, draft.sha256 = title, body, _sha(body)
+        draft.save(update_fields=["title", "body", "sha256"])
+    record_event(
+        district=guideline.district_id,
+        actor=by,
+        action="policies.edit_guideline_draft",
+        target=draft,
+        before=before,
+        after={"guideline": guideline.pk, "seq": draft.seq, "sha256": draft.sha256},
+    )
+    return draft
+
+
+@transaction.atomic
+def publish_guideline_version(
+    *, version: GuidelineVersion, change_summary: str, by: User | None
+) -> GuidelineVersion:
+    version = (
+        GuidelineVersion.objects.select_for_update().select_related("guideline").get(pk=version.pk)
+    )
+    _require_draft(version)
+    summary = _clean_summary(change_summary)
+    now = timezone.now()
+    previous = (
+        GuidelineVersion.objects.select_for_update()
+        .filter(guideline=version.guideline, status=VersionStatus.PUBLISHED)
+        .first()
+    )
+    if previous is not None:
+        previous.status = VersionStatus.SUPERSEDED
+        previous.superseded_at = now
+        previous.save(update_fields=["status", "superseded_at"])
+    version.status = VersionStatus.PUBLISHED
+    version.change_summary = summary
+    version.published_at = now
+    version.published_by = by
+    version.save(update_fields=["status", "change_summary", "published_at", "published_by"])
+    guideline = version.guideline
+    guideline.title = version.title
+    guideline.save(update_fields=["title"])
+    record_event(
+        district=guideline.district_id,
+        actor=by,
+        action="policies.publish_guideline",
+        target=version,
+        before={"superseded": previous.pk if previous else None},
+        after={"guideline": guideline.pk, "seq": version.seq, "sha256": version.sha256},
+    )
+    return version
