@@ -1,5 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from chalkline.screening import views
 
 app_name = "screening"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("check/", views.check, name="check"),
+    path("check/keep", views.keep, name="keep"),
+]

@@ -1,0 +1,229 @@
+"""The /api/v1/screen request: bounded reading, JSON decoding and validation into a Message.
+
+Every refusal is an ``ApiError`` that names the offending field. The shapes match the published
+OpenAPI document (``openapi.py``) and the CLI's JSON Lines (docs/screening.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from django.http import HttpRequest
+
+from chalkline.api.errors import ApiError
+from chalkline.screening import Attachment, Audience, Message, Sender
+from chalkline.screening.types import AUDIENCE_KINDS
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_TEXT_CHARS = 100_000
+MAX_ATTACHMENTS = 4
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_RECIPIENTS = 1000
+MAX_ID_CHARS = 255
+MAX_FILENAME_CHARS = 255
+
+REQUEST_KEYS = frozenset({"id", "text", "html", "sender", "audience", "attachments"})
+SENDER_KEYS = frozenset({"role", "id"})
+AUDIENCE_KEYS = frozenset(
+    {"kind", "recipients", "class_id", "building_id", "class", "building", "classId", "buildingId"}
+)
+ATTACHMENT_KEYS = frozenset({"filename", "content_base64", "data_base64", "pictured"})
+
+
+def read_body(request: HttpRequest) -> bytes:
+    """The request body, refusing anything over MAX_BODY_BYTES without buffering it."""
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(int(declared))
+    data = request.read(MAX_BODY_BYTES + 1)
+    if len(data) > MAX_BODY_BYTES:
+        raise _too_large(len(data))
+    return data
+
+
+def _too_large(size: int) -> ApiError:
+    return ApiError(
+        413,
+        "too_large",
+        f"The request body is {size:,} bytes; the limit is {MAX_BODY_BYTES:,} bytes.",
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def decode_json(body: bytes) -> Any:
+    if not body.strip():
+        raise ApiError(400, "empty_body", "The request body is empty; send a JSON object.")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(
+            400, "invalid_utf8", f"The request body is not valid UTF-8 (byte {exc.start})."
+        ) from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ApiError(
+            400,
+            "invalid_json",
+            f"The body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).",
+        ) from None
+    except RecursionError:
+        raise ApiError(400, "invalid_json", "The JSON is nested too deeply.") from None
+    except ValueError as exc:
+        raise ApiError(400, "invalid_json", f"The body is not valid JSON: {exc}.") from None
+
+
+def _bad(field: str, message: str) -> ApiError:
+    return ApiError(400, "invalid_field", f"{field}: {message}", field=field)
+
+
+def _object(value: Any, field: str, allowed: frozenset[str]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _bad(field, "must be a JSON object")
+    for key in value:
+        if key not in allowed:
+            name = f"{field}.{key}" if field else key
+            raise _bad(name, f"unknown field; expected one of {sorted(allowed)}")
+    return value
+
+
+def _string(
+    value: Any, field: str, *, max_chars: int = MAX_ID_CHARS, required: bool = False
+) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise _bad(field, "must be a string")
+    if required and not value.strip():
+        raise _bad(field, "must not be empty")
+    if len(value) > max_chars:
+        raise _bad(field, f"is {len(value):,} characters; the limit is {max_chars:,}")
+    return value
+
+
+def _strings(value: Any, field: str, *, max_items: int) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _bad(field, "must be a list of strings")
+    if len(value) > max_items:
+        raise _bad(field, f"has {len(value):,} items; the limit is {max_items:,}")
+    return tuple(_string(v, f"{field}[{n}]", required=True) for n, v in enumerate(value))
+
+
+def parse_screen_request(obj: Any) -> Message:
+    """Validate a decoded /screen body into a screening Message."""
+    body = _object(obj, "", REQUEST_KEYS)
+    text, html = _text_of(body)
+    sender = _object(body.get("sender"), "sender", SENDER_KEYS)
+    role = _string(sender.get("role"), "sender.role", max_chars=50, required=True)
+    sender_id = _string(sender.get("id"), "sender.id")
+    audience = _audience(body.get("audience"))
+    attachments = _attachments(body.get("attachments"))
+    if not text.strip() and not attachments:
+        raise _bad("text", "there is nothing to screen: send text, html or an attachment")
+    return Message(
+        text=text,
+        html=html,
+        sender=Sender(role=role, id=sender_id),
+        audience=audience,
+        attachments=attachments,
+        id=_string(body.get("id"), "id"),
+    )
+
+
+def _text_of(body: dict[str, Any]) -> tuple[str, bool]:
+    text, html = body.get("text"), body.get("html")
+    if isinstance(html, str):
+        if text is not None:
+            raise _bad("html", 'send either "text" or "html", not both')
+        return _long_text(html, "html", 4), True
+    if html is not None and not isinstance(html, bool):
+        raise _bad("html", "must be a string (HTML to screen) or a boolean (text is HTML)")
+    return _long_text(text, "text", 4 if html else 1), bool(html)
+
+
+def _long_text(value: Any, field: str, factor: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _bad(field, "must be a string")
+    limit = MAX_TEXT_CHARS * factor
+    if len(value) > limit:
+        raise ApiError(
+            413,
+            "too_large",
+            f"{field} is {len(value):,} characters; the limit is {limit:,}.",
+            field=field,
+        )
+    return value
+
+
+def _audience(value: Any) -> Audience:
+    aud = _object(value, "audience", AUDIENCE_KEYS)
+    kind = aud.get("kind")
+    if kind not in AUDIENCE_KINDS:
+        raise _bad("audience.kind", f"must be one of {sorted(AUDIENCE_KINDS)}")
+    class_id = _first(aud, ("class_id", "class", "classId"))
+    building_id = _first(aud, ("building_id", "building", "buildingId"))
+    return Audience(
+        kind=kind,
+        recipients=_strings(aud.get("recipients"), "audience.recipients", max_items=MAX_RECIPIENTS),
+        class_id=class_id,
+        building_id=building_id,
+    )
+
+
+def _first(aud: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        if aud.get(name) is not None:
+            return _string(aud[name], f"audience.{name}") or None
+    return None
+
+
+def _attachments(value: Any) -> tuple[Attachment, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _bad("attachments", "must be a list of objects")
+    if len(value) > MAX_ATTACHMENTS:
+        raise _bad("attachments", f"has {len(value)} items; the limit is {MAX_ATTACHMENTS}")
+    out = []
+    for n, item in enumerate(value):
+        field = f"attachments[{n}]"
+        att = _object(item, field, ATTACHMENT_KEYS)
+        key = "content_base64" if "content_base64" in att else "data_base64"
+        encoded = att.get(key)
+        if not isinstance(encoded, str):
+            raise _bad(f"{field}.content_base64", "is required and must be a base64 string")
+        if len(encoded) > (MAX_ATTACHMENT_BYTES * 4) // 3 + 4:
+            raise ApiError(
+                413,
+                "too_large",
+                f"{field}.{key} decodes to more than {MAX_ATTACHMENT_BYTES:,} bytes.",
+                field=f"{field}.{key}",
+            )
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise _bad(f"{field}.{key}", "is not valid base64") from None
+        if not data:
+            raise _bad(f"{field}.{key}", "is empty")
+        out.append(
+            Attachment(
+                data=data,
+                filename=_string(
+                    att.get("filename"), f"{field}.filename", max_chars=MAX_FILENAME_CHARS
+                ),
+                pictured=_strings(
+                    att.get("pictured"), f"{field}.pictured", max_items=MAX_RECIPIENTS
+                ),
+            )
+        )
+    return tuple(out)

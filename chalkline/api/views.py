@@ -1,0 +1,107 @@
+"""/api/v1: the token-authenticated screening endpoint, the OpenAPI document, and the staff page
+where API tokens are created and revoked."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chalkline.api import contract, services
+from chalkline.api.auth import TokenRequest, token_required
+from chalkline.api.errors import ApiError, error_response, from_error
+from chalkline.api.forms import TokenForm
+from chalkline.api.models import ApiToken, Scope
+from chalkline.api.openapi import openapi_document
+from chalkline.people import access
+from chalkline.people.decorators import DistrictRequest, district_required
+from chalkline.people.roles import Capability
+from chalkline.people.roster_index import roster_index_for
+from chalkline.screening import ScreeningInputError, screen, screened_text
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(openapi_document(request.build_absolute_uri("/api/v1").rstrip("/")))
+
+
+@token_required(Scope.SCREEN, methods=("POST",))
+def screen_message(request: TokenRequest) -> HttpResponse:
+    try:
+        message = contract.parse_screen_request(contract.decode_json(contract.read_body(request)))
+        index = roster_index_for(request.district)
+        findings = screen(message, index=index)
+        text = screened_text(message) if message.html else None
+    except ApiError as exc:
+        return from_error(exc)
+    except ScreeningInputError as exc:
+        return error_response(400, "invalid_message", str(exc), field="text")
+    except Exception as exc:  # a bug, not bad input: answer in JSON, log no message content
+        logger.error(
+            "screening failed: %s (token %s)", type(exc).__name__, request.api_token.prefix
+        )
+        return error_response(500, "internal_error", "Screening failed; the error was logged.")
+    services.record_screen_call(
+        token=request.api_token,
+        by_detector=dict(Counter(f.detector for f in findings)),
+        attachments=len(message.attachments),
+        characters=len(message.text),
+    )
+    body: dict[str, object] = {
+        "id": message.id or None,
+        "findings": [f.to_dict() for f in findings],
+    }
+    if text is not None:
+        body["screened_text"] = text
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+# --- staff page: API tokens ------------------------------------------------------------------
+
+
+def _token_list(request: DistrictRequest) -> list[ApiToken]:
+    return list(ApiToken.objects.in_district(request.district).select_related("created_by"))
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def tokens(request: DistrictRequest) -> HttpResponse:
+    access.require(request.user, request.district, Capability.MANAGE_API_TOKENS)
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    created: ApiToken | None = None
+    plain = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            created, plain = services.create_api_token(
+                district=request.district,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                by=request.user,
+            )
+            form = TokenForm()
+            status = 201
+        else:
+            status = 400
+    return render(
+        request,
+        "api/tokens.html",
+        {"form": form, "tokens": _token_list(request), "created": created, "plain": plain},
+        status=status,
+    )
+
+
+@require_POST
+@district_required
+def revoke_token(request: DistrictRequest, pk: int) -> HttpResponse:
+    access.require(request.user, request.district, Capability.MANAGE_API_TOKENS)
+    token = get_object_or_404(ApiToken.objects.in_district(request.district), pk=pk)
+    services.revoke_api_token(token=token, by=request.user)
+    messages.success(request, f"Token “{token.name}” ({token.prefix}…) is revoked.")
+    return redirect("api:tokens")

@@ -1,0 +1,169 @@
+""" "Check my draft": any employee screens a draft before posting it. Nothing is stored unless they
+click "keep this check"."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chalkline.people import access
+from chalkline.people.decorators import DistrictRequest, district_required
+from chalkline.people.models import Person
+from chalkline.people.roles import Capability
+from chalkline.people.roster_index import key_of, roster_index_for
+from chalkline.screening import Attachment, Audience, Message, ScreeningInputError, Sender, screen
+from chalkline.screening.forms import DraftForm, KeepForm
+from chalkline.screening.highlight import number_findings, segments
+from chalkline.screening.services import keep_draft_check
+
+KEEP_SALT = "chalkline.screening.keep"
+KEEP_MAX_AGE = 60 * 60  # a check can be kept within an hour
+
+
+def _draft_form(request: DistrictRequest, data: Any = None, files: Any = None) -> DraftForm:
+    buildings = access.buildings_visible_to(request.user, request.district).active()
+    guardians = access.people_visible_to(request.user, request.district).filter(
+        kind=Person.Kind.GUARDIAN, active=True
+    )
+    return DraftForm(data, files, buildings=buildings, guardians=guardians)
+
+
+def _message(request: DistrictRequest, data: dict[str, Any]) -> Message:
+    kind = data["audience"]
+    if kind == "building":
+        building = data.get("building")
+        audience = Audience("building", building_id=building.code if building else None)
+    elif kind == "family":
+        guardian = data.get("guardian")
+        audience = Audience("direct", recipients=(key_of(guardian),) if guardian else ())
+    elif kind == "class":
+        audience = Audience("class")
+    else:
+        audience = Audience("public")
+    person = request.user.person
+    sender_id = key_of(person) if person else f"user-{request.user.pk}"
+    author = data.get("author") or "me"
+    sender = Sender(role="employee", id=sender_id)
+    if author in ("student", "guardian"):
+        # A message the employee received: the writer is unknown to the index, the employee is
+        # its one recipient.
+        sender = Sender(role=author)
+        audience = Audience("direct", recipients=(sender_id,))
+    attachments: tuple[Attachment, ...] = ()
+    image = data.get("image")
+    if image is not None:
+        attachments = (Attachment(data=image.read(), filename=image.name or ""),)
+    return Message(
+        text=data.get("text") or "",
+        sender=sender,
+        audience=audience,
+        attachments=attachments,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def check(request: DistrictRequest) -> HttpResponse:
+    access.require(request.user, request.district, Capability.SCREEN_DRAFTS)
+    context: dict[str, Any] = {"checked": False}
+    status = 200
+    if request.method == "POST":
+        form = _draft_form(request, request.POST, request.FILES)
+        if form.is_valid():
+            message = _message(request, form.cleaned_data)
+            try:
+                findings = screen(message, index=roster_index_for(request.district))
+            except ScreeningInputError as exc:
+                form.add_error("text", str(exc))
+                status = 400
+            else:
+                context.update(_results(request, message, findings, form.cleaned_data))
+        else:
+            status = 400
+    else:
+        form = _draft_form(request)
+    context["form"] = form
+    template = "screening/check.html"
+    if getattr(request, "htmx", False) and request.method == "POST":
+        template += "#results"
+    return render(request, template, context, status=status)
+
+
+def _results(
+    request: DistrictRequest, message: Message, findings: list[Any], data: dict[str, Any]
+) -> dict[str, Any]:
+    shown = number_findings(findings, message.text)
+    severities = Counter(f.severity for f in findings)
+    detectors = Counter(f.detector for f in findings)
+    payload = {
+        "u": request.user.pk,
+        "d": request.district.pk,
+        "a": data["audience"],
+        "s": dict(severities),
+        "t": dict(detectors),
+        "i": bool(message.attachments),
+        "h": hashlib.sha256(message.text.encode("utf-8")).hexdigest(),
+    }
+    keep_form = KeepForm(
+        initial={"check": signing.dumps(payload, salt=KEEP_SALT), "text": message.text}
+    )
+    hotlines = sorted(
+        {str(f.extra.get("hotline")) for f in findings if f.detector == "abuse_disclosure"}
+    )
+    return {
+        "checked": True,
+        "shown": shown,
+        "text_findings": [s for s in shown if s.finding.attachment is None],
+        "image_findings": [s for s in shown if s.finding.attachment is not None],
+        "segments": segments(message.text, shown),
+        "blocks": severities.get("block", 0),
+        "warnings": severities.get("warn", 0),
+        "notes": severities.get("info", 0),
+        "hotlines": hotlines,
+        "keep_form": keep_form,
+    }
+
+
+@require_POST
+@district_required
+def keep(request: DistrictRequest) -> HttpResponse:
+    access.require(request.user, request.district, Capability.SCREEN_DRAFTS)
+    form = KeepForm(request.POST)
+    if not form.is_valid():
+        raise SuspiciousOperation("keep form without a check")
+    try:
+        payload = signing.loads(form.cleaned_data["check"], salt=KEEP_SALT, max_age=KEEP_MAX_AGE)
+    except signing.SignatureExpired:
+        messages.error(request, "That check is more than an hour old; check the draft again.")
+        return redirect("screening:check")
+    except signing.BadSignature:
+        raise SuspiciousOperation("tampered draft check") from None
+    if payload.get("u") != request.user.pk or payload.get("d") != request.district.pk:
+        raise SuspiciousOperation("draft check of another user")
+    text: str | None = None
+    if form.cleaned_data["keep_text"]:
+        text = form.cleaned_data["text"]
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != payload.get("h"):
+            raise SuspiciousOperation("kept text differs from the checked text")
+    keep_draft_check(
+        district=request.district,
+        audience=payload["a"],
+        by_detector=payload["t"],
+        severities=payload["s"],
+        had_image=bool(payload["i"]),
+        text=text,
+        by=request.user,
+    )
+    messages.success(
+        request,
+        "Check kept with its text." if text else "Check kept (date and findings only, no text).",
+    )
+    return redirect("screening:check")
