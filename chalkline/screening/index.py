@@ -1,8 +1,9 @@
 """RosterIndex: everything screening knows about a district's people, built from plain records.
 
-Memory matters (a 1,000,000-student district must fit in well under 1 GB), so names are interned,
-per-student links are tuples on one slotted object, and dictionary values are a single sourcedId
-or a tuple of them. Every mutation keeps the index consistent, so add/update/remove of one
+Memory matters (a 1,000,000-student district must fit in 1 GB), so names are interned, folded
+name forms are computed once per distinct name, per-student links are a single id or a shared
+tuple on one slotted object, and look-up values are a single sourcedId, a tuple, or (for big
+buckets) a list of them. Every mutation keeps the index consistent, so add/update/remove of one
 student never needs a rebuild; the name automaton is re-finalised lazily only when a
 never-seen-before name word appears.
 """
@@ -26,21 +27,21 @@ from .records import (
 )
 from .text import fold
 
-Ids = str | tuple[str, ...] | set[str]
-_SMALL = 16  # buckets grow as tuples up to this size, then become sets (O(1) add/remove)
+Ids = str | tuple[str, ...] | list[str]
+_SMALL = 8  # buckets grow as tuples up to this size, then become lists (O(1) append)
 
 
 def _add_id(table: dict[str, Ids], key: str, sid: str) -> None:
     cur = table.get(key)
     if cur is None:
         table[key] = sid
-    elif isinstance(cur, str):
+    elif cur.__class__ is str:
         if cur != sid:
             table[key] = (cur, sid)
-    elif isinstance(cur, set):
-        cur.add(sid)
+    elif cur.__class__ is list:
+        cur.append(sid)  # callers never add a sid twice to a list
     elif sid not in cur:
-        table[key] = (*cur, sid) if len(cur) < _SMALL else {*cur, sid}
+        table[key] = (*cur, sid) if len(cur) < _SMALL else [*cur, sid]
 
 
 def _remove_id(table: dict[str, Ids], key: str, sid: str) -> None:
@@ -51,8 +52,9 @@ def _remove_id(table: dict[str, Ids], key: str, sid: str) -> None:
         if cur == sid:
             del table[key]
         return
-    if isinstance(cur, set):
-        cur.discard(sid)
+    if isinstance(cur, list):
+        if sid in cur:
+            cur.remove(sid)
         if not cur:
             del table[key]
         return
@@ -68,7 +70,7 @@ def as_tuple(value: Ids | None) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(value) if isinstance(value, set) else value
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _low(value: str) -> str:
@@ -82,7 +84,7 @@ class _Student:
     def __init__(self, rec: StudentRecord) -> None:
         self.rec = rec
         self.givens: tuple[str, ...] = ()
-        self.guardians: tuple[str, ...] = ()
+        self.guardians: Ids = ()
         self.classes: tuple[str, ...] = ()
 
 
@@ -95,43 +97,29 @@ class NameKeys:
 
     @classmethod
     def of(cls, rec: StudentRecord) -> NameKeys:
-        givens = tuple(
-            dict.fromkeys(g for g in (fold(rec.given_name), fold(rec.preferred_name)) if g)
-        )
-        whole = fold(rec.family_name)
-        fams = [whole] if whole else []
-        parts = whole.split()
-        if len(parts) > 1:
-            # "garcia lopez" -> garcia, lopez; "de la cruz" -> "cruz" too (particles skipped)
-            fams += [p for p in parts if len(p) > 2 and p not in _PARTICLES]
-        return cls(givens, tuple(dict.fromkeys(fams)))
+        return cls(_givens(rec.given_name, rec.preferred_name), _families(rec.family_name))
 
     def tokens(self) -> Iterator[str]:
         yield from self.givens
         yield from self.families
 
 
+def _givens(given: str, preferred: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(g for g in (fold(given), fold(preferred)) if g))
+
+
+def _families(family: str) -> tuple[str, ...]:
+    whole = fold(family)
+    fams = [whole] if whole else []
+    parts = whole.split()
+    if len(parts) > 1:
+        # "garcia lopez" -> garcia, lopez; "de la cruz" -> "cruz" too (particles skipped)
+        fams += [p for p in parts if len(p) > 2 and p not in _PARTICLES]
+    return tuple(dict.fromkeys(fams))
+
+
 _PARTICLES = frozenset(
-    [
-        "de",
-        "del",
-        "della",
-        "der",
-        "di",
-        "da",
-        "dos",
-        "das",
-        "du",
-        "la",
-        "le",
-        "van",
-        "von",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "st",
-    ]
+    "de del della der di da dos das du la le van von bin ibn al el st".split()  # noqa: SIM905
 )
 
 
@@ -151,20 +139,26 @@ class RosterIndex:
             "".join(c for c in p if c.isdigit())[-10:] for p in district_phones
         )
         self._students: dict[str, _Student] = {}
+        self._opted_out: set[str] = set()  # students whose family opted out of directory info
         self._staff: dict[str, StaffRecord] = {}
         self._staff_classes: dict[str, tuple[str, ...]] = {}
-        self._guardians: dict[str, tuple[str, ...]] = {}  # guardian -> students
+        self._guardians: dict[str, Ids] = {}  # guardian -> students
         self._classes: dict[str, ClassRecord] = {}
-        self._class_students: dict[str, set[str]] = {}
-        self._ids: dict[str, Ids] = {}  # folded identifier/username/email/sourcedId -> student
+        self._class_students: dict[str, tuple[str, ...]] = {}
+        # folded identifier/username/email -> student; a lower-case sourcedId is found in _students
+        self._ids: dict[str, Ids] = {}
         self._full: dict[str, Ids] = {}  # "given family" -> students
         self._given_initial: dict[str, Ids] = {}  # "given f" -> students
         self._initial_family: dict[str, Ids] = {}  # "g family" -> students
+        self._given: dict[str, set[str]] = {}  # folded given/preferred name -> students
         self._token_refs: dict[str, int] = {}
         self._automaton: Any = ahocorasick.Automaton()
         self._automaton_dirty = True
         self._intern: dict[str, str] = {}
         self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # memoised folding: one entry per distinct raw name, not per student
+        self._given_keys: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._family_keys: dict[str, tuple[str, ...]] = {}
         self.logos: list[LogoRecord] = []
         self.version = 0
 
@@ -204,17 +198,30 @@ class RosterIndex:
     def _i(self, value: str) -> str:
         return self._intern.setdefault(value, value) if value else ""
 
+    def _t(self, value: tuple[str, ...]) -> tuple[str, ...]:
+        return self._tuples.setdefault(value, value)
+
+    def _keys(self, rec: StudentRecord) -> NameKeys:
+        gk = (rec.given_name, rec.preferred_name)
+        givens = self._given_keys.get(gk)
+        if givens is None:
+            givens = self._given_keys[gk] = self._t(_givens(*gk))
+        fams = self._family_keys.get(rec.family_name)
+        if fams is None:
+            fams = self._family_keys[rec.family_name] = self._t(_families(rec.family_name))
+        return NameKeys(givens, fams)
+
     # ---- students ----------------------------------------------------------------------------
     def upsert_student(self, rec: StudentRecord) -> None:
         """Add a student, or replace one with the same sourcedId (links are kept)."""
         old = self._students.get(rec.sourced_id)
         if old is not None:
             self._unindex_student(old.rec)
-        given, family = self._i(rec.given_name), self._i(rec.family_name)
-        pref, buildings = (
-            self._i(rec.preferred_name),
-            self._tuples.setdefault(rec.building_ids, rec.building_ids),
-        )
+        intern = self._intern
+        given = intern.get(rec.given_name) or self._i(rec.given_name)
+        family = intern.get(rec.family_name) or self._i(rec.family_name)
+        pref = intern.get(rec.preferred_name) or self._i(rec.preferred_name)
+        buildings = self._t(rec.building_ids)
         if not (
             given is rec.given_name
             and family is rec.family_name
@@ -231,9 +238,11 @@ class RosterIndex:
         st = old if old is not None else _Student(rec)
         st.rec = rec
         self._students[rec.sourced_id] = st
-        givens = NameKeys.of(rec).givens
-        st.givens = self._tuples.setdefault(givens, givens)
-        self._index_student(rec)
+        if rec.directory_opt_out:
+            self._opted_out.add(rec.sourced_id)
+        else:
+            self._opted_out.discard(rec.sourced_id)
+        st.givens = self._index_student(rec)
         self.version += 1
 
     add_student = upsert_student
@@ -243,17 +252,23 @@ class RosterIndex:
         st = self._students.pop(sourced_id, None)
         if st is None:
             return
+        self._opted_out.discard(sourced_id)
         self._unindex_student(st.rec)
         for cid in st.classes:
-            self._class_students.get(cid, set()).discard(sourced_id)
-        for gid in st.guardians:
-            rest = tuple(x for x in self._guardians.get(gid, ()) if x != sourced_id)
-            self._guardians[gid] = rest
+            cur = self._class_students.get(cid)
+            if cur is not None:
+                self._class_students[cid] = tuple(x for x in cur if x != sourced_id)
+        for gid in as_tuple(st.guardians):
+            _remove_id(self._guardians, gid, sourced_id)
+            self._guardians.setdefault(gid, ())
         self.version += 1
 
     def _id_keys(self, rec: StudentRecord) -> Iterator[str]:
-        for value in (rec.sourced_id, rec.identifier, rec.username):
-            if value and len(value) >= 3:
+        sid = rec.sourced_id
+        if len(sid) >= 3 and sid.lower() != sid:
+            yield sid.lower()
+        for value in (rec.identifier, rec.username):
+            if value and len(value) >= 3 and value != sid:
                 yield _low(value)
         if rec.email and not self._derivable_email(rec.email, rec.username):
             yield _low(rec.email)
@@ -263,33 +278,56 @@ class RosterIndex:
         return bool(username) and local == username.lower() and domain in self.student_email_domains
 
     def _name_keys(self, keys: NameKeys) -> Iterator[tuple[dict[str, Ids], str]]:
+        full: dict[str, None] = {}
+        gi: dict[str, None] = {}
+        fi: dict[str, None] = {}
         for g in keys.givens:
             for f in keys.families:
-                yield self._full, f"{g} {f}"
-                yield self._given_initial, f"{g} {f[0]}"
-                yield self._initial_family, f"{g[0]} {f}"
+                full[f"{g} {f}"] = None
+                gi[f"{g} {f[0]}"] = None
+                fi[f"{g[0]} {f}"] = None
+        for k in full:
+            yield self._full, k
+        for k in gi:
+            yield self._given_initial, sys.intern(k)
+        for k in fi:
+            yield self._initial_family, sys.intern(k)
 
-    def _index_student(self, rec: StudentRecord) -> None:
+    def _index_student(self, rec: StudentRecord) -> tuple[str, ...]:
         sid = rec.sourced_id
         for key in self._id_keys(rec):
             _add_id(self._ids, key, sid)
-        keys = NameKeys.of(rec)
+        keys = self._keys(rec)
         for table, key in self._name_keys(keys):
-            _add_id(table, sys.intern(key) if table is not self._full else key, sid)
+            _add_id(table, key, sid)
+        for g in keys.givens:
+            bucket = self._given.get(g)
+            if bucket is None:
+                self._given[g] = {sid}
+            else:
+                bucket.add(sid)
+        refs = self._token_refs
         for tok in keys.tokens():
-            n = self._token_refs.get(tok, 0)
+            n = refs.get(tok, 0)
             if n == 0:
                 self._automaton.add_word(f" {tok} ", tok)
                 self._automaton_dirty = True
-            self._token_refs[tok] = n + 1
+            refs[tok] = n + 1
+        return keys.givens
 
     def _unindex_student(self, rec: StudentRecord) -> None:
         sid = rec.sourced_id
         for key in self._id_keys(rec):
             _remove_id(self._ids, key, sid)
-        keys = NameKeys.of(rec)
+        keys = self._keys(rec)
         for table, key in self._name_keys(keys):
             _remove_id(table, key, sid)
+        for g in keys.givens:
+            bucket = self._given.get(g)
+            if bucket is not None:
+                bucket.discard(sid)
+                if not bucket:
+                    del self._given[g]
         for tok in keys.tokens():
             n = self._token_refs.get(tok, 0) - 1
             if n <= 0:
@@ -301,22 +339,28 @@ class RosterIndex:
 
     # ---- other people and classes ------------------------------------------------------------
     def upsert_guardian(self, rec: GuardianRecord) -> None:
-        old = self._guardians.get(rec.sourced_id, ())
-        for sid in old:
+        for sid in as_tuple(self._guardians.get(rec.sourced_id)):
             st = self._students.get(sid)
             if st is not None:
-                st.guardians = tuple(g for g in st.guardians if g != rec.sourced_id)
+                rest = tuple(g for g in as_tuple(st.guardians) if g != rec.sourced_id)
+                st.guardians = rest[0] if len(rest) == 1 else rest
         self.link_guardian(rec.sourced_id, rec.student_ids)
 
     def link_guardian(self, guardian_id: str, student_ids: Iterable[str]) -> None:
-        cur = self._guardians.get(guardian_id, ())
+        table = self._guardians
         for sid in student_ids:
-            if sid not in cur:
-                cur = (*cur, sid)
+            cur = table.get(guardian_id)
+            if cur is None or cur.__class__ is not list or sid not in cur:
+                _add_id(table, guardian_id, sid)
             st = self._students.get(sid)
-            if st is not None and guardian_id not in st.guardians:
-                st.guardians = (*st.guardians, guardian_id)
-        self._guardians[guardian_id] = cur
+            if st is not None:
+                cur = st.guardians
+                if not cur:
+                    st.guardians = guardian_id
+                elif guardian_id not in as_tuple(cur):
+                    st.guardians = (*as_tuple(cur), guardian_id)
+        if not table.get(guardian_id):
+            table[guardian_id] = ()
         self.version += 1
 
     def upsert_staff(self, rec: StaffRecord) -> None:
@@ -330,7 +374,7 @@ class RosterIndex:
 
     def upsert_class(self, rec: ClassRecord) -> None:
         self._classes[rec.sourced_id] = rec
-        self._class_students.setdefault(rec.sourced_id, set())
+        self._class_students.setdefault(rec.sourced_id, ())
 
     def add_enrollment(self, rec: EnrollmentRecord) -> None:
         role = rec.role.lower()
@@ -340,8 +384,10 @@ class RosterIndex:
             if st is None:
                 return
             if cid not in st.classes:
-                st.classes = (*st.classes, cid)
-            self._class_students.setdefault(cid, set()).add(rec.user_id)
+                st.classes = self._t((*st.classes, cid))
+            cur = self._class_students.get(cid, ())
+            if rec.user_id not in cur:
+                self._class_students[cid] = (*cur, st.rec.sourced_id)
         else:
             cur = self._staff_classes.get(rec.user_id, ())
             if cid not in cur:
@@ -352,8 +398,10 @@ class RosterIndex:
         if rec.role.lower() == "student":
             st = self._students.get(rec.user_id)
             if st is not None:
-                st.classes = tuple(c for c in st.classes if c != rec.class_id)
-            self._class_students.get(rec.class_id, set()).discard(rec.user_id)
+                st.classes = self._t(tuple(c for c in st.classes if c != rec.class_id))
+            cur = self._class_students.get(rec.class_id)
+            if cur is not None:
+                self._class_students[rec.class_id] = tuple(x for x in cur if x != rec.user_id)
         else:
             cur = self._staff_classes.get(rec.user_id, ())
             self._staff_classes[rec.user_id] = tuple(c for c in cur if c != rec.class_id)
@@ -375,6 +423,11 @@ class RosterIndex:
         st = self._students.get(sid)
         return st.rec if st else None
 
+    def any_opted_out(self, sids: Iterable[str]) -> bool:
+        """Whether any of ``sids`` is a student whose family opted out of directory information
+        (one C-level pass: an ambiguous name can have hundreds of candidates at district scale)."""
+        return bool(self._opted_out) and not self._opted_out.isdisjoint(sids)
+
     def is_student(self, sid: str) -> bool:
         return sid in self._students
 
@@ -386,10 +439,10 @@ class RosterIndex:
 
     def guardians_of(self, sid: str) -> tuple[str, ...]:
         st = self._students.get(sid)
-        return st.guardians if st else ()
+        return as_tuple(st.guardians) if st else ()
 
     def children_of(self, guardian_id: str) -> tuple[str, ...]:
-        return self._guardians.get(guardian_id, ())
+        return as_tuple(self._guardians.get(guardian_id))
 
     def is_guardian(self, gid: str) -> bool:
         return gid in self._guardians
@@ -401,8 +454,8 @@ class RosterIndex:
     def classes_taught_by(self, staff_id: str) -> tuple[str, ...]:
         return self._staff_classes.get(staff_id, ())
 
-    def class_students(self, class_id: str) -> set[str]:
-        return self._class_students.get(class_id, set())
+    def class_students(self, class_id: str) -> tuple[str, ...]:
+        return self._class_students.get(class_id, ())
 
     def class_building(self, class_id: str) -> str:
         rec = self._classes.get(class_id)
@@ -410,12 +463,16 @@ class RosterIndex:
 
     def lookup_id(self, folded: str) -> tuple[str, ...]:
         """Students whose sourcedId, identifier, username or email is ``folded`` (lower case)."""
-        found = self._ids.get(folded)
-        if found is None and "@" in folded:
+        found = as_tuple(self._ids.get(folded))
+        if not found and "@" in folded:
             local, _, domain = folded.partition("@")
             if domain in self.student_email_domains:
-                found = self._ids.get(local)
-        return as_tuple(found)
+                found = as_tuple(self._ids.get(local))
+                if len(local) >= 3 and local in self._students and local not in found:
+                    found = (local, *found)
+        if len(folded) >= 3 and folded in self._students and folded not in found:
+            found = (folded, *found)
+        return found
 
     def lookup_full(self, key: str) -> tuple[str, ...]:
         return as_tuple(self._full.get(key))
@@ -426,8 +483,63 @@ class RosterIndex:
     def lookup_initial_family(self, key: str) -> tuple[str, ...]:
         return as_tuple(self._initial_family.get(key))
 
+    def name_bucket(self, kind: str, key: str) -> Ids | None:
+        """The raw look-up value for a "full", "given_initial" or "initial_family" name key: a
+        sourcedId, a tuple or a list of them, or None (do not mutate)."""
+        if kind == "full":
+            return self._full.get(key)
+        if kind == "given_initial":
+            return self._given_initial.get(key)
+        return self._initial_family.get(key)
+
+    def name_matches_among(self, kind: str, key: str, among: frozenset[str]) -> list[str]:
+        """The students in ``among`` whose ``kind`` name key (see name_bucket) is ``key``, in no
+        particular order. Iterates whichever side is smaller: a common abbreviated name ("Maria
+        G.") can have tens of thousands of students district-wide but a message context has a
+        few classes, so the cost is O(min(bucket, context)), not O(roster)."""
+        bucket = self.name_bucket(kind, key)
+        if bucket is None:
+            return []
+        if bucket.__class__ is str:
+            return [bucket] if bucket in among else []
+        # a C-level set probe per bucket member is ~15x cheaper than a Python check per member
+        # of ``among``
+        if len(bucket) <= 16 * len(among):
+            return list(among.intersection(bucket))
+        return [sid for sid in among if self._has_name_key(sid, kind, key)]
+
+    def _has_name_key(self, sid: str, kind: str, key: str) -> bool:
+        """Whether ``key`` is among the ``kind`` keys _name_keys() generates for student ``sid``."""
+        st = self._students.get(sid)
+        if st is None:
+            return False
+        givens = st.givens
+        if kind == "given_initial":  # f"{g} {f[0]}"
+            if key[-2:-1] != " " or key[:-2] not in givens:
+                return False
+            return any(f[0] == key[-1] for f in self._keys(st.rec).families)
+        if kind == "initial_family":  # f"{g[0]} {f}"
+            if key[1:2] != " " or not any(g[0] == key[0] for g in givens):
+                return False
+            return key[2:] in self._keys(st.rec).families
+        # f"{g} {f}"; a multi-word given name makes the split point ambiguous, so try each given
+        return any(
+            key.startswith(g)
+            and key[len(g) : len(g) + 1] == " "
+            and key[len(g) + 1 :] in self._keys(st.rec).families
+            for g in givens
+        )
+
     def is_name_token(self, tok: str) -> bool:
         return tok in self._token_refs
+
+    def is_given_token(self, tok: str) -> bool:
+        """Whether some student has ``tok`` (folded) as given or preferred name."""
+        return tok in self._given
+
+    def students_with_given(self, tok: str) -> set[str]:
+        """Students whose folded given or preferred name is ``tok`` (do not mutate)."""
+        return self._given.get(tok) or set()
 
     def givens_of(self, sid: str) -> tuple[str, ...]:
         st = self._students.get(sid)
@@ -435,7 +547,7 @@ class RosterIndex:
 
     def name_keys(self, sid: str) -> NameKeys | None:
         st = self._students.get(sid)
-        return NameKeys.of(st.rec) if st else None
+        return self._keys(st.rec) if st else None
 
     def staff_teaches(self, staff_id: str, sid: str) -> bool:
         mine = self._staff_classes.get(staff_id)

@@ -227,14 +227,17 @@ ANCHORS: dict[str, tuple[str, ...]] = {
 }
 
 
+_NAMES = tuple(ANCHORS)
+
+
 def _build() -> Any:
     aut = ahocorasick.Automaton()
-    by_anchor: dict[str, set[str]] = {}
-    for detector, anchors in ANCHORS.items():
+    by_anchor: dict[str, int] = {}
+    for bit, anchors in enumerate(ANCHORS.values()):
         for a in anchors:
-            by_anchor.setdefault(a, set()).add(detector)
-    for a, dets in by_anchor.items():
-        aut.add_word(a, frozenset(dets))
+            by_anchor[a] = by_anchor.get(a, 0) | (1 << bit)
+    for a, mask in by_anchor.items():
+        aut.add_word(a, mask)
     aut.make_automaton()
     return aut
 
@@ -243,7 +246,7 @@ _AUTOMATON = _build()
 
 
 def triggered(folded_text: str) -> set[str]:
-    out: set[str] = set()
-    for _end, dets in _AUTOMATON.iter(f" {folded_text} "):
-        out |= dets
-    return out
+    mask = 0
+    for _end, bits in _AUTOMATON.iter(f" {folded_text} "):
+        mask |= bits
+    return {name for bit, name in enumerate(_NAMES) if mask >> bit & 1}

@@ -73,7 +73,8 @@ _NEGATED = re.compile(
     r"\b(?:never|don'?t|do\s+not|not|won'?t|will\s+not|shouldn'?t|no\s+one\s+(?:will|should|may))\b[^.!?\n]{0,20}$",
     _I,
 )
-_DIGIT = re.compile(r"\d{3}")
+# every _PHONE match contains this (its last seven digits); cheap to search for
+_PHONE_TAIL = re.compile(r"\d\d\d[\s.-]?\d{4}")
 _TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+?1[\s.-]?)?\(?([2-9]\d{2})\)?[\s.-]?(\d{3})[\s.-]?(\d{4})(?!\d)"
@@ -235,7 +236,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
             (s, e, "block", "This invites a student or family to a personal channel.")
             for s, e in _spans(CHANNEL, text)
         ]
-    for m in _PHONE.finditer(text) if _DIGIT.search(text) else ():
+    for m in _PHONE.finditer(text) if _PHONE_TAIL.search(text) else ():
         digits = "".join(m.groups())
         if digits in idx.district_phones or m.group(1) in _TOLL_FREE:
             continue

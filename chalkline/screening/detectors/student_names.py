@@ -38,13 +38,19 @@ _NEXT_WORD = re.compile(r"^(?:'s)?[ \t]*([A-Za-z][A-Za-z'’]*|\d)")
 
 
 def _hits(ctx: ScreenContext) -> list[tuple[int, int, str]]:
+    """Name-word hits (folded offsets), in order. An ordinary-word name (``will``, ``may``) that
+    is written in lower case can never be part of a mention, so it is dropped here, before any
+    per-hit work."""
     aut = ctx.index.automaton
     if not len(aut):
         return []
-    padded = f" {ctx.folded.text} "
+    text = ctx.text
+    folded = ctx.folded
     out = []
-    for end, tok in aut.iter(padded):
+    for end, tok in aut.iter(f" {folded.text} "):
         start = end - len(tok) - 1
+        if tok in COMMON_WORDS and not text[folded.to_original(start)].isupper():
+            continue
         out.append((start, start + len(tok), tok))
     out.sort()
     return out
@@ -73,11 +79,14 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
     consumed: set[int] = set()  # folded start offsets already part of a longer mention
     mentions: list[Mention] = []
 
-    def add(fs: int, fe: int, kind: str, cands: tuple[str, ...]) -> None:
+    def add_full(fs: int, fe: int, key: str) -> None:
         s, e = ctx.folded.span(fs, fe)
         if _HONORIFIC_BEFORE(text, s):
             return
-        mentions.append(Mention(s, e, kind, cands, ctx.resolve(cands)))
+        sid = ctx.resolve_key("full", key)
+        # the candidates are only read when the mention is not resolved to one student
+        cands = (sid,) if sid is not None else idx.lookup_full(key)
+        mentions.append(Mention(s, e, "full", cands, sid))
 
     folded = ctx.folded.text
     for fs, fe, tok in hits:
@@ -95,13 +104,13 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
             if not _cased_ok(tok2, w2):
                 continue
             if _SPACE.fullmatch(between) or between in ("", " "):
-                cands = idx.lookup_full(f"{tok} {tok2}")
+                key = f"{tok} {tok2}"
             elif _COMMA.fullmatch(between):
-                cands = idx.lookup_full(f"{tok2} {tok}")
+                key = f"{tok2} {tok}"
             else:
-                cands = ()
-            if cands and not _longer_name_follows(text, e2):
-                add(fs, fe2, "full", cands)
+                continue
+            if idx.name_bucket("full", key) and not _longer_name_follows(text, e2):
+                add_full(fs, fe2, key)
                 consumed.update((fs, fs2))
                 matched = True
                 break
@@ -112,9 +121,9 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
         if m:
             s2 = m.end()
             for fs2, fe2, tok2 in by_start.get(_fold_pos(ctx, s2), ()):
-                cands = idx.lookup_full(f"{tok} {tok2}")
-                if cands and _cased_ok(tok2, _word(ctx, fs2, fe2)[2]):
-                    add(fs, fe2, "full", cands)
+                key = f"{tok} {tok2}"
+                if idx.name_bucket("full", key) and _cased_ok(tok2, _word(ctx, fs2, fe2)[2]):
+                    add_full(fs, fe2, key)
                     consumed.update((fs, fs2))
                     matched = True
                     break
@@ -122,28 +131,32 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
             continue
         m = _AFTER_INITIAL.match(text, e1)
         if m and is_capitalised(w1):
-            cands = idx.lookup_given_initial(f"{tok} {m.group(1).lower()}")
-            if cands and _strong(ctx, cands):
-                add(fs, _fold_pos(ctx, m.end()), "initial", cands)
+            # an abbreviated name counts when it is unique in the district or in the context
+            sid = ctx.resolve_key("given_initial", f"{tok} {m.group(1).lower()}")
+            if sid is not None:
+                s, e = ctx.folded.span(fs, _fold_pos(ctx, m.end()))
+                if not _HONORIFIC_BEFORE(text, s):
+                    mentions.append(Mention(s, e, "initial", (sid,), sid))
                 consumed.add(fs)
                 continue
         m = _BEFORE_INITIAL.search(text, max(0, s1 - 6), s1)
         if m and is_capitalised(w1):
-            cands = idx.lookup_initial_family(f"{m.group(1).lower()} {tok}")
-            if cands and _strong(ctx, cands):
-                mentions.append(Mention(m.start(), e1, "initial", cands, ctx.resolve(cands)))
+            sid = ctx.resolve_key("initial_family", f"{m.group(1).lower()} {tok}")
+            if sid is not None:
+                mentions.append(Mention(m.start(), e1, "initial", (sid,), sid))
                 consumed.add(fs)
                 continue
-    names = ctx.first_names()
-    if names:
-        sender_name = ctx.sender_given_name()
-        for fs, fe, tok in hits:
-            if fs in consumed or tok not in names or len(names[tok]) != 1:
-                continue
-            s, e, word = _word(ctx, fs, fe)
-            if _first_name_ok(ctx, tok, s, e, word, sender_name, names[tok][0]):
-                consumed.add(fs)
-                mentions.append(Mention(s, e, "first", names[tok], names[tok][0]))
+    sender_name: str | None = None
+    for fs, fe, tok in hits:
+        if fs in consumed or not idx.is_given_token(tok):
+            continue
+        if sender_name is None:
+            sender_name = ctx.sender_given_name()
+        s, e, word = _word(ctx, fs, fe)
+        sid = _first_name_ok(ctx, tok, s, e, word, sender_name)
+        if sid is not None:
+            consumed.add(fs)
+            mentions.append(Mention(s, e, "first", (sid,), sid))
     # drop mentions contained in longer ones (e.g. "cruz" inside "de la cruz")
     mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
     out: list[Mention] = []
@@ -184,11 +197,6 @@ def _quoted(text: str, s: int, e: int) -> bool:
     return text[s - 1 : s] in ('"', "\u201c", "'") and text[e : e + 1] in ('"', "\u201d", "'")
 
 
-def _strong(ctx: ScreenContext, cands: tuple[str, ...]) -> bool:
-    """An abbreviated name counts when it is unique in the district or in the message context."""
-    return len(cands) == 1 or ctx.resolve(cands) is not None
-
-
 def _HONORIFIC_BEFORE(text: str, start: int) -> bool:  # noqa: N802
     m = _PREV_WORD.search(text, max(0, start - 16), start)
     return bool(m and m.group(1).lower() in HONORIFICS and is_capitalised(m.group(1)))
@@ -202,27 +210,39 @@ def _is_staff_recipient_name(ctx: ScreenContext, tok: str) -> bool:
     return False
 
 
+def _unique(ctx: ScreenContext, tok: str) -> str | None:
+    found = ctx.first_name_students(tok)
+    return found[0] if len(found) == 1 else None
+
+
 def _first_name_ok(
-    ctx: ScreenContext, tok: str, s: int, e: int, word: str, sender_name: str, sid: str
-) -> bool:
+    ctx: ScreenContext, tok: str, s: int, e: int, word: str, sender_name: str
+) -> str | None:
+    """The one student in the message context that this first-name mention names, or None.
+
+    The context-free checks run first; the context (class rosters) is consulted only when they
+    pass, or when the next word might be the student's own family name."""
     text = ctx.text
     upper_ok = word.isupper() and len(word) > 1 and not text.isupper()  # "MARIA did it!"
     if _HONORIFIC_BEFORE(text, s) or _quoted(text, s, e):
-        return False
+        return None
     # the sender's own first name near the end is a signature
     if tok == sender_name and len(text) - e < 40:
-        return False
+        return None
     nxt_m = _NEXT_WORD.match(text[e : e + 30])
     nxt = nxt_m.group(1) if nxt_m else ""
     possessive = text[e : e + 2] in ("'s", "’s")
-    keys = ctx.index.name_keys(sid)
-    families = set(keys.families) if keys else set()
-    if nxt and nxt[:1].isupper() and not possessive and fold(nxt) not in families and nxt != "I":
-        return False  # someone else's full name, or a place/organisation
+    if nxt and nxt[:1].isupper() and not possessive and nxt != "I":
+        sid = _unique(ctx, tok)
+        if sid is None:
+            return None
+        keys = ctx.index.name_keys(sid)
+        if fold(nxt) not in (keys.families if keys else ()):
+            return None  # someone else's full name, or a place/organisation
     if _is_staff_recipient_name(ctx, tok):
-        return False  # "Grace, can you ..." addresses the staff recipient
+        return None  # "Grace, can you ..." addresses the staff recipient
     if nxt.lower() in PLACE_WORDS and is_capitalised(nxt):
-        return False
+        return None
     start_of_sentence = is_sentence_start(text, s)
     prev = _PREV_WORD.search(text, max(0, s - 16), s)
     prev_word = prev.group(1) if prev and text[prev.end() : s].strip(" \t,") == "" else ""
@@ -234,25 +254,27 @@ def _first_name_ok(
         and prev_word.lower() not in GREETINGS
         and not is_sentence_start(text, prev.start(1))
     ):
-        return False  # inside a title-case phrase: "Lake Forest", "Grace Church"
+        return None  # inside a title-case phrase: "Lake Forest", "Grace Church"
     if not is_common(tok):
-        return True
+        return _unique(ctx, tok)
     # ordinary-word names need more evidence
     if prev_word.lower() in DETERMINERS:
-        return False  # "the Dawn spacecraft", "a May pole"
+        return None  # "the Dawn spacecraft", "a May pole"
     if not (is_title_case(word) or upper_ok):
-        return False
+        return None
     if tok in MONTHS_DAYS and (nxt[:1].isdigit() or (prev_word.lower() in _TIME_PREPS)):
-        return False
+        return None
     if nxt[:1].isdigit():
-        return False
+        return None
     if start_of_sentence:
         if prev_word.lower() in GREETINGS:
-            return True
+            return _unique(ctx, tok)
         if tok in MONTHS_DAYS and not possessive:
-            return False  # "May is Asthma Awareness Month"
-        return possessive or nxt.lower() in PERSON_NEXT and nxt.lower() not in _NOT_AFTER_START
-    return True
+            return None  # "May is Asthma Awareness Month"
+        if possessive or nxt.lower() in PERSON_NEXT and nxt.lower() not in _NOT_AFTER_START:
+            return _unique(ctx, tok)
+        return None
+    return _unique(ctx, tok)
 
 
 _TIME_PREPS = frozenset(
@@ -289,8 +311,7 @@ def detect(ctx: ScreenContext) -> list[Finding]:
         cands = (m.student,) if m.student else m.candidates
         if all(ctx.audience_may_see(c) for c in cands):
             continue
-        recs = [ctx.index.student(c) for c in cands]
-        opt_out = any(r is not None and r.directory_opt_out for r in recs)
+        opt_out = ctx.index.any_opted_out(cands)
         severity: Severity = "warn" if m.kind == "first" and not opt_out else "block"
         name = ctx.text[m.start : m.end]
         msg = (

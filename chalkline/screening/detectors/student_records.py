@@ -39,6 +39,43 @@ _KINDS = list(_TERMS)
 _PARA = re.compile(r"\n\s*\n")
 
 
+def _lower(rx: str) -> str:
+    """The pattern for lower-cased ASCII text: literal capitals (not escapes like \\W) lowered."""
+    return re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), rx)
+
+
+def _inner(rx: str) -> str:
+    if not (rx.startswith("(?:") and rx.endswith(")")):
+        raise ValueError(f"record term patterns must be one (?:...) group: {rx[:20]}")
+    return rx[3:-1]
+
+
+# For ASCII text (the common case) the same search runs on text.lower() with one flat,
+# case-sensitive alternation: the regex engine then rejects most alternatives on their first
+# literal character. Alternatives keep their order, so the match at each position is the one
+# _RECORD finds; its kind is the first kind whose pattern matches there.
+_RECORD_ASCII = re.compile(
+    r"\b(?:" + "|".join(_lower(_inner(rx)) for rx in _TERMS.values()) + r")\b"
+)
+_KIND_ASCII = [re.compile(rf"\b{_lower(rx)}\b") for rx in _TERMS.values()]
+
+
+def record_terms(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every record term, as ``_RECORD.finditer`` finds them."""
+    if not text.isascii():
+        return [
+            (m.start(), m.end(), _KINDS[int((m.lastgroup or "g0")[1:])])
+            for m in _RECORD.finditer(text)
+        ]
+    low = text.lower()
+    out = []
+    for m in _RECORD_ASCII.finditer(low):
+        s = m.start()
+        kind = next(k for k, rx in zip(_KINDS, _KIND_ASCII, strict=True) if rx.match(low, s))
+        out.append((s, m.end(), kind))
+    return out
+
+
 def detect(ctx: ScreenContext) -> list[Finding]:
     if not ctx.message.sender.is_staff:
         return []
@@ -57,26 +94,25 @@ def detect(ctx: ScreenContext) -> list[Finding]:
     text = ctx.text
     clause = clause_for("student_record")
     out: list[Finding] = []
-    for rm in _RECORD.finditer(text):
-        kind = _KINDS[int((rm.lastgroup or "g0")[1:])]
-        word = rm.group()
+    for rs, re_, kind in record_terms(text):
+        word = text[rs:re_]
         if word.lower() in ("add", "iss", "oss") and not word.isupper():
             continue  # only the acronyms, not the verb "add"
         near = [
             m
             for m in exposed
-            if abs((m.start if m.start > rm.start() else m.end) - rm.start()) <= WINDOW
-            and not _PARA.search(text, min(m.start, rm.start()), max(m.end, rm.end()))
+            if abs((m.start if m.start > rs else m.end) - rs) <= WINDOW
+            and not _PARA.search(text, min(m.start, rs), max(m.end, re_))
         ]
         if not near:
             continue
-        m = min(near, key=lambda x: abs(x.start - rm.start()))
+        m = min(near, key=lambda x: abs(x.start - rs))
         rec = ctx.index.student(m.student) if m.student else None
         out.append(
             Finding(
                 detector="student_record",
-                start=rm.start(),
-                end=rm.end(),
+                start=rs,
+                end=re_,
                 severity="block",
                 clause=clause,
                 message=f"This shares {kind} information about {text[m.start : m.end]} with people who "
