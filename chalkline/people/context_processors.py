@@ -17,6 +17,14 @@ def chalkline(request: HttpRequest) -> dict[str, Any]:
         nav.append(("Home", reverse("home")))
         if grants.can_anywhere(Capability.VIEW_STAFF_DIRECTORY):
             nav.append(("Directory", reverse("people:directory")))
+        if grants.can_anywhere(Capability.READ_POLICIES):
+            nav.append(("Policies", reverse("policies:library")))
+        if grants.can_anywhere(Capability.SCREEN_DRAFTS):
+            nav.append(("Check a draft", reverse("screening:check")))
+        if getattr(request.user, "person_id", None) and grants.is_staff_member:
+            nav.append(("My acknowledgments", reverse("acks:mine")))
+        if grants.can_anywhere(Capability.VIEW_ACK_RECORDS):
+            nav.append(("Acknowledgments", reverse("acks:campaigns")))
         if grants.can_anywhere(Capability.VIEW_AUDIT):
             nav.append(("Audit log", reverse("audit:events")))
     role_labels = [Role(r).label for r in sorted(grants.roles)]

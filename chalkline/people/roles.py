@@ -34,13 +34,24 @@ class Capability(StrEnum):
     READ_POLICIES = "read_policies"
     MANAGE_POLICIES = "manage_policies"
     SCREEN_DRAFTS = "screen_drafts"
+    MANAGE_API_TOKENS = "manage_api_tokens"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
+    DISTRIBUTE_CAMPAIGN = "distribute_campaign"
+    VIEW_ACK_RECORDS = "view_ack_records"
 
 
 C = Capability
 
 # Capabilities that make sense only district-wide: a building membership never grants them.
 DISTRICT_ONLY: frozenset[Capability] = frozenset(
-    {C.VIEW_AUDIT, C.EXPORT_AUDIT, C.MANAGE_DIRECTORY, C.MANAGE_POLICIES}
+    {
+        C.VIEW_AUDIT,
+        C.EXPORT_AUDIT,
+        C.MANAGE_DIRECTORY,
+        C.MANAGE_POLICIES,
+        C.MANAGE_API_TOKENS,
+        C.MANAGE_CAMPAIGNS,
+    }
 )
 
 _STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS})
@@ -49,9 +60,12 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SUPERINTENDENT: frozenset(C),
     Role.DESIGNEE: frozenset(C) - {C.EXPORT_AUDIT},
     Role.HR: _STAFF_BASE
-    | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS, C.MANAGE_DIRECTORY},
-    Role.PRINCIPAL: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS},
-    Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
+    | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS, C.MANAGE_DIRECTORY}
+    | {C.MANAGE_CAMPAIGNS, C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS},
+    Role.PRINCIPAL: _STAFF_BASE
+    | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS}
+    | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS},
+    Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.MANAGE_API_TOKENS},
     Role.EMPLOYEE_REP: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
     Role.BOARD_MEMBER: frozenset({C.READ_POLICIES}),
     Role.EMPLOYEE: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},

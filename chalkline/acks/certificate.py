@@ -1,0 +1,147 @@
+"""The certificate PDF of one acknowledgment record (fpdf2): everything the record holds, its
+verification code and the public URL that re-checks it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+
+from chalkline.acks.models import Signature
+
+_FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+_ASCII = str.maketrans(
+    {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " "}
+)
+
+
+def verify_url(signature: Signature, site_url: str) -> str:
+    return site_url.rstrip("/") + reverse("acks:verify", args=[signature.verification_code])
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _font(pdf: Any, texts: list[str]) -> tuple[str, bool]:
+    """The PDF's built-in Helvetica when every text is Latin-1 as written (most records: nothing
+    to embed, about a tenth of the time), else DejaVu (embedded, every script), else Helvetica
+    with the text transliterated."""
+    if all(_latin1(text) for text in texts):
+        return "Helvetica", True
+    for folder in _FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.exists() and bold.exists():
+            pdf.add_font("DejaVu", "", str(regular))
+            pdf.add_font("DejaVu", "B", str(bold))
+            return "DejaVu", True
+    return "Helvetica", False
+
+
+def certificate_rows(signature: Signature) -> list[tuple[str, str]]:
+    """The labelled facts of the record, in the order the certificate (and page) shows them."""
+    local = signature.signed_at.astimezone(ZoneInfo(signature.time_zone))
+    rows = [
+        ("Outcome", signature.get_kind_display()),
+        ("Method", signature.get_method_display()),
+        ("Employee", signature.employee_name),
+        ("Employee number", signature.employee_identifier or "-"),
+        ("Building", signature.building_name or "-"),
+        ("Job", signature.job_title or "-"),
+        ("Campaign", f"{signature.campaign_title} ({signature.school_year})"),
+    ]
+    for item in signature.packet:
+        rows.append(
+            (
+                "Policy",
+                f"{item['policy']} {item['title']}, version {item['version']}, "
+                f"SHA-256 {item['sha256']}",
+            )
+        )
+    rows += [
+        ("SHA-256 of the signed text", signature.text_sha256),
+        (
+            "Distributed by",
+            f"{signature.distributed_by_name}, {signature.distributed_at:%Y-%m-%d %H:%M %Z}"
+            if signature.distributed_at
+            else "-",
+        ),
+        (
+            "E-consent",
+            f"version {signature.consent_version}" if signature.consent_version else "-",
+        ),
+        ("Recorded at", f"{local:%Y-%m-%d %H:%M:%S %Z} ({signature.time_zone})"),
+        ("Recorded by", signature.recorded_by_name or "-"),
+        ("IP address", signature.ip or "-"),
+        ("Browser", signature.user_agent or "-"),
+    ]
+    if signature.typed_name:
+        rows.append(("Typed name", signature.typed_name))
+    if signature.refusal_reason:
+        rows.append(("Reason for refusal", signature.refusal_reason))
+    if signature.witness_name:
+        rows.append(("Witness", signature.witness_name))
+    if signature.rationale:
+        rows.append(("Rationale", signature.rationale))
+    if signature.scan_sha256:
+        rows.append(("Scan SHA-256", signature.scan_sha256))
+    if signature.comment:
+        rows.append(("Employee comment", signature.comment))
+    for event in signature.reading_events:
+        label = "Opened" if event["kind"] == "opened" else "Finished reading"
+        extra = f" after {event['seconds']} seconds" if event["kind"] == "read" else ""
+        rows.append((label, f"{event['at']}{extra}"))
+    rows.append(("Record hash", signature.record_hash))
+    return rows
+
+
+def certificate_pdf(signature: Signature, *, site_url: str) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="Letter")
+    pdf.set_title(f"Acknowledgment certificate {signature.verification_code}")
+    pdf.set_margins(18, 18, 18)
+    pdf.set_auto_page_break(auto=True, margin=18)
+    url = verify_url(signature, site_url)
+    rows = certificate_rows(signature)
+    family, unicode_ok = _font(
+        pdf, [url, signature.intent_text, *(text for row in rows for text in row)]
+    )
+
+    def t(text: str) -> str:
+        if unicode_ok:
+            return text
+        return text.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
+
+    pdf.add_page()
+    pdf.set_font(family, "B", 16)
+    pdf.multi_cell(0, 8, t("Policy acknowledgment certificate"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 10)
+    pdf.multi_cell(
+        0,
+        5,
+        t(f"Verification code: {signature.verification_code}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.multi_cell(0, 5, t(f"Verify at: {url}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    for label, value in rows:
+        pdf.set_font(family, "B", 9)
+        pdf.multi_cell(0, 4.5, t(label), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, "", 9)
+        pdf.multi_cell(0, 4.5, t(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    if signature.intent_text:
+        pdf.ln(2)
+        pdf.set_font(family, "B", 10)
+        pdf.multi_cell(0, 5, t("Statement signed"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, "", 9)
+        pdf.multi_cell(0, 4.5, t(signature.intent_text), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())

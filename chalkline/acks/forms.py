@@ -1,0 +1,175 @@
+"""Forms of the acknowledgment pages. They validate input; services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from chalkline.acks.categories import CATEGORIES
+from chalkline.acks.models import AssignmentStatus
+from chalkline.people.models import Building
+from chalkline.policies.models import PolicyVersion
+
+
+class VersionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.policy.number_raw} {obj.title} (version {obj.seq})"
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(max_length=200, initial="Annual policy acknowledgment")
+    school_year = forms.RegexField(
+        regex=r"^\d{4}-\d{4}$", max_length=9, help_text="For example 2026-2027."
+    )
+    due_on = forms.DateField(
+        label="Due date", widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD."
+    )
+    versions = VersionChoiceField(
+        queryset=PolicyVersion.objects.none(),
+        label="Policies to sign (one packet)",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    buildings = forms.ModelMultipleChoiceField(
+        queryset=Building.objects.none(),
+        required=False,
+        label="Buildings",
+        help_text="Leave empty for every building.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    job_categories = forms.MultipleChoiceField(
+        choices=list(CATEGORIES.items()),
+        required=False,
+        label="Job categories",
+        help_text="Leave empty for all staff.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    include_new_hires = forms.BooleanField(
+        required=False, initial=True, label="Assign new hires automatically"
+    )
+    new_hire_days = forms.IntegerField(
+        min_value=1, max_value=180, initial=30, label="Days a new hire has to sign"
+    )
+    escalate_superintendent_after_days = forms.IntegerField(
+        min_value=1,
+        max_value=120,
+        initial=14,
+        label="Escalate to the superintendent this many days after the due date",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        versions: QuerySet[PolicyVersion],
+        buildings: QuerySet[Building],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field_v = self.fields["versions"]
+        field_b = self.fields["buildings"]
+        assert isinstance(field_v, forms.ModelMultipleChoiceField)  # noqa: S101 - narrowing
+        assert isinstance(field_b, forms.ModelMultipleChoiceField)  # noqa: S101 - narrowing
+        field_v.queryset = versions
+        field_b.queryset = buildings
+
+
+class SignForm(forms.Form):
+    typed_name = forms.CharField(
+        max_length=250,
+        required=False,
+        label="Type your full name",
+        help_text="As on your staff record; capital letters and spacing do not matter.",
+    )
+    password = forms.CharField(
+        required=False,
+        label="Or re-enter your password",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "current-password"}),
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Comment or rebuttal (optional)",
+        help_text="Kept with your signature in your personnel file.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("typed_name") or "").strip() and not data.get("password"):
+            raise forms.ValidationError("Type your full name or re-enter your password to sign.")
+        return data
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        max_length=5000, label="Why are you refusing?", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Other comment (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label="I agree to sign electronically. I know I can sign on paper instead."
+    )
+
+
+class PaperForm(forms.Form):
+    KIND_CHOICES = [("paper", "Signed paper form"), ("proxy", "Proxy acknowledgment")]
+    kind = forms.ChoiceField(choices=KIND_CHOICES, label="Kind of record", initial="paper")
+    rationale = forms.CharField(
+        max_length=5000,
+        label="Rationale",
+        help_text="Why this acknowledgment is on paper or by proxy.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    scan = forms.FileField(
+        label="Scan of the signed form",
+        help_text="PDF or image (JPEG, PNG, TIFF, GIF), 20 MB at most.",
+    )
+
+
+class WitnessedRefusalForm(forms.Form):
+    witness_name = forms.CharField(max_length=200, label="Witness's full name")
+    reason = forms.CharField(
+        max_length=5000,
+        label="Reason the employee gave",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    scan = forms.FileField(
+        required=False,
+        label="Scan of the refusal form (optional)",
+        help_text="PDF or image, 20 MB at most.",
+    )
+
+
+class StaffFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *AssignmentStatus.choices], required=False, label="Status"
+    )
+    category = forms.ChoiceField(
+        choices=[("", "Any job category"), *CATEGORIES.items()], required=False, label="Job"
+    )
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+    q = forms.CharField(required=False, max_length=100, label="Name")
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v and k != "page"}
+
+
+class FollowUpForm(forms.Form):
+    version = forms.ModelChoiceField(queryset=PolicyVersion.objects.none(), label="Revised version")
+
+    def __init__(self, *args: Any, versions: QuerySet[PolicyVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["version"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrowing
+        field.queryset = versions

@@ -1,0 +1,318 @@
+"""District and building pages: campaigns, dashboards, distribution, reminders, paper records."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chalkline.acks import selectors, services
+from chalkline.acks.categories import CATEGORIES
+from chalkline.acks.forms import (
+    CampaignForm,
+    FollowUpForm,
+    PaperForm,
+    StaffFilterForm,
+    WitnessedRefusalForm,
+)
+from chalkline.acks.models import Campaign, Distribution
+from chalkline.acks.views.common import agent_of, ip_of
+from chalkline.people import access
+from chalkline.people.decorators import DistrictRequest, district_required
+from chalkline.people.roles import Capability
+from chalkline.policies.models import PolicyVersion, VersionStatus
+
+BUILDINGS_PER_PAGE = 100
+
+
+@require_GET
+@district_required
+def campaigns(request: DistrictRequest) -> HttpResponse:
+    grants = access.require(request.user, request.district, Capability.VIEW_ACK_RECORDS)
+    rows = access.campaigns_visible_to(request.user, request.district)
+    return render(
+        request,
+        "acks/campaigns.html",
+        {"campaigns": rows, "can_manage": grants.can(Capability.MANAGE_CAMPAIGNS)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def campaign_new(request: DistrictRequest) -> HttpResponse:
+    access.require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
+    versions = (
+        PolicyVersion.objects.filter(district=request.district, status=VersionStatus.PUBLISHED)
+        .select_related("policy")
+        .order_by("policy__sort_key")
+    )
+    buildings = access.buildings_visible_to(request.user, request.district).active()
+    form = CampaignForm(request.POST or None, versions=versions, buildings=buildings)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                campaign = services.create_campaign(
+                    district=request.district,
+                    title=data["title"],
+                    school_year=data["school_year"],
+                    due_on=data["due_on"],
+                    versions=list(data["versions"]),
+                    buildings=list(data["buildings"]),
+                    job_categories=list(data["job_categories"]),
+                    include_new_hires=data["include_new_hires"],
+                    new_hire_days=data["new_hire_days"],
+                    escalate_superintendent_after_days=data["escalate_superintendent_after_days"],
+                    by=request.user,
+                )
+            except services.CampaignError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Campaign created. Check it, then launch it.")
+                return redirect("acks:campaign", pk=campaign.pk)
+    return render(request, "acks/campaign_new.html", {"form": form}, status=status)
+
+
+@require_GET
+@district_required
+def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
+    campaign = access.get_campaign_for(request.user, request.district, pk)
+    grants = access.grants_for(request.user, request.district)
+    today = timezone.localdate()
+    buildings = access.ack_buildings_visible_to(request.user, request.district)
+    tallies = selectors.building_tallies(
+        campaign,
+        buildings,
+        today,
+        every_building=access.grants_for(request.user, request.district).can(
+            Capability.VIEW_ACK_RECORDS
+        ),
+    )
+    district_wide = grants.can(Capability.VIEW_ACK_RECORDS)
+    progress = selectors.daily_progress(
+        campaign, None if district_wide else list(buildings.values_list("pk", flat=True))
+    )
+    distributed = set(campaign.distributions.values_list("building_id", flat=True))
+    newer = PolicyVersion.objects.filter(
+        policy__in=campaign.versions.values("policy"),
+        status=VersionStatus.PUBLISHED,
+        material=True,
+    ).exclude(pk__in=campaign.versions.values("pk"))
+    can_manage = grants.can(Capability.MANAGE_CAMPAIGNS)
+    return render(
+        request,
+        "acks/campaign.html",
+        {
+            "campaign": campaign,
+            "versions": services.packet_versions(campaign),
+            "tallies": Paginator(tallies, BUILDINGS_PER_PAGE).get_page(request.GET.get("page")),
+            "total": selectors.total(tallies, "All buildings shown"),
+            "progress": progress[-30:],
+            "chart": _chart(progress[-30:]),
+            "distributed": distributed,
+            "can_manage": can_manage,
+            "can_launch": can_manage and campaign.status == Campaign.Status.DRAFT,
+            "follow_up_form": FollowUpForm(versions=newer) if can_manage and newer else None,
+            "today": today,
+        },
+    )
+
+
+def _chart(progress: list[tuple[date, int, int]]) -> dict[str, Any]:
+    """Bar geometry for the server-rendered SVG (the numbers are in a table beside it)."""
+    top = max((n for _, n, _ in progress), default=0) or 1
+    bars = []
+    for i, (day, n, _) in enumerate(progress):
+        h = round(55 * n / top)
+        bars.append({"x": i * 10 + 1, "y": 58 - h, "h": h, "day": day, "n": n})
+    return {"width": max(10, len(progress) * 10), "bars": bars}
+
+
+@require_POST
+@district_required
+def launch(request: DistrictRequest, pk: int) -> HttpResponse:
+    campaign = access.get_campaign_for(
+        request.user, request.district, pk, need=Capability.MANAGE_CAMPAIGNS
+    )
+    try:
+        n = services.launch_campaign(campaign=campaign, by=request.user)
+    except services.CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Launched: {n:,} staff assigned.")
+    return redirect("acks:campaign", pk=pk)
+
+
+@require_POST
+@district_required
+def follow_up(request: DistrictRequest, pk: int) -> HttpResponse:
+    campaign = access.get_campaign_for(
+        request.user, request.district, pk, need=Capability.MANAGE_CAMPAIGNS
+    )
+    versions = PolicyVersion.objects.filter(
+        district=request.district,
+        policy__in=campaign.versions.values("policy"),
+        status=VersionStatus.PUBLISHED,
+    )
+    form = FollowUpForm(request.POST, versions=versions)
+    if not form.is_valid():
+        messages.error(request, "Choose the revised version.")
+        return redirect("acks:campaign", pk=pk)
+    created = services.open_follow_up_campaign(
+        version=form.cleaned_data["version"], by=request.user
+    )
+    if created is None:
+        messages.error(request, "That revision is not material; no follow-up is needed.")
+        return redirect("acks:campaign", pk=pk)
+    messages.success(request, "Follow-up campaign opened.")
+    return redirect("acks:campaign", pk=created.pk)
+
+
+@require_GET
+@district_required
+def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
+    campaign = access.get_campaign_for(request.user, request.district, pk)
+    bldg = access.get_ack_building_for(request.user, request.district, building_pk)
+    grants = access.grants_for(request.user, request.district)
+    today = timezone.localdate()
+    form = StaffFilterForm(request.GET)
+    filters = form.filters()
+    rows = selectors.staff_rows(campaign, bldg, filters, today)
+    page = Paginator(rows, settings.PAGE_SIZE).get_page(
+        (form.cleaned_data.get("page") if form.is_valid() else None) or 1
+    )
+    categories = selectors.category_tallies(campaign, bldg, today)
+    query = "&".join(
+        f"{k}={'on' if v is True else v}" for k, v in filters.items() if k in form.fields
+    )
+    context = {
+        "campaign": campaign,
+        "building": bldg,
+        "form": form,
+        "page": page,
+        "query": query,
+        "categories": categories,
+        "total": selectors.total(categories, "All staff"),
+        "distribution": Distribution.objects.filter(campaign=campaign, building=bldg).first(),
+        "can_distribute": grants.can(Capability.DISTRIBUTE_CAMPAIGN, bldg.pk)
+        and campaign.status == Campaign.Status.LAUNCHED,
+        "today": today,
+        "category_labels": CATEGORIES,
+    }
+    template = "acks/building.html"
+    if getattr(request, "htmx", False):
+        template += "#staff-list"
+    return render(request, template, context)
+
+
+@require_POST
+@district_required
+def distribute(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
+    campaign = access.get_campaign_for(request.user, request.district, pk)
+    bldg = access.get_ack_building_for(
+        request.user, request.district, building_pk, need=Capability.DISTRIBUTE_CAMPAIGN
+    )
+    try:
+        d = services.distribute_campaign(campaign=campaign, building=bldg, by=request.user)
+    except services.CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Distributed to {bldg.name} by {d.distributed_by_name}; staff notified."
+        )
+    return redirect("acks:building", pk=pk, building_pk=building_pk)
+
+
+@require_POST
+@district_required
+def remind(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
+    campaign = access.get_campaign_for(request.user, request.district, pk)
+    bldg = access.get_ack_building_for(
+        request.user, request.district, building_pk, need=Capability.DISTRIBUTE_CAMPAIGN
+    )
+    n = services.send_bulk_reminder(campaign=campaign, building=bldg, by=request.user)
+    messages.success(request, f"Reminder sent to {n} staff who have not acknowledged yet.")
+    return redirect("acks:building", pk=pk, building_pk=building_pk)
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def paper(request: DistrictRequest, pk: int) -> HttpResponse:
+    assignment = access.get_assignment_for(
+        request.user, request.district, pk, need=Capability.DISTRIBUTE_CAMPAIGN
+    )
+    form = PaperForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.record_paper_acknowledgment(
+                    assignment=assignment,
+                    by=request.user,
+                    proxy=form.cleaned_data["kind"] == "proxy",
+                    rationale=form.cleaned_data["rationale"],
+                    scan=form.cleaned_data["scan"],
+                    ip=ip_of(request),
+                    user_agent=agent_of(request),
+                )
+            except services.SigningError as exc:
+                form.add_error("scan" if "scan" in str(exc).lower() else None, str(exc))
+            else:
+                messages.success(
+                    request, f"Paper acknowledgment recorded for {assignment.person.display_name}."
+                )
+                return redirect(
+                    "acks:building", pk=assignment.campaign_id, building_pk=assignment.building_id
+                )
+    return render(
+        request,
+        "acks/paper.html",
+        {"assignment": assignment, "form": form, "refusal": False},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def witnessed_refusal(request: DistrictRequest, pk: int) -> HttpResponse:
+    assignment = access.get_assignment_for(
+        request.user, request.district, pk, need=Capability.DISTRIBUTE_CAMPAIGN
+    )
+    form = WitnessedRefusalForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.record_witnessed_refusal(
+                    assignment=assignment,
+                    by=request.user,
+                    witness_name=form.cleaned_data["witness_name"],
+                    reason=form.cleaned_data["reason"],
+                    scan=form.cleaned_data.get("scan"),
+                    ip=ip_of(request),
+                    user_agent=agent_of(request),
+                )
+            except services.SigningError as exc:
+                form.add_error("scan" if "scan" in str(exc).lower() else None, str(exc))
+            else:
+                messages.success(request, "Witnessed refusal recorded.")
+                return redirect(
+                    "acks:building", pk=assignment.campaign_id, building_pk=assignment.building_id
+                )
+    return render(
+        request,
+        "acks/paper.html",
+        {"assignment": assignment, "form": form, "refusal": True},
+        status=status,
+    )
