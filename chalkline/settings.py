@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "chalkline.people.middleware.session_refresh_middleware",
     "chalkline.people.middleware.current_district_middleware",
 ]
 
@@ -77,7 +78,9 @@ TEMPLATES = [
 # Database: SQLite under var/ unless DATABASE_URL says otherwise (postgres://user@host:port/name).
 DATABASE_URL = envsecret("DATABASE_URL", f"sqlite:///{VAR_DIR / 'chalkline.sqlite3'}")
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -91,7 +94,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side prepared statements for queries a connection repeats (the audit hot path, the
     # directory pages). Set DB_PREPARE_THRESHOLD=0 behind a transaction-pooling PgBouncer < 1.21.
-    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": envint("DB_PREPARE_THRESHOLD", 5) or None}
+    DATABASES["default"]["OPTIONS"] = {
+        "prepare_threshold": envint("DB_PREPARE_THRESHOLD", 5) or None
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
@@ -116,9 +121,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 900)
 
-# Sessions end after SESSION_IDLE_MINUTES of inactivity and at browser close.
+# Sessions end after SESSION_IDLE_MINUTES of inactivity and at browser close. The expiry is pushed
+# forward at most once every SESSION_REFRESH_SECONDS (people.middleware), not on every request,
+# which saves a session write per page view.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", 300)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from chalkline.people.models import District
@@ -29,6 +31,26 @@ def current_district_middleware(
 ) -> Callable[[HttpRequest], HttpResponse]:
     def middleware(request: HttpRequest) -> HttpResponse:
         request.district = _district_for(request)  # type: ignore[attr-defined]
+        return get_response(request)
+
+    return middleware
+
+
+REFRESH_KEY = "chalkline_refreshed_at"
+
+
+def session_refresh_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Keep signed-in sessions alive while they are used, writing the session at most once every
+    SESSION_REFRESH_SECONDS: an idle session still ends SESSION_IDLE_MINUTES after its last use."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and request.user.is_authenticated:
+            now = int(time.time())
+            if now - int(session.get(REFRESH_KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
+                session[REFRESH_KEY] = now  # marks the session modified: saved with a new expiry
         return get_response(request)
 
     return middleware

@@ -143,3 +143,24 @@ def test_error_page_shows_no_stack_trace_and_no_pii(world: World, settings: Any)
     assert b"Something went wrong" in response.content
     assert b"Traceback" not in response.content
     assert b"Maria" not in response.content and b"12345" not in response.content
+
+
+def test_a_used_session_is_refreshed_at_most_once_per_interval(
+    world: World, client: Client, settings: Any
+) -> None:
+    from chalkline.people.middleware import REFRESH_KEY
+
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    client.force_login(world.users["teacher_north"])
+    client.get(reverse("home"))
+    first = client.session[REFRESH_KEY]
+    assert first > 0
+    settings.SESSION_REFRESH_SECONDS = 10_000
+    client.get(reverse("home"))
+    assert client.session[REFRESH_KEY] == first  # not rewritten within the interval
+    settings.SESSION_REFRESH_SECONDS = 0
+    session = client.session
+    session[REFRESH_KEY] = first - 1
+    session.save()
+    client.get(reverse("home"))
+    assert client.session[REFRESH_KEY] > first - 1  # rewritten, so its expiry moved forward
