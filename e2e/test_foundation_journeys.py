@@ -47,7 +47,10 @@ def test_principal_sees_only_their_building_staff(
     assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
     # The vendored htmx and the stylesheet are served (a missing static file would still pass axe).
     assert page.evaluate("() => typeof htmx") == "object"
-    assert page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).display") == "flex"
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).display")
+        == "flex"
+    )
     assert_accessible(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()
     links = page.locator("main ul.building-list a").all_inner_texts()
