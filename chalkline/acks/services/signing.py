@@ -420,7 +420,11 @@ def _check_employee_can_act(assignment: Assignment, by: User) -> None:
     if assignment.campaign.status != Campaign.Status.LAUNCHED:
         raise SigningError("This campaign is not open for signatures.")
     if assignment.opened_at is None:
-        raise SigningError("Open and read the policy text before you sign.")
+        # The caller's object may predate record_open (which works on a fresh, locked copy).
+        opened = Assignment.objects.filter(pk=assignment.pk).values_list("opened_at", flat=True)
+        assignment.opened_at = opened.first()
+        if assignment.opened_at is None:
+            raise SigningError("Open and read the policy text before you sign.")
 
 
 def sign_acknowledgment(
