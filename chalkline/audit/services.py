@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,33 +78,9 @@ class _Fields:
 
 def _link(head: AuditChainHead, f: _Fields) -> AuditEvent:
     seq = head.last_seq + 1
-    digest = event_digest(
-        prev_hash=head.last_hash,
-        district_id=f.district_id,
-        seq=seq,
-        at=f.at,
-        actor_id=f.actor_id,
-        actor_label=f.actor_label,
-        action=f.action,
-        target_type=f.target_type,
-        target_id=f.target_id,
-        before=f.before,
-        after=f.after,
-    )
-    event = AuditEvent(
-        district_id=f.district_id,
-        seq=seq,
-        at=f.at,
-        actor_id=f.actor_id,
-        actor_label=f.actor_label,
-        action=f.action,
-        target_type=f.target_type,
-        target_id=f.target_id,
-        before=f.before,
-        after=f.after,
-        prev_hash=head.last_hash,
-        hash=digest,
-    )
+    values = asdict(f)
+    digest = event_digest(prev_hash=head.last_hash, seq=seq, **values)
+    event = AuditEvent(seq=seq, prev_hash=head.last_hash, hash=digest, **values)
     head.last_seq, head.last_hash = seq, digest
     return event
 
@@ -261,20 +238,8 @@ def _seal_batch(district_id: int, *, wait: bool) -> int | None:
                 ]
             )
             PendingAuditEvent.objects.filter(pk__in=[p.pk for p in batch]).delete()
-            waiting = [
-                _Fields(
-                    district_id=p.district_id,
-                    at=p.at,
-                    actor_id=p.actor_id,
-                    actor_label=p.actor_label,
-                    action=p.action,
-                    target_type=p.target_type,
-                    target_id=p.target_id,
-                    before=p.before,
-                    after=p.after,
-                )
-                for p in batch
-            ]
+            names = [field.name for field in dataclass_fields(_Fields)]
+            waiting = [_Fields(**{n: getattr(p, n) for n in names}) for p in batch]
         if not waiting:
             return 0
         AuditEvent.objects.bulk_create([_link(head, f) for f in waiting])
