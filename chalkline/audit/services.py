@@ -143,10 +143,7 @@ def _record_postgresql(f: _Fields) -> AuditEvent | PendingAuditEvent:
         f.after,
     ]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_try_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, f.district_id]
-        )
-        if not cursor.fetchone()[0]:
+        if not _chain_lock(f.district_id, wait=False):
             cursor.execute(
                 "INSERT INTO audit_pendingauditevent (district_id, at, actor_id, actor_label, "
                 "action, target_type, target_id, before, after) "

@@ -70,7 +70,7 @@ class Grants:
         return bool(self.roles & STAFF_ROLES)
 
 
-_NO_GRANTS_CACHE = "_chalkline_grants"
+_GRANTS_CACHE = "_chalkline_grants"
 
 
 def grants_for(user: User | object, district: District | None) -> Grants:
@@ -78,7 +78,7 @@ def grants_for(user: User | object, district: District | None) -> Grants:
         return Grants(district_id=district.pk if district else 0)
     if not isinstance(user, User):
         return Grants(district_id=district.pk)
-    cache: dict[int, Grants] = user.__dict__.setdefault(_NO_GRANTS_CACHE, {})
+    cache: dict[int, Grants] = user.__dict__.setdefault(_GRANTS_CACHE, {})
     if district.pk in cache:
         return cache[district.pk]
     roles: set[str] = set()
@@ -191,21 +191,13 @@ def people_visible_to(user: User | object, district: District) -> PersonQuerySet
     return qs.filter(visible).distinct()
 
 
-def get_person_for(
-    user: User | object, district: District, pk: int, *, need: Capability | None = None
-) -> Person:
+def get_person_for(user: User | object, district: District, pk: int) -> Person:
+    """A person the user may see (404 otherwise). What details they may see on it is
+    ``person_details_allowed``."""
     try:
-        person = people_visible_to(user, district).get(pk=pk)
+        return people_visible_to(user, district).get(pk=pk)
     except Person.DoesNotExist:
         raise Http404("No such person") from None
-    if need is not None and person.pk != getattr(user, "person_id", None):
-        building_ids = list(
-            person.affiliations.filter(active=True).values_list("building_id", flat=True)
-        )
-        grants = grants_for(user, district)
-        if not (grants.can(need) or any(grants.can(need, b) for b in building_ids)):
-            raise PermissionDenied
-    return person
 
 
 def person_details_allowed(user: User | object, district: District, person: Person) -> bool:
