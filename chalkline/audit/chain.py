@@ -13,9 +13,8 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def event_digest(
+def event_body(
     *,
-    prev_hash: str,
     district_id: int,
     seq: int,
     at: datetime,
@@ -27,9 +26,9 @@ def event_digest(
     before: str,
     after: str,
 ) -> str:
-    """sha256(prev_hash + canonical JSON of the event). ``before``/``after`` are canonical JSON text."""
+    """The canonical JSON of one event as it is hashed. ``before``/``after`` are canonical JSON text."""
     at_text = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    body = canonical_json(
+    return canonical_json(
         [
             district_id,
             seq,
@@ -43,4 +42,9 @@ def event_digest(
             after,
         ]
     )
-    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def event_digest(*, prev_hash: str, **fields: Any) -> str:
+    """sha256(prev_hash + canonical JSON of the event), as hex. PostgreSQL's hot path computes the
+    same digest in SQL (audit/services.py), from the same body."""
+    return hashlib.sha256((prev_hash + event_body(**fields)).encode("utf-8")).hexdigest()

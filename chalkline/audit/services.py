@@ -9,9 +9,10 @@ Either way the event commits or rolls back with the business change it records.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from chalkline.audit.chain import canonical_json, event_digest
+from chalkline.audit.chain import canonical_json, event_body, event_digest
 from chalkline.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, PendingAuditEvent
 from chalkline.people.models import District, User
 
@@ -28,6 +29,10 @@ logger = logging.getLogger(__name__)
 # First key of the PostgreSQL advisory lock that guards a district's chain ("CL" "AU").
 CHAIN_LOCK_CLASS = 0x434C4155 & 0x7FFFFFFF
 SEAL_BATCH = 5000
+
+
+class AuditChainError(RuntimeError):
+    """The chain could not be extended consistently."""
 
 
 def _target_parts(target: models.Model | tuple[str, str | int] | None) -> tuple[str, str]:
@@ -75,10 +80,17 @@ class _Fields:
     before: str
     after: str
 
+    def values(self) -> dict[str, Any]:
+        """The fields as a plain dict (``asdict`` deep-copies, which the hot path cannot afford)."""
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
+
+
+_FIELD_NAMES = tuple(field.name for field in dataclass_fields(_Fields))
+
 
 def _link(head: AuditChainHead, f: _Fields) -> AuditEvent:
     seq = head.last_seq + 1
-    values = asdict(f)
+    values = f.values()
     digest = event_digest(prev_hash=head.last_hash, seq=seq, **values)
     event = AuditEvent(seq=seq, prev_hash=head.last_hash, hash=digest, **values)
     head.last_seq, head.last_hash = seq, digest
@@ -93,7 +105,7 @@ def record_event(
     target: models.Model | tuple[str, str | int] | None = None,
     before: Any = None,
     after: Any = None,
-) -> AuditEvent | PendingAuditEvent:
+) -> None:
     """Record one business event. Call it inside the transaction of the change it records.
 
     ``before``/``after`` must hold no more personal data than the audit reader needs: ids and
@@ -114,71 +126,87 @@ def record_event(
         after=canonical_json(after),
     )
     if connection.vendor == "postgresql":
-        event = _record_postgresql(fields)
+        parked = _record_postgresql(fields)
         # After commit, link whatever waits (ours, or others' that committed while we held the
         # chain). Never blocks: if the chain is busy, its holder looks again after releasing.
-        parked = isinstance(event, PendingAuditEvent)
         transaction.on_commit(lambda: seal_pending(district_id, ours_waiting=parked), robust=True)
-        return event
+        return
     with transaction.atomic():
         head = _lock_head(district_id)
-        linked = _link(head, fields)
-        linked.save(force_insert=True)
+        _link(head, fields).save(force_insert=True)
         head.save(update_fields=["last_seq", "last_hash"])
-    return linked
 
 
-def _record_postgresql(f: _Fields) -> AuditEvent | PendingAuditEvent:
-    """The hot path on PostgreSQL: try the chain lock; if it is ours, read the head and insert the
-    linked event and move the head in one statement; if not, park the event for the holder."""
-    values: list[Any] = [
-        f.district_id,
-        f.at,
-        f.actor_id,
-        f.actor_label,
-        f.action,
-        f.target_type,
-        f.target_id,
-        f.before,
-        f.after,
-    ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if not _chain_lock(f.district_id, wait=False):
-            cursor.execute(
-                "INSERT INTO audit_pendingauditevent (district_id, at, actor_id, actor_label, "
-                "action, target_type, target_id, before, after) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                values,
-            )
-            pending = PendingAuditEvent(**f.__dict__)
-            pending.pk = cursor.fetchone()[0]
-            pending._state.adding = False
-            return pending
-        # The head is read in a statement of its own, after the lock is ours: a statement's
-        # snapshot is taken when it starts, so a head read in the locking statement could predate
-        # the previous holder's commit.
-        cursor.execute(
-            "SELECT last_seq, last_hash FROM audit_auditchainhead WHERE district_id = %s",
-            [f.district_id],
-        )
+# The PostgreSQL hot path, one statement: try the chain lock; when it is ours, lock the head row,
+# move it on by one link (the hash computed by the server from the canonical JSON that Python
+# prepared around the sequence number) and insert the linked event; when it is not, park the event.
+# The head is read with FOR UPDATE: in READ COMMITTED, a row lock follows the row to its newest
+# committed version, so a head moved by the previous holder after this statement's snapshot was
+# taken is still read correctly (a plain read in the same statement could see the older head).
+_HOT_PATH = """
+WITH lk AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(%(cls)s, %(d)s) AS got),
+old AS MATERIALIZED (
+    SELECT last_seq, last_hash FROM audit_auditchainhead
+    WHERE district_id = %(d)s AND (SELECT got FROM lk) FOR UPDATE
+),
+head AS (
+    UPDATE audit_auditchainhead h
+    SET last_seq = old.last_seq + 1,
+        last_hash = encode(sha256(convert_to(
+            old.last_hash || %(pre)s || (old.last_seq + 1)::text || %(post)s, 'UTF8')), 'hex')
+    FROM old WHERE h.district_id = %(d)s
+    RETURNING h.last_seq AS seq, old.last_hash AS prev_hash, h.last_hash AS hash
+),
+ev AS (
+    INSERT INTO audit_auditevent (district_id, at, actor_id, actor_label, action, target_type,
+        target_id, before, after, seq, prev_hash, hash)
+    SELECT %(d)s, %(at)s, %(actor_id)s, %(actor_label)s, %(action)s, %(target_type)s,
+        %(target_id)s, %(before)s, %(after)s, seq, prev_hash, hash FROM head
+    RETURNING id, seq, prev_hash, hash
+),
+pend AS (
+    INSERT INTO audit_pendingauditevent (district_id, at, actor_id, actor_label, action,
+        target_type, target_id, before, after)
+    SELECT %(d)s, %(at)s, %(actor_id)s, %(actor_label)s, %(action)s, %(target_type)s,
+        %(target_id)s, %(before)s, %(after)s FROM lk WHERE NOT got
+    RETURNING id
+)
+SELECT id, seq, prev_hash, hash FROM ev
+UNION ALL SELECT id, NULL, NULL, NULL FROM pend
+"""
+
+
+def _record_postgresql(f: _Fields) -> bool:
+    """Link the event inline when the chain is free, or park it for the holder: one statement.
+    Returns whether the event was parked.
+
+    Outside a transaction the statement is its own transaction (the lock lasts as long as it does);
+    inside one, the lock and the event commit or roll back with the caller's change.
+    """
+    # The link's canonical JSON around its sequence number, which only the server knows:
+    # body = "[district_id," + seq + "," + canonical JSON of the remaining fields without its "[".
+    values = f.values()
+    sample = event_body(seq=0, **values)
+    pre, post = f"[{f.district_id},", sample[len(f"[{f.district_id},0") :]
+    params = {**values, "cls": CHAIN_LOCK_CLASS, "d": f.district_id, "pre": pre, "post": post}
+    with connection.cursor() as cursor:
+        cursor.execute(_HOT_PATH, params)
         row = cursor.fetchone()
-        head = (
-            AuditChainHead(district_id=f.district_id, last_seq=row[0], last_hash=row[1])
-            if row is not None
-            else _lock_head(f.district_id)  # a district created before heads existed
-        )
-        event = _link(head, f)
-        cursor.execute(
-            "WITH ins AS (INSERT INTO audit_auditevent (district_id, at, actor_id, actor_label, "
-            "action, target_type, target_id, before, after, seq, prev_hash, hash) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id) "
-            "UPDATE audit_auditchainhead SET last_seq = %s, last_hash = %s "
-            "WHERE district_id = %s RETURNING (SELECT id FROM ins)",
-            [*values, event.seq, event.prev_hash, event.hash, event.seq, event.hash, f.district_id],
-        )
-        event.pk = cursor.fetchone()[0]
-        event._state.adding = False
-        return event
+    if row is None:  # the lock was ours but the district has no head row yet (created before heads)
+        with transaction.atomic():
+            _chain_lock(f.district_id, wait=True)
+            head = _lock_head(f.district_id)
+            _link(head, f).save(force_insert=True)
+            head.save(update_fields=["last_seq", "last_hash"])
+        return False
+    _pk, seq, prev_hash, digest = row
+    if seq is None:
+        return True
+    # The server must have hashed exactly these characters as UTF-8, as event_digest does; a
+    # mismatch (an encoding surprise) would leave a link `audit verify` rejects, so it fails loudly.
+    if digest != hashlib.sha256(f"{prev_hash}{pre}{seq}{post}".encode()).hexdigest():
+        raise AuditChainError(f"the database computed a different hash for event #{seq}")
+    return False
 
 
 def _any_waiting(district_id: int) -> bool:
@@ -204,11 +232,30 @@ def seal_pending(district_id: int, *, wait: bool = False, ours_waiting: bool = F
     sealed = 0
     while ours_waiting or _any_waiting(district_id):
         ours_waiting = False
-        linked = _seal_batch(district_id, wait=wait)
+        if not wait and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            linked = _seal_if_free(district_id)
+        else:
+            linked = _seal_batch(district_id, wait=wait)
         if linked is None:
             return sealed  # the chain is busy; its holder checks again after releasing
         sealed += linked
     return sealed
+
+
+def _seal_if_free(district_id: int) -> int | None:
+    """Seal a batch if the chain is free, at one round trip when it is not (the common case for a
+    writer that has just parked its event): the session-level form of the chain lock is tried in
+    autocommit and, when it is ours, the batch is sealed under it and the lock released."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [CHAIN_LOCK_CLASS, district_id])
+        row = cursor.fetchone()
+    if not (row and row[0]):
+        return None
+    try:
+        return _seal_batch(district_id, wait=True)  # the lock is already ours: it cannot block
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [CHAIN_LOCK_CLASS, district_id])
 
 
 def _seal_batch(district_id: int, *, wait: bool) -> int | None:
@@ -218,30 +265,53 @@ def _seal_batch(district_id: int, *, wait: bool) -> int | None:
             return None
         head = _lock_head(district_id)
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "DELETE FROM audit_pendingauditevent WHERE id IN (SELECT id FROM "
-                    "audit_pendingauditevent WHERE district_id = %s ORDER BY id LIMIT %s) "
-                    "RETURNING id, district_id, at, actor_id, actor_label, action, target_type, "
-                    "target_id, before, after",
-                    [district_id, SEAL_BATCH],
-                )
-                rows = sorted(cursor.fetchall())
-            waiting = [_Fields(*row[1:]) for row in rows]
-        else:
-            batch = list(
-                PendingAuditEvent.objects.filter(district_id=district_id).order_by("id")[
-                    :SEAL_BATCH
-                ]
-            )
-            PendingAuditEvent.objects.filter(pk__in=[p.pk for p in batch]).delete()
-            names = [field.name for field in dataclass_fields(_Fields)]
-            waiting = [_Fields(**{n: getattr(p, n) for n in names}) for p in batch]
+            return _seal_batch_postgresql(head)
+        batch = list(
+            PendingAuditEvent.objects.filter(district_id=district_id).order_by("id")[:SEAL_BATCH]
+        )
+        PendingAuditEvent.objects.filter(pk__in=[p.pk for p in batch]).delete()
+        waiting = [_Fields(**{n: getattr(p, n) for n in _FIELD_NAMES}) for p in batch]
         if not waiting:
             return 0
         AuditEvent.objects.bulk_create([_link(head, f) for f in waiting])
         head.save(update_fields=["last_seq", "last_hash"])
         return len(waiting)
+
+
+_COLUMNS = ", ".join(_FIELD_NAMES)
+
+
+def _seal_batch_postgresql(head: AuditChainHead) -> int:
+    """The PostgreSQL batch in plain SQL (the ORM's per-object work was most of a batch's cost):
+    take the oldest waiting events, link them in id order, insert them, move the head."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM audit_pendingauditevent WHERE id IN (SELECT id FROM "  # noqa: S608 - fixed columns
+            f"audit_pendingauditevent WHERE district_id = %s ORDER BY id LIMIT %s) "
+            f"RETURNING id, {_COLUMNS}",
+            [head.district_id, SEAL_BATCH],
+        )
+        rows = sorted(cursor.fetchall())
+        if not rows:
+            return 0
+        linked = []
+        seq, prev = head.last_seq, head.last_hash
+        for row in rows:
+            seq += 1
+            digest = event_digest(prev_hash=prev, seq=seq, **_Fields(*row[1:]).values())
+            linked.append([*row[1:], seq, prev, digest])
+            prev = digest
+        head.last_seq, head.last_hash = seq, prev
+        cursor.executemany(
+            f"INSERT INTO audit_auditevent ({_COLUMNS}, seq, prev_hash, hash) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * (len(_FIELD_NAMES) + 3))})",
+            linked,
+        )
+        cursor.execute(
+            "UPDATE audit_auditchainhead SET last_seq = %s, last_hash = %s WHERE district_id = %s",
+            [head.last_seq, head.last_hash, head.district_id],
+        )
+    return len(rows)
 
 
 @dataclass(frozen=True)

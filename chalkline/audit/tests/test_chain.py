@@ -15,15 +15,15 @@ from conftest import make_district
 
 
 def _append(district, n: int) -> list[AuditEvent]:
-    events: list[AuditEvent | PendingAuditEvent] = [
+    for i in range(n):
         record_event(
             district=district, actor=None, action="test.event", target=("test", i), after={"i": i}
         )
-        for i in range(n)
-    ]
-    linked = [e for e in events if isinstance(e, AuditEvent)]
-    assert len(linked) == n, "with no concurrent writer, every event is linked at once"
-    return linked
+    assert not PendingAuditEvent.objects.filter(district_id=district.pk).exists(), (
+        "with no concurrent writer, every event is linked at once"
+    )
+    linked = list(AuditEvent.objects.in_district(district.pk).order_by("-seq")[:n])
+    return linked[::-1]
 
 
 @pytest.mark.django_db

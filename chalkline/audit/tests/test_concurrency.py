@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
+import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
-from chalkline.audit.services import record_event, verify_chain
+from chalkline.audit.models import AuditChainHead, AuditEvent, PendingAuditEvent
+from chalkline.audit.services import CHAIN_LOCK_CLASS, record_event, seal_pending, verify_chain
 from conftest import make_district
+
+
+def _pg_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the chain lock and the parked path exist on PostgreSQL only")
+
+
+@pytest.fixture
+def other_session() -> Iterator[psycopg.Connection]:
+    """A second database session, standing in for another writer that holds the chain."""
+    _pg_only()
+    s = connection.settings_dict
+    conn = psycopg.connect(
+        dbname=s["NAME"], user=s["USER"], host=s["HOST"], port=s["PORT"] or 5432, autocommit=True
+    )
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,3 +66,51 @@ def test_eight_threads_appending_200_events_each_make_one_valid_chain() -> None:
     assert result.ok, result.reason
     assert result.count == 1 + 8 * 200  # district.created + the writers' events
     assert result.pending == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_written_while_another_session_holds_the_chain_is_parked_then_sealed(
+    other_session: psycopg.Connection,
+) -> None:
+    _pg_only()
+    district = make_district()
+    other_session.execute("SELECT pg_advisory_lock(%s, %s)", [CHAIN_LOCK_CLASS, district.pk])
+    record_event(district=district.pk, actor=None, action="test.parked", after={"n": "é"})
+    # committed, durable, and waiting: the chain was busy, so neither linked nor lost
+    assert PendingAuditEvent.objects.filter(district_id=district.pk).count() == 1
+    assert not AuditEvent.objects.filter(district_id=district.pk, action="test.parked").exists()
+    other_session.execute("SELECT pg_advisory_unlock(%s, %s)", [CHAIN_LOCK_CLASS, district.pk])
+    # the holder's check after releasing (here called directly) links it
+    assert seal_pending(district.pk) == 1
+    result = verify_chain(district.pk)
+    assert result.ok and result.count == 2 and result.pending == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_one_statement_path_links_non_ascii_events_the_verifier_accepts() -> None:
+    _pg_only()
+    district = make_district()
+    for text in ("Zoë O\u2019Brien", "日本語", 'quote " and \\ backslash', "emoji 🎒"):
+        record_event(district=district.pk, actor=None, action="test.unicode", after={"t": text})
+    result = verify_chain(district.pk)
+    assert result.ok, result.reason
+    assert result.count == 5
+    head = AuditChainHead.objects.get(district_id=district.pk)
+    last = AuditEvent.objects.in_district(district.pk).order_by("-seq").first()
+    assert last is not None and (head.last_seq, head.last_hash) == (last.seq, last.hash)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_in_a_rolled_back_transaction_leaves_no_trace_and_the_head_unmoved() -> None:
+    _pg_only()
+    district = make_district()
+    before = AuditChainHead.objects.get(district_id=district.pk)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        record_event(district=district.pk, actor=None, action="test.rolled_back")
+        raise RuntimeError("the business change failed")
+    after = AuditChainHead.objects.get(district_id=district.pk)
+    assert (after.last_seq, after.last_hash) == (before.last_seq, before.last_hash)
+    assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
+    assert not PendingAuditEvent.objects.filter(action="test.rolled_back").exists()
+    record_event(district=district.pk, actor=None, action="test.next")
+    assert verify_chain(district.pk).ok
