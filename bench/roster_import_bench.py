@@ -166,11 +166,12 @@ def main() -> None:
     district = create_district(name="Bench", slug=f"bench-{os.getpid()}", by=None)
     print(f"database: {connection.vendor}; package {package.name}; cpus {os.cpu_count()}; {load()}")
 
-    def timed(label: str, path: Path) -> ImportBatch:
+    def timed(label: str, path: Path, *, reread: bool = False) -> ImportBatch:
         batch = start_directory_import(
             district=district,
             package_path=str(path),
             source_name=path.name,
+            reread=reread,
             by=None,
             enqueue=False,
         )
@@ -195,13 +196,16 @@ def main() -> None:
                 print("  " + entity.ljust(18) + "".join(f"{per.get(a, 0):>12,}" for a in ACTIONS))
         if batch.status != ImportBatch.Status.SUCCEEDED:
             print("  ", batch.message, batch.issues[:3])
+        elif batch.identical_to_id:
+            print(f"  identical to import #{batch.identical_to_id}: rows not read again")
         sys.stdout.flush()
         return batch
 
     try:
         timed("first import", package)
         if not args.skip_reimport:
-            timed("unchanged re-import", package)
+            timed("unchanged re-import (identical files)", package)
+            timed("unchanged re-import, every row compared (--reread)", package, reread=True)
         if not args.skip_delta:
             delta = bench_dir / f"delta-{os.getpid()}"
             write_delta(package, delta)

@@ -67,6 +67,11 @@ class RosterUploadForm(forms.Form):
         label="Check only (dry run): validate and report, change nothing",
         required=False,
     )
+    reread = forms.BooleanField(
+        label="Compare every row, even if the files are identical to the last import",
+        required=False,
+        help_text="Identical files change nothing, so they are normally not read again.",
+    )
 
     def clean_package(self) -> Any:
         upload = self.cleaned_data.get("package")

@@ -289,6 +289,19 @@ class ImportBatch(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONEROSTER)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     dry_run = models.BooleanField(default=False)
+    reread = models.BooleanField(
+        default=False,
+        help_text="Read and compare every row even if the files are identical to the last import.",
+    )
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="SHA-256 of the files' content (and, for OneRoster 1.2, the date: role windows "
+        "depend on it). An import whose fingerprint matches the last applied one changes nothing.",
+    )
+    identical_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     source_name = models.CharField(max_length=255, help_text="The uploaded file's name only.")
     package_path = models.CharField(
         max_length=1000, blank=True, help_text="Where the upload waits for the worker."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -338,6 +339,7 @@ def start_directory_import(
     staff_csv_path: str = "",
     source_name: str,
     dry_run: bool = False,
+    reread: bool = False,
     by: User | None,
     enqueue: bool = True,
 ) -> ImportBatch:
@@ -348,6 +350,7 @@ def start_directory_import(
         district=district,
         kind=kind,
         dry_run=dry_run,
+        reread=reread,
         source_name=source_name[:255],
         package_path=package_path,
         staff_csv_path=staff_csv_path,
@@ -389,6 +392,7 @@ def run_directory_import(
             progress(phase, done, total)
 
     outcome: roster_import.Outcome | None = None
+    identical_to: ImportBatch | None = None
     timings: dict[str, float] = {}
     report.info("credentials_never_read", "users.csv", roster_import.CREDENTIALS_NOTE)
     try:
@@ -398,6 +402,14 @@ def run_directory_import(
                 roster_import.import_connection(),
             ):
                 batch.version = pkg.version
+                note("Comparing with the last import", 0, 0)
+                start = time.perf_counter()
+                batch.fingerprint = _fingerprint(batch, pkg)
+                ImportBatch.objects.filter(pk=batch.pk).update(fingerprint=batch.fingerprint)
+                timings["fingerprint"] = time.perf_counter() - start
+                previous = None if batch.reread else _same_as_last_applied(batch)
+                if previous is not None:
+                    raise _Identical(previous)
                 note("Validating and reading the package", 0, 0)
                 # a large package is validated in a child process while this one stages it
                 start = time.perf_counter()
@@ -429,6 +441,9 @@ def run_directory_import(
             outcome = _apply_import(batch=batch, pkg=None, report=report, progress=note)
     except _DryRun as dry:
         outcome = dry.args[0]
+    except _Identical as same:
+        identical_to = same.args[0]
+        outcome = _record_identical(batch, identical_to)
     except (roster_import.ImportRefused, PackageError) as exc:
         _fail_import(batch, report, str(exc))
     except Exception as exc:
@@ -450,11 +465,15 @@ def run_directory_import(
             progress_done=1,
             progress_total=1,
             counts=outcome.counts,
-            issues=roster_import.issues_as_json(report),
-            issue_counts=roster_import.issue_counts(report),
-            error_count=report.error_count,
-            warning_count=report.warning_count,
-            message=_summary_message(batch, outcome),
+            # identical files: the report is the one they had (the rows were not read again)
+            issues=identical_to.issues if identical_to else roster_import.issues_as_json(report),
+            issue_counts=(
+                identical_to.issue_counts if identical_to else roster_import.issue_counts(report)
+            ),
+            error_count=identical_to.error_count if identical_to else report.error_count,
+            warning_count=identical_to.warning_count if identical_to else report.warning_count,
+            identical_to=identical_to,
+            message=_summary_message(batch, outcome, identical_to),
         )
     if timings:
         logger.info(
@@ -470,9 +489,77 @@ def run_directory_import(
     return batch
 
 
-def _summary_message(batch: ImportBatch, outcome: roster_import.Outcome) -> str:
+class _Identical(Exception):
+    pass
+
+
+def _fingerprint(batch: ImportBatch, pkg: Package) -> str:
+    """What decides the import's result besides the directory itself: the package's content, the
+    staff CSV's bytes, and for OneRoster 1.2 today's date (a role's end date is compared with it)."""
+    parts = [pkg.content_digest()]
+    if batch.staff_csv_path:
+        staff = hashlib.sha256()
+        with open(batch.staff_csv_path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                staff.update(chunk)
+        parts.append(f"staff-csv {staff.hexdigest()}")
+    if pkg.version == "1.2":
+        parts.append(f"date {timezone.localdate().isoformat()}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _same_as_last_applied(batch: ImportBatch) -> ImportBatch | None:
+    """The district's last applied import, if its files were these. Only imports change the
+    directory's roster data (people, affiliations, links, classes, enrollments), so the directory
+    still holds exactly what that import left, and applying the same files again changes nothing."""
+    last = (
+        ImportBatch.objects.filter(
+            district_id=batch.district_id, status=ImportBatch.Status.SUCCEEDED, dry_run=False
+        )
+        .exclude(pk=batch.pk)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if last is not None and last.fingerprint and last.fingerprint == batch.fingerprint:
+        return last
+    return None
+
+
+@transaction.atomic
+def _record_identical(batch: ImportBatch, previous: ImportBatch) -> roster_import.Outcome:
+    """An import of files identical to the last applied one: nothing to change. Every record the
+    files hold counts as unchanged (the last import's created, updated, reactivated and unchanged)."""
+    outcome = roster_import.Outcome(version=batch.version)
+    for entity, per in (previous.counts or {}).items():
+        current = sum(per.get(a, 0) for a in ("created", "updated", "reactivated", "unchanged"))
+        outcome.add(entity, "unchanged", current)
+    if not batch.dry_run:
+        record_event(
+            district=batch.district,
+            actor=batch.created_by,
+            action="directory.imported",
+            target=batch,
+            after={
+                "kind": batch.kind,
+                "version": batch.version,
+                "identical_to": previous.pk,
+                "counts": outcome.counts,
+            },
+        )
+    return outcome
+
+
+def _summary_message(
+    batch: ImportBatch, outcome: roster_import.Outcome, identical_to: ImportBatch | None = None
+) -> str:
     changed = outcome.changed()
     prefix = "Dry run: nothing was written. " if batch.dry_run else ""
+    if identical_to is not None:
+        return prefix + (
+            f"Nothing changed: the files are identical to import #{identical_to.pk}, which the "
+            "directory already matches. Their rows were not read again (use --reread, or "
+            '"Compare every row", to force it).'
+        )
     if not changed:
         return prefix + "Nothing changed: the directory already matches this file."
     verb = "would change" if batch.dry_run else "changed"

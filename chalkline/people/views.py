@@ -252,6 +252,7 @@ def import_upload(request: DistrictRequest) -> HttpResponse:
             staff_csv_path=staff_path,
             source_name=names,
             dry_run=form.cleaned_data["dry_run"],
+            reread=form.cleaned_data["reread"],
             by=request.user,
         )
     except services.ImportBusyError as exc:

@@ -7,6 +7,7 @@ with ``UnsafePackageError`` before anything is read.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -185,6 +186,22 @@ class Package:
             fd = os.open(self._folder / entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             with open(fd, "rb", buffering=1 << 20) as stream:
                 yield stream
+
+    def content_digest(self) -> str:
+        """SHA-256 of what the package says: every CSV beside the manifest, by name, decompressed.
+        Zip metadata (timestamps, compression, entry order) does not count, so a nightly export
+        that is re-zipped with the same content has the same digest. Streams, within the same
+        zip limits as the readers."""
+        lines = [f"oneroster-package {self.version}"]
+        for key in sorted(self._entries):
+            one = hashlib.sha256()
+            size = 0
+            with self.open(key) as stream:
+                while chunk := stream.read(1 << 20):
+                    size += len(chunk)
+                    one.update(chunk)
+            lines.append(f"{key} {size} {one.hexdigest()}")
+        return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
     # ---- streaming readers; each opens its file and yields records (errors go to the report)
 

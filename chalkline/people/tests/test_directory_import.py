@@ -127,13 +127,14 @@ def test_passwords_never_reach_the_database(district: District, make_package: Pa
     assert any(i["code"] == "credentials_never_read" for i in batch.issues)
 
 
+@pytest.mark.parametrize("reread", [False, True], ids=["identical-files", "every-row-compared"])
 def test_reimporting_the_same_package_changes_nothing(
-    district: District, make_package: PackageMaker
+    district: District, make_package: PackageMaker, reread: bool
 ):
     path = make_package()
-    run(district, path)
+    first = run(district, path)
     before = directory_snapshot()
-    again = run(district, path)
+    again = run(district, path, reread=reread)
     assert again.status == ImportBatch.Status.SUCCEEDED
     assert "Nothing changed" in again.message
     assert directory_snapshot() == before
@@ -141,6 +142,89 @@ def test_reimporting_the_same_package_changes_nothing(
         assert per["created"] == per["updated"] == per["deactivated"] == 0, entity
     assert again.counts["students"]["unchanged"] == 2
     assert again.counts["enrollments"]["unchanged"] == 2
+    assert again.fingerprint == first.fingerprint != ""
+    # without --reread the rows are not read again, and the batch says which import it matches
+    assert again.identical_to_id == (None if reread else first.pk)
+    assert again.issue_counts == first.issue_counts
+
+
+def test_the_identical_path_and_the_full_comparison_report_the_same_counts(
+    district: District, make_package: PackageMaker
+):
+    path = make_package()
+    run(district, path)
+    compared = run(district, path, reread=True)
+    skipped = run(district, path)
+    assert skipped.identical_to_id == compared.pk
+    assert skipped.counts == compared.counts
+    event = AuditEvent.objects.filter(action="directory.imported").order_by("-seq").first()
+    assert event is not None and event.after_data["identical_to"] == compared.pk
+
+
+def test_a_rezipped_package_with_the_same_content_is_identical(
+    district: District, make_package: PackageMaker, tmp_path: Path
+):
+    path = make_package(as_zip=True)
+    first = run(district, path)
+    # the same CSVs in another order, stored uncompressed, with other timestamps
+    rezipped = tmp_path / "nightly.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(rezipped, "w", zipfile.ZIP_STORED) as dst:
+        for info in reversed(src.infolist()):
+            dst.writestr(zipfile.ZipInfo(info.filename, (2031, 1, 2, 3, 4, 6)), src.read(info))
+    again = run(district, rezipped)
+    assert again.identical_to_id == first.pk
+    assert "identical to import" in again.message
+
+
+def test_one_changed_byte_is_read_and_applied(district: District, make_package: PackageMaker):
+    run(district, make_package())
+    changed = make_package({"users.csv": users("t1", "p1", "s1", "s2", "g1").replace("Ada", "Ida")})
+    batch = run(district, changed)
+    assert batch.identical_to_id is None
+    assert batch.counts["students"]["updated"] == 1
+    assert Person.objects.filter(district=district, given_name="Ida").exists()
+
+
+def test_identical_to_an_older_import_is_still_read_when_another_came_between(
+    district: District, make_package: PackageMaker
+):
+    a = make_package()
+    run(district, a)
+    b = make_package({"users.csv": users("t1", "p1", "s1", "g1")})  # s2 leaves
+    run(district, b)
+    back = run(district, a)  # the files of the first import, but the directory has moved on
+    assert back.identical_to_id is None
+    assert back.counts["students"]["reactivated"] == 1
+    assert Person.objects.get(district=district, sourced_id="s2").active
+
+
+def test_a_dry_run_of_identical_files_says_so_and_records_nothing(
+    district: District, make_package: PackageMaker
+):
+    path = make_package()
+    first = run(district, path)
+    events = AuditEvent.objects.count()
+    dry = run(district, path, dry_run=True)
+    assert dry.identical_to_id == first.pk
+    assert dry.message.startswith("Dry run: nothing was written. Nothing changed")
+    assert AuditEvent.objects.count() == events
+    # a dry run is not an applied import: the next identical import still matches the first
+    assert run(district, path).identical_to_id == first.pk
+
+
+def test_a_1p2_fingerprint_depends_on_the_date(district: District, make_package: PackageMaker):
+    """A 1.2 role's end date is compared with today, so the same files may mean another
+    directory tomorrow: their fingerprint carries the date."""
+    from chalkline.lib.oneroster import open_package
+
+    path = make_package(version="1.2")
+    batch = ImportBatch(district=district, package_path=str(path))
+    with open_package(path) as pkg:
+        today = services._fingerprint(batch, pkg)
+        with pytest.MonkeyPatch.context() as mp:
+            tomorrow = timezone.localdate() + timedelta(days=1)
+            mp.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
+            assert services._fingerprint(batch, pkg) != today
 
 
 def test_a_person_missing_from_a_bulk_file_is_deactivated_then_reactivated(

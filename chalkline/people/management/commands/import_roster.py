@@ -82,6 +82,11 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="validate and report; write nothing"
         )
         parser.add_argument("--staff-csv", type=Path, help="also import a supplemental staff CSV")
+        parser.add_argument(
+            "--reread",
+            action="store_true",
+            help="read and compare every row even if the files are identical to the last import",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -98,6 +103,7 @@ class Command(BaseCommand):
             staff_csv_path=str(staff) if staff else "",
             source_name=path.name + (f" + {staff.name}" if staff else ""),
             dry_run=options["dry_run"],
+            reread=options["reread"],
         )
 
 
