@@ -220,6 +220,7 @@ def signing(
     from chalkline.acks.consent import CURRENT_CONSENT_VERSION, consent_sha256
     from chalkline.acks.models import Assignment, Certificate, EConsent, ReadingEvent, Signature
     from chalkline.audit.models import AuditEvent, PendingAuditEvent
+    from chalkline.people.middleware import REFRESH_KEY
     from chalkline.people.models import Membership, User
 
     rows = list(
@@ -262,6 +263,10 @@ def signing(
             s[SESSION_KEY] = str(u.pk)
             s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
             s[HASH_SESSION_KEY] = u.get_session_auth_hash()
+            # The employee has just opened the policy in this session (the reading events above),
+            # and that request refreshed the session's expiry: the POST finds it fresh, as it
+            # would in use (people.middleware.session_refresh_middleware).
+            s[REFRESH_KEY] = int(time.time())
             s.create()
             jobs.append(
                 (a.pk, s.session_key or "", f"{a.person.given_name} {a.person.family_name}")

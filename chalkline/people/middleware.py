@@ -17,13 +17,25 @@ def _district_for(request: HttpRequest) -> District | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    qs = District.objects.filter(memberships__user=user, memberships__active=True).distinct()
+    # The district chosen in the session if the user still belongs to it, else their first. One
+    # raw query: this runs on every request, and the ORM's compilation of the join cost more
+    # than the query.
     wanted = request.session.get(SESSION_KEY)
-    if wanted is not None:
-        chosen = qs.filter(pk=wanted).first()
-        if chosen is not None:
-            return chosen
-    return qs.order_by("pk").first()
+    found = list(
+        District.objects.raw(
+            _DISTRICT_SQL,
+            [user.pk, wanted if isinstance(wanted, int) else -1],
+        )
+    )
+    return found[0] if found else None
+
+
+_DISTRICT_COLUMNS = ", ".join(f'd."{f.column}"' for f in District._meta.concrete_fields)
+_DISTRICT_SQL = (
+    f"SELECT {_DISTRICT_COLUMNS} FROM people_district d WHERE d.id IN "  # noqa: S608 - model columns
+    "(SELECT m.district_id FROM people_membership m WHERE m.user_id = %s AND m.active) "
+    "ORDER BY CASE WHEN d.id = %s THEN 0 ELSE 1 END, d.id LIMIT 1"
+)
 
 
 def current_district_middleware(
