@@ -151,3 +151,11 @@ def test_employee_signs_principal_records_paper_and_dashboard_shows_both(
     )
     assert "Signed" in staff.inner_text() and "Paper or proxy" in staff.inner_text()
     _check(page)
+    # Notification settings: quiet hours, from the campaigns page.
+    page.goto(f"{base}/acknowledgments/campaigns/")
+    page.get_by_role("link", name="Notification settings (quiet hours)").click()
+    _check(page)
+    page.get_by_label("Quiet hours start").fill("21:00")
+    page.get_by_role("button", name="Save").click()
+    assert "Notification settings saved." in page.content()
+    _check(page)

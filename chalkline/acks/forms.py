@@ -173,3 +173,29 @@ class FollowUpForm(forms.Form):
         field = self.fields["version"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrowing
         field.queryset = versions
+
+
+class QuietHoursForm(forms.Form):
+    quiet_start = forms.TimeField(
+        label="Quiet hours start",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="No e-mail is sent from this time…",
+    )
+    quiet_end = forms.TimeField(
+        label="Quiet hours end",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="…until this time. The same time for both turns quiet hours off.",
+    )
+    time_zone = forms.ChoiceField(
+        label="District time zone",
+        help_text="Quiet hours and due dates are read in this time zone.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from zoneinfo import available_timezones
+
+        zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+        field = self.fields["time_zone"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+        field.choices = [(z, z.replace("_", " ")) for z in zones]

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("people/<id:pk>/file.zip", records.personnel_zip, name="personnel_zip"),
     # District and building
     path("campaigns/", manage.campaigns, name="campaigns"),
+    path("settings/", manage.notification_settings, name="settings"),
     path("campaigns/new/", manage.campaign_new, name="campaign_new"),
     path("campaigns/<id:pk>/", manage.campaign_detail, name="campaign"),
     path("campaigns/<id:pk>/launch/", manage.launch, name="launch"),

@@ -267,10 +267,18 @@ def mark_notifications_read(*, by: User, now: datetime | None = None) -> int:
 # --- delivery --------------------------------------------------------------------------------
 
 
+def ack_settings_for(district: District | int) -> AckSettings:
+    """The district's notification settings; the defaults (quiet 8 pm to 7 am, the installation's
+    time zone) until someone saves them."""
+    district_id = district if isinstance(district, int) else district.pk
+    conf = AckSettings.objects.filter(district_id=district_id).first()
+    return conf if conf is not None else AckSettings(district_id=district_id)
+
+
 def quiet_until(district_id: int, now: datetime) -> datetime | None:
     """When quiet hours are on for the district at ``now``, the moment they end; else None."""
-    conf = AckSettings.objects.filter(district_id=district_id).first()
-    if conf is None or conf.quiet_start == conf.quiet_end:
+    conf = ack_settings_for(district_id)
+    if conf.quiet_start == conf.quiet_end:
         return None
     zone = ZoneInfo(conf.time_zone)
     local = now.astimezone(zone)

@@ -60,3 +60,15 @@ def ready_to_sign(campaign: Campaign, user: User) -> Assignment:
     services.give_econsent(by=user, ip="127.0.0.1", user_agent="pytest")
     assignment.refresh_from_db()
     return assignment
+
+
+def no_quiet_hours(district: District) -> None:
+    """Turn quiet hours off (start == end), so a test that sends mail "now" does not depend on
+    the hour it runs at (by default, mail is held from 8 pm to 7 am)."""
+    from datetime import time
+
+    from chalkline.acks.models import AckSettings
+
+    AckSettings.objects.update_or_create(
+        district=district, defaults={"quiet_start": time(0), "quiet_end": time(0)}
+    )

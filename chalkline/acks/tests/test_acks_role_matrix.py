@@ -100,6 +100,7 @@ CASES: dict[str, tuple[T, set[str], int]] = {
     ),
     "campaigns": (lambda w, s: reverse("acks:campaigns"), NORTH | {"outsider"}, 403),
     "campaign_new": (lambda w, s: reverse("acks:campaign_new"), MANAGERS | {"outsider"}, 403),
+    "settings": (lambda w, s: reverse("acks:settings"), MANAGERS | {"outsider"}, 403),
     "campaign": (lambda w, s: reverse("acks:campaign", args=[s["campaign"].pk]), NORTH, 404),
     "campaign_export": (
         lambda w, s: reverse("acks:campaign_export", args=[s["campaign"].pk]),

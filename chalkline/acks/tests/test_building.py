@@ -25,7 +25,7 @@ from chalkline.audit.models import AuditEvent
 from chalkline.people.models import Person
 from conftest import World
 
-from .helpers import assignment_of, make_campaign, ready_to_sign
+from .helpers import assignment_of, make_campaign, no_quiet_hours, ready_to_sign
 
 MAILERS = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -70,6 +70,7 @@ def test_principal_distributes_and_staff_are_emailed_and_notified(
 ) -> None:
     controller, received = smtp_server
     _smtp(settings, controller)
+    no_quiet_hours(world.district)
     client.force_login(world.users["principal_north"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("acks:distribute", args=[campaign.pk, world.north.pk]))

@@ -6,6 +6,7 @@ import threading
 from datetime import datetime, time, timedelta
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -23,6 +24,7 @@ from chalkline.acks.models import (
     Campaign,
     Notification,
     Signature,
+    default_time_zone,
 )
 from chalkline.audit.models import AuditEvent
 from chalkline.people.models import Person
@@ -31,7 +33,13 @@ from chalkline.policies.models import PolicyVersion
 from chalkline.policies.tests.factories import import_seed, seed_v2_text
 from conftest import World, make_person
 
-from .helpers import assignment_of, make_campaign, published_policy, ready_to_sign
+from .helpers import (
+    assignment_of,
+    make_campaign,
+    no_quiet_hours,
+    published_policy,
+    ready_to_sign,
+)
 
 
 def _smtp(settings: Any, controller: Any) -> None:
@@ -162,6 +170,7 @@ def test_reminder_ladder_sends_each_step_once(
     controller, received = smtp_server
     _smtp(settings, controller)
     due = timezone.localdate() + timedelta(days=10)
+    no_quiet_hours(world.district)
     campaign = make_campaign(world.district, due_on=due)
     services.distribute_campaign(
         campaign=campaign, building=world.north, by=world.users["principal_north"]
@@ -210,6 +219,47 @@ def test_quiet_hours_hold_mail_until_they_end(
     morning = night + timedelta(hours=9, minutes=30)
     sent = services.deliver_notifications(now=morning)
     assert sent.sent == 2 and len(received) == 2
+
+
+def test_quiet_hours_are_on_by_default_from_8_pm_to_7_am(world: World) -> None:
+    tz = timezone.get_current_timezone()
+    day = timezone.localdate()
+    assert not AckSettings.objects.filter(district=world.district).exists()
+    night = datetime.combine(day, time(23), tzinfo=tz)
+    assert services.quiet_until(world.district.pk, night) == datetime.combine(
+        day + timedelta(days=1), time(7), tzinfo=tz
+    )
+    assert (
+        services.quiet_until(world.district.pk, datetime.combine(day, time(12), tzinfo=tz)) is None
+    )
+
+
+def test_the_superintendent_sets_quiet_hours_and_the_change_is_audited(
+    world: World, client: Client
+) -> None:
+    client.force_login(world.users["superintendent"])
+    url = reverse("acks:settings")
+    page = client.get(url)
+    assert page.status_code == 200 and b'value="20:00"' in page.content
+    bad = client.post(url, {"quiet_start": "25:00", "quiet_end": "07:00", "time_zone": "Mars/Base"})
+    assert bad.status_code == 400
+    assert b"Enter a valid time" in bad.content and b"Select a valid choice" in bad.content
+    ok = client.post(
+        url, {"quiet_start": "21:30", "quiet_end": "06:00", "time_zone": "America/New_York"}
+    )
+    assert ok.status_code == 302
+    conf = AckSettings.objects.get(district=world.district)
+    assert (conf.quiet_start, conf.quiet_end, conf.time_zone) == (
+        time(21, 30),
+        time(6),
+        "America/New_York",
+    )
+    event = AuditEvent.objects.get(action="acks.quiet_hours")
+    assert event.before_data == {"start": "20:00:00", "end": "07:00:00", "tz": default_time_zone()}
+    assert event.after_data["tz"] == "America/New_York"
+    ny = ZoneInfo("America/New_York")
+    late = datetime.combine(timezone.localdate(), time(22), tzinfo=ny)
+    assert services.quiet_until(world.district.pk, late) is not None
 
 
 def test_send_reminders_command_dry_run_changes_nothing(world: World) -> None:
@@ -313,6 +363,7 @@ def test_two_workers_running_the_ladder_send_each_reminder_once(
     controller, received = smtp_server
     _smtp(settings, controller)
     due = timezone.localdate() + timedelta(days=1)
+    no_quiet_hours(world.district)
     campaign = make_campaign(world.district, due_on=due)
     for building in (world.north, world.south):
         services.distribute_campaign(

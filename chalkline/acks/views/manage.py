@@ -19,6 +19,7 @@ from chalkline.acks.forms import (
     CampaignForm,
     FollowUpForm,
     PaperForm,
+    QuietHoursForm,
     StaffFilterForm,
     WitnessedRefusalForm,
 )
@@ -316,3 +317,32 @@ def witnessed_refusal(request: DistrictRequest, pk: int) -> HttpResponse:
         {"assignment": assignment, "form": form, "refusal": True},
         status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def notification_settings(request: DistrictRequest) -> HttpResponse:
+    """Quiet hours and the district's time zone for acknowledgment e-mail."""
+    access.require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
+    conf = services.ack_settings_for(request.district)
+    initial = {
+        "quiet_start": conf.quiet_start,
+        "quiet_end": conf.quiet_end,
+        "time_zone": conf.time_zone,
+    }
+    form = QuietHoursForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            services.save_quiet_hours(
+                district=request.district,
+                start=data["quiet_start"],
+                end=data["quiet_end"],
+                time_zone=data["time_zone"],
+                by=request.user,
+            )
+            messages.success(request, "Notification settings saved.")
+            return redirect("acks:settings")
+    return render(request, "acks/settings.html", {"form": form, "conf": conf}, status=status)

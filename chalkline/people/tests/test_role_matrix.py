@@ -128,6 +128,7 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "acks:personnel_zip",
         "acks:campaigns",
         "acks:campaign_new",
+        "acks:settings",
         "acks:campaign",
         "acks:launch",
         "acks:follow_up",
