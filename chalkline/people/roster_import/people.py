@@ -178,6 +178,13 @@ class PeopleSteps(ApplyBase):
                 [b],
             ),
         )
+        given = self.scalar("SELECT COUNT(*) FROM stg_aff2") or 0
+        counts = self.outcome.counts["affiliations"]
+        self.outcome.add(
+            "affiliations",
+            "unchanged",
+            given - counts["created"] - counts["reactivated"] - counts["updated"],
+        )
         # Deactivate the links to roster buildings that the package no longer gives, among the
         # people it is authoritative for. Written as a join from those people (not as
         # ``person_id IN (...) AND building_id IN (...)``, which SQLite probes as the cross
