@@ -195,7 +195,9 @@ class QuietHoursForm(forms.Form):
         super().__init__(*args, **kwargs)
         from zoneinfo import available_timezones
 
-        zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+        # every zone the system knows, so a district's current zone (UTC, EST5EDT…) is always
+        # among the choices and saving the hours never changes the zone by accident
+        zones = sorted(available_timezones())
         field = self.fields["time_zone"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
         field.choices = [(z, z.replace("_", " ")) for z in zones]

@@ -9,7 +9,6 @@ Either way the event commits or rolls back with the business change it records.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -129,7 +128,9 @@ def record_event(
         parked = _record_postgresql(fields)
         # After commit, link whatever waits (ours, or others' that committed while we held the
         # chain). Never blocks: if the chain is busy, its holder looks again after releasing.
-        transaction.on_commit(lambda: seal_pending(district_id, ours_waiting=parked), robust=True)
+        transaction.on_commit(
+            lambda: _seal_pending_now(district_id, ours_waiting=parked), robust=True
+        )
         return
     with transaction.atomic():
         head = _lock_head(district_id)
@@ -202,9 +203,10 @@ def _record_postgresql(f: _Fields) -> bool:
     _pk, seq, prev_hash, digest = row
     if seq is None:
         return True
-    # The server must have hashed exactly these characters as UTF-8, as event_digest does; a
-    # mismatch (an encoding surprise) would leave a link `audit verify` rejects, so it fails loudly.
-    if digest != hashlib.sha256(f"{prev_hash}{pre}{seq}{post}".encode()).hexdigest():
+    # The link the server computed must be the one event_digest (and so `audit verify`) computes.
+    # A mismatch (a changed canonical form, a database not in UTF-8) fails loudly; outside a
+    # transaction the row is already written, and `audit verify` names it.
+    if digest != event_digest(prev_hash=prev_hash, seq=seq, **values):
         raise AuditChainError(f"the database computed a different hash for event #{seq}")
     return False
 
@@ -229,6 +231,18 @@ def seal_pending(district_id: int, *, wait: bool = False, ours_waiting: bool = F
     (used by ``chalkline audit seal``); ``ours_waiting`` skips the first check when the caller
     has just parked an event.
     """
+    if connection.in_atomic_block and not wait:
+        # Sealing would take the chain until the outer transaction ends, and nothing would look
+        # again after that: seal after the commit instead. (``wait=True`` is `audit seal`,
+        # which asks for the lock and seals where it is called.)
+        transaction.on_commit(
+            lambda: _seal_pending_now(district_id, ours_waiting=ours_waiting), robust=True
+        )
+        return 0
+    return _seal_pending_now(district_id, wait=wait, ours_waiting=ours_waiting)
+
+
+def _seal_pending_now(district_id: int, *, wait: bool = False, ours_waiting: bool = False) -> int:
     sealed = 0
     while ours_waiting or _any_waiting(district_id):
         ours_waiting = False
@@ -243,19 +257,17 @@ def seal_pending(district_id: int, *, wait: bool = False, ours_waiting: bool = F
 
 
 def _seal_if_free(district_id: int) -> int | None:
-    """Seal a batch if the chain is free, at one round trip when it is not (the common case for a
-    writer that has just parked its event): the session-level form of the chain lock is tried in
-    autocommit and, when it is ours, the batch is sealed under it and the lock released."""
+    """Seal a batch if the chain looks free, at one round trip when it is not (the common case
+    for a writer that has just parked its event). The probe is the transaction-level lock tried
+    in autocommit, so it is released as soon as it answers: no session state, which a
+    transaction-pooling PgBouncer could hand to another client. A busy answer means a holder
+    exists and will look again after releasing; a free one is followed by a real attempt."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [CHAIN_LOCK_CLASS, district_id])
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, district_id])
         row = cursor.fetchone()
     if not (row and row[0]):
         return None
-    try:
-        return _seal_batch(district_id, wait=True)  # the lock is already ours: it cannot block
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [CHAIN_LOCK_CLASS, district_id])
+    return _seal_batch(district_id, wait=False)
 
 
 def _seal_batch(district_id: int, *, wait: bool) -> int | None:

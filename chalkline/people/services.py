@@ -493,10 +493,15 @@ class _Identical(Exception):
     pass
 
 
+# Part of every import's fingerprint: raise it when a change to the importer can give the same
+# files another result, so that identical files are read again once after an upgrade.
+IMPORTER_VERSION = 1
+
+
 def _fingerprint(batch: ImportBatch, pkg: Package) -> str:
     """What decides the import's result besides the directory itself: the package's content, the
     staff CSV's bytes, and for OneRoster 1.2 today's date (a role's end date is compared with it)."""
-    parts = [pkg.content_digest()]
+    parts = [f"importer {IMPORTER_VERSION}", pkg.content_digest()]
     if batch.staff_csv_path:
         staff = hashlib.sha256()
         with open(batch.staff_csv_path, "rb") as stream:
@@ -525,6 +530,14 @@ def _same_as_last_applied(batch: ImportBatch) -> ImportBatch | None:
     return None
 
 
+def _mark_applied(batch: ImportBatch) -> None:
+    """Called in the apply transaction: the batch is SUCCEEDED if and only if its changes commit,
+    even if the worker dies before it writes the report (the next import compares with it)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.SUCCEEDED, finished_at=timezone.now()
+    )
+
+
 @transaction.atomic
 def _record_identical(batch: ImportBatch, previous: ImportBatch) -> roster_import.Outcome:
     """An import of files identical to the last applied one: nothing to change. Every record the
@@ -534,6 +547,7 @@ def _record_identical(batch: ImportBatch, previous: ImportBatch) -> roster_impor
         current = sum(per.get(a, 0) for a in ("created", "updated", "reactivated", "unchanged"))
         outcome.add(entity, "unchanged", current)
     if not batch.dry_run:
+        _mark_applied(batch)
         record_event(
             district=batch.district,
             actor=batch.created_by,
@@ -584,6 +598,7 @@ def _apply_import(
         _apply_staff_csv(batch, report, outcome)
     if batch.dry_run:
         raise _DryRun(outcome)
+    _mark_applied(batch)
     record_event(
         district=batch.district,
         actor=batch.created_by,

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from chalkline.audit.models import AuditChainHead, AuditEvent, PendingAuditEvent
 from chalkline.audit.services import CHAIN_LOCK_CLASS, record_event, seal_pending, verify_chain
@@ -113,4 +114,32 @@ def test_an_event_in_a_rolled_back_transaction_leaves_no_trace_and_the_head_unmo
     assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
     assert not PendingAuditEvent.objects.filter(action="test.rolled_back").exists()
     record_event(district=district.pk, actor=None, action="test.next")
+    assert verify_chain(district.pk).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parked_writer_leaves_no_lock_behind(other_session: psycopg.Connection) -> None:
+    """No session-level lock: behind a transaction-pooling PgBouncer, session state would follow
+    the server connection to another client."""
+    district = make_district()
+    other_session.execute("SELECT pg_advisory_lock(%s, %s)", [CHAIN_LOCK_CLASS, district.pk])
+    record_event(district=district.pk, actor=None, action="test.parked")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0
+    other_session.execute("SELECT pg_advisory_unlock(%s, %s)", [CHAIN_LOCK_CLASS, district.pk])
+    assert seal_pending(district.pk) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sealing_asked_for_inside_a_transaction_happens_after_its_commit() -> None:
+    _pg_only()
+    district = make_district()
+    with transaction.atomic():
+        PendingAuditEvent.objects.create(district_id=district.pk, at=timezone.now(), action="x")
+        assert seal_pending(district.pk) == 0  # deferred: the chain is not held to the commit
+        assert PendingAuditEvent.objects.filter(district_id=district.pk).count() == 1
+    assert PendingAuditEvent.objects.filter(district_id=district.pk).count() == 0
     assert verify_chain(district.pk).ok

@@ -188,12 +188,14 @@ class Package:
                 yield stream
 
     def content_digest(self) -> str:
-        """SHA-256 of what the package says: every CSV beside the manifest, by name, decompressed.
-        Zip metadata (timestamps, compression, entry order) does not count, so a nightly export
-        that is re-zipped with the same content has the same digest. Streams, within the same
-        zip limits as the readers."""
+        """SHA-256 of what the importer reads: the manifest and the files it imports, by name,
+        decompressed. Zip metadata (timestamps, compression, entry order) does not count, so a
+        nightly export that is re-zipped with the same content has the same digest; files the
+        importer never reads (``userProfiles``, ``demographics``) are not opened. Streams, within
+        the same zip limits as the readers."""
         lines = [f"oneroster-package {self.version}"]
-        for key in sorted(self._entries):
+        wanted = READ_FILES | {"manifest", FLAGS_FILE}
+        for key in sorted(k for k in self._entries if k in wanted):
             one = hashlib.sha256()
             size = 0
             with self.open(key) as stream:

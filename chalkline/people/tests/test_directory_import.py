@@ -778,3 +778,40 @@ def test_students_stay_hidden_from_roles_without_view_students(
     assert "?tab=students" not in client.get(url).content.decode()
     detail = client.get(reverse("people:class", args=[school_class.pk])).content.decode()
     assert "Tess" in detail and "Sam" not in detail
+
+
+def test_files_the_importer_never_reads_do_not_count_but_an_importer_upgrade_does(
+    district: District, make_package: PackageMaker, monkeypatch: pytest.MonkeyPatch
+):
+    profiles = "sourcedId,userSourcedId,credentialType,password\nup1,s1,x,{}\n"
+    first = run(district, make_package({"userProfiles.csv": profiles.format("hunter2")}))
+    # userProfiles can carry credentials: never opened, so a new password there cannot make the
+    # files "different" (the manifest, which lists it, is the same)
+    same = run(district, make_package({"userProfiles.csv": profiles.format("hunter3")}))
+    assert same.identical_to_id == first.pk
+    monkeypatch.setattr(services, "IMPORTER_VERSION", services.IMPORTER_VERSION + 1)
+    upgraded = run(district, make_package({"userProfiles.csv": profiles.format("hunter3")}))
+    assert upgraded.identical_to_id is None  # read again once with the new importer
+
+
+def test_an_import_whose_report_was_never_written_still_counts_as_applied(
+    district: District, make_package: PackageMaker, monkeypatch: pytest.MonkeyPatch
+):
+    """The batch is marked applied in the apply transaction: a worker that dies after the commit
+    leaves a batch the next import compares with, not one that looks as if it changed nothing."""
+    a, b = make_package(), make_package({"users.csv": users("t1", "p1", "s1", "g1")})
+    run(district, a)
+
+    def crash(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("the worker died")
+
+    with monkeypatch.context() as m:
+        m.setattr(services, "_summary_message", crash)
+        with pytest.raises(RuntimeError):
+            run(district, b)
+    crashed = ImportBatch.objects.order_by("-pk").first()
+    assert crashed is not None and crashed.status == ImportBatch.Status.SUCCEEDED
+    assert not Person.objects.get(district=district, sourced_id="s2").active
+    again = run(district, a)  # not identical to the last applied import (b): read and applied
+    assert again.identical_to_id is None
+    assert Person.objects.get(district=district, sourced_id="s2").active
