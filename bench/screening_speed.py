@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def child(n_students: int, n_messages: int) -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
-    from screening_synth import build_index, logo_jpeg, messages, photo_jpeg
+    from screening_synth import build_index, logo_jpeg, messages, photo_jpeg, synth_roster
 
     from chalkline.screening import (
         Attachment,
@@ -39,11 +39,19 @@ def child(n_students: int, n_messages: int) -> None:
         screen,
     )
 
+    # The synthetic roster is generated while the index is built from it; its generation alone
+    # (the same records, made and dropped) is timed first and subtracted, so build_s is the index's
+    # cost, as when it is built from the directory or a OneRoster file.
+    g0 = time.process_time()
+    for _ in synth_roster(n_students):
+        pass
+    gen_cpu = time.process_time() - g0
     t0, c0 = time.perf_counter(), time.process_time()
     index, teachers = build_index(n_students)
     index.logos.append(LogoRecord("district", logo_jpeg()))
     _ = index.automaton  # finalise
-    build_s, build_cpu = time.perf_counter() - t0, time.process_time() - c0
+    total_s, total_cpu = time.perf_counter() - t0, time.process_time() - c0
+    build_s, build_cpu = total_s - gen_cpu, total_cpu - gen_cpu
     rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     msgs = list(messages(index, teachers, n_messages))
@@ -87,6 +95,8 @@ def child(n_students: int, n_messages: int) -> None:
                 "students": len(index),
                 "build_s": round(build_s, 2),
                 "build_cpu_s": round(build_cpu, 2),
+                "generate_and_build_s": round(total_s, 2),
+                "generate_cpu_s": round(gen_cpu, 2),
                 "peak_rss_mb_after_build": round(rss_build, 1),
                 "messages": len(msgs),
                 "avg_chars": round(chars / len(msgs)),
@@ -134,7 +144,9 @@ def main() -> None:
     )
     print(
         f"index build: {r['build_s']:.2f} s ({r['build_cpu_s']:.2f} s CPU), peak RSS {r['peak_rss_mb_after_build']:.0f} MB "
-        "(target <=30 s, <=1024 MB)"
+        "(target <=30 s, <=1024 MB); generating the synthetic records took "
+        f"{r['generate_cpu_s']:.2f} s CPU more (generation and build together: "
+        f"{r['generate_and_build_s']:.2f} s)"
     )
     print(
         f"text screening: {r['msgs_per_s']:,} messages/s on one core "

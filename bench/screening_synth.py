@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from typing import Any
 
 from chalkline.screening import (
     Audience,
@@ -132,19 +133,17 @@ def name_pools(
     return givens, families
 
 
-def build_index(n_students: int, seed: int = 5125) -> tuple[RosterIndex, list[str]]:
-    """A district of ``n_students`` with one guardian each, classes of 25, teachers of 5 classes."""
+def synth_roster(n_students: int, seed: int = 5125) -> Iterator[tuple[str, Any]]:
+    """The records of a district of ``n_students`` with one guardian each, classes of 25 and
+    teachers of 5 classes, as ("student" | "guardian" | "class" | "enrollment" | "staff", data)
+    pairs in the order an index is built from them. Deterministic for a seed."""
     rng = random.Random(seed)
     (gpool, gcum), (fpool, fcum) = name_pools(seed)
-    index = RosterIndex(
-        district_domains=["bigdistrict.org"],
-        student_email_domains=["students.bigdistrict.org"],
-        district_phones=["312-555-0100"],
-    )
     n_classes = (n_students + CLASS_SIZE - 1) // CLASS_SIZE
     teachers = [
         f"t{n:06d}" for n in range((n_classes + CLASSES_PER_TEACHER - 1) // CLASSES_PER_TEACHER)
     ]
+    yield "teachers", teachers
     for n in range(n_students):
         g = rng.choices(gpool, cum_weights=gcum)[0]
         f = rng.choices(fpool, cum_weights=fcum)[0]
@@ -152,7 +151,8 @@ def build_index(n_students: int, seed: int = 5125) -> tuple[RosterIndex, list[st
             f = f"{f}-{rng.choices(fpool, cum_weights=fcum)[0]}"
         sid = f"s{n:07d}"
         user = f"{g[0]}{f}{n}".lower().replace("-", "")
-        index.upsert_student(
+        yield (
+            "student",
             StudentRecord(
                 sourced_id=sid,
                 given_name=g,
@@ -166,18 +166,19 @@ def build_index(n_students: int, seed: int = 5125) -> tuple[RosterIndex, list[st
                 building_ids=(f"b{n // STUDENTS_PER_BUILDING:04d}",),
                 directory_opt_out=rng.random() < 0.03,
                 media_release=rng.random() < 0.9,
-            )
+            ),
         )
-        index.link_guardian(f"g{n:07d}", (sid,))
+        yield "guardian", (f"g{n:07d}", (sid,))
     for c in range(n_classes):
         cid = f"c{c:06d}"
         b = f"b{(c * CLASS_SIZE) // STUDENTS_PER_BUILDING:04d}"
-        index.upsert_class(ClassRecord(cid, "", b))
-        index.add_enrollment(EnrollmentRecord(cid, teachers[c // CLASSES_PER_TEACHER], "teacher"))
+        yield "class", ClassRecord(cid, "", b)
+        yield "enrollment", EnrollmentRecord(cid, teachers[c // CLASSES_PER_TEACHER], "teacher")
         for n in range(c * CLASS_SIZE, min(n_students, (c + 1) * CLASS_SIZE)):
-            index.add_enrollment(EnrollmentRecord(cid, f"s{n:07d}", "student"))
+            yield "enrollment", EnrollmentRecord(cid, f"s{n:07d}", "student")
     for t in teachers:
-        index.upsert_staff(
+        yield (
+            "staff",
             StaffRecord(
                 t,
                 rng.choices(gpool, cum_weights=gcum)[0],
@@ -185,8 +186,31 @@ def build_index(n_students: int, seed: int = 5125) -> tuple[RosterIndex, list[st
                 building_ids=(
                     f"b{int(t[1:]) * CLASSES_PER_TEACHER * CLASS_SIZE // STUDENTS_PER_BUILDING:04d}",
                 ),
-            )
+            ),
         )
+
+
+def build_index(n_students: int, seed: int = 5125) -> tuple[RosterIndex, list[str]]:
+    """The index of synth_roster(n_students, seed), and its teachers' ids."""
+    index = RosterIndex(
+        district_domains=["bigdistrict.org"],
+        student_email_domains=["students.bigdistrict.org"],
+        district_phones=["312-555-0100"],
+    )
+    teachers: list[str] = []
+    for kind, data in synth_roster(n_students, seed):
+        if kind == "student":
+            index.upsert_student(data)
+        elif kind == "guardian":
+            index.link_guardian(*data)
+        elif kind == "enrollment":
+            index.add_enrollment(data)
+        elif kind == "class":
+            index.upsert_class(data)
+        elif kind == "staff":
+            index.upsert_staff(data)
+        else:
+            teachers = data
     return index, teachers
 
 

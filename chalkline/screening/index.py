@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
@@ -32,10 +32,10 @@ _SMALL = 8  # buckets grow as tuples up to this size, then become lists (O(1) ap
 
 
 def _add_id(table: dict[str, Ids], key: str, sid: str) -> None:
-    cur = table.get(key)
-    if cur is None:
-        table[key] = sid
-    elif cur.__class__ is str:
+    cur = table.setdefault(key, sid)  # one dict operation for a new key, the common case
+    if cur is sid:
+        return
+    if cur.__class__ is str:
         if cur != sid:
             table[key] = (cur, sid)
     elif cur.__class__ is list:
@@ -228,12 +228,21 @@ class RosterIndex:
             and pref is rec.preferred_name
             and buildings is rec.building_ids
         ):
-            rec = replace(
-                rec,
+            # the record again with the index's shared strings (replace() costs several times
+            # more, and this runs once per student of a million-student build)
+            rec = StudentRecord(
+                sourced_id=rec.sourced_id,
                 given_name=given,
                 family_name=family,
                 preferred_name=pref,
+                middle_name=rec.middle_name,
+                identifier=rec.identifier,
+                username=rec.username,
+                email=rec.email,
+                birth_date=rec.birth_date,
                 building_ids=buildings,
+                directory_opt_out=rec.directory_opt_out,
+                media_release=rec.media_release,
             )
         st = old if old is not None else _Student(rec)
         st.rec = rec
@@ -263,15 +272,22 @@ class RosterIndex:
             self._guardians.setdefault(gid, ())
         self.version += 1
 
-    def _id_keys(self, rec: StudentRecord) -> Iterator[str]:
+    def _id_keys(self, rec: StudentRecord) -> list[str]:
         sid = rec.sourced_id
-        if len(sid) >= 3 and sid.lower() != sid:
-            yield sid.lower()
-        for value in (rec.identifier, rec.username):
-            if value and len(value) >= 3 and value != sid:
-                yield _low(value)
+        keys = []
+        if len(sid) >= 3:
+            low = sid.lower()
+            if low != sid:
+                keys.append(low)
+        value = rec.identifier
+        if value and len(value) >= 3 and value != sid:
+            keys.append(_low(value))
+        value = rec.username
+        if value and len(value) >= 3 and value != sid:
+            keys.append(_low(value))
         if rec.email and not self._derivable_email(rec.email, rec.username):
-            yield _low(rec.email)
+            keys.append(_low(rec.email))
+        return keys
 
     def _derivable_email(self, email: str, username: str) -> bool:
         local, _, domain = email.lower().partition("@")
@@ -295,25 +311,34 @@ class RosterIndex:
 
     def _index_student(self, rec: StudentRecord) -> tuple[str, ...]:
         sid = rec.sourced_id
+        add = _add_id
         for key in self._id_keys(rec):
-            _add_id(self._ids, key, sid)
+            add(self._ids, key, sid)
         keys = self._keys(rec)
-        for table, key in self._name_keys(keys):
-            _add_id(table, key, sid)
-        for g in keys.givens:
-            bucket = self._given.get(g)
+        givens, families = keys.givens, keys.families
+        if len(givens) == 1 and len(families) == 1:  # most students: three keys, no duplicates
+            g, f = givens[0], families[0]
+            add(self._full, f"{g} {f}", sid)
+            add(self._given_initial, sys.intern(f"{g} {f[0]}"), sid)
+            add(self._initial_family, sys.intern(f"{g[0]} {f}"), sid)
+        else:
+            for table, key in self._name_keys(keys):
+                add(table, key, sid)
+        given_table = self._given
+        for g in givens:
+            bucket = given_table.get(g)
             if bucket is None:
-                self._given[g] = {sid}
+                given_table[g] = {sid}
             else:
                 bucket.add(sid)
         refs = self._token_refs
-        for tok in keys.tokens():
+        for tok in (*givens, *families):
             n = refs.get(tok, 0)
             if n == 0:
                 self._automaton.add_word(f" {tok} ", tok)
                 self._automaton_dirty = True
             refs[tok] = n + 1
-        return keys.givens
+        return givens
 
     def _unindex_student(self, rec: StudentRecord) -> None:
         sid = rec.sourced_id

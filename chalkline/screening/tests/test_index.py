@@ -68,3 +68,21 @@ def test_incremental_add_update_remove() -> None:
     idx.remove_student("s1")
     assert screen(msg2, index=idx) == []
     assert len(idx) == 0
+
+
+def test_the_index_keeps_every_field_of_a_student_record() -> None:
+    """upsert_student rebuilds the record with shared strings; no field may be dropped."""
+    from dataclasses import fields
+
+    values: dict[str, object] = {}
+    for f in fields(StudentRecord):
+        if f.type in ("bool",):
+            values[f.name] = f.default is False
+        elif "tuple" in str(f.type):
+            values[f.name] = (f"{f.name}-1", f"{f.name}-2")
+        else:
+            values[f.name] = f"{f.name}-value"
+    rec = StudentRecord(**values)  # type: ignore[arg-type]
+    idx = RosterIndex()
+    idx.upsert_student(rec)
+    assert idx.student(rec.sourced_id) == rec
