@@ -97,6 +97,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {
         "prepare_threshold": envint("DB_PREPARE_THRESHOLD", 5) or None
     }
+# Behind a transaction-pooling PgBouncer a session-level lock could stay on a server connection
+# another client then uses; DB_TRANSACTION_POOLING=1 keeps every database lock transaction-scoped
+# (the audit sealer then probes the chain with a transaction lock: slightly slower under load).
+DB_TRANSACTION_POOLING = envbool("DB_TRANSACTION_POOLING", False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"

@@ -16,6 +16,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
@@ -257,17 +258,30 @@ def _seal_pending_now(district_id: int, *, wait: bool = False, ours_waiting: boo
 
 
 def _seal_if_free(district_id: int) -> int | None:
-    """Seal a batch if the chain looks free, at one round trip when it is not (the common case
-    for a writer that has just parked its event). The probe is the transaction-level lock tried
-    in autocommit, so it is released as soon as it answers: no session state, which a
-    transaction-pooling PgBouncer could hand to another client. A busy answer means a holder
-    exists and will look again after releasing; a free one is followed by a real attempt."""
+    """Seal a batch if the chain is free, at one round trip when it is not (the common case for a
+    writer that has just parked its event). A busy answer means a holder exists and will look
+    again after releasing.
+
+    With direct connections the session-level form of the chain lock is tried in autocommit and,
+    when it is ours, the batch is sealed under it and the lock released (released in ``finally``,
+    and by the server if the connection dies). Behind a transaction-pooling PgBouncer
+    (``DB_TRANSACTION_POOLING``) session state could follow the server connection to another
+    client, so the transaction-level lock is only probed there, then a real attempt follows."""
+    lock = (
+        "pg_try_advisory_xact_lock" if settings.DB_TRANSACTION_POOLING else "pg_try_advisory_lock"
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, district_id])
+        cursor.execute(f"SELECT {lock}(%s, %s)", [CHAIN_LOCK_CLASS, district_id])
         row = cursor.fetchone()
     if not (row and row[0]):
         return None
-    return _seal_batch(district_id, wait=False)
+    if settings.DB_TRANSACTION_POOLING:
+        return _seal_batch(district_id, wait=False)
+    try:
+        return _seal_batch(district_id, wait=True)  # the lock is already ours: it cannot block
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [CHAIN_LOCK_CLASS, district_id])
 
 
 def _seal_batch(district_id: int, *, wait: bool) -> int | None:
@@ -275,9 +289,20 @@ def _seal_batch(district_id: int, *, wait: bool) -> int | None:
     with transaction.atomic():
         if not _chain_lock(district_id, wait=wait):
             return None
-        head = _lock_head(district_id)
         if connection.vendor == "postgresql":
-            return _seal_batch_postgresql(head)
+            with connection.cursor() as cursor:  # plain SQL: this runs after most appends
+                cursor.execute(
+                    "SELECT last_seq, last_hash FROM audit_auditchainhead "
+                    "WHERE district_id = %s FOR UPDATE",
+                    [district_id],
+                )
+                row = cursor.fetchone()
+            return _seal_batch_postgresql(
+                AuditChainHead(district_id=district_id, last_seq=row[0], last_hash=row[1])
+                if row is not None
+                else _lock_head(district_id)
+            )
+        head = _lock_head(district_id)
         batch = list(
             PendingAuditEvent.objects.filter(district_id=district_id).order_by("id")[:SEAL_BATCH]
         )

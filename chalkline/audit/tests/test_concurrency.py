@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import pytest
@@ -118,9 +119,13 @@ def test_an_event_in_a_rolled_back_transaction_leaves_no_trace_and_the_head_unmo
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_parked_writer_leaves_no_lock_behind(other_session: psycopg.Connection) -> None:
-    """No session-level lock: behind a transaction-pooling PgBouncer, session state would follow
-    the server connection to another client."""
+@pytest.mark.parametrize("pooling", [False, True], ids=["direct", "transaction-pooling"])
+def test_a_parked_writer_leaves_no_lock_behind(
+    other_session: psycopg.Connection, settings: Any, pooling: bool
+) -> None:
+    """No lock outlives the call (behind a transaction-pooling PgBouncer, session state would
+    follow the server connection to another client)."""
+    settings.DB_TRANSACTION_POOLING = pooling
     district = make_district()
     other_session.execute("SELECT pg_advisory_lock(%s, %s)", [CHAIN_LOCK_CLASS, district.pk])
     record_event(district=district.pk, actor=None, action="test.parked")
