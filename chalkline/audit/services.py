@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from chalkline.audit.chain import canonical_json, event_body, event_digest
 from chalkline.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, PendingAuditEvent
+from chalkline.lib.dbtime import aware_utc
 from chalkline.people.models import District, User
 
 logger = logging.getLogger(__name__)
@@ -404,14 +405,8 @@ def _rows(district_id: int, chunk: int) -> Iterator[tuple[Any, ...]]:
         if not page:
             return
         for row in page:
-            yield (*row[:2], _sqlite_datetime(row[2]), *row[3:])
+            yield (*row[:2], aware_utc(row[2]), *row[3:])
         after_seq = page[-1][1]
-
-
-def _sqlite_datetime(value: Any) -> datetime:
-    """SQLite keeps datetimes as naive UTC (text, or a naive datetime through Django's converter)."""
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def verify_chain(

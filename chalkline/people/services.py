@@ -530,11 +530,19 @@ def _same_as_last_applied(batch: ImportBatch) -> ImportBatch | None:
     return None
 
 
-def _mark_applied(batch: ImportBatch) -> None:
+def _record_applied(batch: ImportBatch, outcome: roster_import.Outcome, **extra: int) -> None:
     """Called in the apply transaction: the batch is SUCCEEDED if and only if its changes commit,
-    even if the worker dies before it writes the report (the next import compares with it)."""
+    even if the worker dies before it writes the report (the next import compares with it), and
+    the import is audited."""
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.SUCCEEDED, finished_at=timezone.now()
+    )
+    record_event(
+        district=batch.district,
+        actor=batch.created_by,
+        action="directory.imported",
+        target=batch,
+        after={"kind": batch.kind, "version": batch.version, "counts": outcome.counts, **extra},
     )
 
 
@@ -547,19 +555,7 @@ def _record_identical(batch: ImportBatch, previous: ImportBatch) -> roster_impor
         current = sum(per.get(a, 0) for a in ("created", "updated", "reactivated", "unchanged"))
         outcome.add(entity, "unchanged", current)
     if not batch.dry_run:
-        _mark_applied(batch)
-        record_event(
-            district=batch.district,
-            actor=batch.created_by,
-            action="directory.imported",
-            target=batch,
-            after={
-                "kind": batch.kind,
-                "version": batch.version,
-                "identical_to": previous.pk,
-                "counts": outcome.counts,
-            },
-        )
+        _record_applied(batch, outcome, identical_to=previous.pk)
     return outcome
 
 
@@ -598,20 +594,7 @@ def _apply_import(
         _apply_staff_csv(batch, report, outcome)
     if batch.dry_run:
         raise _DryRun(outcome)
-    _mark_applied(batch)
-    record_event(
-        district=batch.district,
-        actor=batch.created_by,
-        action="directory.imported",
-        target=batch,
-        after={
-            "kind": batch.kind,
-            "version": batch.version,
-            "counts": outcome.counts,
-            "errors": report.error_count,
-            "warnings": report.warning_count,
-        },
-    )
+    _record_applied(batch, outcome, errors=report.error_count, warnings=report.warning_count)
     return outcome
 
 

@@ -12,7 +12,7 @@ import io
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -35,6 +35,7 @@ from chalkline.acks.models import (
 )
 from chalkline.acks.services.campaigns import _user_label
 from chalkline.audit.services import record_event
+from chalkline.lib.dbtime import aware_utc
 from chalkline.people.models import Person, User
 from chalkline.policies.models import PolicyVersion, VersionStatus
 
@@ -238,14 +239,7 @@ def _consent_and_distribution(assignment: Assignment) -> tuple[bool, tuple[str, 
             ],
         )
         given, name, at = cursor.fetchone()
-    return bool(given), (name or "", None if at is None else _aware(at))
-
-
-def _aware(value: datetime | str) -> datetime:
-    """A datetime column read with a plain cursor, as the ORM would give it: PostgreSQL returns
-    it aware; SQLite returns the stored UTC value naive (or as text)."""
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return bool(given), (name or "", None if at is None else aware_utc(at))
 
 
 def has_consent(person_id: int | None) -> bool:
@@ -327,7 +321,7 @@ def _write_record(
             [assignment.pk],
         )
         events = [
-            {"kind": kind, "at": _aware(at).isoformat(), "seconds": seconds}
+            {"kind": kind, "at": aware_utc(at).isoformat(), "seconds": seconds}
             for kind, at, seconds in cursor.fetchall()
         ]
     signature = Signature(

@@ -815,3 +815,23 @@ def test_an_import_whose_report_was_never_written_still_counts_as_applied(
     again = run(district, a)  # not identical to the last applied import (b): read and applied
     assert again.identical_to_id is None
     assert Person.objects.get(district=district, sourced_id="s2").active
+
+
+def test_the_command_reads_identical_files_again_only_with_reread(
+    district: District, make_package: PackageMaker
+):
+    path = make_package()
+    for options in ([], [], ["--reread"]):
+        call_command(
+            "import_roster",
+            str(path),
+            "--district",
+            district.slug,
+            *options,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+    first, identical, reread = ImportBatch.objects.filter(district=district).order_by("pk")
+    assert identical.identical_to_id == first.pk and not identical.reread
+    assert reread.reread and reread.identical_to_id is None
+    assert "identical to import" in identical.message
