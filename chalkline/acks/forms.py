@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -193,11 +194,16 @@ class QuietHoursForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from zoneinfo import available_timezones
-
-        # every zone the system knows, so a district's current zone (UTC, EST5EDT…) is always
-        # among the choices and saving the hours never changes the zone by accident
-        zones = sorted(available_timezones())
         field = self.fields["time_zone"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
-        field.choices = [(z, z.replace("_", " ")) for z in zones]
+        field.choices = _zone_choices()
+
+
+@cache
+def _zone_choices() -> list[tuple[str, str]]:
+    """Every zone the system knows (available_timezones() walks the zone files on each call), so
+    a district's current zone (UTC, EST5EDT…) is always among the choices and saving the hours
+    never changes the zone by accident."""
+    from zoneinfo import available_timezones
+
+    return [(z, z.replace("_", " ")) for z in sorted(available_timezones())]

@@ -262,6 +262,19 @@ def test_the_superintendent_sets_quiet_hours_and_the_change_is_audited(
     assert services.quiet_until(world.district.pk, late) is not None
 
 
+def test_a_district_on_utc_keeps_its_zone_when_it_saves_new_hours(
+    world: World, client: Client
+) -> None:
+    AckSettings.objects.create(district=world.district, time_zone="UTC")
+    client.force_login(world.users["hr"])
+    page = client.get(reverse("acks:settings"))
+    assert b'<option value="UTC" selected>' in page.content
+    client.post(
+        reverse("acks:settings"), {"quiet_start": "22:00", "quiet_end": "06:00", "time_zone": "UTC"}
+    )
+    assert AckSettings.objects.get(district=world.district).time_zone == "UTC"
+
+
 def test_send_reminders_command_dry_run_changes_nothing(world: World) -> None:
     due = timezone.localdate() + timedelta(days=1)
     campaign = make_campaign(world.district, due_on=due)
