@@ -164,3 +164,22 @@ def test_a_used_session_is_refreshed_at_most_once_per_interval(
     session.save()
     client.get(reverse("home"))
     assert client.session[REFRESH_KEY] > first - 1  # rewritten, so its expiry moved forward
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_the_statements_a_connection_repeats() -> None:
+    """Server-side binding is on, so psycopg prepares a repeated statement (PostgreSQL then skips
+    parsing and planning it): the audit append and the signing queries run thousands of times."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    probe = "SELECT count(*) FROM people_district WHERE id > %s"
+    with connection.cursor() as cursor:
+        for n in range(threshold + 1):
+            cursor.execute(probe, [n])
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("people_district WHERE id > $1" in s for s in prepared), prepared
