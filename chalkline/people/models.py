@@ -110,7 +110,10 @@ class Person(models.Model):
         STUDENT = "student", "Student"
         GUARDIAN = "guardian", "Guardian"
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="people")
+    # no index of its own: the (district, ...) indexes below lead with it
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="people", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -131,6 +134,7 @@ class Person(models.Model):
     row_hash = models.BigIntegerField(
         null=True, blank=True, help_text="Hash of the imported fields; unchanged rows are skipped."
     )
+    # provenance: no database constraint (see ImportBatch)
     import_batch = models.ForeignKey(
         "ImportBatch",
         null=True,
@@ -138,6 +142,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     buildings = models.ManyToManyField(Building, through="Affiliation", related_name="people")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -175,11 +180,18 @@ class Person(models.Model):
 class Affiliation(models.Model):
     """A person's place in a building: a staff position (with job title) or a student's school."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="affiliations")
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="affiliations")
+    # no single-column indexes: affiliation_unique leads with person, affiliation_building_idx
+    # with building
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="affiliations", db_index=False
+    )
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="affiliations", db_index=False
+    )
     job_title = models.CharField(max_length=200, blank=True)
     is_primary = models.BooleanField(default=True)
     active = models.BooleanField(default=True)
+    # provenance: no database constraint (see ImportBatch)
     import_batch = models.ForeignKey(
         "ImportBatch",
         null=True,
@@ -187,6 +199,7 @@ class Affiliation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -200,10 +213,14 @@ class Affiliation(models.Model):
 
 
 class GuardianLink(models.Model):
-    guardian = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="student_links")
+    # guardian_link_unique leads with guardian: no index of its own
+    guardian = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="student_links", db_index=False
+    )
     student = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="guardian_links")
     relationship = models.CharField(max_length=50, blank=True)
     active = models.BooleanField(default=True)
+    # provenance: no database constraint (see ImportBatch)
     import_batch = models.ForeignKey(
         "ImportBatch",
         null=True,
@@ -211,6 +228,7 @@ class GuardianLink(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -273,7 +291,14 @@ class Membership(models.Model):
 
 class ImportBatch(models.Model):
     """One run of the directory import. Written outside the import's own transaction, so a
-    failed import still leaves its batch, marked failed, with its report."""
+    failed import still leaves its batch, marked failed, with its report.
+
+    Every roster row an import touches records the batch (``import_batch``) as provenance. Those
+    references have no database constraint: a first import of a large district writes 13,000,000
+    rows, and PostgreSQL checks a deferred foreign key row by row at COMMIT (the batch constraint
+    alone cost about a third of that COMMIT; docs/benchmarks.md). Nothing is lost by it: a batch
+    is never deleted (no code path deletes one, and the ORM's PROTECT still refuses), and the
+    importer only ever writes the id of the batch it is applying."""
 
     class Kind(models.TextChoices):
         ONEROSTER = "oneroster", "OneRoster package"
@@ -389,9 +414,18 @@ class RosterOrg(models.Model):
 class SchoolClass(models.Model):
     """A class roster: its teachers and students come through ``Enrollment``."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="classes")
+    # no single-column indexes: the unique (district, sourced_id) and class_building_idx lead
+    # with them
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="classes", db_index=False
+    )
     building = models.ForeignKey(
-        Building, null=True, blank=True, on_delete=models.PROTECT, related_name="classes"
+        Building,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="classes",
+        db_index=False,
     )
     sourced_id = models.CharField(max_length=255)
     title = models.CharField(max_length=200)
@@ -401,6 +435,7 @@ class SchoolClass(models.Model):
     deactivated_at = models.DateTimeField(null=True, blank=True)
     deactivation_reason = models.CharField(max_length=300, blank=True)
     row_hash = models.BigIntegerField(null=True, blank=True)
+    # provenance: no database constraint (see ImportBatch)
     import_batch = models.ForeignKey(
         ImportBatch,
         null=True,
@@ -408,6 +443,7 @@ class SchoolClass(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -430,11 +466,18 @@ class SchoolClass(models.Model):
 class Enrollment(models.Model):
     """A person in a class: a teacher (or aide, proctor, administrator) or a student."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
-    school_class = models.ForeignKey(
-        SchoolClass, on_delete=models.PROTECT, related_name="enrollments"
+    # no single-column indexes (6,000,000 rows in a large district, each index costs every
+    # import): the unique (district, sourced_id), enrollment_class_idx and enrollment_person_idx
+    # lead with these columns
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrollments")
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, related_name="enrollments", db_index=False
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="enrollments", db_index=False
+    )
     sourced_id = models.CharField(max_length=255)
     role = models.CharField(max_length=30)
     primary = models.BooleanField(default=False)
@@ -444,6 +487,7 @@ class Enrollment(models.Model):
     deactivated_at = models.DateTimeField(null=True, blank=True)
     deactivation_reason = models.CharField(max_length=300, blank=True)
     row_hash = models.BigIntegerField(null=True, blank=True)
+    # provenance: no database constraint (see ImportBatch)
     import_batch = models.ForeignKey(
         ImportBatch,
         null=True,
@@ -451,6 +495,7 @@ class Enrollment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

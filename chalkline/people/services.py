@@ -436,6 +436,11 @@ def run_directory_import(
                 start = time.perf_counter()
                 outcome = _apply_import(batch=batch, pkg=pkg, report=report, progress=note)
                 timings["apply"] = time.perf_counter() - start
+                timings.update(outcome.step_seconds)
+                # what the steps leave: mostly the COMMIT (deferred foreign-key checks)
+                timings["apply_commit_and_rest"] = timings["apply"] - sum(
+                    outcome.step_seconds.values()
+                )
         else:
             _validate_staff_csv(batch, report)
             outcome = _apply_import(batch=batch, pkg=None, report=report, progress=note)

@@ -5,6 +5,7 @@ from a bulk file. Nothing is ever deleted; every touched row carries the batch i
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -353,12 +354,14 @@ class Applier(PeopleSteps):
         ]
         for i, (label, step) in enumerate(steps):
             progress(label, i, len(steps))
+            start = time.perf_counter()
             step()
             if step == self.apply_people:
                 self.check_delta_refs()
                 self.analyze(self.person, self.building)
             elif step == self.apply_classes:
                 self.analyze(self.cls)
+            self.outcome.step_seconds[step.__name__] = time.perf_counter() - start
         return self.outcome
 
     def analyze(self, *tables: str) -> None:

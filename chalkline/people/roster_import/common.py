@@ -52,6 +52,8 @@ class Outcome:
         default_factory=lambda: {e: dict.fromkeys(ACTIONS, 0) for e in ENTITIES}
     )
     version: str = ""
+    # seconds per apply step (operations log and benchmark; not part of the report)
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     def add(self, entity: str, action: str, n: int) -> None:
         self.counts.setdefault(entity, dict.fromkeys(ACTIONS, 0))

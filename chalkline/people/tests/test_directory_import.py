@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -118,6 +119,11 @@ def test_a_bulk_package_builds_the_directory(district: District, make_package: P
     # the summary on the terminal
     text = out.getvalue()
     assert "created" in text and "students" in text and "0 error(s)" in text
+    # the batch references have no database constraint (see ImportBatch); the ORM still refuses
+    # to delete a batch that rows point at
+    with pytest.raises(ProtectedError):
+        batch.delete()
+    assert ImportBatch.objects.filter(pk=batch.pk).exists()
 
 
 def test_passwords_never_reach_the_database(district: District, make_package: PackageMaker):
