@@ -206,3 +206,46 @@ def test_waiting_events_are_sealed_into_the_chain_in_order(
         AuditEvent.objects.in_district(district.pk).filter(action="test.waiting").order_by("seq")
     )
     assert [e.target_id for e in sealed] == ["0", "1", "2"]
+
+
+def test_the_fast_event_body_is_the_canonical_json_of_the_event() -> None:
+    """event_body() writes the usual event out directly; the text must be exactly json.dumps of
+    the event list with the strftime timestamp, for any string (quotes, backslashes, control
+    characters, line separators, emoji, lone surrogates) and any time zone or microsecond."""
+    import json
+    import random
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from chalkline.audit.chain import event_body
+
+    def reference(**f: object) -> str:
+        at = f["at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # type: ignore[attr-defined]
+        keys = ["actor_id", "actor_label", "action", "target_type", "target_id", "before", "after"]
+        event = [f["district_id"], f["seq"], at, *(f[k] for k in keys)]
+        return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    chars = "aZ0 \"\\\n\t\x00\x1f\x7f\u2028\u00e9\U0001f600/\ud800<>&'"
+    rng = random.Random(5125)
+
+    def text() -> str:
+        return "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+
+    for _ in range(5000):
+        zone = timezone(timedelta(hours=rng.randint(-12, 12)))
+        fields = {
+            "district_id": rng.randint(1, 10**6),
+            "seq": rng.randint(0, 10**9),
+            "at": datetime(2026, 1, 1, tzinfo=zone)
+            + timedelta(microseconds=rng.choice([0, rng.randint(0, 10**12)])),
+            "actor_id": rng.choice([None, rng.randint(1, 10**6)]),
+            "actor_label": text(),
+            "action": text(),
+            "target_type": text(),
+            "target_id": text(),
+            "before": text(),
+            "after": text(),
+        }
+        assert event_body(**fields) == reference(**fields)  # type: ignore[arg-type]
+    # another type (here a float id) takes the general path and still gives canonical JSON
+    odd = {**fields, "actor_id": 7.5}
+    assert event_body(**odd) == reference(**odd)  # type: ignore[arg-type]
