@@ -164,7 +164,9 @@ def load_signatures(campaign: Any, count: int) -> None:
                 Signature.objects.bulk_create(batch)
                 batch = []
         Signature.objects.bulk_create(batch)
-        Assignment.objects.filter(pk__in=[i[0] for i in ids]).update(status="signed")
+        signed = [i[0] for i in ids]
+        for start in range(0, len(signed), 10_000):  # PostgreSQL's 65,535-parameter limit
+            Assignment.objects.filter(pk__in=signed[start : start + 10_000]).update(status="signed")
     print(f"setup: {len(ids):,} signatures loaded in {time.perf_counter() - t:.1f} s")
 
 

@@ -21,6 +21,7 @@ from chalkline.acks.models import (
     Notification,
 )
 from chalkline.audit.services import record_event
+from chalkline.lib.batches import slices
 from chalkline.people.models import Affiliation, Building, District, Person, User
 from chalkline.policies.models import PolicyVersion, VersionStatus
 
@@ -367,9 +368,11 @@ def assign_new_hires(
         missing = [row for row in audience(campaign) if row[0] not in have]
         if not missing:
             continue
-        hires = dict(
-            Person.objects.filter(pk__in=[m[0] for m in missing]).values_list("pk", "hire_date")
-        )
+        hires = {
+            pk: hired
+            for part in slices([m[0] for m in missing])
+            for pk, hired in Person.objects.filter(pk__in=part).values_list("pk", "hire_date")
+        }
         made = _insert_assignments(
             campaign,
             (
@@ -382,9 +385,11 @@ def assign_new_hires(
         Campaign.objects.filter(pk=campaign.pk).update(
             assigned_count=campaign.assigned_count + len(made)
         )
-        emails = dict(
-            Person.objects.filter(pk__in=[a.person_id for a in made]).values_list("pk", "email")
-        )
+        emails = {
+            pk: email
+            for part in slices([a.person_id for a in made])
+            for pk, email in Person.objects.filter(pk__in=part).values_list("pk", "email")
+        }
         notes = staff_notifications(
             [(a.pk, a.person_id, emails.get(a.person_id, "")) for a in made],
             campaign=campaign,

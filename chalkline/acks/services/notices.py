@@ -29,6 +29,7 @@ from chalkline.acks.models import (
 )
 from chalkline.acks.services.campaigns import enqueue_delivery, staff_notifications
 from chalkline.audit.services import record_event
+from chalkline.lib.batches import slices
 from chalkline.people.models import Building, District, Membership, User
 from chalkline.people.roles import Role
 
@@ -197,11 +198,13 @@ def run_reminder_ladder(
         escalation_notes = _escalations(campaign, today, now)
         if dry_run:
             keys = [n.dedupe_key for n in notes + escalation_notes]
-            have = set(
-                Notification.objects.filter(dedupe_key__in=keys).values_list(
+            have = {
+                key
+                for part in slices(keys)
+                for key in Notification.objects.filter(dedupe_key__in=part).values_list(
                     "dedupe_key", flat=True
                 )
-            )
+            }
             reminders += sum(1 for n in notes if n.dedupe_key not in have)
             escalations += sum(1 for n in escalation_notes if n.dedupe_key not in have)
             continue

@@ -473,3 +473,33 @@ def test_school_years_start_on_july_first() -> None:
 
     assert services.school_year_of(date(2026, 6, 30)) == "2025-2026"
     assert services.school_year_of(date(2026, 7, 1)) == "2026-2027"
+
+
+def test_long_id_lists_are_queried_in_slices(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New hires and a dry run of the reminder ladder read their people and notifications in
+    slices (PostgreSQL with server-side binding takes at most 65,535 parameters a statement):
+    with slices of one row the results are the same as in one query."""
+    from chalkline.lib import batches
+
+    monkeypatch.setattr(batches, "IN_LIST_MAX", 1)
+    due = timezone.localdate() + timedelta(days=1)
+    campaign = make_campaign(world.district, due_on=due, new_hire_days=20)
+    hire_day = timezone.localdate() + timedelta(days=3)
+    hires = [
+        make_person(world.district, building=world.north, given_name=name, hire_date=hire_day)
+        for name in ("Nia", "Noor", "Ned")
+    ]
+    out = StringIO()
+    call_command("assign_new_hires", stdout=out)
+    assert "Assigned 3 new hires" in out.getvalue()
+    for person in hires:
+        mine = Assignment.objects.get(campaign=campaign, person=person)
+        assert mine.due_on == hire_day + timedelta(days=20)
+    services.distribute_campaign(
+        campaign=campaign, building=world.north, by=world.users["principal_north"]
+    )
+    before = Notification.objects.count()
+    out = StringIO()
+    call_command("send_reminders", "--dry-run", stdout=out)
+    assert "Would queue 2 reminders" in out.getvalue()
+    assert Notification.objects.count() == before
