@@ -106,5 +106,23 @@ def assert_accessible(page: Any) -> None:
 
 
 def assert_fits_phone(page: Any) -> None:
-    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"page is {overflow}px wider than the phone screen"
+    # Against the phone's width, not window.innerWidth: with mobile emulation Chromium widens the
+    # layout viewport to fit content that overflows (as a phone zooms out), so innerWidth grows
+    # with the overflow and a comparison with it could never fail.
+    overflow = page.evaluate("() => document.documentElement.scrollWidth") - PHONE["width"]
+    if overflow > 1:
+        # name the deepest elements that reach past the screen's edge, to say what to fix
+        culprits = page.evaluate(
+            """(width) => [...document.querySelectorAll('body *')]
+                .filter(e => (e.getBoundingClientRect().right > width + 1
+                    && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1))
+                    || (e.children.length === 0 && e.scrollWidth > e.clientWidth + 1
+                        && getComputedStyle(e).overflowX === 'visible'))
+                .slice(0, 5)
+                .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                    + ' ' + (e.textContent || '').trim().slice(0, 40))""",
+            PHONE["width"],
+        )
+        raise AssertionError(
+            f"{page.url} is {overflow}px wider than the phone screen; past the edge: {culprits}"
+        )

@@ -124,3 +124,46 @@ def test_wrong_password_gets_an_accessible_generic_error(
     alert = page.get_by_role("alert")
     assert "Sign-in failed" in alert.inner_text()
     assert_accessible(page)
+
+
+def test_superintendent_creates_and_revokes_an_api_token_on_a_phone(
+    phone_page: Any, live_server: Any, district: dict[str, Any]
+) -> None:
+    """The API tokens page in each of its states (empty, token just created and shown once,
+    revoked) passes axe and fits a phone; the token works only until it is revoked."""
+    import json
+
+    base = live_server.url
+    page = phone_page
+    sign_in(page, base, "superintendent", PASSWORD)
+    assert page.goto(f"{base}/api/v1/tokens/").status == 200
+    assert_accessible(page)
+    assert_fits_phone(page)
+    page.get_by_label("Token name").fill("Hub relay")
+    page.get_by_role("button", name="Create token").click()
+    page.get_by_role("heading", name="Token “Hub relay” created").wait_for()
+    plain = page.get_by_label("Your new token").input_value()
+    assert len(plain) >= 32
+    assert_accessible(page)
+    assert_fits_phone(page)
+
+    def screen_with_token() -> int:
+        response = page.request.post(
+            f"{base}/api/v1/screen",
+            data=json.dumps(
+                {
+                    "text": "Hello families",
+                    "sender": {"role": "teacher"},
+                    "audience": {"kind": "public"},
+                }
+            ),
+            headers={"Authorization": f"Bearer {plain}", "Content-Type": "application/json"},
+        )
+        return response.status
+
+    assert screen_with_token() == 200
+    page.get_by_role("button", name="Revoke token Hub relay").click()
+    page.get_by_text("Revoked").first.wait_for()
+    assert_accessible(page)
+    assert_fits_phone(page)
+    assert screen_with_token() == 401
