@@ -25,6 +25,7 @@ from chalkline.screening import (
     Sender,
     StaffRecord,
     StudentRecord,
+    bulk_build,
 )
 
 
@@ -198,19 +199,20 @@ def build_index(n_students: int, seed: int = 5125) -> tuple[RosterIndex, list[st
         district_phones=["312-555-0100"],
     )
     teachers: list[str] = []
-    for kind, data in synth_roster(n_students, seed):
-        if kind == "student":
-            index.upsert_student(data)
-        elif kind == "guardian":
-            index.link_guardian(*data)
-        elif kind == "enrollment":
-            index.add_enrollment(data)
-        elif kind == "class":
-            index.upsert_class(data)
-        elif kind == "staff":
-            index.upsert_staff(data)
-        else:
-            teachers = data
+    with bulk_build():  # as every production builder does (from_records, load_oneroster, ...)
+        for kind, data in synth_roster(n_students, seed):
+            if kind == "student":
+                index.upsert_student(data)
+            elif kind == "guardian":
+                index.link_guardian(*data)
+            elif kind == "enrollment":
+                index.add_enrollment(data)
+            elif kind == "class":
+                index.upsert_class(data)
+            elif kind == "staff":
+                index.upsert_staff(data)
+            else:
+                teachers = data
     return index, teachers
 
 

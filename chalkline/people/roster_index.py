@@ -35,6 +35,7 @@ from chalkline.screening import (
     RosterIndex,
     StaffRecord,
     StudentRecord,
+    bulk_build,
 )
 
 ClassSource = Callable[[District], tuple[Iterable[ClassRecord], Iterable[EnrollmentRecord]]]
@@ -72,6 +73,7 @@ def _affiliations(district: District) -> dict[int, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@bulk_build()
 def build_roster_index(district: District) -> RosterIndex:
     """Build the index from the district's active people. Inactive people are left out."""
     buildings = _affiliations(district)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .clauses import CLAUSES
 from .engine import screen, screened_text
-from .index import RosterIndex
+from .index import RosterIndex, bulk_build
 from .oneroster import load_oneroster
 from .records import (
     ClassRecord,
@@ -33,6 +33,7 @@ __all__ = [
     "LogoRecord",
     "Message",
     "RosterIndex",
+    "bulk_build",
     "ScreeningInputError",
     "Sender",
     "StaffRecord",

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .index import RosterIndex
+from .index import RosterIndex, bulk_build
 from .records import (
     ClassRecord,
     EnrollmentRecord,
@@ -97,6 +97,7 @@ class _Source:
             yield {k: v.strip() for k, v in zip(keys, values, strict=False)}
 
 
+@bulk_build()
 def load_oneroster(path: str | Path, **config: Any) -> RosterIndex:
     """Build a RosterIndex from a OneRoster folder, zip or bare users.csv."""
     src = _Source(Path(path))

@@ -86,3 +86,32 @@ def test_the_index_keeps_every_field_of_a_student_record() -> None:
     idx = RosterIndex()
     idx.upsert_student(rec)
     assert idx.student(rec.sourced_id) == rec
+
+
+def test_bulk_build_pauses_the_cyclic_collector_and_restores_it(index: RosterIndex) -> None:
+    """Index builds run with the cyclic garbage collector paused (it can free nothing there) and
+    leave it as they found it, also when the build fails."""
+    import gc
+
+    import pytest
+
+    from chalkline.screening import bulk_build
+    from chalkline.screening.tests.conftest import ROSTER
+
+    assert gc.isenabled()
+    seen: list[bool] = []
+    with bulk_build():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(RuntimeError), bulk_build():
+        raise RuntimeError("a broken roster")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk_build():
+            pass
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()
+    rebuilt = load_oneroster(ROSTER)  # the loaders are decorated with it
+    assert gc.isenabled() and len(rebuilt) == len(index)
