@@ -82,30 +82,38 @@ DATABASES = {
         DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
+# Behind a transaction-pooling PgBouncer a session-level lock could stay on a server connection
+# another client then uses; DB_TRANSACTION_POOLING=1 keeps every database lock transaction-scoped
+# (the audit sealer then probes the chain with a transaction lock: slightly slower under load).
+DB_TRANSACTION_POOLING = envbool("DB_TRANSACTION_POOLING", False)
+# Options given in DATABASE_URL's query string (sslmode, ...) are kept; ours are added to them.
+_DB_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue instead of failing
     # halfway; WAL lets readers run while one writer works.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    _DB_OPTIONS.update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side parameter binding, so that psycopg can prepare the statements a connection
     # repeats (the audit hot path, signing, the directory pages): PostgreSQL then skips parsing and
     # planning them. With client-side binding (Django's default) psycopg never prepares. Measured
     # in docs/benchmarks.md: audit appends +45%, signing over HTTP +10-20%. Behind a
-    # transaction-pooling PgBouncer < 1.21 set DB_PREPARE_THRESHOLD=0 (binding stays server-side,
-    # nothing is prepared); DB_SERVER_SIDE_BINDING=0 returns to client-side binding.
-    DATABASES["default"]["OPTIONS"] = {
-        "prepare_threshold": envint("DB_PREPARE_THRESHOLD", 5) or None,
-        "server_side_binding": envbool("DB_SERVER_SIDE_BINDING", True),
-    }
-# Behind a transaction-pooling PgBouncer a session-level lock could stay on a server connection
-# another client then uses; DB_TRANSACTION_POOLING=1 keeps every database lock transaction-scoped
-# (the audit sealer then probes the chain with a transaction lock: slightly slower under load).
-DB_TRANSACTION_POOLING = envbool("DB_TRANSACTION_POOLING", False)
+    # transaction-pooling PgBouncer nothing is prepared unless DB_PREPARE_THRESHOLD says so
+    # (PgBouncer >= 1.21 with max_prepared_statements > 0 can keep prepared statements);
+    # DB_SERVER_SIDE_BINDING=0 returns to client-side binding.
+    _DB_OPTIONS.update(
+        {
+            "prepare_threshold": envint("DB_PREPARE_THRESHOLD", 0 if DB_TRANSACTION_POOLING else 5)
+            or None,
+            "server_side_binding": envbool("DB_SERVER_SIDE_BINDING", True),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,11 @@ from .text import fold
 Ids = str | tuple[str, ...] | list[str]
 
 
+_builds_lock = threading.Lock()
+_builds = 0
+_gc_was_enabled = True
+
+
 @contextmanager
 def bulk_build() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while an index is filled (also a decorator).
@@ -39,14 +45,21 @@ def bulk_build() -> Iterator[None]:
     A district's index is millions of small acyclic objects (strings, tuples, dicts): the cyclic
     collector can free none of them, yet it walks them again every few thousand allocations while
     they are made, about a sixth of the build (measured in docs/benchmarks.md). Reference
-    counting still frees everything as usual; the collector's previous state is restored."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    counting still frees everything as usual; the collector's state from before the first of
+    overlapping builds is restored when the last one ends."""
+    global _builds, _gc_was_enabled  # noqa: PLW0603 - process-wide, like the collector itself
+    with _builds_lock:  # builds may overlap (threads): the last one to finish restores it
+        if _builds == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _builds += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _builds_lock:
+            _builds -= 1
+            if _builds == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 _SMALL = 8  # buckets grow as tuples up to this size, then become lists (O(1) append)

@@ -841,3 +841,26 @@ def test_the_command_reads_identical_files_again_only_with_reread(
     assert identical.identical_to_id == first.pk and not identical.reread
     assert reread.reread and reread.identical_to_id is None
     assert "identical to import" in identical.message
+
+
+@pytest.mark.django_db
+def test_roster_tables_keep_the_constraints_that_protect_meaning() -> None:
+    """After the migrations (on PostgreSQL: migration 0004's short cut, not Django's AlterField),
+    the roster tables reference districts, people, classes and buildings with constraints, the
+    import batch without one, and carry no single-column index a composite one leads with."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("checks the PostgreSQL short cut of migration people 0004")
+    with connection.cursor() as cursor:
+        enrollment = connection.introspection.get_constraints(cursor, "people_enrollment")
+        person = connection.introspection.get_constraints(cursor, "people_person")
+    fks = {tuple(c["columns"]) for c in enrollment.values() if c["foreign_key"]}
+    assert fks == {("district_id",), ("school_class_id",), ("person_id",)}
+    assert not any(c["foreign_key"] for c in person.values() if c["columns"] == ["import_batch_id"])
+    single = {
+        tuple(c["columns"])
+        for c in enrollment.values()
+        if c["index"] and not c["unique"] and not c["primary_key"] and len(c["columns"]) == 1
+    }
+    assert single == set()

@@ -115,3 +115,40 @@ def test_bulk_build_pauses_the_cyclic_collector_and_restores_it(index: RosterInd
         gc.enable()
     rebuilt = load_oneroster(ROSTER)  # the loaders are decorated with it
     assert gc.isenabled() and len(rebuilt) == len(index)
+
+
+def test_overlapping_builds_in_threads_restore_the_collector_once_the_last_ends() -> None:
+    import gc
+    import threading
+
+    from chalkline.screening import bulk_build
+
+    a_in, b_in, a_may_leave, a_left, b_may_leave = (threading.Event() for _ in range(5))
+    seen: dict[str, bool] = {}
+
+    def build_a() -> None:
+        with bulk_build():
+            a_in.set()
+            a_may_leave.wait(5)
+        a_left.set()
+
+    def build_b() -> None:
+        with bulk_build():
+            b_in.set()
+            a_left.wait(5)
+            seen["after_a_left"] = gc.isenabled()
+            b_may_leave.wait(5)
+
+    assert gc.isenabled()
+    threads = [threading.Thread(target=build_a), threading.Thread(target=build_b)]
+    threads[0].start()
+    a_in.wait(5)
+    threads[1].start()
+    b_in.wait(5)
+    a_may_leave.set()
+    a_left.wait(5)
+    b_may_leave.set()
+    for t in threads:
+        t.join(5)
+    assert seen == {"after_a_left": False}  # the first to finish did not turn it back on early
+    assert gc.isenabled()  # the last one did
