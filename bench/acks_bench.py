@@ -128,6 +128,7 @@ def load_signatures(campaign: Any, count: int) -> None:
     from django.utils import timezone
 
     from chalkline.acks.models import Assignment, Signature
+    from chalkline.lib.batches import in_list_chunks
 
     t = time.perf_counter()
     ids = list(
@@ -164,9 +165,8 @@ def load_signatures(campaign: Any, count: int) -> None:
                 Signature.objects.bulk_create(batch)
                 batch = []
         Signature.objects.bulk_create(batch)
-        signed = [i[0] for i in ids]
-        for start in range(0, len(signed), 10_000):  # PostgreSQL's 65,535-parameter limit
-            Assignment.objects.filter(pk__in=signed[start : start + 10_000]).update(status="signed")
+        for part in in_list_chunks(i[0] for i in ids):  # PostgreSQL's 65,535-parameter cap
+            Assignment.objects.filter(pk__in=part).update(status="signed")
     print(f"setup: {len(ids):,} signatures loaded in {time.perf_counter() - t:.1f} s")
 
 

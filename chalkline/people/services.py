@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from chalkline.audit.models import AuditChainHead
 from chalkline.audit.services import record_event
+from chalkline.lib.batches import iter_chunks
 from chalkline.lib.oneroster import Package, PackageError, Report, open_package
 from chalkline.lib.oneroster.staffcsv import StaffRecord, read_staff_csv
 from chalkline.people import roster_import
@@ -118,11 +118,6 @@ DEMO_LOGIN_ROLES: list[tuple[str, Role, bool]] = [
     ("guardian", Role.GUARDIAN, False),
     ("student", Role.STUDENT, False),
 ]
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @transaction.atomic
@@ -680,7 +675,7 @@ def _apply_staff_csv(batch: ImportBatch, report: Report, outcome: roster_import.
     else by email; never a duplicate. Only staff are loaded, a few thousand rows at a time."""
     codes = _building_codes(batch.district_id)
     now = timezone.now()
-    for chunk in roster_import.iter_chunks(_staff_records(batch, Report(cap_per_code=0)), 2000):
+    for chunk in iter_chunks(_staff_records(batch, Report(cap_per_code=0)), 2000):
         ids = [r.employee_id for r in chunk]
         emails = [r.email.lower() for r in chunk if r.email]
         staff = Person.objects.filter(district_id=batch.district_id, kind=Person.Kind.STAFF)

@@ -21,7 +21,7 @@ from chalkline.acks.models import (
     Notification,
 )
 from chalkline.audit.services import record_event
-from chalkline.lib.batches import slices
+from chalkline.lib.batches import in_list_chunks
 from chalkline.people.models import Affiliation, Building, District, Person, User
 from chalkline.policies.models import PolicyVersion, VersionStatus
 
@@ -370,7 +370,7 @@ def assign_new_hires(
             continue
         hires = {
             pk: hired
-            for part in slices([m[0] for m in missing])
+            for part in in_list_chunks(m[0] for m in missing)
             for pk, hired in Person.objects.filter(pk__in=part).values_list("pk", "hire_date")
         }
         made = _insert_assignments(
@@ -387,7 +387,7 @@ def assign_new_hires(
         )
         emails = {
             pk: email
-            for part in slices([a.person_id for a in made])
+            for part in in_list_chunks(a.person_id for a in made)
             for pk, email in Person.objects.filter(pk__in=part).values_list("pk", "email")
         }
         notes = staff_notifications(

@@ -29,7 +29,7 @@ from chalkline.acks.models import (
 )
 from chalkline.acks.services.campaigns import enqueue_delivery, staff_notifications
 from chalkline.audit.services import record_event
-from chalkline.lib.batches import slices
+from chalkline.lib.batches import in_list_chunks, iter_chunks
 from chalkline.people.models import Building, District, Membership, User
 from chalkline.people.roles import Role
 
@@ -75,8 +75,7 @@ class LadderResult:
 def _insert_new(notes: list[Notification]) -> int:
     """Insert the notifications whose key is new; return how many this call added."""
     added = 0
-    for start in range(0, len(notes), 2000):
-        chunk = notes[start : start + 2000]
+    for chunk in iter_chunks(notes, 2000):
         keys = [n.dedupe_key for n in chunk]
         have = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key"))
         have_keys = {k for (k,) in have}
@@ -200,7 +199,7 @@ def run_reminder_ladder(
             keys = [n.dedupe_key for n in notes + escalation_notes]
             have = {
                 key
-                for part in slices(keys)
+                for part in in_list_chunks(keys)
                 for key in Notification.objects.filter(dedupe_key__in=part).values_list(
                     "dedupe_key", flat=True
                 )

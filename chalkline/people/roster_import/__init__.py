@@ -27,7 +27,6 @@ from .common import (
     ImportRefused,
     Outcome,
     Progress,
-    iter_chunks,
     now_iso,
     row_hash,
 )
@@ -58,7 +57,6 @@ __all__ = [
     "import_connection",
     "issue_counts",
     "issues_as_json",
-    "iter_chunks",
     "now_iso",
     "row_hash",
     "stage_package",
