@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
 from chalkline.people.roles import Role
+
+
+def batch_reference() -> models.ForeignKey[Any, Any]:
+    """A roster row's reference to the import batch that last touched it: provenance, with no
+    database constraint and no index (see ImportBatch)."""
+    return models.ForeignKey(
+        "people.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
 
 
 class District(models.Model):
@@ -134,16 +150,7 @@ class Person(models.Model):
     row_hash = models.BigIntegerField(
         null=True, blank=True, help_text="Hash of the imported fields; unchanged rows are skipped."
     )
-    # provenance: no database constraint (see ImportBatch)
-    import_batch = models.ForeignKey(
-        "ImportBatch",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    import_batch = batch_reference()
     buildings = models.ManyToManyField(Building, through="Affiliation", related_name="people")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -191,16 +198,7 @@ class Affiliation(models.Model):
     job_title = models.CharField(max_length=200, blank=True)
     is_primary = models.BooleanField(default=True)
     active = models.BooleanField(default=True)
-    # provenance: no database constraint (see ImportBatch)
-    import_batch = models.ForeignKey(
-        "ImportBatch",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    import_batch = batch_reference()
 
     class Meta:
         constraints = [
@@ -220,16 +218,7 @@ class GuardianLink(models.Model):
     student = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="guardian_links")
     relationship = models.CharField(max_length=50, blank=True)
     active = models.BooleanField(default=True)
-    # provenance: no database constraint (see ImportBatch)
-    import_batch = models.ForeignKey(
-        "ImportBatch",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    import_batch = batch_reference()
 
     class Meta:
         constraints = [
@@ -435,16 +424,7 @@ class SchoolClass(models.Model):
     deactivated_at = models.DateTimeField(null=True, blank=True)
     deactivation_reason = models.CharField(max_length=300, blank=True)
     row_hash = models.BigIntegerField(null=True, blank=True)
-    # provenance: no database constraint (see ImportBatch)
-    import_batch = models.ForeignKey(
-        ImportBatch,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    import_batch = batch_reference()
 
     class Meta:
         ordering = ["title", "pk"]
@@ -487,16 +467,7 @@ class Enrollment(models.Model):
     deactivated_at = models.DateTimeField(null=True, blank=True)
     deactivation_reason = models.CharField(max_length=300, blank=True)
     row_hash = models.BigIntegerField(null=True, blank=True)
-    # provenance: no database constraint (see ImportBatch)
-    import_batch = models.ForeignKey(
-        ImportBatch,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    import_batch = batch_reference()
 
     class Meta:
         constraints = [
