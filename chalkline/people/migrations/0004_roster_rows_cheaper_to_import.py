@@ -15,24 +15,20 @@ from typing import Any
 import django.db.models.deletion
 from django.db import migrations, models
 
-INDEXED = [
-    ("people_person", "district_id"),
-    ("people_affiliation", "person_id"),
-    ("people_affiliation", "building_id"),
-    ("people_guardianlink", "guardian_id"),
-    ("people_schoolclass", "district_id"),
-    ("people_schoolclass", "building_id"),
-    ("people_enrollment", "district_id"),
-    ("people_enrollment", "school_class_id"),
-    ("people_enrollment", "person_id"),
+# (model, field, target, related_name, nullable): the references that lose their own index
+UNINDEXED = [
+    ("affiliation", "building", "people.building", "affiliations", False),
+    ("affiliation", "person", "people.person", "affiliations", False),
+    ("enrollment", "district", "people.district", "+", False),
+    ("enrollment", "person", "people.person", "enrollments", False),
+    ("enrollment", "school_class", "people.schoolclass", "enrollments", False),
+    ("guardianlink", "guardian", "people.person", "student_links", False),
+    ("person", "district", "people.district", "people", False),
+    ("schoolclass", "building", "people.building", "classes", True),
+    ("schoolclass", "district", "people.district", "classes", False),
 ]
-BATCH_REFERENCING = [
-    "people_person",
-    "people_affiliation",
-    "people_guardianlink",
-    "people_schoolclass",
-    "people_enrollment",
-]
+# the models whose import_batch reference loses its database constraint
+BATCH_REFERENCING = ["affiliation", "enrollment", "guardianlink", "person", "schoolclass"]
 
 
 def drop_on_postgresql(apps: Any, schema_editor: Any) -> None:
@@ -41,7 +37,8 @@ def drop_on_postgresql(apps: Any, schema_editor: Any) -> None:
         return
     quote = schema_editor.quote_name
     with connection.cursor() as cursor:
-        for table, column in INDEXED:
+        for model, field, *_ in UNINDEXED:
+            table, column = f"people_{model}", f"{field}_id"
             for name, info in connection.introspection.get_constraints(cursor, table).items():
                 if (
                     info["index"]
@@ -49,7 +46,8 @@ def drop_on_postgresql(apps: Any, schema_editor: Any) -> None:
                     and not (info["unique"] or info["primary_key"] or info["foreign_key"])
                 ):
                     schema_editor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
-        for table in BATCH_REFERENCING:
+        for model in BATCH_REFERENCING:
+            table = f"people_{model}"
             for name, info in connection.introspection.get_constraints(cursor, table).items():
                 if info["foreign_key"] and info["columns"] == ["import_batch_id"]:
                     schema_editor.execute(
@@ -84,161 +82,35 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(drop_on_postgresql, migrations.RunPython.noop, elidable=False),
-        PostgresFastAlterField(
-            model_name="affiliation",
-            name="building",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="affiliations",
-                to="people.building",
-            ),
+        *(
+            PostgresFastAlterField(
+                model_name=model,
+                name=field,
+                field=models.ForeignKey(
+                    blank=nullable,
+                    db_index=False,
+                    null=nullable,
+                    on_delete=django.db.models.deletion.PROTECT,
+                    related_name=related_name,
+                    to=target,
+                ),
+            )
+            for model, field, target, related_name, nullable in UNINDEXED
         ),
-        PostgresFastAlterField(
-            model_name="affiliation",
-            name="import_batch",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="people.importbatch",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="affiliation",
-            name="person",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="affiliations",
-                to="people.person",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="enrollment",
-            name="district",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="people.district",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="enrollment",
-            name="import_batch",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="people.importbatch",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="enrollment",
-            name="person",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="enrollments",
-                to="people.person",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="enrollment",
-            name="school_class",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="enrollments",
-                to="people.schoolclass",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="guardianlink",
-            name="guardian",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="student_links",
-                to="people.person",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="guardianlink",
-            name="import_batch",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="people.importbatch",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="person",
-            name="district",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="people",
-                to="people.district",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="person",
-            name="import_batch",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="people.importbatch",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="schoolclass",
-            name="building",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="classes",
-                to="people.building",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="schoolclass",
-            name="district",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="classes",
-                to="people.district",
-            ),
-        ),
-        PostgresFastAlterField(
-            model_name="schoolclass",
-            name="import_batch",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="people.importbatch",
-            ),
+        *(
+            PostgresFastAlterField(
+                model_name=model,
+                name="import_batch",
+                field=models.ForeignKey(
+                    blank=True,
+                    db_constraint=False,
+                    db_index=False,
+                    null=True,
+                    on_delete=django.db.models.deletion.PROTECT,
+                    related_name="+",
+                    to="people.importbatch",
+                ),
+            )
+            for model in BATCH_REFERENCING
         ),
     ]
