@@ -133,9 +133,8 @@ class NameKeys:
     def of(cls, rec: StudentRecord) -> NameKeys:
         return cls(_givens(rec.given_name, rec.preferred_name), _families(rec.family_name))
 
-    def tokens(self) -> Iterator[str]:
-        yield from self.givens
-        yield from self.families
+    def tokens(self) -> tuple[str, ...]:
+        return self.givens + self.families
 
 
 def _givens(given: str, preferred: str) -> tuple[str, ...]:
@@ -328,7 +327,15 @@ class RosterIndex:
         local, _, domain = email.lower().partition("@")
         return bool(username) and local == username.lower() and domain in self.student_email_domains
 
-    def _name_keys(self, keys: NameKeys) -> Iterator[tuple[dict[str, Ids], str]]:
+    def _name_keys(self, keys: NameKeys) -> list[tuple[dict[str, Ids], str]]:
+        givens, families = keys.givens, keys.families
+        if len(givens) == 1 and len(families) == 1:  # most students: three keys, no duplicates
+            g, f = givens[0], families[0]
+            return [
+                (self._full, f"{g} {f}"),
+                (self._given_initial, sys.intern(f"{g} {f[0]}")),
+                (self._initial_family, sys.intern(f"{g[0]} {f}")),
+            ]
         full: dict[str, None] = {}
         gi: dict[str, None] = {}
         fi: dict[str, None] = {}
@@ -337,12 +344,11 @@ class RosterIndex:
                 full[f"{g} {f}"] = None
                 gi[f"{g} {f[0]}"] = None
                 fi[f"{g[0]} {f}"] = None
-        for k in full:
-            yield self._full, k
-        for k in gi:
-            yield self._given_initial, sys.intern(k)
-        for k in fi:
-            yield self._initial_family, sys.intern(k)
+        return [
+            *((self._full, k) for k in full),
+            *((self._given_initial, sys.intern(k)) for k in gi),
+            *((self._initial_family, sys.intern(k)) for k in fi),
+        ]
 
     def _index_student(self, rec: StudentRecord) -> tuple[str, ...]:
         sid = rec.sourced_id
@@ -350,15 +356,9 @@ class RosterIndex:
         for key in self._id_keys(rec):
             add(self._ids, key, sid)
         keys = self._keys(rec)
-        givens, families = keys.givens, keys.families
-        if len(givens) == 1 and len(families) == 1:  # most students: three keys, no duplicates
-            g, f = givens[0], families[0]
-            add(self._full, f"{g} {f}", sid)
-            add(self._given_initial, sys.intern(f"{g} {f[0]}"), sid)
-            add(self._initial_family, sys.intern(f"{g[0]} {f}"), sid)
-        else:
-            for table, key in self._name_keys(keys):
-                add(table, key, sid)
+        for table, key in self._name_keys(keys):
+            add(table, key, sid)
+        givens = keys.givens
         given_table = self._given
         for g in givens:
             bucket = given_table.get(g)
@@ -367,7 +367,7 @@ class RosterIndex:
             else:
                 bucket.add(sid)
         refs = self._token_refs
-        for tok in (*givens, *families):
+        for tok in keys.tokens():
             n = refs.get(tok, 0)
             if n == 0:
                 self._automaton.add_word(f" {tok} ", tok)
