@@ -41,10 +41,9 @@ def child(n_students: int, n_messages: int) -> None:
     )
 
     # The synthetic roster is generated while the index is built from it; its generation alone
-    # (the same records, made and dropped) is timed first and subtracted, so build_s is the index's
-    # cost, as when it is built from the directory or a OneRoster file.
-    # (under bulk_build, as inside build_index, so the collector's pause is not credited to the
-    # build)
+    # (the same records, made and dropped, under bulk_build as inside build_index) is timed first
+    # and subtracted, so build_s is the index's cost, as when it is built from the directory or a
+    # OneRoster file.
     g0 = time.process_time()
     with bulk_build():
         for _ in synth_roster(n_students):
