@@ -213,7 +213,7 @@ def build_index(n_students: int, seed: int = 5125) -> tuple[RosterIndex, list[st
                 index.upsert_staff(data)
             else:
                 teachers = data
-    return index, teachers
+    return index.prepare(), teachers
 
 
 # ---- messages ------------------------------------------------------------------------------

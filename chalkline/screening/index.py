@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +30,7 @@ from .records import (
 )
 from .text import fold
 
-Ids = str | tuple[str, ...] | list[str]
+Ids = str | tuple[str, ...] | set[str]
 
 
 _builds_lock = threading.Lock()
@@ -62,7 +62,9 @@ def bulk_build() -> Iterator[None]:
                 gc.enable()
 
 
-_SMALL = 8  # buckets grow as tuples up to this size, then become lists (O(1) append)
+_EMPTY: frozenset[str] = frozenset()
+_SMALL = 8  # buckets grow as tuples up to this size, then become sets (O(1) add, and set-wise
+# intersections with a message's class sets that never touch the id strings themselves)
 
 
 def _add_id(table: dict[str, Ids], key: str, sid: str) -> None:
@@ -72,10 +74,10 @@ def _add_id(table: dict[str, Ids], key: str, sid: str) -> None:
     if cur.__class__ is str:
         if cur != sid:
             table[key] = (cur, sid)
-    elif cur.__class__ is list:
-        cur.append(sid)  # callers never add a sid twice to a list
+    elif cur.__class__ is set:
+        cur.add(sid)
     elif sid not in cur:
-        table[key] = (*cur, sid) if len(cur) < _SMALL else [*cur, sid]
+        table[key] = (*cur, sid) if len(cur) < _SMALL else {*cur, sid}
 
 
 def _remove_id(table: dict[str, Ids], key: str, sid: str) -> None:
@@ -86,9 +88,8 @@ def _remove_id(table: dict[str, Ids], key: str, sid: str) -> None:
         if cur == sid:
             del table[key]
         return
-    if isinstance(cur, list):
-        if sid in cur:
-            cur.remove(sid)
+    if isinstance(cur, set):
+        cur.discard(sid)
         if not cur:
             del table[key]
         return
@@ -104,7 +105,7 @@ def as_tuple(value: Ids | None) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(value) if isinstance(value, list) else value
+    return tuple(value) if isinstance(value, set) else value
 
 
 def _low(value: str) -> str:
@@ -177,7 +178,9 @@ class RosterIndex:
         self._staff_classes: dict[str, tuple[str, ...]] = {}
         self._guardians: dict[str, Ids] = {}  # guardian -> students
         self._classes: dict[str, ClassRecord] = {}
-        self._class_students: dict[str, tuple[str, ...]] = {}
+        # class -> its students: a tuple while the index is being filled, a frozenset once
+        # prepare() (or the first query of that class) has run; see class_set()
+        self._class_students: dict[str, tuple[str, ...] | frozenset[str]] = {}
         # folded identifier/username/email -> student; a lower-case sourcedId is found in _students
         self._ids: dict[str, Ids] = {}
         self._full: dict[str, Ids] = {}  # "given family" -> students
@@ -227,7 +230,7 @@ class RosterIndex:
             for g in guardians:
                 index.upsert_guardian(g)
         index.logos.extend(logos)
-        return index
+        return index.prepare()
 
     def _i(self, value: str) -> str:
         return self._intern.setdefault(value, value) if value else ""
@@ -298,9 +301,7 @@ class RosterIndex:
         self._opted_out.discard(sourced_id)
         self._unindex_student(st.rec)
         for cid in st.classes:
-            cur = self._class_students.get(cid)
-            if cur is not None:
-                self._class_students[cid] = tuple(x for x in cur if x != sourced_id)
+            self._drop_from_class(cid, sourced_id)
         for gid in as_tuple(st.guardians):
             _remove_id(self._guardians, gid, sourced_id)
             self._guardians.setdefault(gid, ())
@@ -410,8 +411,7 @@ class RosterIndex:
         table = self._guardians
         for sid in student_ids:
             cur = table.get(guardian_id)
-            if cur is None or cur.__class__ is not list or sid not in cur:
-                _add_id(table, guardian_id, sid)
+            _add_id(table, guardian_id, sid)
             st = self._students.get(sid)
             if st is not None:
                 cur = st.guardians
@@ -447,7 +447,10 @@ class RosterIndex:
                 st.classes = self._t((*st.classes, cid))
             cur = self._class_students.get(cid, ())
             if rec.user_id not in cur:
-                self._class_students[cid] = (*cur, st.rec.sourced_id)
+                sid = st.rec.sourced_id
+                self._class_students[cid] = (
+                    (*cur, sid) if cur.__class__ is tuple else cur | {sid}  # type: ignore[operator]
+                )
         else:
             cur = self._staff_classes.get(rec.user_id, ())
             if cid not in cur:
@@ -459,13 +462,29 @@ class RosterIndex:
             st = self._students.get(rec.user_id)
             if st is not None:
                 st.classes = self._t(tuple(c for c in st.classes if c != rec.class_id))
-            cur = self._class_students.get(rec.class_id)
-            if cur is not None:
-                self._class_students[rec.class_id] = tuple(x for x in cur if x != rec.user_id)
+            self._drop_from_class(rec.class_id, rec.user_id)
         else:
             cur = self._staff_classes.get(rec.user_id, ())
             self._staff_classes[rec.user_id] = tuple(c for c in cur if c != rec.class_id)
         self.version += 1
+
+    def _drop_from_class(self, cid: str, sid: str) -> None:
+        cur = self._class_students.get(cid)
+        if cur is not None and sid in cur:
+            self._class_students[cid] = (
+                tuple(x for x in cur if x != sid) if cur.__class__ is tuple else cur - {sid}  # type: ignore[operator]
+            )
+
+    def prepare(self) -> RosterIndex:
+        """Finish a bulk build: the name automaton is made and every class's students become a
+        set (see class_set()). Queries would do both lazily; doing it once here keeps that cost
+        out of the first messages screened. Returns the index."""
+        _ = self.automaton
+        table = self._class_students
+        for cid, cur in table.items():
+            if cur.__class__ is tuple:
+                table[cid] = frozenset(cur)
+        return self
 
     # ---- queries -----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -514,8 +533,20 @@ class RosterIndex:
     def classes_taught_by(self, staff_id: str) -> tuple[str, ...]:
         return self._staff_classes.get(staff_id, ())
 
-    def class_students(self, class_id: str) -> tuple[str, ...]:
+    def class_students(self, class_id: str) -> Collection[str]:
+        """The students of a class (a tuple or a frozenset; do not rely on the order)."""
         return self._class_students.get(class_id, ())
+
+    def class_set(self, class_id: str) -> frozenset[str]:
+        """The students of a class as a frozenset. A message's context (see ScreenContext) is a
+        handful of these: intersecting two sets compares stored hashes and pointers and never
+        reads the id strings, which at district scale lie all over memory."""
+        cur = self._class_students.get(class_id)
+        if cur is None:
+            return _EMPTY
+        if cur.__class__ is tuple:
+            cur = self._class_students[class_id] = frozenset(cur)
+        return cur  # type: ignore[return-value]
 
     def class_building(self, class_id: str) -> str:
         rec = self._classes.get(class_id)
@@ -545,50 +576,13 @@ class RosterIndex:
 
     def name_bucket(self, kind: str, key: str) -> Ids | None:
         """The raw look-up value for a "full", "given_initial" or "initial_family" name key: a
-        sourcedId, a tuple or a list of them, or None (do not mutate)."""
+        sourcedId, a tuple or (for more than a few students) a set of them, or None (do not
+        mutate)."""
         if kind == "full":
             return self._full.get(key)
         if kind == "given_initial":
             return self._given_initial.get(key)
         return self._initial_family.get(key)
-
-    def name_matches_among(self, kind: str, key: str, among: frozenset[str]) -> list[str]:
-        """The students in ``among`` whose ``kind`` name key (see name_bucket) is ``key``, in no
-        particular order. Iterates whichever side is smaller: a common abbreviated name ("Maria
-        G.") can have tens of thousands of students district-wide but a message context has a
-        few classes, so the cost is O(min(bucket, context)), not O(roster)."""
-        bucket = self.name_bucket(kind, key)
-        if bucket is None:
-            return []
-        if bucket.__class__ is str:
-            return [bucket] if bucket in among else []
-        # a C-level set probe per bucket member is ~15x cheaper than a Python check per member
-        # of ``among``
-        if len(bucket) <= 16 * len(among):
-            return list(among.intersection(bucket))
-        return [sid for sid in among if self._has_name_key(sid, kind, key)]
-
-    def _has_name_key(self, sid: str, kind: str, key: str) -> bool:
-        """Whether ``key`` is among the ``kind`` keys _name_keys() generates for student ``sid``."""
-        st = self._students.get(sid)
-        if st is None:
-            return False
-        givens = st.givens
-        if kind == "given_initial":  # f"{g} {f[0]}"
-            if key[-2:-1] != " " or key[:-2] not in givens:
-                return False
-            return any(f[0] == key[-1] for f in self._keys(st.rec).families)
-        if kind == "initial_family":  # f"{g[0]} {f}"
-            if key[1:2] != " " or not any(g[0] == key[0] for g in givens):
-                return False
-            return key[2:] in self._keys(st.rec).families
-        # f"{g} {f}"; a multi-word given name makes the split point ambiguous, so try each given
-        return any(
-            key.startswith(g)
-            and key[len(g) : len(g) + 1] == " "
-            and key[len(g) + 1 :] in self._keys(st.rec).families
-            for g in givens
-        )
 
     def is_name_token(self, tok: str) -> bool:
         return tok in self._token_refs

@@ -186,4 +186,4 @@ def load_oneroster(path: str | Path, **config: Any) -> RosterIndex:
         cid, uid = r.get("classsourcedid", ""), r.get("usersourcedid", "")
         if cid and uid:
             index.add_enrollment(EnrollmentRecord(cid, uid, r.get("role", "student") or "student"))
-    return index
+    return index.prepare()

@@ -1,5 +1,8 @@
 """One Aho-Corasick pass that tells which regex detectors can possibly match a message.
 
+This is the fallback of the Hyperscan prefilter (prefilter.py), used where that cannot answer
+exactly (no ``hyperscan`` wheel for the platform, or the few texts it declines).
+
 Every pattern of a detector contains at least one of its anchors (searched in the folded text,
 where punctuation is a space), so a message with no anchor skips that detector's regexes.
 This keeps the common case (an ordinary message) at one C-speed scan.
@@ -110,6 +113,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
         "oss",
         "referral",
         "disciplin",
+        "behavior",
         "write up",
         "written up",
         "office",
@@ -246,7 +250,9 @@ _AUTOMATON = _build()
 
 
 def triggered(folded_text: str) -> set[str]:
+    r"""The families with an anchor in ``folded_text`` (runs of spaces count as one, as the
+    patterns' ``\s+`` do)."""
     mask = 0
-    for _end, bits in _AUTOMATON.iter(f" {folded_text} "):
+    for _end, bits in _AUTOMATON.iter(f" {' '.join(folded_text.split())} "):
         mask |= bits
     return {name for bit, name in enumerate(_NAMES) if mask >> bit & 1}

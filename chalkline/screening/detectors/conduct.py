@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .. import prefilter
 from ..clauses import clause_for
 from ..types import Finding, Severity
 from .context import ScreenContext
@@ -186,6 +187,9 @@ HARASSMENT = [
 ]
 
 
+prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, *SECRECY, *ABUSE, *HARASSMENT)
+
+
 def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
     spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text))
     merged: list[tuple[int, int]] = []
@@ -214,7 +218,7 @@ def credential_request(ctx: ScreenContext) -> list[Finding]:
             "Delete the request. If you have a concern about a post, ask for a screenshot or report "
             "it to the principal.",
         )
-        for s, e in (_spans(CREDENTIAL, ctx.text) if ctx.triggered("credential_request") else ())
+        for s, e in _spans(ctx.possible(CREDENTIAL, "credential_request"), ctx.text)
         if not _NEGATED.search(ctx.text, max(0, s - 30), s)
     ]
 
@@ -231,12 +235,12 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
     if not to_families:
         return []
     found: list[tuple[int, int, Severity, str]] = []
-    if ctx.triggered("personal_channel"):
-        found += [
-            (s, e, "block", "This invites a student or family to a personal channel.")
-            for s, e in _spans(CHANNEL, text)
-        ]
-    for m in _PHONE.finditer(text) if _PHONE_TAIL.search(text) else ():
+    found += [
+        (s, e, "block", "This invites a student or family to a personal channel.")
+        for s, e in _spans(ctx.possible(CHANNEL, "personal_channel"), text)
+    ]
+    phones = ctx.may_match(_PHONE) and _PHONE_TAIL.search(text)
+    for m in _PHONE.finditer(text) if phones else ():
         digits = "".join(m.groups())
         if digits in idx.district_phones or m.group(1) in _TOLL_FREE:
             continue
@@ -295,7 +299,7 @@ def secrecy(ctx: ScreenContext) -> list[Finding]:
             "warning sign.",
             "Keep communication with students open, on District channels, with parents able to see it.",
         )
-        for s, e in _spans(SECRECY, ctx.text)
+        for s, e in _spans(ctx.possible(SECRECY), ctx.text)
     ]
 
 
@@ -317,12 +321,13 @@ def abuse_disclosure(ctx: ScreenContext) -> list[Finding]:
             f"Call {HOTLINE} now if a child is in danger (911 for an emergency), then log the report.",
             extra={"hotline": "1-800-252-2873"},
         )
-        for s, e in _spans(ABUSE, ctx.text)
+        for s, e in _spans(ctx.possible(ABUSE), ctx.text)
     ]
 
 
 def harassment(ctx: ScreenContext) -> list[Finding]:
-    if not ctx.triggered("harassment"):
+    patterns = ctx.possible(HARASSMENT, "harassment")
+    if not patterns:
         return []
     return [
         _f(
@@ -333,5 +338,5 @@ def harassment(ctx: ScreenContext) -> list[Finding]:
             "This wording may be harassing or demeaning.",
             "Rephrase respectfully, or remove it.",
         )
-        for s, e in _spans(HARASSMENT, ctx.text)
+        for s, e in _spans(patterns, ctx.text)
     ]

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
+from .. import prefilter
 from ..index import RosterIndex
 from ..names import COMMON_WORDS
 from ..text import Folded, fold
 from ..types import Message
-
-# index -> (index version, sender, audience) -> the students in that message context. The context
-# is only built when a message needs it (a first name or an ambiguous name), then kept in a small
-# LRU per index: the same teacher writing to the same class again costs a dictionary look-up. Keyed
-# by the index object itself (weakly), not id(index): a new index can reuse a freed one's id.
-_ContextKey = tuple[int, str, str | None, tuple[str, ...]]
-_CONTEXT_CACHE: WeakKeyDictionary[RosterIndex, OrderedDict[_ContextKey, frozenset[str]]] = (
-    WeakKeyDictionary()
-)
-_CACHE_MAX = 1024
 
 
 @dataclass(slots=True)
@@ -29,15 +20,15 @@ class Mention:
     start: int
     end: int
     kind: str  # "full" | "initial" | "first"
-    candidates: tuple[str, ...]
+    candidates: Collection[str]  # a tuple, or the index's own set of namesakes (do not mutate)
     student: str | None
 
 
 class ScreenContext:
     __slots__ = (
-        "_ctx_students",
+        "_parts",
+        "_prefiltered",
         "_triggered",
-        "_first_names",
         "_unique_first",
         "_mentions",
         "folded",
@@ -51,11 +42,11 @@ class ScreenContext:
         self.text = text
         self.index = index
         self.folded = Folded(text)
-        self._first_names: dict[str, tuple[str, ...]] | None = None
         self._mentions: list[Mention] | None = None
-        self._ctx_students: frozenset[str] | None = None
+        self._parts: tuple[frozenset[str], ...] | None = None
         self._unique_first: dict[str, tuple[str, ...]] = {}
         self._triggered: set[str] | None = None
+        self._prefiltered: frozenset[int] | None | bool = False  # False: not asked yet
 
     def triggered(self, name: str) -> bool:
         """Whether the message contains an anchor of the named regex family (see triggers.py)."""
@@ -64,6 +55,25 @@ class ScreenContext:
 
             self._triggered = triggered(self.folded.text)
         return name in self._triggered
+
+    def may_match(self, pattern: re.Pattern[str], family: str | None = None) -> bool:
+        """False only when ``pattern`` certainly does not match the text. Answered by the
+        Hyperscan prefilter (see prefilter.py) when it can answer exactly, else by the anchors of
+        the named trigger ``family`` (see triggers.py), else True."""
+        found = self._prefiltered
+        if found is False:
+            found = self._prefiltered = prefilter.may_match(self.text)
+        if found is not None:
+            pos = prefilter.position(pattern)
+            if pos is not None:
+                return pos in found  # type: ignore[operator]
+        return family is None or self.triggered(family)
+
+    def possible(
+        self, patterns: list[re.Pattern[str]], family: str | None = None
+    ) -> list[re.Pattern[str]]:
+        """The members of ``patterns`` that may match the text (see may_match)."""
+        return [p for p in patterns if self.may_match(p, family)]
 
     # ---- who may see what --------------------------------------------------------------------
     def audience_may_see(self, sid: str) -> bool:
@@ -94,37 +104,52 @@ class ScreenContext:
         return True
 
     # ---- roster context for first-name-only mentions -----------------------------------------
-    def context_students(self) -> frozenset[str]:
-        """The audience class, the classes the sender teaches, student recipients and the
-        children of guardian recipients."""
-        if self._ctx_students is not None:
-            return self._ctx_students
-        idx = self.index
-        msg = self.message
-        aud = msg.audience
-        key = (idx.version, msg.sender.id, aud.class_id, aud.recipients)
-        cache = _CONTEXT_CACHE.get(idx)
-        if cache is None:
-            cache = _CONTEXT_CACHE[idx] = OrderedDict()
-        out = cache.get(key)
-        if out is None:
-            parts: list[frozenset[str] | tuple[str, ...]] = []
+    def context_parts(self) -> tuple[frozenset[str], ...]:
+        """The message's context as a few sets of students: the audience class, each class the
+        sender teaches, and the student recipients with the children of guardian recipients.
+
+        They are kept apart, not merged: each class's set is built once by the index, and a
+        question about the context ("which of these 3,000 Liams?") is one C-level intersection
+        per part that compares stored hashes and pointers. Merging them would read every id
+        string of the context, scattered over a district-sized heap, for every message."""
+        if self._parts is None:
+            idx = self.index
+            msg = self.message
+            aud = msg.audience
+            parts = []
             if aud.class_id:
-                parts.append(idx.class_students(aud.class_id))
-            parts.extend(idx.class_students(cid) for cid in idx.classes_taught_by(msg.sender.id))
-            extra: list[str] = []
-            for r in aud.recipients:
-                if idx.is_student(r):
-                    extra.append(r)
-                else:
-                    extra.extend(idx.children_of(r))
-            out = frozenset().union(*parts, extra)
-            cache[key] = out
-            if len(cache) > _CACHE_MAX:
-                cache.popitem(last=False)
-        else:
-            cache.move_to_end(key)
-        self._ctx_students = out
+                parts.append(idx.class_set(aud.class_id))
+            parts.extend(
+                idx.class_set(cid)
+                for cid in idx.classes_taught_by(msg.sender.id)
+                if cid != aud.class_id
+            )
+            if aud.recipients:
+                extra: list[str] = []
+                for r in aud.recipients:
+                    if idx.is_student(r):
+                        extra.append(r)
+                    else:
+                        extra.extend(idx.children_of(r))
+                parts.append(frozenset(extra))
+            self._parts = tuple(p for p in parts if p)
+        return self._parts
+
+    def context_students(self) -> frozenset[str]:
+        """Every student of the message's context (see context_parts), merged."""
+        return frozenset().union(*self.context_parts())
+
+    def in_context(self, sids: str | tuple[str, ...] | set[str] | frozenset[str]) -> set[str]:
+        """The members of ``sids`` (one id, a tuple or a set) that are in the message's context."""
+        parts = self.context_parts()
+        if sids.__class__ is str:
+            return {sids} if any(sids in p for p in parts) else set()
+        if sids.__class__ is tuple:  # small: check each id (its hash is read once)
+            return {s for s in sids if any(s in p for p in parts)}
+        out: set[str] = set()
+        for p in parts:  # sets: each test iterates the smaller side, without reading the strings
+            if not p.isdisjoint(sids):  # most parts share no one: no set is made for them
+                out |= p & sids  # type: ignore[operator]
         return out
 
     def mentions(self) -> list[Mention]:
@@ -139,47 +164,33 @@ class ScreenContext:
         found = self._unique_first.get(tok)
         if found is None:
             having = self.index.students_with_given(tok)
-            found = tuple(self.context_students() & having) if having else ()
+            found = tuple(self.in_context(having)) if having else ()
             self._unique_first[tok] = found
         return found
-
-    def first_names(self) -> dict[str, tuple[str, ...]]:
-        """Folded given/preferred name -> students in the sender's and audience's context."""
-        if self._first_names is None:
-            table: dict[str, list[str]] = {}
-            for sid in self.context_students():
-                for g in self.index.givens_of(sid):
-                    table.setdefault(g, []).append(sid)
-            self._first_names = {k: tuple(v) for k, v in table.items()}
-        return self._first_names
 
     def sender_given_name(self) -> str:
         rec = self.index.staff(self.message.sender.id)
         return fold(rec.given_name) if rec and rec.given_name else ""
 
     def resolve_key(self, kind: str, key: str) -> str | None:
-        """``resolve(index look-up of key)`` without materialising the candidates: the one student
-        with that name key, or the one in the message's context. Works from the smaller side (see
-        RosterIndex.name_matches_among), so a common name costs O(context), not O(roster)."""
-        idx = self.index
-        bucket = idx.name_bucket(kind, key)
+        """The one student with that name key in the district, or else the one in the message's
+        context, or None. Costs O(min(bucket, context)), not O(roster)."""
+        bucket = self.index.name_bucket(kind, key)
         if not bucket:
             return None
         if bucket.__class__ is str:
             return bucket
         if len(bucket) == 1:
-            return bucket[0]
-        inside = idx.name_matches_among(kind, key, self.context_students())
-        return inside[0] if len(inside) == 1 else None
+            return next(iter(bucket))
+        inside = self.in_context(bucket)
+        return inside.pop() if len(inside) == 1 else None
 
     def resolve(self, candidates: tuple[str, ...]) -> str | None:
         """Pick the one candidate that is in the message's context, if exactly one is."""
         if len(candidates) == 1:
             return candidates[0]
-        # one C-level pass over the candidates (a common full name can have hundreds at district
-        # scale); only the count and, when it is one, the member matter
-        inside = self.context_students().intersection(candidates)
-        return next(iter(inside)) if len(inside) == 1 else None
+        inside = self.in_context(candidates)
+        return inside.pop() if len(inside) == 1 else None
 
 
 def is_common(tok: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import prefilter
 from ..clauses import clause_for
 from ..types import Finding
 from .context import ScreenContext
@@ -34,6 +35,13 @@ _DOB = re.compile(
     r"(?P<date>" + _DATE + r")",
     re.IGNORECASE,
 )
+
+# Matches exactly when some run of [\w.@+-] at least 4 long contains a digit, "_" or "@" (some
+# 4-character window of the run then holds it): the prefilter's test for "an id could be here",
+# since shorter runs are never looked up.
+_W = r"[\w.@+-]"
+_IDLIKE4 = re.compile(rf"[\d_@]{_W}{{3}}|{_W}[\d_@]{_W}{{2}}|{_W}{{2}}[\d_@]{_W}|{_W}{{3}}[\d_@]")
+prefilter.register(_IDLIKE4, _LABELLED_ID, _DOB)
 
 
 def idlike_spans(text: str) -> list[tuple[int, int]]:
@@ -84,7 +92,7 @@ def detect(ctx: ScreenContext) -> list[Finding]:
 
     # Only tokens with a digit, "_" or "@" are looked up: ids, most usernames and all emails
     # (a letters-only username is indistinguishable from a word and is not matched).
-    for ms, me in idlike_spans(text):
+    for ms, me in idlike_spans(text) if ctx.may_match(_IDLIKE4) else ():
         tok = text[ms:me].rstrip(".-+")
         if len(tok) < 4:
             continue
@@ -99,7 +107,7 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                 sids = idx.lookup_id(m.group().lower())
                 if not sids or not all(ctx.audience_may_see(s) for s in sids):
                     emit(m.start(), m.end(), sids[0] if sids else None, "a student email address")
-    labelled, dob = ctx.triggered("labelled_id"), ctx.triggered("dob")
+    labelled, dob = ctx.may_match(_LABELLED_ID, "labelled_id"), ctx.may_match(_DOB, "dob")
     if (labelled or dob) and not _audience_is_private(ctx):
         for m in _LABELLED_ID.finditer(text) if labelled else ():
             emit(m.start("id"), m.end("id"), None, "a student identification number")

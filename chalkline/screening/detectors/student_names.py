@@ -10,6 +10,7 @@ first-name-only mentions, which count only when exactly one student in the messa
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from ..clauses import clause_for
 from ..names import (
@@ -84,8 +85,11 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
         if _HONORIFIC_BEFORE(text, s):
             return
         sid = ctx.resolve_key("full", key)
-        # the candidates are only read when the mention is not resolved to one student
-        cands = (sid,) if sid is not None else idx.lookup_full(key)
+        if sid is not None:
+            cands: Collection[str] = (sid,)
+        else:  # every namesake, as the index holds them (a tuple, or a set for many)
+            bucket = idx.name_bucket("full", key)
+            cands = (bucket,) if isinstance(bucket, str) else (bucket or ())
         mentions.append(Mention(s, e, "full", cands, sid))
 
     folded = ctx.folded.text

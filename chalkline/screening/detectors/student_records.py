@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .. import prefilter
 from ..clauses import clause_for
 from ..types import Finding
 from .context import ScreenContext
@@ -36,6 +37,7 @@ _RECORD = re.compile(
     "|".join(f"(?P<g{i}>\\b{rx}\\b)" for i, rx in enumerate(_TERMS.values())), re.IGNORECASE
 )
 _KINDS = list(_TERMS)
+prefilter.register(_RECORD)
 _PARA = re.compile(r"\n\s*\n")
 
 
@@ -79,7 +81,7 @@ def record_terms(text: str) -> list[tuple[int, int, str]]:
 def detect(ctx: ScreenContext) -> list[Finding]:
     if not ctx.message.sender.is_staff:
         return []
-    if not ctx.triggered("student_record"):
+    if not ctx.may_match(_RECORD, "student_record"):
         return []
     mentions = [m for m in ctx.mentions() if m.kind != "first" or m.student]
     if not mentions:

@@ -17,9 +17,10 @@ from chalkline.screening import (
     StudentRecord,
     screen,
 )
+from chalkline.screening.detectors.context import ScreenContext
 from chalkline.screening.records import ClassRecord, EnrollmentRecord, StaffRecord
 
-NAMESAKES = 120  # far more namesakes (than 16x the message context: the context-side path)
+NAMESAKES = 120  # far more namesakes than a message context has students
 
 
 @pytest.fixture
@@ -116,8 +117,15 @@ def test_opt_out_is_forgotten_when_the_student_is_updated_or_removed(
 
 
 def test_context_side_check_agrees_with_the_lookup(district: RosterIndex) -> None:
-    everyone = frozenset(f"{p}{n}" for p in ("mg", "mz", "tg", "ao") for n in range(NAMESAKES))
-    among = frozenset({"s-in", "s-classmate", "s-hyphen", "mg3", "tg7", "ao1"})
+    """ScreenContext.in_context (per-class sets, each intersected from its smaller side) finds
+    exactly the namesakes that are in the message's context, for every kind of name key."""
+    district.link_guardian("g-mg3", ["mg3"])
+    district.add_enrollment(EnrollmentRecord("c2", "tg7", "student"))
+    msg = Message("x", Sender("teacher", "t1"), Audience("direct", ("g-mg3", "ao1"), "c2"))
+    ctx = ScreenContext(msg, msg.text, district)
+    context = {"s-in", "s-classmate", "s-hyphen", "tg7", "mg3", "ao1"}
+    assert set(ctx.context_students()) == context
+    assert len(ctx.context_parts()) == 3  # class c2, the sender's class c1, the recipients
     for kind, key in [
         ("full", "maria garcia"),
         ("full", "ana de la cruz ortiz"),
@@ -130,5 +138,9 @@ def test_context_side_check_agrees_with_the_lookup(district: RosterIndex) -> Non
     ]:
         bucket = set(getattr(district, f"lookup_{kind}")(key))
         assert bucket, key
-        assert sorted(district.name_matches_among(kind, key, among)) == sorted(among & bucket)
-        assert sorted(district.name_matches_among(kind, key, everyone)) == sorted(everyone & bucket)
+        raw = district.name_bucket(kind, key)
+        assert raw is not None
+        assert ctx.in_context(raw) == context & bucket, key
+        assert ctx.in_context(tuple(sorted(bucket))) == context & bucket, key
+    assert ctx.in_context("mg3") == {"mg3"}
+    assert ctx.in_context("mg4") == set()

@@ -1,0 +1,213 @@
+"""One Hyperscan pass that tells which of the detectors' regular expressions can match a message.
+
+Python's ``re`` tries every pattern at every position: the conduct, record, id and phone patterns
+together cost hundreds of microseconds on a 400-character message, although almost every message
+matches none of them. Hyperscan (https://github.com/intel/hyperscan, through the ``hyperscan``
+package) compiles all of them into one automaton that scans the message once. It runs here in
+*prefilter* mode, which Hyperscan documents as never missing a match of the pattern (unsupported
+constructs such as look-behind are replaced by looser ones), so a pattern it does not report
+certainly does not match; the detectors then run only the reported patterns with ``re``, which
+still produces every span. The findings are therefore exactly those of running every pattern.
+
+The database is compiled in ASCII mode and scans an ASCII image of the text, one character for
+one character (see ``ascii_image``): every non-ASCII character becomes an ASCII one of the same
+kind to ``re`` (letter or digit, decimal digit, space, or other), and the four non-ASCII letters
+that ``re.IGNORECASE`` equates with an ASCII one become that letter. The patterns are ASCII, so
+whatever ``re`` matches in the text, the same pattern matches in the image: no match is lost.
+
+If the ``hyperscan`` package is missing (a platform without a wheel) or compiling fails, the
+detectors fall back to the anchor scan of triggers.py.
+
+Patterns are registered by the detector modules at import time. Compiling takes about a second,
+so the compiled database is kept in a private cache directory (``CHALKLINE_CACHE_DIR``, else
+``$XDG_CACHE_HOME/chalkline`` or ``~/.cache/chalkline``), named by a digest of the patterns,
+their flags and the Hyperscan version; a file that does not load is compiled again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_hs: Any
+try:  # pragma: no cover - exercised by whichever branch the platform takes
+    import hyperscan as _hs
+except ImportError:  # pragma: no cover
+    _hs = None
+
+#: The non-ASCII characters that re.IGNORECASE matches to an ASCII letter.
+_CASE_FOLDS = {"\u212a": "k", "\u017f": "s", "\u0130": "i", "\u0131": "i"}
+
+
+class _AsciiImage(dict[int, str]):
+    """str.translate table: each character to an ASCII character that the patterns' classes
+    treat alike (filled lazily, one entry per distinct character ever seen)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in _CASE_FOLDS:
+            out = _CASE_FOLDS[ch]
+        elif ch.isspace():  # re's \s (includes \x1c-\x1f, which Hyperscan's ASCII \s does not)
+            out = " "
+        elif ch.isdecimal():  # re's \d, and \w
+            out = "0"
+        elif ch.isalnum():  # re's \w
+            out = "a"
+        else:  # neither: and in none of the patterns' negated classes
+            out = "~"
+        if code < 128 and not (0x1C <= code <= 0x1F):
+            out = ch  # ASCII stands for itself
+        self[code] = out
+        return out
+
+
+_IMAGE = _AsciiImage()
+_PY_ONLY_SPACE = ("\x1c", "\x1d", "\x1e", "\x1f")  # ASCII, yet \s to re and not to Hyperscan
+
+
+def ascii_image(text: str) -> str:
+    """``text`` with every character that is not plain ASCII replaced as described above; the
+    same length, so every ``re`` match in ``text`` has a Hyperscan match in the image."""
+    if text.isascii() and not any(c in text for c in _PY_ONLY_SPACE):  # memchr scans
+        return text
+    return text.translate(_IMAGE)
+
+
+_registered: list[re.Pattern[str]] = []
+# id(pattern) -> its position in _registered. Patterns are module constants, alive for the whole
+# process; keyed by identity because hashing a compiled pattern hashes its whole program.
+_position: dict[int, int] = {}
+_lock = threading.Lock()
+_state: dict[str, Any] = {}  # "db": the _Compiled database; "failed": True
+
+
+def register(*patterns: re.Pattern[str]) -> None:
+    """Add patterns to the prefilter. Call at import time, before any message is screened; a
+    pattern registered later is simply reported as "may match" until the process restarts."""
+    with _lock:
+        for p in patterns:
+            if id(p) not in _position:
+                _position[id(p)] = len(_registered)
+                _registered.append(p)
+
+
+def position(pattern: re.Pattern[str]) -> int | None:
+    """The pattern's number in the sets may_match() returns; None when it is not registered."""
+    return _position.get(id(pattern))
+
+
+def available() -> bool:
+    return _hs is not None and not _state.get("failed")
+
+
+def _flags(pattern: re.Pattern[str]) -> int:
+    flags = _hs.HS_FLAG_PREFILTER | _hs.HS_FLAG_SINGLEMATCH | _hs.HS_FLAG_ALLOWEMPTY
+    if pattern.flags & re.IGNORECASE:
+        flags |= _hs.HS_FLAG_CASELESS
+    if pattern.flags & re.DOTALL:
+        flags |= _hs.HS_FLAG_DOTALL
+    if pattern.flags & re.MULTILINE:
+        flags |= _hs.HS_FLAG_MULTILINE
+    return flags
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("CHALKLINE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "chalkline"
+
+
+def _compile(patterns: list[re.Pattern[str]]) -> Any:
+    exprs = [p.pattern.encode("ascii") for p in patterns]
+    flags = [_flags(p) for p in patterns]
+    digest = hashlib.sha256(
+        repr((getattr(_hs, "__version__", "?"), exprs, flags)).encode()
+    ).hexdigest()[:32]
+    path = cache_dir() / f"prefilter-{digest}.hsdb"
+    try:
+        return _hs.loadb(path.read_bytes(), _hs.HS_MODE_BLOCK)
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001 - a stale or foreign file: compile again
+        log.warning("screening prefilter cache %s did not load; compiling again", path.name)
+    db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
+    db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".prefilter-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_hs.dumpb(db))
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only home: the database still works, uncached
+        log.info("screening prefilter not cached: %s", exc.strerror)
+    return db
+
+
+class _Compiled:
+    """One database over a snapshot of the registered patterns."""
+
+    __slots__ = ("db", "patterns", "local")
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        if not all(p.pattern.isascii() for p in patterns):
+            raise ValueError("prefilter patterns must be ASCII (see ascii_image)")
+        self.patterns = patterns
+        self.db = _compile(patterns)
+        self.local = threading.local()  # Hyperscan scratch space may not be shared by threads
+
+    def scan(self, data: bytes) -> list[int]:
+        local = self.local
+        scratch = getattr(local, "scratch", None)
+        if scratch is None:
+            scratch = local.scratch = _hs.Scratch(self.db)
+        found: list[int] = []
+        self.db.scan(data, match_event_handler=_on_match, context=found, scratch=scratch)
+        return found
+
+
+def _database() -> _Compiled | None:
+    compiled: _Compiled | None = _state.get("db")
+    if compiled is not None and len(compiled.patterns) == len(_registered):
+        return compiled
+    if _hs is None or _state.get("failed"):
+        return None
+    with _lock:
+        compiled = _state.get("db")
+        if compiled is None or len(compiled.patterns) != len(_registered):
+            try:
+                compiled = _Compiled(list(_registered))
+            except Exception:  # noqa: BLE001 - never fail screening over the accelerator
+                log.exception("screening prefilter did not compile; using the anchor scan")
+                _state["failed"] = True
+                return None
+            _state["db"] = compiled
+        return compiled
+
+
+def warm_up() -> bool:
+    """Compile (or load) the database now rather than on the first message. True when ready."""
+    return _database() is not None
+
+
+def may_match(text: str) -> frozenset[int] | None:
+    """The positions (see position()) of the registered patterns that may match ``text``; every
+    other registered pattern certainly does not. None when there is no prefilter (the caller
+    must then treat every pattern as possible)."""
+    compiled = _database()
+    if compiled is None:
+        return None
+    return frozenset(compiled.scan(ascii_image(text).encode("ascii")))
+
+
+def _on_match(pid: int, _start: int, _end: int, _flags: int, found: list[int]) -> None:
+    found.append(pid)  # SINGLEMATCH: each pattern is reported at most once per scan
