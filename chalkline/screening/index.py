@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import sys
 import threading
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +30,7 @@ from .records import (
 )
 from .text import fold
 
-Ids = str | tuple[str, ...] | set[str]
+Ids = str | tuple[str, ...] | list[str]
 
 
 _builds_lock = threading.Lock()
@@ -62,9 +62,8 @@ def bulk_build() -> Iterator[None]:
                 gc.enable()
 
 
-_EMPTY: frozenset[str] = frozenset()
-_SMALL = 8  # buckets grow as tuples up to this size, then become sets (O(1) add, and set-wise
-# intersections with a message's class sets that never touch the id strings themselves)
+_SMALL = 8  # buckets grow as tuples up to this size, then become lists (O(1) append; 8 bytes
+# a student where a set would take 16-32: about 100 MB at a million students)
 
 
 def _add_id(table: dict[str, Ids], key: str, sid: str) -> None:
@@ -74,10 +73,10 @@ def _add_id(table: dict[str, Ids], key: str, sid: str) -> None:
     if cur.__class__ is str:
         if cur != sid:
             table[key] = (cur, sid)
-    elif cur.__class__ is set:
-        cur.add(sid)
+    elif cur.__class__ is list:
+        cur.append(sid)  # callers never add a sid twice to a list
     elif sid not in cur:
-        table[key] = (*cur, sid) if len(cur) < _SMALL else {*cur, sid}
+        table[key] = (*cur, sid) if len(cur) < _SMALL else [*cur, sid]
 
 
 def _remove_id(table: dict[str, Ids], key: str, sid: str) -> None:
@@ -88,8 +87,9 @@ def _remove_id(table: dict[str, Ids], key: str, sid: str) -> None:
         if cur == sid:
             del table[key]
         return
-    if isinstance(cur, set):
-        cur.discard(sid)
+    if isinstance(cur, list):
+        if sid in cur:
+            cur.remove(sid)
         if not cur:
             del table[key]
         return
@@ -105,7 +105,7 @@ def as_tuple(value: Ids | None) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(value) if isinstance(value, set) else value
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _low(value: str) -> str:
@@ -178,9 +178,10 @@ class RosterIndex:
         self._staff_classes: dict[str, tuple[str, ...]] = {}
         self._guardians: dict[str, Ids] = {}  # guardian -> students
         self._classes: dict[str, ClassRecord] = {}
-        # class -> its students: a tuple while the index is being filled, a frozenset once
-        # prepare() (or the first query of that class) has run; see class_set()
-        self._class_students: dict[str, tuple[str, ...] | frozenset[str]] = {}
+        self._class_students: dict[str, tuple[str, ...]] = {}
+        # class -> (given-name tokens, students): one entry per (student, given or preferred
+        # name), made by prepare() or on first use, dropped when the class or a student changes
+        self._class_names: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # folded identifier/username/email -> student; a lower-case sourcedId is found in _students
         self._ids: dict[str, Ids] = {}
         self._full: dict[str, Ids] = {}  # "given family" -> students
@@ -289,6 +290,9 @@ class RosterIndex:
         else:
             self._opted_out.discard(rec.sourced_id)
         st.givens = self._index_student(rec)
+        if old is not None and self._class_names:
+            for cid in st.classes:  # the student's names may have changed
+                self._class_names.pop(cid, None)
         self.version += 1
 
     add_student = upsert_student
@@ -411,7 +415,9 @@ class RosterIndex:
         table = self._guardians
         for sid in student_ids:
             cur = table.get(guardian_id)
-            _add_id(table, guardian_id, sid)
+            cur = table.get(guardian_id)
+            if cur is None or cur.__class__ is not list or sid not in cur:
+                _add_id(table, guardian_id, sid)
             st = self._students.get(sid)
             if st is not None:
                 cur = st.guardians
@@ -447,10 +453,9 @@ class RosterIndex:
                 st.classes = self._t((*st.classes, cid))
             cur = self._class_students.get(cid, ())
             if rec.user_id not in cur:
-                sid = st.rec.sourced_id
-                self._class_students[cid] = (
-                    (*cur, sid) if cur.__class__ is tuple else cur | {sid}  # type: ignore[operator]
-                )
+                self._class_students[cid] = (*cur, st.rec.sourced_id)
+                if self._class_names:
+                    self._class_names.pop(cid, None)
         else:
             cur = self._staff_classes.get(rec.user_id, ())
             if cid not in cur:
@@ -471,20 +476,46 @@ class RosterIndex:
     def _drop_from_class(self, cid: str, sid: str) -> None:
         cur = self._class_students.get(cid)
         if cur is not None and sid in cur:
-            self._class_students[cid] = (
-                tuple(x for x in cur if x != sid) if cur.__class__ is tuple else cur - {sid}  # type: ignore[operator]
-            )
+            self._class_students[cid] = tuple(x for x in cur if x != sid)
+            self._class_names.pop(cid, None)
 
     def prepare(self) -> RosterIndex:
-        """Finish a bulk build: the name automaton is made and every class's students become a
-        set (see class_set()). Queries would do both lazily; doing it once here keeps that cost
+        """Finish a bulk build: the name automaton is made and each class's given-name table
+        (see class_names()). Queries would do both lazily; doing it once here keeps that cost
         out of the first messages screened. Returns the index."""
         _ = self.automaton
-        table = self._class_students
-        for cid, cur in table.items():
-            if cur.__class__ is tuple:
-                table[cid] = frozenset(cur)
+        students = self._students
+        names = self._class_names
+        for cid, sids in self._class_students.items():
+            if cid not in names:
+                names[cid] = self._make_class_names(sids, students)
         return self
+
+    @staticmethod
+    def _make_class_names(
+        sids: tuple[str, ...], students: dict[str, _Student]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        toks: list[str] = []
+        owners: list[str] = []
+        for sid in sids:
+            st = students.get(sid)
+            if st is not None:
+                for g in st.givens:
+                    toks.append(g)
+                    owners.append(sid)
+        return tuple(toks), tuple(owners)
+
+    def class_names(self, class_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The class's students' folded given and preferred names, and beside each the student
+        it belongs to. "Which students of this class are called Liam?" is then a scan of one
+        short tuple of shared name strings (``"liam" in toks``), where a set probe per student
+        would read id strings scattered over a district-sized heap."""
+        found = self._class_names.get(class_id)
+        if found is None:
+            found = self._make_class_names(self._class_students.get(class_id, ()), self._students)
+            if class_id in self._class_students:
+                self._class_names[class_id] = found
+        return found
 
     # ---- queries -----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -533,20 +564,8 @@ class RosterIndex:
     def classes_taught_by(self, staff_id: str) -> tuple[str, ...]:
         return self._staff_classes.get(staff_id, ())
 
-    def class_students(self, class_id: str) -> Collection[str]:
-        """The students of a class (a tuple or a frozenset; do not rely on the order)."""
+    def class_students(self, class_id: str) -> tuple[str, ...]:
         return self._class_students.get(class_id, ())
-
-    def class_set(self, class_id: str) -> frozenset[str]:
-        """The students of a class as a frozenset. A message's context (see ScreenContext) is a
-        handful of these: intersecting two sets compares stored hashes and pointers and never
-        reads the id strings, which at district scale lie all over memory."""
-        cur = self._class_students.get(class_id)
-        if cur is None:
-            return _EMPTY
-        if cur.__class__ is tuple:
-            cur = self._class_students[class_id] = frozenset(cur)
-        return cur  # type: ignore[return-value]
 
     def class_building(self, class_id: str) -> str:
         rec = self._classes.get(class_id)
@@ -576,13 +595,35 @@ class RosterIndex:
 
     def name_bucket(self, kind: str, key: str) -> Ids | None:
         """The raw look-up value for a "full", "given_initial" or "initial_family" name key: a
-        sourcedId, a tuple or (for more than a few students) a set of them, or None (do not
+        sourcedId, a tuple or (for more than a few students) a list of them, or None (do not
         mutate)."""
         if kind == "full":
             return self._full.get(key)
         if kind == "given_initial":
             return self._given_initial.get(key)
         return self._initial_family.get(key)
+
+    def has_name_key(self, sid: str, kind: str, key: str) -> bool:
+        """Whether ``key`` is among the ``kind`` keys _name_keys() generates for student ``sid``."""
+        st = self._students.get(sid)
+        if st is None:
+            return False
+        givens = st.givens
+        if kind == "given_initial":  # f"{g} {f[0]}"
+            if key[-2:-1] != " " or key[:-2] not in givens:
+                return False
+            return any(f[0] == key[-1] for f in self._keys(st.rec).families)
+        if kind == "initial_family":  # f"{g[0]} {f}"
+            if key[1:2] != " " or not any(g[0] == key[0] for g in givens):
+                return False
+            return key[2:] in self._keys(st.rec).families
+        # f"{g} {f}"; a multi-word given name makes the split point ambiguous, so try each given
+        return any(
+            key.startswith(g)
+            and key[len(g) : len(g) + 1] == " "
+            and key[len(g) + 1 :] in self._keys(st.rec).families
+            for g in givens
+        )
 
     def is_name_token(self, tok: str) -> bool:
         return tok in self._token_refs
@@ -594,6 +635,14 @@ class RosterIndex:
     def students_with_given(self, tok: str) -> set[str]:
         """Students whose folded given or preferred name is ``tok`` (do not mutate)."""
         return self._given.get(tok) or set()
+
+    def families_of(self, sid: str) -> tuple[str, ...]:
+        """The student's folded family name and, when it has several parts, each part."""
+        st = self._students.get(sid)
+        if st is None:
+            return ()
+        fams = self._family_keys.get(st.rec.family_name)
+        return fams if fams is not None else self._keys(st.rec).families
 
     def givens_of(self, sid: str) -> tuple[str, ...]:
         st = self._students.get(sid)

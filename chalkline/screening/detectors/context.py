@@ -26,7 +26,7 @@ class Mention:
 
 class ScreenContext:
     __slots__ = (
-        "_parts",
+        "_ctx",
         "_prefiltered",
         "_triggered",
         "_unique_first",
@@ -43,7 +43,7 @@ class ScreenContext:
         self.index = index
         self.folded = Folded(text)
         self._mentions: list[Mention] | None = None
-        self._parts: tuple[frozenset[str], ...] | None = None
+        self._ctx: tuple[tuple[str, ...], frozenset[str], frozenset[str]] | None = None
         self._unique_first: dict[str, tuple[str, ...]] = {}
         self._triggered: set[str] | None = None
         self._prefiltered: frozenset[int] | None | bool = False  # False: not asked yet
@@ -104,53 +104,46 @@ class ScreenContext:
         return True
 
     # ---- roster context for first-name-only mentions -----------------------------------------
-    def context_parts(self) -> tuple[frozenset[str], ...]:
-        """The message's context as a few sets of students: the audience class, each class the
-        sender teaches, and the student recipients with the children of guardian recipients.
-
-        They are kept apart, not merged: each class's set is built once by the index, and a
-        question about the context ("which of these 3,000 Liams?") is one C-level intersection
-        per part that compares stored hashes and pointers. Merging them would read every id
-        string of the context, scattered over a district-sized heap, for every message."""
-        if self._parts is None:
+    def _context(self) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+        """(classes, the same as a set, students named by recipients): the audience class and
+        each class the sender teaches, and the student recipients with the children of guardian
+        recipients. Kept as classes, not merged into one set of students: a question about the
+        context is then answered per class from the index's class tables."""
+        if self._ctx is None:
             idx = self.index
             msg = self.message
             aud = msg.audience
-            parts = []
+            classes = dict.fromkeys(idx.classes_taught_by(msg.sender.id))
             if aud.class_id:
-                parts.append(idx.class_set(aud.class_id))
-            parts.extend(
-                idx.class_set(cid)
-                for cid in idx.classes_taught_by(msg.sender.id)
-                if cid != aud.class_id
-            )
-            if aud.recipients:
-                extra: list[str] = []
-                for r in aud.recipients:
-                    if idx.is_student(r):
-                        extra.append(r)
-                    else:
-                        extra.extend(idx.children_of(r))
-                parts.append(frozenset(extra))
-            self._parts = tuple(p for p in parts if p)
-        return self._parts
+                classes[aud.class_id] = None
+            extra: list[str] = []
+            for r in aud.recipients:
+                if idx.is_student(r):
+                    extra.append(r)
+                else:
+                    extra.extend(idx.children_of(r))
+            self._ctx = (tuple(classes), frozenset(classes), frozenset(extra))
+        return self._ctx
 
     def context_students(self) -> frozenset[str]:
-        """Every student of the message's context (see context_parts), merged."""
-        return frozenset().union(*self.context_parts())
+        """Every student of the message's context, as one set."""
+        classes, _, extra = self._context()
+        idx = self.index
+        return frozenset().union(extra, *(idx.class_students(c) for c in classes))
 
-    def in_context(self, sids: str | tuple[str, ...] | set[str] | frozenset[str]) -> set[str]:
-        """The members of ``sids`` (one id, a tuple or a set) that are in the message's context."""
-        parts = self.context_parts()
-        if sids.__class__ is str:
-            return {sids} if any(sids in p for p in parts) else set()
-        if sids.__class__ is tuple:  # small: check each id (its hash is read once)
-            return {s for s in sids if any(s in p for p in parts)}
-        out: set[str] = set()
-        for p in parts:  # sets: each test iterates the smaller side, without reading the strings
-            if not p.isdisjoint(sids):  # most parts share no one: no set is made for them
-                out |= p & sids  # type: ignore[operator]
-        return out
+    def context_size(self) -> int:
+        classes, _, extra = self._context()
+        idx = self.index
+        return len(extra) + sum(len(idx.class_students(c)) for c in classes)
+
+    def in_context(self, sids: str | Collection[str]) -> set[str]:
+        """The members of ``sids`` (one id, or a collection) that are in the message's context:
+        a student recipient or child of one, or a student of one of the context's classes."""
+        _, class_set, extra = self._context()
+        idx = self.index
+        if isinstance(sids, str):
+            sids = (sids,)
+        return {s for s in sids if s in extra or not class_set.isdisjoint(idx.classes_of(s))}
 
     def mentions(self) -> list[Mention]:
         if self._mentions is None:
@@ -163,9 +156,20 @@ class ScreenContext:
         """Students in the message context whose given or preferred name (folded) is ``tok``."""
         found = self._unique_first.get(tok)
         if found is None:
-            having = self.index.students_with_given(tok)
-            found = tuple(self.in_context(having)) if having else ()
-            self._unique_first[tok] = found
+            idx = self.index
+            classes, _, extra = self._context()
+            out: dict[str, None] = {}
+            for c in classes:
+                toks, owners = idx.class_names(c)
+                n = toks.count(tok)  # C-level scans of shared name strings
+                i = -1
+                for _ in range(n):
+                    i = toks.index(tok, i + 1)
+                    out[owners[i]] = None
+            for sid in extra:
+                if tok in idx.givens_of(sid):
+                    out[sid] = None
+            found = self._unique_first[tok] = tuple(out)
         return found
 
     def sender_given_name(self) -> str:
@@ -174,15 +178,33 @@ class ScreenContext:
 
     def resolve_key(self, kind: str, key: str) -> str | None:
         """The one student with that name key in the district, or else the one in the message's
-        context, or None. Costs O(min(bucket, context)), not O(roster)."""
-        bucket = self.index.name_bucket(kind, key)
+        context, or None. A name shared by thousands of students district-wide ("Liam Smith",
+        "Maria G.") costs O(context), not O(namesakes): the context's students with that given
+        name (see first_name_students) are checked against the key."""
+        idx = self.index
+        bucket = idx.name_bucket(kind, key)
         if not bucket:
             return None
-        if bucket.__class__ is str:
+        if isinstance(bucket, str):
             return bucket
         if len(bucket) == 1:
-            return next(iter(bucket))
-        inside = self.in_context(bucket)
+            return bucket[0]
+        if kind == "given_initial":  # "liam s": context students named Liam whose family starts s
+            initial = key[-1]
+            inside = {
+                s
+                for s in self.first_name_students(key[:-2])
+                if any(f[0] == initial for f in idx.families_of(s))
+            }
+        elif kind == "full" and key.count(" ") == 1:  # "liam smith" ("mary jane smith" could be
+            given, _, family = key.partition(" ")  # split two ways: the general path below)
+            inside = {s for s in self.first_name_students(given) if family in idx.families_of(s)}
+        elif len(bucket) > 16 * self.context_size():
+            # a Python test per context student beats a look-up per namesake when the namesakes
+            # are 16 times as many
+            inside = {s for s in self.context_students() if idx.has_name_key(s, kind, key)}
+        else:
+            inside = self.in_context(bucket)
         return inside.pop() if len(inside) == 1 else None
 
     def resolve(self, candidates: tuple[str, ...]) -> str | None:

@@ -10,6 +10,7 @@ first-name-only mentions, which count only when exactly one student in the messa
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Collection
 
 from ..clauses import clause_for
@@ -34,7 +35,6 @@ _SPACE = re.compile(r"[ \t]+$")
 _COMMA = re.compile(r"\s*,\s*$")
 _AFTER_INITIAL = re.compile(r"[ \t]+([A-Z])\.(?![A-Za-z])")
 _BEFORE_INITIAL = re.compile(r"(?<![A-Za-z])([A-Z])\.[ \t]+$")
-_PREV_WORD = re.compile(r"([A-Za-z]+)\.?[ \t,]*$")
 _NEXT_WORD = re.compile(r"^(?:'s)?[ \t]*([A-Za-z][A-Za-z'’]*|\d)")
 
 
@@ -201,9 +201,31 @@ def _quoted(text: str, s: int, e: int) -> bool:
     return text[s - 1 : s] in ('"', "\u201c", "'") and text[e : e + 1] in ('"', "\u201d", "'")
 
 
+_LETTERS = string.ascii_letters
+
+
+def _prev_word(text: str, start: int) -> tuple[str, int]:
+    r"""The word before ``start`` and where it starts, or ("", -1): what group 1 of
+    ``re.compile(r"([A-Za-z]+)\.?[ \t,]*$").search(text, start - 16, start)`` is (letters, an
+    optional ".", then spaces, tabs or commas, and ``$``'s one final newline), found with string
+    methods instead of a regex search that tries every position of the window. A test checks
+    that both agree."""
+    lo = max(0, start - 16)
+    head = text[lo:start]
+    if head.endswith("\n"):
+        head = head[:-1]
+    head = head.rstrip(" \t,")
+    if head.endswith("."):
+        head = head[:-1]
+    cut = len(head.rstrip(_LETTERS))
+    if cut == len(head):
+        return "", -1
+    return head[cut:], lo + cut
+
+
 def _HONORIFIC_BEFORE(text: str, start: int) -> bool:  # noqa: N802
-    m = _PREV_WORD.search(text, max(0, start - 16), start)
-    return bool(m and m.group(1).lower() in HONORIFICS and is_capitalised(m.group(1)))
+    word, _ = _prev_word(text, start)
+    return bool(word) and word[0].isupper() and word.lower() in HONORIFICS
 
 
 def _is_staff_recipient_name(ctx: ScreenContext, tok: str) -> bool:
@@ -248,15 +270,13 @@ def _first_name_ok(
     if nxt.lower() in PLACE_WORDS and is_capitalised(nxt):
         return None
     start_of_sentence = is_sentence_start(text, s)
-    prev = _PREV_WORD.search(text, max(0, s - 16), s)
-    prev_word = prev.group(1) if prev and text[prev.end() : s].strip(" \t,") == "" else ""
+    prev_word, prev_start = _prev_word(text, s)
     if (
-        prev is not None
-        and prev_word
+        prev_word
         and is_capitalised(prev_word)
         and not start_of_sentence
         and prev_word.lower() not in GREETINGS
-        and not is_sentence_start(text, prev.start(1))
+        and not is_sentence_start(text, prev_start)
     ):
         return None  # inside a title-case phrase: "Lake Forest", "Grace Church"
     if not is_common(tok):

@@ -117,15 +117,19 @@ def test_opt_out_is_forgotten_when_the_student_is_updated_or_removed(
 
 
 def test_context_side_check_agrees_with_the_lookup(district: RosterIndex) -> None:
-    """ScreenContext.in_context (per-class sets, each intersected from its smaller side) finds
-    exactly the namesakes that are in the message's context, for every kind of name key."""
+    """ScreenContext.in_context and resolve_key find exactly the namesakes that are in the
+    message's context, for every kind of name key, whichever side they work from."""
     district.link_guardian("g-mg3", ["mg3"])
     district.add_enrollment(EnrollmentRecord("c2", "tg7", "student"))
     msg = Message("x", Sender("teacher", "t1"), Audience("direct", ("g-mg3", "ao1"), "c2"))
     ctx = ScreenContext(msg, msg.text, district)
     context = {"s-in", "s-classmate", "s-hyphen", "tg7", "mg3", "ao1"}
     assert set(ctx.context_students()) == context
-    assert len(ctx.context_parts()) == 3  # class c2, the sender's class c1, the recipients
+    # class c2, the sender's class c1 and the recipients' students; s-classmate, in both classes,
+    # is counted twice (the size is only used to pick a side)
+    assert ctx.context_size() == 7
+    assert set(ctx.first_name_students("maria")) == {"s-in", "mg3"}
+    assert set(ctx.first_name_students("mateo")) == {"tg7"}
     for kind, key in [
         ("full", "maria garcia"),
         ("full", "ana de la cruz ortiz"),
@@ -142,5 +146,12 @@ def test_context_side_check_agrees_with_the_lookup(district: RosterIndex) -> Non
         assert raw is not None
         assert ctx.in_context(raw) == context & bucket, key
         assert ctx.in_context(tuple(sorted(bucket))) == context & bucket, key
+        assert ctx.in_context(frozenset(bucket)) == context & bucket, key
+        # the context-side check used for names shared by many more students than the context
+        everyone = set(bucket) | {"s-in", "s-classmate", "s-hyphen"}
+        assert {s for s in everyone if district.has_name_key(s, kind, key)} == bucket, key
+        found = context & bucket
+        expected = found.pop() if len(found) == 1 else None
+        assert ctx.resolve_key(kind, key) == expected, key
     assert ctx.in_context("mg3") == {"mg3"}
     assert ctx.in_context("mg4") == set()

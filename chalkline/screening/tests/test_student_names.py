@@ -101,3 +101,19 @@ def test_students_and_families_are_not_screened_for_names(index: RosterIndex) ->
         "Noah Patel took my pencil", Sender("student", "s-006"), Audience("direct", ("t-ortiz",))
     )
     assert screen(msg, index=index) == []
+
+
+def test_previous_word_helper_agrees_with_the_regex_it_replaces() -> None:
+    import random
+    import re
+
+    from chalkline.screening.detectors.student_names import _prev_word
+
+    reference = re.compile(r"([A-Za-z]+)\.?[ \t,]*$")
+    rng = random.Random(5125)
+    alphabet = "aB. ,\t\nMr.xyZ-'1\u00e9"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        start = rng.randint(0, len(text))
+        m = reference.search(text, max(0, start - 16), start)
+        assert _prev_word(text, start) == ((m.group(1), m.start(1)) if m else ("", -1)), text
