@@ -11,6 +11,7 @@ never-seen-before name word appears.
 from __future__ import annotations
 
 import gc
+import operator
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -106,6 +107,10 @@ def as_tuple(value: Ids | None) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(value) if isinstance(value, list) else value
+
+
+_GIVENS = operator.attrgetter("givens")
+_FIRST = operator.itemgetter(0)
 
 
 def _low(value: str) -> str:
@@ -453,9 +458,18 @@ class RosterIndex:
                 st.classes = self._t((*st.classes, cid))
             cur = self._class_students.get(cid, ())
             if rec.user_id not in cur:
-                self._class_students[cid] = (*cur, st.rec.sourced_id)
-                if self._class_names:
-                    self._class_names.pop(cid, None)
+                sid = st.rec.sourced_id
+                self._class_students[cid] = (*cur, sid)
+                # the class's name table grows with it (it exists, and is exact, from the
+                # class's first student on, unless a removal dropped it: see class_names())
+                names = self._class_names.get(cid)
+                givens = st.givens
+                if names is not None or not cur:
+                    toks, owners = names or ((), ())
+                    self._class_names[cid] = (
+                        (*toks, *givens),
+                        (*owners, sid) if len(givens) == 1 else (*owners, *(sid,) * len(givens)),
+                    )
         else:
             cur = self._staff_classes.get(rec.user_id, ())
             if cid not in cur:
@@ -480,9 +494,9 @@ class RosterIndex:
             self._class_names.pop(cid, None)
 
     def prepare(self) -> RosterIndex:
-        """Finish a bulk build: the name automaton is made and each class's given-name table
-        (see class_names()). Queries would do both lazily; doing it once here keeps that cost
-        out of the first messages screened. Returns the index."""
+        """Finish a bulk build: the name automaton is made, and any class given-name table that
+        add_enrollment() could not keep (see class_names()). Queries would do both lazily; doing
+        it here keeps that cost out of the first messages screened. Returns the index."""
         _ = self.automaton
         students = self._students
         names = self._class_names
@@ -495,6 +509,12 @@ class RosterIndex:
     def _make_class_names(
         sids: tuple[str, ...], students: dict[str, _Student]
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        try:  # most classes: every student has one given name; C-level maps, no Python loop
+            givens = list(map(_GIVENS, map(students.__getitem__, sids)))
+            if sum(map(len, givens)) == len(givens):
+                return tuple(map(_FIRST, givens)), sids
+        except KeyError:
+            pass
         toks: list[str] = []
         owners: list[str] = []
         for sid in sids:

@@ -152,3 +152,52 @@ def test_overlapping_builds_in_threads_restore_the_collector_once_the_last_ends(
         t.join(5)
     assert seen == {"after_a_left": False}  # the first to finish did not turn it back on early
     assert gc.isenabled()  # the last one did
+
+
+def test_class_name_tables_stay_exact_through_every_kind_of_change() -> None:
+    """A class's given-name table (used to resolve first names in a message's context) always
+    lists exactly its students' given and preferred names, however the roster changes."""
+    import random
+
+    from chalkline.screening.records import ClassRecord, EnrollmentRecord
+
+    rng = random.Random(5125)
+    names = ["Liam", "Maria", "Ana", "Noah", "Zoe", "José"]
+    index = RosterIndex()
+    for c in range(4):
+        index.upsert_class(ClassRecord(f"c{c}"))
+
+    def check() -> None:
+        for c in range(4):
+            cid = f"c{c}"
+            toks, owners = index.class_names(cid)
+            expected = sorted(
+                (g, sid) for sid in index.class_students(cid) for g in index.givens_of(sid)
+            )
+            assert sorted(zip(toks, owners, strict=True)) == expected, cid
+
+    for step in range(600):
+        op = rng.random()
+        sid = f"s{rng.randrange(30)}"
+        cid = f"c{rng.randrange(4)}"
+        if op < 0.35:
+            index.upsert_student(
+                StudentRecord(
+                    sid,
+                    rng.choice(names),
+                    "Garcia",
+                    preferred_name=rng.choice(["", "", "Bo", "Liam"]),
+                )
+            )
+        elif op < 0.7:
+            index.add_enrollment(EnrollmentRecord(cid, sid, "student"))
+        elif op < 0.8:
+            index.remove_enrollment(EnrollmentRecord(cid, sid, "student"))
+        elif op < 0.9:
+            index.remove_student(sid)
+        else:
+            index.prepare()
+        if step % 10 == 0:
+            check()
+    check()
+    assert any(index.class_names(f"c{c}")[0] for c in range(4))
