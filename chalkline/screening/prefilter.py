@@ -99,6 +99,23 @@ def register(*patterns: re.Pattern[str]) -> None:
                 _registered.append(p)
 
 
+# id(list of patterns) -> (the list, kept alive so its id is never reused, and its positions)
+_positions: dict[int, tuple[list[re.Pattern[str]], tuple[int, ...] | None]] = {}
+
+
+def positions(patterns: list[re.Pattern[str]]) -> tuple[int, ...] | None:
+    """position() of each of a detector's patterns, or None when one of them is not
+    registered. Meant for module-level lists: the answer is kept per list (by identity)."""
+    entry = _positions.get(id(patterns))
+    if entry is None or entry[0] is not patterns or len(entry[0]) != len(patterns):
+        pos = [_position.get(id(p)) for p in patterns]
+        entry = _positions[id(patterns)] = (
+            patterns,
+            None if None in pos else tuple(p for p in pos if p is not None),
+        )
+    return entry[1]
+
+
 def position(pattern: re.Pattern[str]) -> int | None:
     """The pattern's number in the sets may_match() returns; None when it is not registered."""
     return _position.get(id(pattern))

@@ -206,7 +206,7 @@ def _f(detector: str, s: int, e: int, severity: Severity, message: str, fix: str
 
 
 def credential_request(ctx: ScreenContext) -> list[Finding]:
-    severity: Severity = "block" if ctx.message.sender.is_staff else "warn"
+    severity: Severity = "block" if ctx.staff_sender else "warn"
     return [
         _f(
             "credential_request",
@@ -225,12 +225,13 @@ def credential_request(ctx: ScreenContext) -> list[Finding]:
 
 def personal_channel(ctx: ScreenContext) -> list[Finding]:
     msg = ctx.message
-    if not msg.sender.is_staff:
+    if not ctx.staff_sender:
         return []
     idx = ctx.index
     text = ctx.text
-    to_families = msg.audience.kind != "staff" and not all(
-        idx.is_staff(r) for r in msg.audience.recipients or ("?",)
+    recipients = msg.audience.recipients
+    to_families = msg.audience.kind != "staff" and (
+        not recipients or not all(idx.is_staff(r) for r in recipients)
     )
     if not to_families:
         return []
@@ -283,7 +284,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
 
 def secrecy(ctx: ScreenContext) -> list[Finding]:
     msg = ctx.message
-    if not msg.sender.is_staff:
+    if not ctx.staff_sender:
         return []
     idx = ctx.index
     # grooming is private: only direct messages that reach a student
@@ -307,7 +308,7 @@ HOTLINE = "Illinois DCFS hotline 1-800-25-ABUSE (1-800-252-2873)"
 
 
 def abuse_disclosure(ctx: ScreenContext) -> list[Finding]:
-    if ctx.message.sender.is_staff:
+    if ctx.staff_sender:
         return []
     return [
         Finding(

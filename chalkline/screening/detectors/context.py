@@ -28,6 +28,7 @@ class ScreenContext:
     __slots__ = (
         "_ctx",
         "_prefiltered",
+        "staff_sender",
         "_triggered",
         "_unique_first",
         "_mentions",
@@ -46,6 +47,7 @@ class ScreenContext:
         self._ctx: tuple[tuple[str, ...], frozenset[str], frozenset[str]] | None = None
         self._unique_first: dict[str, tuple[str, ...]] = {}
         self._triggered: set[str] | None = None
+        self.staff_sender = message.sender.is_staff  # asked by most detectors
         self._prefiltered: frozenset[int] | None | bool = False  # False: not asked yet
 
     def triggered(self, name: str) -> bool:
@@ -73,6 +75,15 @@ class ScreenContext:
         self, patterns: list[re.Pattern[str]], family: str | None = None
     ) -> list[re.Pattern[str]]:
         """The members of ``patterns`` that may match the text (see may_match)."""
+        found = self._prefiltered
+        if found is False:
+            found = self._prefiltered = prefilter.may_match(self.text)
+        if found is not None:
+            positions = prefilter.positions(patterns)
+            if positions is not None:  # all registered: one C-level test for the common "none"
+                if found.isdisjoint(positions):  # type: ignore[union-attr]
+                    return []
+                return [p for p, pos in zip(patterns, positions, strict=True) if pos in found]  # type: ignore[operator]
         return [p for p in patterns if self.may_match(p, family)]
 
     # ---- who may see what --------------------------------------------------------------------

@@ -63,7 +63,7 @@ def idlike_spans(text: str) -> list[tuple[int, int]]:
 
 
 def detect(ctx: ScreenContext) -> list[Finding]:
-    if not ctx.message.sender.is_staff:
+    if not ctx.staff_sender:
         return []
     idx = ctx.index
     text = ctx.text

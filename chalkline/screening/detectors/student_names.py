@@ -327,7 +327,7 @@ _NOT_AFTER_START = frozenset(["you", "i", "we", "they", "he", "she", "it", "your
 
 
 def detect(ctx: ScreenContext) -> list[Finding]:
-    if not ctx.message.sender.is_staff:
+    if not ctx.staff_sender:
         return []
     out: list[Finding] = []
     clause = clause_for("student_name")

@@ -79,7 +79,7 @@ def record_terms(text: str) -> list[tuple[int, int, str]]:
 
 
 def detect(ctx: ScreenContext) -> list[Finding]:
-    if not ctx.message.sender.is_staff:
+    if not ctx.staff_sender:
         return []
     if not ctx.may_match(_RECORD, "student_record"):
         return []

@@ -201,3 +201,10 @@ def test_compiled_database_is_cached_and_a_bad_cache_file_is_replaced(
     assert "did not load" in caplog.text
     assert fresh.scan(b"passwords") == [0]
     assert files[0].read_bytes() != b"not a database"  # replaced by the recompiled one
+
+
+def test_positions_of_a_detectors_pattern_list() -> None:
+    found = prefilter.positions(conduct.CREDENTIAL)
+    assert found == tuple(prefilter.position(p) for p in conduct.CREDENTIAL)
+    assert prefilter.positions(conduct.CREDENTIAL) is found  # kept per list
+    assert prefilter.positions([conduct.CREDENTIAL[0], re.compile("unregistered")]) is None
