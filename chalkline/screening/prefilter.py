@@ -213,6 +213,8 @@ def _database() -> _Compiled | None:
 
 def warm_up() -> bool:
     """Compile (or load) the database now rather than on the first message. True when ready."""
+    from . import detectors  # noqa: F401 - they register their patterns when imported
+
     return _database() is not None
 
 
