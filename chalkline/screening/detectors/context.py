@@ -28,6 +28,7 @@ class ScreenContext:
     __slots__ = (
         "_ctx",
         "_prefiltered",
+        "_staff_names",
         "staff_sender",
         "_triggered",
         "_unique_first",
@@ -48,6 +49,7 @@ class ScreenContext:
         self._unique_first: dict[str, tuple[str, ...]] = {}
         self._triggered: set[str] | None = None
         self.staff_sender = message.sender.is_staff  # asked by most detectors
+        self._staff_names: frozenset[str] | None = None
         self._prefiltered: frozenset[int] | None | bool = False  # False: not asked yet
 
     def triggered(self, name: str) -> bool:
@@ -189,34 +191,55 @@ class ScreenContext:
 
     def resolve_key(self, kind: str, key: str) -> str | None:
         """The one student with that name key in the district, or else the one in the message's
-        context, or None. A name shared by thousands of students district-wide ("Liam Smith",
-        "Maria G.") costs O(context), not O(namesakes): the context's students with that given
-        name (see first_name_students) are checked against the key."""
-        idx = self.index
-        bucket = idx.name_bucket(kind, key)
+        context (see context_matches), or None."""
+        bucket = self.index.name_bucket(kind, key)
         if not bucket:
             return None
         if isinstance(bucket, str):
             return bucket
         if len(bucket) == 1:
             return bucket[0]
+        inside = self.context_matches(kind, key, bucket)
+        return inside.pop() if len(inside) == 1 else None
+
+    def context_matches(
+        self, kind: str, key: str, bucket: tuple[str, ...] | list[str] | None = None
+    ) -> set[str]:
+        """The students of the message's context with that name key ("full", "given_initial" or
+        "initial_family"). A name shared by thousands of students district-wide ("Liam Smith",
+        "Maria G.") costs O(context), not O(namesakes): the context's students with that given
+        name (see first_name_students) are checked against the key."""
+        idx = self.index
         if kind == "given_initial":  # "liam s": context students named Liam whose family starts s
             initial = key[-1]
-            inside = {
+            return {
                 s
                 for s in self.first_name_students(key[:-2])
                 if any(f[0] == initial for f in idx.families_of(s))
             }
-        elif kind == "full" and key.count(" ") == 1:  # "liam smith" ("mary jane smith" could be
+        if kind == "full" and key.count(" ") == 1:  # "liam smith" ("mary jane smith" could be
             given, _, family = key.partition(" ")  # split two ways: the general path below)
-            inside = {s for s in self.first_name_students(given) if family in idx.families_of(s)}
-        elif len(bucket) > 16 * self.context_size():
+            return {s for s in self.first_name_students(given) if family in idx.families_of(s)}
+        if bucket is None:
+            found = idx.name_bucket(kind, key)
+            bucket = (found,) if isinstance(found, str) else (found or ())
+        if len(bucket) > 16 * self.context_size():
             # a Python test per context student beats a look-up per namesake when the namesakes
             # are 16 times as many
-            inside = {s for s in self.context_students() if idx.has_name_key(s, kind, key)}
-        else:
-            inside = self.in_context(bucket)
-        return inside.pop() if len(inside) == 1 else None
+            return {s for s in self.context_students() if idx.has_name_key(s, kind, key)}
+        return self.in_context(bucket)
+
+    def staff_full_names(self) -> frozenset[str]:
+        """Folded "given family" of the sender and of the staff recipients."""
+        if self._staff_names is None:
+            idx = self.index
+            out = set()
+            for pid in (self.message.sender.id, *self.message.audience.recipients):
+                rec = idx.staff(pid)
+                if rec is not None and rec.given_name and rec.family_name:
+                    out.add(f"{fold(rec.given_name)} {fold(rec.family_name)}")
+            self._staff_names = frozenset(out)
+        return self._staff_names
 
     def resolve(self, candidates: tuple[str, ...]) -> str | None:
         """Pick the one candidate that is in the message's context, if exactly one is."""

@@ -85,6 +85,13 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
         if _HONORIFIC_BEFORE(text, s):
             return
         sid = ctx.resolve_key("full", key)
+        if key in ctx.staff_full_names():
+            # the sender's own name (a signature) or a staff recipient's: a student only when a
+            # namesake is in the message's context
+            inside = ctx.context_matches("full", key)
+            if len(inside) != 1:
+                return
+            sid = inside.pop()
         if sid is not None:
             cands: Collection[str] = (sid,)
         else:  # every namesake, as the index holds them (a tuple, or a set for many)

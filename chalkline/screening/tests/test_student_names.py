@@ -117,3 +117,41 @@ def test_previous_word_helper_agrees_with_the_regex_it_replaces() -> None:
         start = rng.randint(0, len(text))
         m = reference.search(text, max(0, start - 16), start)
         assert _prev_word(text, start) == ((m.group(1), m.start(1)) if m else ("", -1)), text
+
+
+def test_a_staff_members_own_full_name_is_not_a_student_elsewhere() -> None:
+    """A signature ("Liam Smith", the teacher) is not flagged because students elsewhere in the
+    district share the name; a namesake in the teacher's own class still is."""
+    from chalkline.screening import StudentRecord
+    from chalkline.screening.records import ClassRecord, EnrollmentRecord, StaffRecord
+
+    index = RosterIndex.from_records(
+        students=[
+            StudentRecord("far1", "Liam", "Smith", building_ids=("b9",)),
+            StudentRecord("far2", "Liam", "Smith", building_ids=("b9",)),
+            StudentRecord("near", "Ava", "Jones", building_ids=("b1",)),
+        ],
+        staff=[
+            StaffRecord("t-liam", "Liam", "Smith", building_ids=("b1",)),
+            StaffRecord("t-ava", "Ava", "Jones", building_ids=("b1",)),
+            StaffRecord("t-other", "Noor", "Haddad", building_ids=("b1",)),
+        ],
+        classes=[ClassRecord("c1", "", "b1")],
+        enrollments=[
+            EnrollmentRecord("c1", "t-liam", "teacher"),
+            EnrollmentRecord("c1", "t-ava", "teacher"),
+            EnrollmentRecord("c1", "near", "student"),
+        ],
+    )
+    public = Audience("public")
+    signed = "Field day is Friday.\n\nLiam Smith"
+    assert _found(index, signed, "t-liam", public) == []
+    # someone else writing that name is naming students
+    assert _found(index, signed, "t-other", public) == ["Liam Smith"]
+    # a staff recipient's own name, in a direct message to them
+    assert (
+        _found(index, "Liam Smith, see you at lunch", "t-other", Audience("direct", ("t-liam",)))
+        == []
+    )
+    # Ms. Jones shares her name with a student in her class: that student is still named
+    assert _found(index, "Great work today, Ava Jones!", "t-ava", public) == ["Ava Jones"]
