@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from .. import prefilter
 from ..index import RosterIndex
 from ..names import COMMON_WORDS
 from ..text import Folded, fold
+from ..triggers import triggered
 from ..types import Message
 
 
@@ -55,8 +57,6 @@ class ScreenContext:
     def triggered(self, name: str) -> bool:
         """Whether the message contains an anchor of the named regex family (see triggers.py)."""
         if self._triggered is None:
-            from ..triggers import triggered
-
             self._triggered = triggered(self.folded.text)
         return name in self._triggered
 
@@ -160,9 +160,7 @@ class ScreenContext:
 
     def mentions(self) -> list[Mention]:
         if self._mentions is None:
-            from .student_names import find_mentions
-
-            self._mentions = find_mentions(self)
+            self._mentions = _find_mentions()(self)
         return self._mentions
 
     def first_name_students(self, tok: str) -> tuple[str, ...]:
@@ -247,6 +245,15 @@ class ScreenContext:
             return candidates[0]
         inside = self.in_context(candidates)
         return inside.pop() if len(inside) == 1 else None
+
+
+@functools.cache
+def _find_mentions() -> Callable[[ScreenContext], list[Mention]]:
+    # student_names imports this module; a function-level import on every message costs a
+    # trip through the import machinery, so it is resolved once
+    from .student_names import find_mentions
+
+    return find_mentions
 
 
 def is_common(tok: str) -> bool:
