@@ -162,6 +162,13 @@ _PARTICLES = frozenset(
 )
 
 
+def staff_name_key(rec: StaffRecord) -> str:
+    """A staff member's folded "given family", as a full-name key; "" without both names."""
+    if not (rec.given_name and rec.family_name):
+        return ""
+    return f"{fold(rec.given_name)} {fold(rec.family_name)}"
+
+
 class RosterIndex:
     """Students, guardians, staff and classes, indexed for screening. See docs/screening.md."""
 
@@ -180,6 +187,7 @@ class RosterIndex:
         self._students: dict[str, _Student] = {}
         self._opted_out: set[str] = set()  # students whose family opted out of directory info
         self._staff: dict[str, StaffRecord] = {}
+        self._staff_names: dict[str, int] = {}  # folded "given family" of staff -> how many
         self._staff_classes: dict[str, tuple[str, ...]] = {}
         self._guardians: dict[str, Ids] = {}  # guardian -> students
         self._classes: dict[str, ClassRecord] = {}
@@ -435,13 +443,33 @@ class RosterIndex:
         self.version += 1
 
     def upsert_staff(self, rec: StaffRecord) -> None:
+        old = self._staff.get(rec.sourced_id)
+        if old is not None:
+            self._forget_staff_name(old)
         self._staff[rec.sourced_id] = rec
+        key = staff_name_key(rec)
+        if key:
+            self._staff_names[key] = self._staff_names.get(key, 0) + 1
         self.version += 1
 
     def remove_staff(self, sourced_id: str) -> None:
-        self._staff.pop(sourced_id, None)
+        old = self._staff.pop(sourced_id, None)
+        if old is not None:
+            self._forget_staff_name(old)
         self._staff_classes.pop(sourced_id, None)
         self.version += 1
+
+    def _forget_staff_name(self, rec: StaffRecord) -> None:
+        key = staff_name_key(rec)
+        n = self._staff_names.get(key, 0) - 1
+        if n > 0:
+            self._staff_names[key] = n
+        else:
+            self._staff_names.pop(key, None)
+
+    def is_staff_name(self, key: str) -> bool:
+        """Whether some staff member's folded "given family" is ``key``."""
+        return key in self._staff_names
 
     def upsert_class(self, rec: ClassRecord) -> None:
         self._classes[rec.sourced_id] = rec

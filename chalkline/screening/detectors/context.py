@@ -30,7 +30,6 @@ class ScreenContext:
     __slots__ = (
         "_ctx",
         "_prefiltered",
-        "_staff_names",
         "staff_sender",
         "_triggered",
         "_unique_first",
@@ -51,7 +50,6 @@ class ScreenContext:
         self._unique_first: dict[str, tuple[str, ...]] = {}
         self._triggered: set[str] | None = None
         self.staff_sender = message.sender.is_staff  # asked by most detectors
-        self._staff_names: frozenset[str] | None = None
         self._prefiltered: frozenset[int] | None | bool = False  # False: not asked yet
 
     def triggered(self, name: str) -> bool:
@@ -226,18 +224,6 @@ class ScreenContext:
             # are 16 times as many
             return {s for s in self.context_students() if idx.has_name_key(s, kind, key)}
         return self.in_context(bucket)
-
-    def staff_full_names(self) -> frozenset[str]:
-        """Folded "given family" of the sender and of the staff recipients."""
-        if self._staff_names is None:
-            idx = self.index
-            out = set()
-            for pid in (self.message.sender.id, *self.message.audience.recipients):
-                rec = idx.staff(pid)
-                if rec is not None and rec.given_name and rec.family_name:
-                    out.add(f"{fold(rec.given_name)} {fold(rec.family_name)}")
-            self._staff_names = frozenset(out)
-        return self._staff_names
 
     def resolve(self, candidates: tuple[str, ...]) -> str | None:
         """Pick the one candidate that is in the message's context, if exactly one is."""

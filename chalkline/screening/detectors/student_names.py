@@ -85,9 +85,9 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
         if _HONORIFIC_BEFORE(text, s):
             return
         sid = ctx.resolve_key("full", key)
-        if key in ctx.staff_full_names():
-            # the sender's own name (a signature) or a staff recipient's: a student only when a
-            # namesake is in the message's context
+        if idx.is_staff_name(key):
+            # a staff member's name (the sender's signature, a colleague, the counselor): a
+            # student only when a namesake is in the message's context
             inside = ctx.context_matches("full", key)
             if len(inside) != 1:
                 return

@@ -119,9 +119,10 @@ def test_previous_word_helper_agrees_with_the_regex_it_replaces() -> None:
         assert _prev_word(text, start) == ((m.group(1), m.start(1)) if m else ("", -1)), text
 
 
-def test_a_staff_members_own_full_name_is_not_a_student_elsewhere() -> None:
-    """A signature ("Liam Smith", the teacher) is not flagged because students elsewhere in the
-    district share the name; a namesake in the teacher's own class still is."""
+def test_a_staff_members_full_name_is_not_a_student_elsewhere() -> None:
+    """A signature ("Liam Smith", the teacher) or a colleague named in passing is not flagged
+    because students elsewhere in the district share the name; a namesake in the message's
+    context still is, and so is a student's name that no staff member has."""
     from chalkline.screening import StudentRecord
     from chalkline.screening.records import ClassRecord, EnrollmentRecord, StaffRecord
 
@@ -129,12 +130,15 @@ def test_a_staff_members_own_full_name_is_not_a_student_elsewhere() -> None:
         students=[
             StudentRecord("far1", "Liam", "Smith", building_ids=("b9",)),
             StudentRecord("far2", "Liam", "Smith", building_ids=("b9",)),
+            StudentRecord("far3", "Noor", "Haddad", building_ids=("b9",)),
+            StudentRecord("far4", "Omar", "Haddad", building_ids=("b9",)),
             StudentRecord("near", "Ava", "Jones", building_ids=("b1",)),
         ],
         staff=[
             StaffRecord("t-liam", "Liam", "Smith", building_ids=("b1",)),
             StaffRecord("t-ava", "Ava", "Jones", building_ids=("b1",)),
-            StaffRecord("t-other", "Noor", "Haddad", building_ids=("b1",)),
+            StaffRecord("t-noor", "Noor", "Haddad", building_ids=("b1",)),
+            StaffRecord("t-other", "Kim", "Park", building_ids=("b1",)),
         ],
         classes=[ClassRecord("c1", "", "b1")],
         enrollments=[
@@ -144,14 +148,18 @@ def test_a_staff_members_own_full_name_is_not_a_student_elsewhere() -> None:
         ],
     )
     public = Audience("public")
-    signed = "Field day is Friday.\n\nLiam Smith"
-    assert _found(index, signed, "t-liam", public) == []
-    # someone else writing that name is naming students
-    assert _found(index, signed, "t-other", public) == ["Liam Smith"]
-    # a staff recipient's own name, in a direct message to them
+    assert _found(index, "Field day is Friday.\n\nLiam Smith", "t-liam", public) == []
+    assert _found(index, "Questions? Ask Noor Haddad in the office.", "t-other", public) == []
     assert (
         _found(index, "Liam Smith, see you at lunch", "t-other", Audience("direct", ("t-liam",)))
         == []
     )
+    # no staff member is called Omar Haddad: the district's only Omar Haddad is named
+    assert _found(index, "Congratulations to Omar Haddad!", "t-other", public) == ["Omar Haddad"]
     # Ms. Jones shares her name with a student in her class: that student is still named
     assert _found(index, "Great work today, Ava Jones!", "t-ava", public) == ["Ava Jones"]
+    # the rule follows the directory: once Noor Haddad leaves, the name is the student's again
+    index.remove_staff("t-noor")
+    assert _found(index, "Questions? Ask Noor Haddad in the office.", "t-other", public) == [
+        "Noor Haddad"
+    ]
