@@ -187,7 +187,7 @@ class RosterIndex:
         self._students: dict[str, _Student] = {}
         self._opted_out: set[str] = set()  # students whose family opted out of directory info
         self._staff: dict[str, StaffRecord] = {}
-        self._staff_names: dict[str, int] = {}  # folded "given family" of staff -> how many
+        self._staff_names: dict[str, Ids] = {}  # folded "given family" -> staff with that name
         self._staff_classes: dict[str, tuple[str, ...]] = {}
         self._guardians: dict[str, Ids] = {}  # guardian -> students
         self._classes: dict[str, ClassRecord] = {}
@@ -449,7 +449,7 @@ class RosterIndex:
         self._staff[rec.sourced_id] = rec
         key = staff_name_key(rec)
         if key:
-            self._staff_names[key] = self._staff_names.get(key, 0) + 1
+            _add_id(self._staff_names, key, rec.sourced_id)
         self.version += 1
 
     def remove_staff(self, sourced_id: str) -> None:
@@ -461,15 +461,12 @@ class RosterIndex:
 
     def _forget_staff_name(self, rec: StaffRecord) -> None:
         key = staff_name_key(rec)
-        n = self._staff_names.get(key, 0) - 1
-        if n > 0:
-            self._staff_names[key] = n
-        else:
-            self._staff_names.pop(key, None)
+        if key:
+            _remove_id(self._staff_names, key, rec.sourced_id)
 
-    def is_staff_name(self, key: str) -> bool:
-        """Whether some staff member's folded "given family" is ``key``."""
-        return key in self._staff_names
+    def staff_named(self, key: str) -> tuple[str, ...]:
+        """The staff members whose folded "given family" is ``key``."""
+        return as_tuple(self._staff_names.get(key))
 
     def upsert_class(self, rec: ClassRecord) -> None:
         self._classes[rec.sourced_id] = rec

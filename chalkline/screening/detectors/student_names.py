@@ -85,9 +85,9 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
         if _HONORIFIC_BEFORE(text, s):
             return
         sid = ctx.resolve_key("full", key)
-        if idx.is_staff_name(key):
-            # a staff member's name (the sender's signature, a colleague, the counselor): a
-            # student only when a namesake is in the message's context
+        if _colleague_named(ctx, key):
+            # a staff member's name (the sender's signature, a recipient, a colleague in the
+            # sender's building): a student only when a namesake is in the message's context
             inside = ctx.context_matches("full", key)
             if len(inside) != 1:
                 return
@@ -233,6 +233,19 @@ def _prev_word(text: str, start: int) -> tuple[str, int]:
 def _HONORIFIC_BEFORE(text: str, start: int) -> bool:  # noqa: N802
     word, _ = _prev_word(text, start)
     return bool(word) and word[0].isupper() and word.lower() in HONORIFICS
+
+
+def _colleague_named(ctx: ScreenContext, key: str) -> bool:
+    """Whether the full-name key is the sender's own name, a staff recipient's, or that of a
+    staff member who works in one of the sender's buildings."""
+    staff = ctx.index.staff_named(key)
+    if not staff:
+        return False
+    msg = ctx.message
+    if msg.sender.id in staff or any(r in staff for r in msg.audience.recipients):
+        return True
+    mine = ctx.index.staff_buildings(msg.sender.id)
+    return any(not mine.isdisjoint(ctx.index.staff_buildings(s)) for s in staff)
 
 
 def _is_staff_recipient_name(ctx: ScreenContext, tok: str) -> bool:

@@ -122,7 +122,7 @@ def test_previous_word_helper_agrees_with_the_regex_it_replaces() -> None:
 def test_a_staff_members_full_name_is_not_a_student_elsewhere() -> None:
     """A signature ("Liam Smith", the teacher) or a colleague named in passing is not flagged
     because students elsewhere in the district share the name; a namesake in the message's
-    context still is, and so is a student's name that no staff member has."""
+    context still is, and so is a student's name that no colleague of the sender has."""
     from chalkline.screening import StudentRecord
     from chalkline.screening.records import ClassRecord, EnrollmentRecord, StaffRecord
 
@@ -139,6 +139,7 @@ def test_a_staff_members_full_name_is_not_a_student_elsewhere() -> None:
             StaffRecord("t-ava", "Ava", "Jones", building_ids=("b1",)),
             StaffRecord("t-noor", "Noor", "Haddad", building_ids=("b1",)),
             StaffRecord("t-other", "Kim", "Park", building_ids=("b1",)),
+            StaffRecord("t-far", "Omar", "Haddad", building_ids=("b9",)),
         ],
         classes=[ClassRecord("c1", "", "b1")],
         enrollments=[
@@ -154,7 +155,8 @@ def test_a_staff_members_full_name_is_not_a_student_elsewhere() -> None:
         _found(index, "Liam Smith, see you at lunch", "t-other", Audience("direct", ("t-liam",)))
         == []
     )
-    # no staff member is called Omar Haddad: the district's only Omar Haddad is named
+    # the district's only student Omar Haddad is named: the staff member of that name works in
+    # another building, so the principal of b1 is not thanking a colleague
     assert _found(index, "Congratulations to Omar Haddad!", "t-other", public) == ["Omar Haddad"]
     # Ms. Jones shares her name with a student in her class: that student is still named
     assert _found(index, "Great work today, Ava Jones!", "t-ava", public) == ["Ava Jones"]
