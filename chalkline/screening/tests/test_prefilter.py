@@ -208,3 +208,18 @@ def test_positions_of_a_detectors_pattern_list() -> None:
     assert found == tuple(prefilter.position(p) for p in conduct.CREDENTIAL)
     assert prefilter.positions(conduct.CREDENTIAL) is found  # kept per list
     assert prefilter.positions([conduct.CREDENTIAL[0], re.compile("unregistered")]) is None
+
+
+def test_deploy_check_builds_the_prefilter_and_warns_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core import checks
+
+    from chalkline.screening.checks import prefilter_ready
+
+    assert prefilter_ready() == []
+    assert prefilter._state.get("db") is not None
+    ids = [m.id for m in checks.run_checks(include_deployment_checks=True, tags=["screening"])]
+    assert ids == []
+    monkeypatch.setattr(prefilter, "warm_up", lambda: False)
+    assert [m.id for m in prefilter_ready()] == ["chalkline.screening.W001"]
