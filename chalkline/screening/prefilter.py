@@ -35,6 +35,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .text import TABLE_MAX
+
 log = logging.getLogger(__name__)
 
 _hs: Any
@@ -65,7 +67,8 @@ class _AsciiImage(dict[int, str]):
             out = "~"
         if code < 128 and not (0x1C <= code <= 0x1F):
             out = ch  # ASCII stands for itself
-        self[code] = out
+        if len(self) < TABLE_MAX:  # bounded: a message could hold every code point
+            self[code] = out
         return out
 
 

@@ -33,10 +33,16 @@ def _fold_char(ch: str) -> str:
     return low if len(low) == 1 else ch
 
 
+#: Lazily filled translation tables keep at most this many characters, so text made of every
+#: code point (up to a million in one message) cannot grow them without bound.
+TABLE_MAX = 70_000
+
+
 class _FoldTable(dict[int, str]):
     def __missing__(self, key: int) -> str:
         value = _fold_char(chr(key))
-        self[key] = value
+        if len(self) < TABLE_MAX:
+            self[key] = value
         return value
 
 

@@ -14,6 +14,8 @@ from ..text import Folded, fold
 from ..triggers import triggered
 from ..types import Message
 
+_UNASKED: frozenset[int] = frozenset({-1})  # ScreenContext._prefiltered before the first question
+
 
 @dataclass(slots=True)
 class Mention:
@@ -22,7 +24,7 @@ class Mention:
     start: int
     end: int
     kind: str  # "full" | "initial" | "first"
-    candidates: Collection[str]  # a tuple, or the index's own set of namesakes (do not mutate)
+    candidates: Collection[str]  # a tuple, or the index's own list of namesakes (do not mutate)
     student: str | None
 
 
@@ -50,7 +52,7 @@ class ScreenContext:
         self._unique_first: dict[str, tuple[str, ...]] = {}
         self._triggered: set[str] | None = None
         self.staff_sender = message.sender.is_staff  # asked by most detectors
-        self._prefiltered: frozenset[int] | None | bool = False  # False: not asked yet
+        self._prefiltered: frozenset[int] | None = _UNASKED
 
     def triggered(self, name: str) -> bool:
         """Whether the message contains an anchor of the named regex family (see triggers.py)."""
@@ -58,32 +60,35 @@ class ScreenContext:
             self._triggered = triggered(self.folded.text)
         return name in self._triggered
 
+    def _prefilter_hits(self) -> frozenset[int] | None:
+        """prefilter.may_match(text), asked once per message."""
+        found = self._prefiltered
+        if found is _UNASKED:
+            found = self._prefiltered = prefilter.may_match(self.text)
+        return found
+
     def may_match(self, pattern: re.Pattern[str], family: str | None = None) -> bool:
         """False only when ``pattern`` certainly does not match the text. Answered by the
-        Hyperscan prefilter (see prefilter.py) when it can answer exactly, else by the anchors of
-        the named trigger ``family`` (see triggers.py), else True."""
-        found = self._prefiltered
-        if found is False:
-            found = self._prefiltered = prefilter.may_match(self.text)
+        Hyperscan prefilter (see prefilter.py) when there is one, else by the anchors of the
+        named trigger ``family`` (see triggers.py), else True."""
+        found = self._prefilter_hits()
         if found is not None:
             pos = prefilter.position(pattern)
             if pos is not None:
-                return pos in found  # type: ignore[operator]
+                return pos in found
         return family is None or self.triggered(family)
 
     def possible(
         self, patterns: list[re.Pattern[str]], family: str | None = None
     ) -> list[re.Pattern[str]]:
         """The members of ``patterns`` that may match the text (see may_match)."""
-        found = self._prefiltered
-        if found is False:
-            found = self._prefiltered = prefilter.may_match(self.text)
+        found = self._prefilter_hits()
         if found is not None:
             positions = prefilter.positions(patterns)
             if positions is not None:  # all registered: one C-level test for the common "none"
-                if found.isdisjoint(positions):  # type: ignore[union-attr]
+                if found.isdisjoint(positions):
                     return []
-                return [p for p, pos in zip(patterns, positions, strict=True) if pos in found]  # type: ignore[operator]
+                return [p for p, pos in zip(patterns, positions, strict=True) if pos in found]
         return [p for p in patterns if self.may_match(p, family)]
 
     # ---- who may see what --------------------------------------------------------------------

@@ -94,7 +94,7 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
             sid = inside.pop()
         if sid is not None:
             cands: Collection[str] = (sid,)
-        else:  # every namesake, as the index holds them (a tuple, or a set for many)
+        else:  # every namesake, as the index holds them (a tuple, or a list for many)
             bucket = idx.name_bucket("full", key)
             cands = (bucket,) if isinstance(bucket, str) else (bucket or ())
         mentions.append(Mention(s, e, "full", cands, sid))

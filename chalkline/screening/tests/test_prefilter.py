@@ -223,3 +223,14 @@ def test_deploy_check_builds_the_prefilter_and_warns_without_it(
     assert ids == []
     monkeypatch.setattr(prefilter, "warm_up", lambda: False)
     assert [m.id for m in prefilter_ready()] == ["chalkline.screening.W001"]
+
+
+def test_translation_tables_stay_bounded_on_text_of_every_code_point() -> None:
+    from chalkline.screening.text import _TABLE, TABLE_MAX, Folded
+
+    text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 90_000) if not 0xD800 <= c < 0xE000)
+    image = prefilter.ascii_image(text)
+    assert len(image) == len(text) and image.isascii()
+    Folded(text)
+    assert len(prefilter._IMAGE) <= TABLE_MAX
+    assert len(_TABLE) <= TABLE_MAX
