@@ -230,9 +230,12 @@ def _prev_word(text: str, start: int) -> tuple[str, int]:
     return head[cut:], lo + cut
 
 
-def _HONORIFIC_BEFORE(text: str, start: int) -> bool:  # noqa: N802
-    word, _ = _prev_word(text, start)
+def _is_honorific(word: str) -> bool:
     return bool(word) and word[0].isupper() and word.lower() in HONORIFICS
+
+
+def _HONORIFIC_BEFORE(text: str, start: int) -> bool:  # noqa: N802
+    return _is_honorific(_prev_word(text, start)[0])
 
 
 def _colleague_named(ctx: ScreenContext, key: str) -> bool:
@@ -270,7 +273,8 @@ def _first_name_ok(
     pass, or when the next word might be the student's own family name."""
     text = ctx.text
     upper_ok = word.isupper() and len(word) > 1 and not text.isupper()  # "MARIA did it!"
-    if _HONORIFIC_BEFORE(text, s) or _quoted(text, s, e):
+    prev_word, prev_start = _prev_word(text, s)
+    if _is_honorific(prev_word) or _quoted(text, s, e):
         return None
     # the sender's own first name near the end is a signature
     if tok == sender_name and len(text) - e < 40:
@@ -290,7 +294,6 @@ def _first_name_ok(
     if nxt.lower() in PLACE_WORDS and is_capitalised(nxt):
         return None
     start_of_sentence = is_sentence_start(text, s)
-    prev_word, prev_start = _prev_word(text, s)
     if (
         prev_word
         and is_capitalised(prev_word)
