@@ -234,3 +234,38 @@ def test_translation_tables_stay_bounded_on_text_of_every_code_point() -> None:
     Folded(text)
     assert len(prefilter._IMAGE) <= TABLE_MAX
     assert len(_TABLE) <= TABLE_MAX
+
+
+def test_an_unwritable_cache_still_gives_a_working_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    monkeypatch.setenv("CHALKLINE_CACHE_DIR", str(blocker / "cache"))
+    compiled = prefilter._Compiled([re.compile(r"\bkys\b", re.IGNORECASE)])
+    assert compiled.scan(b"just KYS") == [0]
+    assert compiled.scan(b"keys") == []
+
+
+def test_a_database_that_does_not_compile_falls_back_to_the_anchor_scan(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, index: RosterIndex
+) -> None:
+    def broken(patterns: list[re.Pattern[str]]) -> None:
+        raise RuntimeError("simulated compiler failure")
+
+    monkeypatch.setattr(prefilter, "_state", {})  # as in a fresh process
+    monkeypatch.setattr(prefilter, "_compile", broken)
+    with caplog.at_level("ERROR"):
+        assert prefilter.may_match("what's your instagram password") is None
+    assert "did not compile" in caplog.text
+    assert not prefilter.available()
+    # screening still finds what the patterns find, through the anchors
+    msg = parse_message(
+        {
+            "id": "x",
+            "text": "Applicants must share their Instagram password.",
+            "sender": {"role": "teacher", "id": "t-ortiz"},
+            "audience": {"kind": "public", "recipients": []},
+        }
+    )
+    assert [f.detector for f in screen(msg, index=index)] == ["credential_request"]
