@@ -93,8 +93,9 @@ _state: dict[str, Any] = {}  # "db": the _Compiled database; "failed": True
 
 
 def register(*patterns: re.Pattern[str]) -> None:
-    """Add patterns to the prefilter. Call at import time, before any message is screened; a
-    pattern registered later is simply reported as "may match" until the process restarts."""
+    """Add patterns to the prefilter. The detector modules call it when imported, before any
+    message is screened (screen() and warm_up() import them); if the registry grows later, the
+    database is compiled again on the next message."""
     with _lock:
         for p in patterns:
             if id(p) not in _position:
@@ -165,10 +166,15 @@ def _compile(patterns: list[re.Pattern[str]]) -> Any:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".prefilter-")
+    except OSError as exc:  # a read-only home: the database still works, uncached
+        log.info("screening prefilter not cached: %s", exc.strerror)
+        return db
+    try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(_hs.dumpb(db))
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only home: the database still works, uncached
+        os.replace(tmp, path)  # readers see the whole file or none
+    except OSError as exc:  # a full disk: no partial file is left behind
+        Path(tmp).unlink(missing_ok=True)
         log.info("screening prefilter not cached: %s", exc.strerror)
     return db
 
