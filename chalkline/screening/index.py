@@ -193,7 +193,8 @@ class RosterIndex:
         self._classes: dict[str, ClassRecord] = {}
         self._class_students: dict[str, tuple[str, ...]] = {}
         # class -> (given-name tokens, students): one entry per (student, given or preferred
-        # name), made by prepare() or on first use, dropped when the class or a student changes
+        # name); grown by add_enrollment, dropped when a removal or rename touches the class and
+        # then made again by prepare() or on first use (see class_names())
         self._class_names: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # folded identifier/username/email -> student; a lower-case sourcedId is found in _students
         self._ids: dict[str, Ids] = {}
@@ -428,7 +429,6 @@ class RosterIndex:
         table = self._guardians
         for sid in student_ids:
             cur = table.get(guardian_id)
-            cur = table.get(guardian_id)
             if cur is None or cur.__class__ is not list or sid not in cur:
                 _add_id(table, guardian_id, sid)
             st = self._students.get(sid)
@@ -484,17 +484,18 @@ class RosterIndex:
             cur = self._class_students.get(cid, ())
             if rec.user_id not in cur:
                 sid = st.rec.sourced_id
-                self._class_students[cid] = (*cur, sid)
+                students = self._class_students[cid] = (*cur, sid)
                 # the class's name table grows with it (it exists, and is exact, from the
                 # class's first student on, unless a removal dropped it: see class_names())
                 names = self._class_names.get(cid)
-                givens = st.givens
                 if names is not None or not cur:
                     toks, owners = names or ((), ())
-                    self._class_names[cid] = (
-                        (*toks, *givens),
-                        (*owners, sid) if len(givens) == 1 else (*owners, *(sid,) * len(givens)),
-                    )
+                    givens = st.givens
+                    if owners is cur and len(givens) == 1:
+                        owners = students  # one name each so far: share the class's tuple
+                    else:
+                        owners = (*owners, *(sid,) * len(givens))
+                    self._class_names[cid] = ((*toks, *givens), owners)
         else:
             cur = self._staff_classes.get(rec.user_id, ())
             if cid not in cur:
