@@ -84,14 +84,15 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
         s, e = ctx.folded.span(fs, fe)
         if _HONORIFIC_BEFORE(text, s):
             return
-        sid = ctx.resolve_key("full", key)
         if _colleague_named(ctx, key):
             # a staff member's name (the sender's signature, a recipient, a colleague in the
             # sender's building): a student only when a namesake is in the message's context
             inside = ctx.context_matches("full", key)
             if len(inside) != 1:
                 return
-            sid = inside.pop()
+            sid: str | None = inside.pop()
+        else:
+            sid = ctx.resolve_key("full", key)
         if sid is not None:
             cands: Collection[str] = (sid,)
         else:  # every namesake, as the index holds them (a tuple, or a list for many)
