@@ -11,7 +11,6 @@ never-seen-before name word appears.
 from __future__ import annotations
 
 import gc
-import operator
 import sys
 import threading
 from collections.abc import Iterable, Iterator
@@ -107,10 +106,6 @@ def as_tuple(value: Ids | None) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(value) if isinstance(value, list) else value
-
-
-_GIVENS = operator.attrgetter("givens")
-_FIRST = operator.itemgetter(0)
 
 
 def _low(value: str) -> str:
@@ -535,12 +530,6 @@ class RosterIndex:
     def _make_class_names(
         sids: tuple[str, ...], students: dict[str, _Student]
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        try:  # most classes: every student has one given name; C-level maps, no Python loop
-            givens = list(map(_GIVENS, map(students.__getitem__, sids)))
-            if sum(map(len, givens)) == len(givens):
-                return tuple(map(_FIRST, givens)), sids
-        except KeyError:
-            pass
         toks: list[str] = []
         owners: list[str] = []
         for sid in sids:
@@ -693,10 +682,6 @@ class RosterIndex:
     def givens_of(self, sid: str) -> tuple[str, ...]:
         st = self._students.get(sid)
         return st.givens if st else ()
-
-    def name_keys(self, sid: str) -> NameKeys | None:
-        st = self._students.get(sid)
-        return self._keys(st.rec) if st else None
 
     def staff_teaches(self, staff_id: str, sid: str) -> bool:
         mine = self._staff_classes.get(staff_id)

@@ -51,11 +51,13 @@ _CASE_FOLDS = {"\u212a": "k", "\u017f": "s", "\u0130": "i", "\u0131": "i"}
 
 class _AsciiImage(dict[int, str]):
     """str.translate table: each character to an ASCII character that the patterns' classes
-    treat alike (filled lazily, one entry per distinct character ever seen)."""
+    treat alike (filled lazily, up to TABLE_MAX distinct characters)."""
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        if ch in _CASE_FOLDS:
+        if code < 128 and not 0x1C <= code <= 0x1F:
+            out = ch  # ASCII stands for itself (but for four controls: see below)
+        elif ch in _CASE_FOLDS:
             out = _CASE_FOLDS[ch]
         elif ch.isspace():  # re's \s (includes \x1c-\x1f, which Hyperscan's ASCII \s does not)
             out = " "
@@ -65,8 +67,6 @@ class _AsciiImage(dict[int, str]):
             out = "a"
         else:  # neither: and in none of the patterns' negated classes
             out = "~"
-        if code < 128 and not (0x1C <= code <= 0x1F):
-            out = ch  # ASCII stands for itself
         if len(self) < TABLE_MAX:  # bounded: a message could hold every code point
             self[code] = out
         return out
@@ -111,7 +111,7 @@ def positions(patterns: list[re.Pattern[str]]) -> tuple[int, ...] | None:
     """position() of each of a detector's patterns, or None when one of them is not
     registered. Meant for module-level lists: the answer is kept per list (by identity)."""
     entry = _positions.get(id(patterns))
-    if entry is None or entry[0] is not patterns or len(entry[0]) != len(patterns):
+    if entry is None:
         pos = [_position.get(id(p)) for p in patterns]
         entry = _positions[id(patterns)] = (
             patterns,

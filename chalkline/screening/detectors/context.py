@@ -230,13 +230,6 @@ class ScreenContext:
             return {s for s in self.context_students() if idx.has_name_key(s, kind, key)}
         return self.in_context(bucket)
 
-    def resolve(self, candidates: tuple[str, ...]) -> str | None:
-        """Pick the one candidate that is in the message's context, if exactly one is."""
-        if len(candidates) == 1:
-            return candidates[0]
-        inside = self.in_context(candidates)
-        return inside.pop() if len(inside) == 1 else None
-
 
 @functools.cache
 def _find_mentions() -> Callable[[ScreenContext], list[Mention]]:

@@ -287,8 +287,7 @@ def _first_name_ok(
         sid = _unique(ctx, tok)
         if sid is None:
             return None
-        keys = ctx.index.name_keys(sid)
-        if fold(nxt) not in (keys.families if keys else ()):
+        if fold(nxt) not in ctx.index.families_of(sid):
             return None  # someone else's full name, or a place/organisation
     if _is_staff_recipient_name(ctx, tok):
         return None  # "Grace, can you ..." addresses the staff recipient

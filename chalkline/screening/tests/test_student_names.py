@@ -160,7 +160,14 @@ def test_a_staff_members_full_name_is_not_a_student_elsewhere() -> None:
     assert _found(index, "Congratulations to Omar Haddad!", "t-other", public) == ["Omar Haddad"]
     # Ms. Jones shares her name with a student in her class: that student is still named
     assert _found(index, "Great work today, Ava Jones!", "t-ava", public) == ["Ava Jones"]
-    # the rule follows the directory: once Noor Haddad leaves, the name is the student's again
+    # the rule follows the directory: when Noor Haddad's record changes name, or she leaves,
+    # the name is the student's again
+    index.upsert_staff(StaffRecord("t-noor", "Noor", "Haddad-Ali", building_ids=("b1",)))
+    assert _found(index, "Questions? Ask Noor Haddad in the office.", "t-other", public) == [
+        "Noor Haddad"
+    ]
+    index.upsert_staff(StaffRecord("t-noor", "Noor", "Haddad", building_ids=("b1",)))
+    assert _found(index, "Questions? Ask Noor Haddad in the office.", "t-other", public) == []
     index.remove_staff("t-noor")
     assert _found(index, "Questions? Ask Noor Haddad in the office.", "t-other", public) == [
         "Noor Haddad"
