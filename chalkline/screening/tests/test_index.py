@@ -201,3 +201,45 @@ def test_class_name_tables_stay_exact_through_every_kind_of_change() -> None:
             check()
     check()
     assert any(index.class_names(f"c{c}")[0] for c in range(4))
+
+
+def test_student_copy_matches_dataclasses_replace() -> None:
+    """The index's fast record copy sets every field, exactly as dataclasses.replace does, and
+    leaves the caller's record alone; upsert_student keeps an equal record built from the
+    index's shared strings and building tuple."""
+    import dataclasses
+
+    from chalkline.screening.index import _student_with
+
+    rec = StudentRecord(
+        sourced_id="s9",
+        given_name="Zoë",
+        family_name="Brontë-Smith",
+        preferred_name="Zo",
+        middle_name="Ann",
+        identifier="123456",
+        username="zbs9",
+        email="zbs9@students.example.org",
+        birth_date="2015-04-03",
+        building_ids=("b1", "b2"),
+        directory_opt_out=True,
+        media_release=True,
+    )
+    before = dataclasses.astuple(rec)
+    given, family, pref, buildings = "Zoë ", "Brontë", "Zoey", ("b3",)
+    copy = _student_with(rec, given, family, pref, buildings)
+    assert copy == dataclasses.replace(
+        rec, given_name=given, family_name=family, preferred_name=pref, building_ids=buildings
+    )
+    assert dataclasses.astuple(rec) == before
+    assert copy.building_ids is buildings and copy.sourced_id == "s9"
+    assert hash(copy) == hash(dataclasses.replace(copy))
+
+    idx = RosterIndex()
+    shared = ("b1", "b2")
+    idx.upsert_student(dataclasses.replace(rec, building_ids=shared))
+    idx.upsert_student(dataclasses.replace(rec, sourced_id="s10", building_ids=("b1", "b2")))
+    first, second = idx.student("s9"), idx.student("s10")
+    assert first == rec
+    assert second == dataclasses.replace(rec, sourced_id="s10")
+    assert second.building_ids is first.building_ids  # one tuple for both students
