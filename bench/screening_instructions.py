@@ -1,6 +1,7 @@
 """Instructions per screened message, counted by valgrind (repeatable on a noisy machine).
 
     .venv/bin/python bench/screening_instructions.py [--students 3000] [--messages 1000]
+    .venv/bin/python bench/screening_instructions.py --build [--students 20000]
 
 Wall-clock timings on a shared machine vary by 20% between identical runs, which hides any
 change smaller than that. Valgrind's callgrind counts instructions instead: the same binary,
@@ -9,6 +10,10 @@ the synthetic roster and messages of bench/screening_synth.py twice under callgr
 without screening and once screening every message, and prints the difference per message.
 It ignores cache misses (which add about 30% at a million students, see docs/benchmarks.md), so
 it measures interpreter and library work, not memory stalls. Needs ``valgrind`` on the PATH.
+
+With ``--build`` it counts the index build instead: the synthetic roster's records are made
+first in both runs, and one of them also builds the index from them; the difference is printed
+per student.
 """
 
 from __future__ import annotations
@@ -21,6 +26,35 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_build(n_students: int, build: bool) -> None:
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from screening_synth import synth_roster
+
+    from chalkline.screening import RosterIndex, bulk_build
+
+    with bulk_build():
+        records = list(synth_roster(n_students))
+    if not build:
+        return
+    index = RosterIndex(
+        district_domains=["bigdistrict.org"], student_email_domains=["students.bigdistrict.org"]
+    )
+    with bulk_build():  # as build_index() does, from records made beforehand
+        for kind, data in records:
+            if kind == "student":
+                index.upsert_student(data)
+            elif kind == "guardian":
+                index.link_guardian(*data)
+            elif kind == "enrollment":
+                index.add_enrollment(data)
+            elif kind == "class":
+                index.upsert_class(data)
+            elif kind == "staff":
+                index.upsert_staff(data)
+        index.prepare()
 
 
 def child(n_students: int, n_messages: int, screen_them: bool) -> None:
@@ -39,7 +73,8 @@ def child(n_students: int, n_messages: int, screen_them: bool) -> None:
             screen(m, index=index)
 
 
-def count(n_students: int, n_messages: int, screen_them: bool) -> int:
+def count(n_students: int, n_messages: int, measured: bool, build: bool = False) -> int:
+    """Instructions of one child run; ``measured`` adds the part being measured."""
     cmd = [
         "valgrind",
         "--tool=callgrind",
@@ -52,8 +87,10 @@ def count(n_students: int, n_messages: int, screen_them: bool) -> int:
         "--messages",
         str(n_messages),
     ]
-    if screen_them:
-        cmd.append("--screen")
+    if measured:
+        cmd.append("--measured")
+    if build:
+        cmd.append("--build")
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr  # noqa: S603
     m = re.search(r"Collected : (\d+)", out)
     if not m:
@@ -63,16 +100,31 @@ def count(n_students: int, n_messages: int, screen_them: bool) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--students", type=int, default=3000)
+    ap.add_argument("--students", type=int, default=None)
     ap.add_argument("--messages", type=int, default=1000)
-    ap.add_argument("--child", action="store_true")
-    ap.add_argument("--screen", action="store_true")
+    ap.add_argument("--build", action="store_true", help="count the index build, per student")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--measured", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    students = args.students or (20000 if args.build else 3000)
     if args.child:
-        child(args.students, args.messages, args.screen)
+        if args.build:
+            child_build(students, args.measured)
+        else:
+            child(students, args.messages, args.measured)
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    if args.build:
+        base = count(students, 0, False, build=True)
+        full = count(students, 0, True, build=True)
+        print(
+            f"{(full - base) / students:,.0f} instructions per student of an index build "
+            f"({students:,}-student synthetic roster; {base:,} making the records, {full:,} "
+            "making them and building the index)"
+        )
+        return
+    args.students = students
     base = count(args.students, args.messages, False)
     full = count(args.students, args.messages, True)
     print(
