@@ -241,3 +241,9 @@ LOGGING = {
 
 # Pagination of long lists.
 PAGE_SIZE = envint("PAGE_SIZE", 50)
+
+# The screening roster each process keeps per district (chalkline/people/roster_index.py): how
+# often it checks the directory for changes, and whether a rebuild runs in the background while
+# the previous index goes on serving (off: the request that notices the change waits for it).
+ROSTER_INDEX_CHECK_SECONDS = envint("ROSTER_INDEX_CHECK_SECONDS", 30)
+ROSTER_INDEX_BACKGROUND_REBUILD = envbool("ROSTER_INDEX_BACKGROUND_REBUILD", True)

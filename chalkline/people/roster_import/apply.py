@@ -361,6 +361,10 @@ class Applier(PeopleSteps):
                 self.analyze(self.person, self.building)
             elif step == self.apply_classes:
                 self.analyze(self.cls)
+            elif step == self.apply_enrollments:
+                # the tables read right after an import (the screening roster index, the
+                # dashboards) plan from fresh statistics, not from an empty table's
+                self.analyze(self.aff, self.link, self.enr)
             self.outcome.step_seconds[step.__name__] = time.perf_counter() - start
         return self.outcome
 

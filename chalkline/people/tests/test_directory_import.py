@@ -871,3 +871,38 @@ def test_roster_tables_keep_the_constraints_that_protect_meaning() -> None:
         for model in migration.BATCH_REFERENCING:
             on_batch = [c for c in constraints(model) if c["columns"] == ["import_batch_id"]]
             assert not any(c["foreign_key"] for c in on_batch), model
+
+
+def test_an_import_leaves_statistics_on_every_table_it_filled(
+    district: District, make_package: PackageMaker
+):
+    """ANALYZE runs after the last rows of people, buildings, classes, affiliations, guardian
+    links and enrollments are added, so the queries that follow an import (the screening
+    roster index reads every link) are planned from the rows, not from an empty table."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        batch = run(district, make_package(as_zip=True))
+    assert batch.status == ImportBatch.Status.SUCCEEDED
+    sql = [q["sql"] for q in ctx.captured_queries]
+    tables = {
+        "person": Person._meta.db_table,
+        "building": Building._meta.db_table,
+        "class": SchoolClass._meta.db_table,
+        "affiliation": Affiliation._meta.db_table,
+        "link": GuardianLink._meta.db_table,
+        "enrollment": Enrollment._meta.db_table,
+    }
+    for name, table in tables.items():
+        analyzed = [i for i, s in enumerate(sql) if s.strip() == f"ANALYZE {table}"]
+        # rows added (later UPDATEs of the same rows do not change what the planner counts)
+        inserts = [
+            i
+            for i, s in enumerate(sql)
+            if s.lstrip().upper().startswith("INSERT")
+            and (f'"{table}"' in s.split("(")[0] or f" {table} " in s.split("(")[0] + " ")
+        ]
+        assert analyzed, f"{name} ({table}) is never analyzed"
+        assert inserts, f"{name} ({table}) gets no rows: the check proves nothing"
+        assert max(analyzed) > max(inserts), f"{name} gets rows after its last ANALYZE"
