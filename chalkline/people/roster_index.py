@@ -89,8 +89,7 @@ def build_roster_index(district: District) -> RosterIndex:
     to 1 for that transaction: the reads go through server-side cursors (``iterator()``), which
     PostgreSQL otherwise plans for the first tenth of the rows. Every row is read here, and
     right after an import, before statistics exist, the fast-start plan of the guardian-link
-    join took 1.0-1.1 s for 2,001 links against 19 ms (and would grow with the square of the
-    district)."""
+    join took 1.0-1.1 s for 2,001 links against 19 ms."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
