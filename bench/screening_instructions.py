@@ -31,30 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def child_build(n_students: int, build: bool) -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
-    from screening_synth import synth_roster
+    from screening_synth import index_from, synth_roster
 
-    from chalkline.screening import RosterIndex, bulk_build
+    from chalkline.screening import bulk_build
 
     with bulk_build():
         records = list(synth_roster(n_students))
-    if not build:
-        return
-    index = RosterIndex(
-        district_domains=["bigdistrict.org"], student_email_domains=["students.bigdistrict.org"]
-    )
-    with bulk_build():  # as build_index() does, from records made beforehand
-        for kind, data in records:
-            if kind == "student":
-                index.upsert_student(data)
-            elif kind == "guardian":
-                index.link_guardian(*data)
-            elif kind == "enrollment":
-                index.add_enrollment(data)
-            elif kind == "class":
-                index.upsert_class(data)
-            elif kind == "staff":
-                index.upsert_staff(data)
-        index.prepare()
+    if build:
+        index_from(records)
 
 
 def child(n_students: int, n_messages: int, screen_them: bool) -> None:

@@ -13,7 +13,7 @@ times. Most messages name no student; some name one or two.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chalkline.screening import (
@@ -193,6 +193,12 @@ def synth_roster(n_students: int, seed: int = 5125) -> Iterator[tuple[str, Any]]
 
 def build_index(n_students: int, seed: int = 5125) -> tuple[RosterIndex, list[str]]:
     """The index of synth_roster(n_students, seed), and its teachers' ids."""
+    return index_from(synth_roster(n_students, seed))
+
+
+def index_from(records: Iterable[tuple[str, Any]]) -> tuple[RosterIndex, list[str]]:
+    """An index built from synth_roster()'s pairs (a generator, or a list made beforehand),
+    and the teachers' ids."""
     index = RosterIndex(
         district_domains=["bigdistrict.org"],
         student_email_domains=["students.bigdistrict.org"],
@@ -200,7 +206,7 @@ def build_index(n_students: int, seed: int = 5125) -> tuple[RosterIndex, list[st
     )
     teachers: list[str] = []
     with bulk_build():  # as every production builder does (from_records, load_oneroster, ...)
-        for kind, data in synth_roster(n_students, seed):
+        for kind, data in records:
             if kind == "student":
                 index.upsert_student(data)
             elif kind == "guardian":
