@@ -289,7 +289,9 @@ def roster_index_for(
 def _refresh(key: _CacheKey, district: District, current: _Entry) -> None:
     """In a background thread: read the directory's version and, when it moved, build the new
     index and put it in the cache (unless the cache was cleared meanwhile). On failure the
-    current index stays and the next check, ``ROSTER_INDEX_CHECK_SECONDS`` later, tries again."""
+    current index stays and the next check, ``ROSTER_INDEX_CHECK_SECONDS`` later, tries again.
+    The build pauses the process's cyclic garbage collector while it runs (``bulk_build``), as
+    it did when it ran in the request; reference counting still frees the requests' objects."""
     fresh: _Entry | None = None
     try:
         version = directory_version(district)
