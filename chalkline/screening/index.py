@@ -256,7 +256,9 @@ class RosterIndex:
         self._full: dict[str, Ids] = {}  # "given family" -> students
         self._given_initial: dict[str, Ids] = {}  # "given f" -> students
         self._initial_family: dict[str, Ids] = {}  # "g family" -> students
-        self._given: dict[str, set[str]] = {}  # folded given/preferred name -> students
+        # folded given/preferred name -> how many students have it (is_given_token's answer;
+        # counted like _token_refs, as no query needs the students themselves)
+        self._given: dict[str, int] = {}
         self._token_refs: dict[str, int] = {}
         self._automaton: Any = ahocorasick.Automaton()
         self._automaton_dirty = True
@@ -419,13 +421,9 @@ class RosterIndex:
         for table, key in self._name_keys(keys):
             add(table, key, sid)
         givens = keys.givens
-        given_table = self._given
+        given_counts = self._given
         for g in givens:
-            bucket = given_table.get(g)
-            if bucket is None:
-                given_table[g] = {sid}
-            else:
-                bucket.add(sid)
+            given_counts[g] = given_counts.get(g, 0) + 1
         refs = self._token_refs
         for tok in keys.tokens():
             n = refs.get(tok, 0)
@@ -443,11 +441,11 @@ class RosterIndex:
         for table, key in self._name_keys(keys):
             _remove_id(table, key, sid)
         for g in keys.givens:
-            bucket = self._given.get(g)
-            if bucket is not None:
-                bucket.discard(sid)
-                if not bucket:
-                    del self._given[g]
+            n = self._given.get(g, 0) - 1
+            if n <= 0:
+                self._given.pop(g, None)
+            else:
+                self._given[g] = n
         for tok in keys.tokens():
             n = self._token_refs.get(tok, 0) - 1
             if n <= 0:
@@ -706,16 +704,9 @@ class RosterIndex:
             for g in givens
         )
 
-    def is_name_token(self, tok: str) -> bool:
-        return tok in self._token_refs
-
     def is_given_token(self, tok: str) -> bool:
         """Whether some student has ``tok`` (folded) as given or preferred name."""
         return tok in self._given
-
-    def students_with_given(self, tok: str) -> set[str]:
-        """Students whose folded given or preferred name is ``tok`` (do not mutate)."""
-        return self._given.get(tok) or set()
 
     def families_of(self, sid: str) -> tuple[str, ...]:
         """The student's folded family name and, when it has several parts, each part."""

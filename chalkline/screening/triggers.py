@@ -1,7 +1,8 @@
 """One Aho-Corasick pass that tells which regex detectors can possibly match a message.
 
-This is the fallback of the Hyperscan prefilter (prefilter.py), used where that cannot answer
-exactly (no ``hyperscan`` wheel for the platform, or the few texts it declines).
+This is the fallback of the Hyperscan prefilter (prefilter.py), used when that is unavailable
+(no ``hyperscan`` wheel for the platform, or its database did not compile) and for any pattern
+not registered with it.
 
 Every pattern of a detector contains at least one of its anchors (searched in the folded text,
 where punctuation is a space), so a message with no anchor skips that detector's regexes.

@@ -156,7 +156,8 @@ def test_overlapping_builds_in_threads_restore_the_collector_once_the_last_ends(
 
 def test_class_name_tables_stay_exact_through_every_kind_of_change() -> None:
     """A class's given-name table (used to resolve first names in a message's context) always
-    lists exactly its students' given and preferred names, however the roster changes."""
+    lists exactly its students' given and preferred names, and the index's count of each given
+    name is right, however the roster changes."""
     import random
 
     from chalkline.screening.records import ClassRecord, EnrollmentRecord
@@ -175,6 +176,11 @@ def test_class_name_tables_stay_exact_through_every_kind_of_change() -> None:
                 (g, sid) for sid in index.class_students(cid) for g in index.givens_of(sid)
             )
             assert sorted(zip(toks, owners, strict=True)) == expected, cid
+        # and the index knows a given name exactly while some student has it
+        alive = [f"s{n}" for n in range(30) if index.student(f"s{n}") is not None]
+        present = {g for s in alive for g in index.givens_of(s)}
+        for g in ("liam", "maria", "ana", "noah", "zoe", "jose", "bo"):
+            assert index.is_given_token(g) == (g in present), g
 
     for step in range(600):
         op = rng.random()
