@@ -10,6 +10,7 @@ are dropped; in that rare case an explicit offset map is kept.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from html.parser import HTMLParser
 
 MAX_TEXT_CHARS = 1_000_000
@@ -76,6 +77,11 @@ class Folded:
 
     def to_original(self, pos: int) -> int:
         return pos if self._map is None else self._map[pos]
+
+    def to_folded(self, orig: int) -> int:
+        """The folded offset of original offset ``orig`` (0 <= orig <= len(original)): the first
+        folded character at or after it, or len(text) past the last one."""
+        return orig if self._map is None else bisect_left(self._map, orig)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         if self._map is None:

@@ -181,16 +181,7 @@ def find_mentions(ctx: ScreenContext) -> list[Mention]:
 
 def _fold_pos(ctx: ScreenContext, orig: int) -> int:
     """Folded offset of an original offset (identity unless combining marks were dropped)."""
-    if ctx.folded.to_original(orig) == orig:
-        return orig
-    lo, hi = 0, len(ctx.folded.text)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if ctx.folded.to_original(mid) < orig:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    return ctx.folded.to_folded(orig)
 
 
 _FOLLOW = re.compile(r"[ \t]+([A-Z][a-z]+)\b")

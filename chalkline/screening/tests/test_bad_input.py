@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,20 @@ def test_cli_reports_bad_lines_by_number(tmp_path: Path) -> None:
     assert rows[1]["error"].startswith("line 2: invalid JSON")
     assert rows[2]["error"].startswith("line 3: invalid UTF-8")
     assert rows[3]["line"] == 5 and "audience.kind" in rows[3]["error"]
+
+
+def test_decomposed_accents_before_an_abbreviated_name_do_not_crash(index: RosterIndex) -> None:
+    # Combining marks (NFD text, as some keyboards and pastes produce) are dropped by folding,
+    # so the folded text is shorter than the original; an offset near the end of the original
+    # used to index past the end of the folded text's offset map.
+    decomposed = "Cafe\u0301 au lait, cre\u0300me bru\u0302le\u0301e. Thanks to Maria G."
+    findings = screen(Message(decomposed, *CLASS), index=index)
+    names = [f for f in findings if f.detector == "student_name"]
+    assert [decomposed[f.start : f.end] for f in names] == ["Maria G."]
+    assert names[0].student == "s-001"
+    # the same text, composed, gives the same finding at the same place relative to the name
+    composed = unicodedata.normalize("NFC", decomposed)
+    again = [
+        f for f in screen(Message(composed, *CLASS), index=index) if f.detector == "student_name"
+    ]
+    assert [composed[f.start : f.end] for f in again] == ["Maria G."]
