@@ -17,7 +17,8 @@ help:
 	@echo "make demo   set up and run the demo district on SQLite (http://127.0.0.1:8000)"
 	@echo "make test   lint, types, migrations check, suite on SQLite and PostgreSQL, browser journeys"
 
-$(VENV)/.installed: pyproject.toml
+# setup.py builds the compiled screening name finder from its .pyx: an edit rebuilds it.
+$(VENV)/.installed: pyproject.toml setup.py chalkline/screening/_mentions.pyx
 	@PY=$$(scripts/find-python) && echo "Using $$PY" && $$PY -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
@@ -84,4 +85,4 @@ bench: dev
 	@echo "See docs/benchmarks.md for each benchmark's command and recorded figures."
 
 clean:
-	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules var build chalkline/screening/_mentions.*.so .mypy_cache .ruff_cache .pytest_cache

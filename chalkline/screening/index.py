@@ -311,14 +311,25 @@ class RosterIndex:
         return self._tuples.setdefault(value, value)
 
     def _keys(self, rec: StudentRecord) -> NameKeys:
+        # Every folded name token is the index's one interned instance, wherever it is kept
+        # (students' givens, class name tables, the automaton's values, the count tables): the
+        # compiled name finder compares class tables' tokens by identity (_mentions.pyx), which
+        # reads no string. A test checks the invariant.
         gk = (rec.given_name, rec.preferred_name)
         givens = self._given_keys.get(gk)
         if givens is None:
-            givens = self._given_keys[gk] = self._t(_givens(*gk))
+            givens = self._given_keys[gk] = self._t(tuple(map(self._i, _givens(*gk))))
         fams = self._family_keys.get(rec.family_name)
         if fams is None:
-            fams = self._family_keys[rec.family_name] = self._t(_families(rec.family_name))
+            fams = self._family_keys[rec.family_name] = self._t(
+                tuple(map(self._i, _families(rec.family_name)))
+            )
         return NameKeys(givens, fams)
+
+    def interned_token(self, tok: str) -> str | None:
+        """The index's instance of folded name token ``tok``, or None when no student has ever
+        had that token (see _keys)."""
+        return self._intern.get(tok)
 
     # ---- students ----------------------------------------------------------------------------
     def upsert_student(self, rec: StudentRecord) -> None:

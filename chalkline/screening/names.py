@@ -528,6 +528,34 @@ PERSON_NEXT: Final[frozenset[str]] = frozenset(
     ]
 )
 
+#: Words before a month or day name that make it a date ("in May", "next Friday").
+TIME_PREPOSITIONS: Final[frozenset[str]] = frozenset(
+    [
+        "in",
+        "on",
+        "of",
+        "by",
+        "since",
+        "until",
+        "till",
+        "before",
+        "after",
+        "next",
+        "last",
+        "this",
+        "early",
+        "late",
+        "mid",
+        "during",
+        "every",
+    ]
+)
+#: "Will you...", "May I...", "Hope you...": after these, a sentence-initial ordinary-word
+#: name starts a question or a wish, not a sentence about a person.
+NOT_AFTER_START: Final[frozenset[str]] = frozenset(
+    ["you", "i", "we", "they", "he", "she", "it", "your", "our"]
+)
+
 _SENT_END = re.compile(r"[.!?:;\n\u2022*>\-]\s*[\"'\u201c(]*\s*$")
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
+from types import ModuleType
 
 from .. import prefilter
 from ..index import RosterIndex
@@ -163,7 +164,7 @@ class ScreenContext:
 
     def mentions(self) -> list[Mention]:
         if self._mentions is None:
-            self._mentions = _find_mentions()(self)
+            self._mentions = _names_module().find_mentions(self)
         return self._mentions
 
     def first_name_students(self, tok: str) -> tuple[str, ...]:
@@ -232,12 +233,13 @@ class ScreenContext:
 
 
 @functools.cache
-def _find_mentions() -> Callable[[ScreenContext], list[Mention]]:
+def _names_module() -> ModuleType:
     # student_names imports this module; a function-level import on every message costs a
-    # trip through the import machinery, so it is resolved once
-    from .student_names import find_mentions
+    # trip through the import machinery, so the module is resolved once. Its find_mentions is
+    # read on each call: the compiled finder or the Python one (see student_names).
+    from . import student_names
 
-    return find_mentions
+    return student_names
 
 
 def is_common(tok: str) -> bool:

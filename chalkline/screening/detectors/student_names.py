@@ -9,9 +9,13 @@ first-name-only mentions, which count only when exactly one student in the messa
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import re
 import string
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from pathlib import Path
 
 from ..clauses import clause_for
 from ..names import (
@@ -20,8 +24,10 @@ from ..names import (
     GREETINGS,
     HONORIFICS,
     MONTHS_DAYS,
+    NOT_AFTER_START,
     PERSON_NEXT,
     PLACE_WORDS,
+    TIME_PREPOSITIONS,
     is_capitalised,
     is_sentence_start,
     is_title_case,
@@ -66,7 +72,9 @@ def _cased_ok(tok: str, word: str) -> bool:
     return not is_common(tok) or is_capitalised(word)
 
 
-def find_mentions(ctx: ScreenContext) -> list[Mention]:
+def find_mentions_py(ctx: ScreenContext) -> list[Mention]:
+    """The student mentions in the message (before any audience check), in text order. This is
+    the reference implementation; ``find_mentions`` is its compiled twin when that is built."""
     hits = _hits(ctx)
     if not hits:
         return []
@@ -300,7 +308,7 @@ def _first_name_ok(
         return None  # "the Dawn spacecraft", "a May pole"
     if not (is_title_case(word) or upper_ok):
         return None
-    if tok in MONTHS_DAYS and (nxt[:1].isdigit() or (prev_word.lower() in _TIME_PREPS)):
+    if tok in MONTHS_DAYS and (nxt[:1].isdigit() or (prev_word.lower() in TIME_PREPOSITIONS)):
         return None
     if nxt[:1].isdigit():
         return None
@@ -309,35 +317,10 @@ def _first_name_ok(
             return _unique(ctx, tok)
         if tok in MONTHS_DAYS and not possessive:
             return None  # "May is Asthma Awareness Month"
-        if possessive or nxt.lower() in PERSON_NEXT and nxt.lower() not in _NOT_AFTER_START:
+        if possessive or nxt.lower() in PERSON_NEXT and nxt.lower() not in NOT_AFTER_START:
             return _unique(ctx, tok)
         return None
     return _unique(ctx, tok)
-
-
-_TIME_PREPS = frozenset(
-    [
-        "in",
-        "on",
-        "of",
-        "by",
-        "since",
-        "until",
-        "till",
-        "before",
-        "after",
-        "next",
-        "last",
-        "this",
-        "early",
-        "late",
-        "mid",
-        "during",
-        "every",
-    ]
-)
-# "Will you...", "May I...", "Hope you...": the ordinary word starts a question or wish
-_NOT_AFTER_START = frozenset(["you", "i", "we", "they", "he", "she", "it", "your", "our"])
 
 
 def detect(ctx: ScreenContext) -> list[Finding]:
@@ -375,3 +358,35 @@ def detect(ctx: ScreenContext) -> list[Finding]:
             )
         )
     return out
+
+
+log = logging.getLogger(__name__)
+PURE_PYTHON_ENV = "CHALKLINE_SCREENING_PURE_PYTHON"
+
+
+def compiled_finder() -> Callable[[ScreenContext], list[Mention]] | None:
+    """The compiled find_mentions (``screening/_mentions.pyx``), or None when it is not built,
+    is older than its source, or ``CHALKLINE_SCREENING_PURE_PYTHON`` is set."""
+    if os.environ.get(PURE_PYTHON_ENV, "").lower() in ("1", "true", "yes", "on"):
+        return None
+    try:
+        from .. import _mentions  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    source = Path(__file__).resolve().parent.parent / "_mentions.pyx"
+    try:
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    except OSError:  # an installed wheel carries the module, not its source
+        digest = _mentions.SOURCE_SHA256
+    if digest != _mentions.SOURCE_SHA256:
+        log.warning(
+            "screening: the compiled name finder is older than _mentions.pyx; using the Python "
+            "one until it is rebuilt (pip install -e .)"
+        )
+        return None
+    finder: Callable[[ScreenContext], list[Mention]] = _mentions.find_mentions
+    return finder
+
+
+#: What ScreenContext.mentions() calls: the compiled finder when there is one, else the Python.
+find_mentions: Callable[[ScreenContext], list[Mention]] = compiled_finder() or find_mentions_py
