@@ -13,9 +13,11 @@ _PUNCT = ".,;:!?()[]{}<>\"'\u201c\u201d\u2018\u2019*"
 _IDLIKE = re.compile(r"(?<![\w@.+-])[\w.+-]*[\d_@][\w.@+-]*")
 # _IDLIKE matches exactly the maximal runs of [\w.@+-] that contain a digit, "_" or "@".
 # idlike_spans() finds the same runs from the (rare) id characters outward, instead of running a
-# regex at every position of the message.
-_IDCHAR = re.compile(r"[\d_@]")
+# regex at every position of the message: _ID_TAIL skips to an id character in C and runs to
+# the end of its run; the run's start is found backwards only when letters precede it.
+_ID_TAIL = re.compile(r"[\d_@][\w.@+-]*")
 _RUN = re.compile(r"[\w.@+-]*")
+_RUN_PUNCT = frozenset("_.@+-")
 # id-like tokens: letters/digits with inner . _ - + and an optional @domain
 _TOKEN = re.compile(
     r"(?<![\w@.+-])[A-Za-z0-9][\w.+-]*[A-Za-z0-9](?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?"
@@ -49,16 +51,14 @@ def idlike_spans(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     n = len(text)
     rev = ""
-    pos = 0
-    search, run = _IDCHAR.search, _RUN.match
-    while (m := search(text, pos)) is not None:
-        p = m.start()
-        if not rev:
-            rev = text[::-1]
-        start = n - run(rev, n - p).end()  # type: ignore[union-attr]
-        end = run(text, p).end()  # type: ignore[union-attr]
-        out.append((start, end))
-        pos = end if end > p else p + 1
+    run = _RUN.match
+    for m in _ID_TAIL.finditer(text):
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in _RUN_PUNCT):
+            if not rev:
+                rev = text[::-1]
+            start = n - run(rev, n - start).end()  # type: ignore[union-attr]
+        out.append((start, m.end()))
     return out
 
 
