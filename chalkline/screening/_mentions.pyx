@@ -430,10 +430,7 @@ cdef class _Finder:
         st = self.students.get(sid)
         if st is None:
             return _EMPTY
-        fams = self.index._family_keys.get(st.rec.family_name)
-        if fams is None:
-            return <tuple>self.index.families_of(sid)
-        return <tuple>fams
+        return <tuple>st.families
 
     cdef set context_matches(self, str kind, str key, object bucket):
         """ScreenContext.context_matches."""
@@ -483,11 +480,8 @@ cdef class _Finder:
             if r in staff:
                 return True
         index = self.index
-        mine = index.staff_buildings(self.message.sender.id)
-        for s in staff:
-            if not mine.isdisjoint(index.staff_buildings(s)):
-                return True
-        return False
+        mine = <frozenset>index.staff_buildings(self.message.sender.id)
+        return not mine.isdisjoint(index.staff_name_buildings(key))
 
     cdef bint staff_recipient_named(self, str tok):
         """student_names._is_staff_recipient_name."""

@@ -174,11 +174,14 @@ def _low(value: str) -> str:
 
 
 class _Student:
-    __slots__ = ("classes", "givens", "guardians", "rec")
+    __slots__ = ("classes", "families", "givens", "guardians", "rec")
 
     def __init__(self, rec: StudentRecord) -> None:
         self.rec = rec
+        # the index's NameKeys of rec, kept here (shared tuples of interned tokens): the name
+        # finder reads a candidate's names without looking its record up again
         self.givens: tuple[str, ...] = ()
+        self.families: tuple[str, ...] = ()
         self.guardians: Ids = ()
         self.classes: tuple[str, ...] = ()
 
@@ -269,6 +272,11 @@ class RosterIndex:
         self._family_keys: dict[str, tuple[str, ...]] = {}
         self.logos: list[LogoRecord] = []
         self.version = 0
+        # staff id -> staff_buildings(), and staff name key -> the union of its staff's; made on
+        # first use and dropped whole (a new dict, so a reader holding the old one cannot write
+        # a stale entry into the new) by every change to staff, classes or staff enrollments
+        self._staff_bld: dict[str, frozenset[str]] = {}
+        self._staff_name_bld: dict[str, frozenset[str]] = {}
 
     # ---- construction ------------------------------------------------------------------------
     @classmethod
@@ -357,7 +365,8 @@ class RosterIndex:
             self._opted_out.add(rec.sourced_id)
         else:
             self._opted_out.discard(rec.sourced_id)
-        st.givens = self._index_student(rec)
+        keys = self._index_student(rec)
+        st.givens, st.families = keys.givens, keys.families
         if old is not None and self._class_names:
             for cid in st.classes:  # the student's names may have changed
                 self._class_names.pop(cid, None)
@@ -423,7 +432,7 @@ class RosterIndex:
             *((self._initial_family, sys.intern(k)) for k in fi),
         ]
 
-    def _index_student(self, rec: StudentRecord) -> tuple[str, ...]:
+    def _index_student(self, rec: StudentRecord) -> NameKeys:
         sid = rec.sourced_id
         add = _add_id
         for key in self._id_keys(rec):
@@ -442,7 +451,7 @@ class RosterIndex:
                 self._automaton.add_word(f" {tok} ", tok)
                 self._automaton_dirty = True
             refs[tok] = n + 1
-        return givens
+        return keys
 
     def _unindex_student(self, rec: StudentRecord) -> None:
         sid = rec.sourced_id
@@ -500,6 +509,7 @@ class RosterIndex:
         key = staff_name_key(rec)
         if key:
             _add_id(self._staff_names, key, rec.sourced_id)
+        self._staff_changed()
         self.version += 1
 
     def remove_staff(self, sourced_id: str) -> None:
@@ -507,7 +517,12 @@ class RosterIndex:
         if old is not None:
             self._forget_staff_name(old)
         self._staff_classes.pop(sourced_id, None)
+        self._staff_changed()
         self.version += 1
+
+    def _staff_changed(self) -> None:
+        self._staff_bld = {}
+        self._staff_name_bld = {}
 
     def _forget_staff_name(self, rec: StaffRecord) -> None:
         key = staff_name_key(rec)
@@ -521,6 +536,8 @@ class RosterIndex:
     def upsert_class(self, rec: ClassRecord) -> None:
         self._classes[rec.sourced_id] = rec
         self._class_students.setdefault(rec.sourced_id, ())
+        self._staff_changed()  # the class's building is part of its teachers' buildings
+        self.version += 1
 
     def add_enrollment(self, rec: EnrollmentRecord) -> None:
         role = rec.role.lower()
@@ -550,6 +567,7 @@ class RosterIndex:
             cur = self._staff_classes.get(rec.user_id, ())
             if cid not in cur:
                 self._staff_classes[rec.user_id] = (*cur, cid)
+                self._staff_changed()
         self.version += 1
 
     def remove_enrollment(self, rec: EnrollmentRecord) -> None:
@@ -561,6 +579,7 @@ class RosterIndex:
         else:
             cur = self._staff_classes.get(rec.user_id, ())
             self._staff_classes[rec.user_id] = tuple(c for c in cur if c != rec.class_id)
+            self._staff_changed()
         self.version += 1
 
     def _drop_from_class(self, cid: str, sid: str) -> None:
@@ -702,16 +721,16 @@ class RosterIndex:
         if kind == "given_initial":  # f"{g} {f[0]}"
             if key[-2:-1] != " " or key[:-2] not in givens:
                 return False
-            return any(f[0] == key[-1] for f in self._keys(st.rec).families)
+            return any(f[0] == key[-1] for f in st.families)
         if kind == "initial_family":  # f"{g[0]} {f}"
             if key[1:2] != " " or not any(g[0] == key[0] for g in givens):
                 return False
-            return key[2:] in self._keys(st.rec).families
+            return key[2:] in st.families
         # f"{g} {f}"; a multi-word given name makes the split point ambiguous, so try each given
         return any(
             key.startswith(g)
             and key[len(g) : len(g) + 1] == " "
-            and key[len(g) + 1 :] in self._keys(st.rec).families
+            and key[len(g) + 1 :] in st.families
             for g in givens
         )
 
@@ -724,8 +743,7 @@ class RosterIndex:
         st = self._students.get(sid)
         if st is None:
             return ()
-        fams = self._family_keys.get(st.rec.family_name)
-        return fams if fams is not None else self._keys(st.rec).families
+        return st.families
 
     def givens_of(self, sid: str) -> tuple[str, ...]:
         st = self._students.get(sid)
@@ -738,12 +756,29 @@ class RosterIndex:
         theirs = self.classes_of(sid)
         return any(c in theirs for c in mine)
 
-    def staff_buildings(self, staff_id: str) -> set[str]:
-        rec = self._staff.get(staff_id)
-        out = set(rec.building_ids) if rec else set()
-        out.update(self.class_building(c) for c in self._staff_classes.get(staff_id, ()))
-        out.discard("")
-        return out
+    def staff_buildings(self, staff_id: str) -> frozenset[str]:
+        """The buildings of the staff member's record and of the classes they teach."""
+        cache = self._staff_bld
+        found = cache.get(staff_id)
+        if found is None:
+            rec = self._staff.get(staff_id)
+            out = set(rec.building_ids) if rec else set()
+            out.update(self.class_building(c) for c in self._staff_classes.get(staff_id, ()))
+            out.discard("")
+            found = cache[staff_id] = frozenset(out)
+        return found
+
+    def staff_name_buildings(self, key: str) -> frozenset[str]:
+        """The union of staff_buildings() over the staff members named ``key`` (staff_named):
+        "does a colleague of that name work in one of these buildings" is then one set test,
+        however many staff share a common name."""
+        cache = self._staff_name_bld
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = frozenset().union(
+                *(self.staff_buildings(s) for s in self.staff_named(key))
+            )
+        return found
 
     def student_buildings(self, sid: str) -> set[str]:
         st = self._students.get(sid)

@@ -247,8 +247,8 @@ def _colleague_named(ctx: ScreenContext, key: str) -> bool:
     msg = ctx.message
     if msg.sender.id in staff or any(r in staff for r in msg.audience.recipients):
         return True
-    mine = ctx.index.staff_buildings(msg.sender.id)
-    return any(not mine.isdisjoint(ctx.index.staff_buildings(s)) for s in staff)
+    idx = ctx.index
+    return not idx.staff_buildings(msg.sender.id).isdisjoint(idx.staff_name_buildings(key))
 
 
 def _is_staff_recipient_name(ctx: ScreenContext, tok: str) -> bool:

@@ -16,6 +16,7 @@ import shutil
 import sys
 import sysconfig
 import unicodedata
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from chalkline.screening import (
 from chalkline.screening.cli import parse_message
 from chalkline.screening.detectors import student_names
 from chalkline.screening.detectors.context import ScreenContext
+from chalkline.screening.index import NameKeys
 from chalkline.screening.names import COMMON_WORDS, GREETINGS, HONORIFICS, PLACE_WORDS
 from chalkline.screening.records import (
     ClassRecord,
@@ -311,9 +313,13 @@ def test_name_tokens_are_the_index_s_interned_instances() -> None:
     for cid in ("c1", "c2"):
         toks, _owners = index.class_names(cid)
         assert toks and all(intern[t] is t for t in toks)
+    index.upsert_student(StudentRecord("s99", "Liam", "Okafor", preferred_name="Lee"))  # renamed
     for st in index._students.values():
         assert all(intern[t] is t for t in st.givens)
         assert all(intern[t] is t for t in index.families_of(st.rec.sourced_id))
+        # the names kept on the student are its record's, also after a rename
+        assert (st.givens, st.families) == astuple(NameKeys.of(st.rec))
+    assert index.families_of("s99") == ("okafor",)
     for _end, tok in index.automaton.iter(" liam nguyen tran lee maria garcia lopez "):
         assert intern[tok] is tok
     assert index.interned_token("liam") is intern["liam"]

@@ -172,3 +172,48 @@ def test_a_staff_members_full_name_is_not_a_student_elsewhere() -> None:
     assert _found(index, "Questions? Ask Noor Haddad in the office.", "t-other", public) == [
         "Noor Haddad"
     ]
+
+
+@pytest.mark.parametrize("finder", ["compiled", "python"])
+def test_colleague_buildings_follow_classes_and_teaching(
+    finder: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether a staff namesake is the sender's colleague is answered from building sets the
+    index keeps between messages (staff_buildings, staff_name_buildings); each change that moves
+    a staff member's buildings (a class's building, a teaching assignment added or removed)
+    changes the answer on the next message."""
+    from chalkline.screening import StudentRecord
+    from chalkline.screening.detectors import student_names
+    from chalkline.screening.records import ClassRecord, EnrollmentRecord, StaffRecord
+
+    if finder == "python":
+        monkeypatch.setattr(student_names, "find_mentions", student_names.find_mentions_py)
+    elif student_names.compiled_finder() is None:
+        pytest.skip("the compiled finder is not built here")
+    index = RosterIndex.from_records(
+        students=[StudentRecord("s1", "Omar", "Haddad", building_ids=("b9",))],
+        staff=[
+            StaffRecord("t-far", "Omar", "Haddad", building_ids=()),
+            StaffRecord("t-me", "Kim", "Park", building_ids=("b1",)),
+        ],
+        classes=[ClassRecord("c9", "", "b9"), ClassRecord("c1", "", "b1")],
+        enrollments=[EnrollmentRecord("c9", "t-far", "teacher")],
+    )
+    text, public = "Congratulations to Omar Haddad!", Audience("public")
+    named = ["Omar Haddad"]
+    assert _found(index, text, "t-me", public) == named  # the teacher of c9 works in b9
+    index.upsert_class(ClassRecord("c9", "", "b1"))  # c9 moves to the sender's building
+    assert _found(index, text, "t-me", public) == []
+    index.upsert_class(ClassRecord("c9", "", "b9"))
+    assert _found(index, text, "t-me", public) == named
+    index.add_enrollment(EnrollmentRecord("c1", "t-far", "teacher"))  # now also teaches in b1
+    assert _found(index, text, "t-me", public) == []
+    index.remove_enrollment(EnrollmentRecord("c1", "t-far", "teacher"))
+    assert _found(index, text, "t-me", public) == named
+    index.add_enrollment(EnrollmentRecord("c9", "t-me", "teacher"))  # the sender moves instead
+    assert _found(index, text, "t-me", public) == []
+    index.remove_staff("t-me")
+    index.upsert_staff(StaffRecord("t-me", "Kim", "Park", building_ids=("b1",)))
+    assert _found(index, text, "t-me", public) == named
+    assert index.staff_name_buildings("omar haddad") == frozenset({"b9"})
+    assert index.staff_buildings("t-me") == frozenset({"b1"})
