@@ -1,9 +1,10 @@
 """Builds Chalkline's one optional compiled module; everything else is in pyproject.toml.
 
 ``chalkline/screening/_mentions.pyx`` is the compiled twin of the screening engine's name
-finder (``detectors/student_names.py``), about four times faster; see docs/screening.md. It is
-optional: without a C compiler the build goes on without it and the pure-Python finder runs,
-with the same findings. Set ``CHALKLINE_BUILD_PURE=1`` to skip it on purpose.
+finder (``detectors/student_names.py``): 15 µs a message against 26 µs in Python at 20,000
+students; see docs/screening.md. It is optional: without a C compiler the build goes on without
+it and the pure-Python finder runs, with the same findings. Set ``CHALKLINE_BUILD_PURE=1`` to
+skip it on purpose.
 """
 
 from __future__ import annotations
@@ -31,12 +32,15 @@ def extensions() -> list[Extension]:
         define_macros=[("CHALKLINE_PYX_SHA256", f'"{digest}"')],
         optional=True,  # no compiler: a warning, and the pure-Python finder
     )
-    return cythonize(
+    built = cythonize(
         [ext],
         build_dir="build/cython",
         compiler_directives={"language_level": 3},
         quiet=True,
     )
+    for made in built:  # cythonize() returns new Extension objects without the flag
+        made.optional = True
+    return built
 
 
 setup(ext_modules=extensions())
