@@ -73,13 +73,14 @@ class _AsciiImage(dict[int, str]):
 
 
 _IMAGE = _AsciiImage()
-# "\x1c" to "\x1f": ASCII, yet \s to re and not to Hyperscan
 
 
 def ascii_image(text: str) -> str:
     """``text`` with every character that is not plain ASCII replaced as described above; the
     same length, so every ``re`` match in ``text`` has a Hyperscan match in the image."""
-    if (  # memchr scans, a few nanoseconds each
+    # \x1c-\x1f are ASCII, yet \s to re and not to Hyperscan. Four memchr scans: a generator
+    # over the four cost more than all of them (0.66 -> 0.25 us a message with the encode).
+    if (
         text.isascii()
         and "\x1c" not in text
         and "\x1d" not in text
@@ -240,11 +241,7 @@ def may_match(text: str) -> frozenset[int] | None:
     compiled = _database()
     if compiled is None:
         return None
-    found = compiled.scan(ascii_image(text).encode("ascii"))
-    return frozenset(found) if found else _NONE
-
-
-_NONE: frozenset[int] = frozenset()
+    return frozenset(compiled.scan(ascii_image(text).encode("ascii")))
 
 
 def _on_match(pid: int, _start: int, _end: int, _flags: int, found: list[int]) -> None:

@@ -83,7 +83,8 @@ def test_a_machine_without_a_c_compiler_still_builds(tmp_path: Path) -> None:
         timeout=300,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    assert 'building extension "chalkline.screening._mentions" failed' in run.stdout + run.stderr
+    said = run.stdout + run.stderr  # setuptools' warning; its wording is not a contract
+    assert "chalkline.screening._mentions" in said and "failed" in said
     assert (tmp_path / "build" / "cython" / "chalkline" / "screening" / "_mentions.c").exists()
     assert not list(out.rglob("_mentions*.so"))
 
