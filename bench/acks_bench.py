@@ -77,7 +77,7 @@ def uptime() -> str:
 
 
 def build(buildings: int, staff: int) -> Any:
-    from chalkline.people.services import load_demo_district
+    from chalkline.people.demo.loader import load_demo_district
 
     t = time.perf_counter()
     district, _ = load_demo_district(

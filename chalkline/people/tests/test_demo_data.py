@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from chalkline.audit.services import verify_chain
-from chalkline.people.demo import DemoDistrict
+from chalkline.people.demo.synthetic import DemoDistrict
 from chalkline.people.models import Building, District, GuardianLink, Membership, Person
 from chalkline.people.roles import Role
 

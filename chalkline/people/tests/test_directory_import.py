@@ -33,6 +33,7 @@ from chalkline.people.models import (
     SchoolClass,
     User,
 )
+from chalkline.people.services import directory_import
 from chalkline.people.tests.roster_fixtures import (
     CLASSES,
     ENR_HEADER,
@@ -231,11 +232,11 @@ def test_a_1p2_fingerprint_depends_on_the_date(district: District, make_package:
     path = make_package(version="1.2")
     batch = ImportBatch(district=district, package_path=str(path))
     with open_package(path) as pkg:
-        today = services._fingerprint(batch, pkg)
+        today = directory_import._fingerprint(batch, pkg)
         with pytest.MonkeyPatch.context() as mp:
             tomorrow = timezone.localdate() + timedelta(days=1)
             mp.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
-            assert services._fingerprint(batch, pkg) != today
+            assert directory_import._fingerprint(batch, pkg) != today
 
 
 def test_a_person_missing_from_a_bulk_file_is_deactivated_then_reactivated(
@@ -795,7 +796,7 @@ def test_files_the_importer_never_reads_do_not_count_but_an_importer_upgrade_doe
     # files "different" (the manifest, which lists it, is the same)
     same = run(district, make_package({"userProfiles.csv": profiles.format("hunter3")}))
     assert same.identical_to_id == first.pk
-    monkeypatch.setattr(services, "IMPORTER_VERSION", services.IMPORTER_VERSION + 1)
+    monkeypatch.setattr(directory_import, "IMPORTER_VERSION", directory_import.IMPORTER_VERSION + 1)
     upgraded = run(district, make_package({"userProfiles.csv": profiles.format("hunter3")}))
     assert upgraded.identical_to_id is None  # read again once with the new importer
 
@@ -812,7 +813,7 @@ def test_an_import_whose_report_was_never_written_still_counts_as_applied(
         raise RuntimeError("the worker died")
 
     with monkeypatch.context() as m:
-        m.setattr(services, "_summary_message", crash)
+        m.setattr(directory_import, "_summary_message", crash)
         with pytest.raises(RuntimeError):
             run(district, b)
     crashed = ImportBatch.objects.order_by("-pk").first()

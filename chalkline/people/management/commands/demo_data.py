@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from chalkline.people.demo.loader import load_demo_district
 from chalkline.people.models import District
-from chalkline.people.services import load_demo_district
 
 
 class Command(BaseCommand):
