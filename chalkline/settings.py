@@ -118,6 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"
+# Django's backend, refusing accounts whose person record is inactive (people.backends).
+AUTHENTICATION_BACKENDS = ["chalkline.people.backends.ActivePersonBackend"]
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_HASHERS = [
@@ -144,6 +146,8 @@ LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 900)
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 60) * 60
 SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", 300)
 SESSION_SAVE_EVERY_REQUEST = False
+# Database sessions tagged with their user (people.sessions), so a leaver's sessions can be ended.
+SESSION_ENGINE = "chalkline.people.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -245,5 +249,8 @@ PAGE_SIZE = envint("PAGE_SIZE", 50)
 # The screening roster each process keeps per district (chalkline/people/roster_index.py): how
 # often it checks the directory for changes, and whether a rebuild runs in the background while
 # the previous index goes on serving (off: the request that notices the change waits for it).
+# A directory import that would deactivate more than this share of the district's active people
+# stops and asks for confirmation (--confirm-deactivations, or the box on the import form).
+IMPORT_MAX_DEACTIVATION_SHARE = float(envstr("IMPORT_MAX_DEACTIVATION_SHARE", "0.10"))
 ROSTER_INDEX_CHECK_SECONDS = envint("ROSTER_INDEX_CHECK_SECONDS", 30)
 ROSTER_INDEX_BACKGROUND_REBUILD = envbool("ROSTER_INDEX_BACKGROUND_REBUILD", True)

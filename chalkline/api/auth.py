@@ -10,13 +10,14 @@ import hmac
 from collections.abc import Callable
 from functools import wraps
 
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from chalkline.api.errors import error_response
 from chalkline.api.models import ApiToken
 from chalkline.api.services import hash_token, split_token
-from chalkline.people.models import District
+from chalkline.people.models import District, Membership
 
 
 class TokenRequest(HttpRequest):
@@ -35,12 +36,35 @@ def authenticate(request: HttpRequest) -> ApiToken | None:
     prefix = split_token(plain)
     if prefix is None:
         return None
-    token = ApiToken.objects.select_related("district").filter(prefix=prefix).first()
+    token = (
+        ApiToken.objects.select_related("district")
+        .annotate(creator_has_access=_creator_has_access())
+        .filter(prefix=prefix)
+        .first()
+    )
     if token is None or not hmac.compare_digest(token.token_hash, hash_token(plain)):
         return None
     if token.revoked_at is not None:
         return None
+    if not token.creator_has_access:  # type: ignore[attr-defined]
+        return None
     return token
+
+
+def _creator_has_access() -> ExpressionWrapper[BooleanField]:
+    """A token acts on its creator's standing: it is refused (401, like a revoked token) while
+    its creator holds no active membership in the token's district, or their person record is
+    inactive (a leaver: people.services.leavers suspends their memberships). It works again
+    only when an administrator grants the creator a role again. A token with no creator (made
+    by a command, or its account deleted) stands on its own: revoke it on the token page."""
+    creator_holds_a_role = Exists(
+        Membership.objects.filter(
+            user_id=OuterRef("created_by_id"), district_id=OuterRef("district_id"), active=True
+        ).filter(Q(user__person__isnull=True) | Q(user__person__active=True))
+    )
+    return ExpressionWrapper(
+        Q(creator_holds_a_role) | Q(created_by__isnull=True), output_field=BooleanField()
+    )
 
 
 def token_required(

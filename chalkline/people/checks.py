@@ -32,3 +32,17 @@ def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
             Warning("ALLOWED_HOSTS is empty: every request will be refused.", id="chalkline.W001")
         )
     return problems
+
+
+@register("people", deploy=False)
+def check_import_deactivation_share(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    share = settings.IMPORT_MAX_DEACTIVATION_SHARE
+    if not 0 <= share <= 1:
+        return [
+            Error(
+                f"IMPORT_MAX_DEACTIVATION_SHARE is {share}; it must be a fraction from 0 to 1.",
+                hint="For example 0.10: an import deactivating more than 10% asks to confirm.",
+                id="chalkline.E010",
+            )
+        ]
+    return []

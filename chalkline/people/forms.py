@@ -72,6 +72,13 @@ class RosterUploadForm(forms.Form):
         required=False,
         help_text="Identical files change nothing, so they are normally not read again.",
     )
+    confirm_deactivations = forms.BooleanField(
+        label="Confirm deactivations: apply even if many people are deactivated",
+        required=False,
+        help_text="An import that would deactivate more than the district's limit (10% of its "
+        "active people unless configured) stops and asks for this. Deactivated people lose "
+        "their sign-in, roles and API tokens.",
+    )
 
     def clean_package(self) -> Any:
         upload = self.cleaned_data.get("package")

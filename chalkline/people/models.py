@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 
@@ -253,6 +254,10 @@ class Membership(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the membership was suspended because its holder's person record was deactivated
+    # (a leaver); a revocation by an administrator leaves both empty.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -273,6 +278,27 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.building_id or "district"
         return f"{self.user_id}:{self.role}@{self.district_id}/{scope}"
+
+    @property
+    def suspended(self) -> bool:
+        return not self.active and bool(self.suspension_reason)
+
+
+class UserSession(AbstractBaseSession):
+    """A signed-in session (``SESSION_ENGINE = "chalkline.people.sessions"``): Django's
+    database session plus the user it belongs to, so a leaver's sessions are ended with one
+    indexed DELETE instead of decoding every session of the site."""
+
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        db_table = "people_user_session"
+
+    @classmethod
+    def get_session_store_class(cls) -> type[Any]:
+        from chalkline.people.sessions import SessionStore
+
+        return SessionStore
 
 
 # --- directory import (OneRoster and the supplemental staff CSV) ----------------------------
@@ -303,6 +329,11 @@ class ImportBatch(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONEROSTER)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     dry_run = models.BooleanField(default=False)
+    confirm_deactivations = models.BooleanField(
+        default=False,
+        help_text="Apply even if the import deactivates more than IMPORT_MAX_DEACTIVATION_SHARE "
+        "of the district's active people.",
+    )
     reread = models.BooleanField(
         default=False,
         help_text="Read and compare every row even if the files are identical to the last import.",

@@ -253,6 +253,7 @@ def import_upload(request: DistrictRequest) -> HttpResponse:
             source_name=names,
             dry_run=form.cleaned_data["dry_run"],
             reread=form.cleaned_data["reread"],
+            confirm_deactivations=form.cleaned_data["confirm_deactivations"],
             by=request.user,
         )
     except services.ImportBusyError as exc:

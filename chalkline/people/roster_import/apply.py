@@ -342,7 +342,11 @@ class Applier(PeopleSteps):
         if failed:
             raise ImportRefused("References that resolve nowhere; nothing was applied.")
 
-    def apply(self, progress: Progress) -> Outcome:
+    def apply(
+        self, progress: Progress, *, after_people: Callable[[Outcome], None] | None = None
+    ) -> Outcome:
+        """Run the steps; ``after_people`` is called with the counts once people are applied
+        (it may raise ImportRefused to stop the import before the long steps)."""
         steps: list[tuple[str, Callable[[], None]]] = [
             ("Applying buildings", self.apply_orgs),
             ("Applying people", self.apply_people),
@@ -358,6 +362,8 @@ class Applier(PeopleSteps):
             step()
             if step == self.apply_people:
                 self.check_delta_refs()
+                if after_people is not None:
+                    after_people(self.outcome)
                 self.analyze(self.person, self.building)
             elif step == self.apply_classes:
                 self.analyze(self.cls)

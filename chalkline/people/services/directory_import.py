@@ -20,6 +20,7 @@ from chalkline.audit.services import record_event
 from chalkline.lib.oneroster import Package, PackageError, Report, open_package
 from chalkline.people import roster_import
 from chalkline.people.models import District, ImportBatch, ImportLock, User
+from chalkline.people.services import leavers
 from chalkline.people.services.staff_csv import apply_staff_csv, validate_staff_csv
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ def start_directory_import(
     source_name: str,
     dry_run: bool = False,
     reread: bool = False,
+    confirm_deactivations: bool = False,
     by: User | None,
     enqueue: bool = True,
 ) -> ImportBatch:
@@ -91,6 +93,7 @@ def start_directory_import(
         kind=kind,
         dry_run=dry_run,
         reread=reread,
+        confirm_deactivations=confirm_deactivations,
         source_name=source_name[:255],
         package_path=package_path,
         staff_csv_path=staff_csv_path,
@@ -327,13 +330,23 @@ def _apply_import(
     progress: Callable[[str, int, int], None],
 ) -> roster_import.Outcome:
     """The apply phase: ONE transaction. Any exception rolls every change back."""
+    active_before = leavers.active_people(batch.district_id)
     if pkg is not None:
-        outcome = roster_import.Applier(batch=batch, pkg=pkg, report=report).apply(progress)
+        outcome = roster_import.Applier(batch=batch, pkg=pkg, report=report).apply(
+            progress,
+            # refuse a mass deactivation before the long class and enrollment steps
+            after_people=lambda o: leavers.check_deactivation_share(
+                batch=batch, outcome=o, active_before=active_before, report=report, file="users.csv"
+            ),
+        )
     else:
         outcome = roster_import.Outcome()
     if batch.staff_csv_path:
         progress("Applying the staff file", 0, 1)
         apply_staff_csv(batch, report, outcome)
+    leavers.cut_leavers_access(
+        batch=batch, outcome=outcome, active_before=active_before, report=report
+    )
     if batch.dry_run:
         transaction.set_rollback(True)  # a dry run writes nothing: this block rolls back
         return outcome

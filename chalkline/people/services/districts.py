@@ -41,7 +41,9 @@ def grant_membership(
     )
     if not created and not membership.active:
         membership.active = True
-        membership.save(update_fields=["active"])
+        membership.suspended_at = None
+        membership.suspension_reason = ""
+        membership.save(update_fields=["active", "suspended_at", "suspension_reason"])
         created = True
     if created:
         record_event(

@@ -87,6 +87,12 @@ class Command(BaseCommand):
             action="store_true",
             help="read and compare every row even if the files are identical to the last import",
         )
+        parser.add_argument(
+            "--confirm-deactivations",
+            action="store_true",
+            help="apply even if the import deactivates more than IMPORT_MAX_DEACTIVATION_SHARE "
+            "of the district's active people (they lose their sign-in and roles)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -104,6 +110,7 @@ class Command(BaseCommand):
             source_name=path.name + (f" + {staff.name}" if staff else ""),
             dry_run=options["dry_run"],
             reread=options["reread"],
+            confirm_deactivations=options["confirm_deactivations"],
         )
 
 

@@ -20,6 +20,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="validate and report; write nothing"
         )
+        parser.add_argument(
+            "--confirm-deactivations",
+            action="store_true",
+            help="apply even if the file deactivates more than IMPORT_MAX_DEACTIVATION_SHARE "
+            "of the district's active people",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -31,4 +37,5 @@ class Command(BaseCommand):
             staff_csv_path=str(path),
             source_name=path.name,
             dry_run=options["dry_run"],
+            confirm_deactivations=options["confirm_deactivations"],
         )
