@@ -27,6 +27,9 @@ from .values import (
     split_list,
 )
 
+# The directory's name columns (people.models.Person given_name, family_name, preferred_name):
+# a longer name is kept cut to this length, with a warning naming the file, line and column.
+NAME_MAX_LENGTH = 100
 MAX_LINE_BYTES = 1 << 20
 BLOCK_BYTES = 1 << 19  # read size; with a normal carried-over partial line a block is < 1 MB
 FIELD_LIMIT = csv.field_size_limit()  # a longer line goes to csv.reader, which enforces it
@@ -279,6 +282,17 @@ class Row:
         else:
             self.warning(code, col, message)
 
+    def name(self, col: str, *, required: bool = True) -> str:
+        """A person's name: warns when it is longer than the directory keeps."""
+        value = self.required(col) if required else self.text(col)
+        if len(value) > NAME_MAX_LENGTH:
+            self.warning(
+                "too_long",
+                col,
+                f"{len(value)} characters; the directory keeps the first {NAME_MAX_LENGTH}",
+            )
+        return value
+
     def required(self, col: str) -> str:
         value = self.text(col)
         if not value:
@@ -381,6 +395,26 @@ class RowStream:
             self._syntax_error(exc)
             return None
 
+    def _nul(self, header: Header, cells: list[str]) -> None:
+        """Report each cell holding a NUL character (PostgreSQL cannot store one in text; SQLite
+        would keep it) as an error on its column; the row is refused."""
+        names = {pos: name for name, pos in header.index.items()}
+        names.update(dict(header.ext))
+        key = header.index.get("sourcedId", header.index.get("employee_id"))
+        sid = cells[key].strip() if key is not None and key < len(cells) else ""
+        for pos, cell in enumerate(cells):
+            if "\x00" in cell:
+                self.report.error(
+                    "nul_character",
+                    self.file,
+                    self.line,
+                    names.get(pos, f"column {pos + 1}"),
+                    "the value contains a NUL character (byte 0x00); the row is refused",
+                    sourced_id=sid.replace("\x00", "") or None,
+                )
+        if sid:
+            self.report.refuse(self.file, sid)
+
     def read_header(self) -> Header | None:
         source = self._source
         for line in self._lines:
@@ -426,9 +460,11 @@ class RowStream:
                 if cells is None:
                     source.bad = False
                     continue
+                nul = any("\x00" in cell for cell in cells)
             else:
                 self.line = lineno
                 cells = body.split(",")
+                nul = "\x00" in body
             if source.bad:
                 source.bad = False
                 continue
@@ -457,6 +493,9 @@ class RowStream:
                     continue
                 if n < width:
                     cells.extend([""] * (width - n))
+            if nul:
+                self._nul(header, cells)
+                continue
             cells.append("")
             yield cells
 

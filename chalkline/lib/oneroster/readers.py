@@ -20,7 +20,7 @@ from functools import partial
 from operator import itemgetter
 from typing import IO
 
-from .csvstream import FileSpec, Header, Row, RowStream
+from .csvstream import NAME_MAX_LENGTH, FileSpec, Header, Row, RowStream
 from .idset import IdSet
 from .records import (
     AcademicSessionRecord,
@@ -312,6 +312,8 @@ def read_users(
             enabled = bools[enabled_t]
             if not sid or (status is not _DELETED and not (given and family)):
                 raise _Slow
+            if max(len(given), len(family), len(pgn), len(pfn)) > NAME_MAX_LENGTH:
+                raise _Slow  # the reference rules warn
             role: str | None = None
             kind: PersonKind | None = None
             if v11:

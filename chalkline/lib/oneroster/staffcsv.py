@@ -130,8 +130,8 @@ def _read(raw: IO[bytes], file: str, report: Report) -> Iterator[StaffRecord]:
         rec = StaffRecord(
             Source(file, row.line),
             emp,
-            row.required("given_name"),
-            row.required("family_name"),
+            row.name("given_name"),
+            row.name("family_name"),
             email,
             buildings,
             row.text("job_title"),

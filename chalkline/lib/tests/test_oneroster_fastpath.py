@@ -84,6 +84,11 @@ def _legacy_rows(data: bytes, report: Report) -> list[tuple[int, list[str]]]:
         if len(cells) == 1 and width > 1 and (";" in cells[0] or "\t" in cells[0]):
             report.error("wrong_delimiter", file, line, None, "delimiter")
             continue
+        if any("\x00" in c for c in cells):  # refused, one error per cell holding a NUL
+            for c in cells:
+                if "\x00" in c:
+                    report.error("nul_character", file, line, None, "NUL")
+            continue
         out.append((line, cells + [""] * (width + 1 - len(cells))))
     if width is None and not state["too_long"]:
         report.error("empty_file", file, None, None, "empty")
