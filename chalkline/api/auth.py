@@ -46,12 +46,12 @@ def authenticate(request: HttpRequest) -> ApiToken | None:
         return None
     if token.revoked_at is not None:
         return None
-    if not token.creator_has_access:  # type: ignore[attr-defined]
+    if not token.creator_has_access:
         return None
     return token
 
 
-def _creator_has_access() -> ExpressionWrapper[BooleanField]:
+def _creator_has_access() -> ExpressionWrapper[Q]:
     """A token acts on its creator's standing: it is refused (401, like a revoked token) while
     its creator holds no active membership in the token's district, or their person record is
     inactive (a leaver: people.services.leavers suspends their memberships). It works again

@@ -31,11 +31,13 @@ class SessionStore(DBStore):
 
     def create_model_instance(self, data: dict[str, Any]) -> UserSession:
         obj = super().create_model_instance(data)
+        assert isinstance(obj, UserSession)  # noqa: S101 - get_model_class above
         obj.user_id = _user_id(data)
         return obj
 
     async def acreate_model_instance(self, data: dict[str, Any]) -> UserSession:
         obj = await super().acreate_model_instance(data)
+        assert isinstance(obj, UserSession)  # noqa: S101 - get_model_class above
         obj.user_id = _user_id(data)
         return obj
 

@@ -29,7 +29,10 @@ from chalkline.people.tests.roster_fixtures import ENROLLMENTS, PackageMaker, us
 from conftest import make_district
 
 PASSWORD = "correct horse battery staple"
-WITHOUT_P1 = {"users.csv": users("t1", "s1", "s2", "g1"), "enrollments.csv": ENROLLMENTS}
+WITHOUT_P1: dict[str, str | bytes | None] = {
+    "users.csv": users("t1", "s1", "s2", "g1"),
+    "enrollments.csv": ENROLLMENTS,
+}
 
 
 @pytest.fixture
@@ -128,7 +131,7 @@ def test_coming_back_restores_nothing_until_an_administrator_grants_again(
     run(district, make_package(WITHOUT_P1), confirm_deactivations=True)
     back = run(district, make_package(), confirm_deactivations=True)
     assert back.counts["staff"]["reactivated"] == 1
-    assert Person.objects.get(pk=principal.person_id).active
+    assert Person.objects.get(user=principal).active
     membership = Membership.objects.get(user=principal)
     assert not membership.active  # still suspended
     client = sign_in("p1")  # the person is active again: the account may sign in ...
@@ -155,7 +158,7 @@ def test_a_mass_deactivation_is_refused_with_the_count_until_confirmed(
     assert refused is not None and refused.status == ImportBatch.Status.FAILED
     assert "would deactivate 1 of the district's 5 active people (20%)" in refused.message
     assert "too_many_deactivations" in {i["code"] for i in refused.issues}
-    assert Person.objects.get(pk=principal.person_id).active  # nothing was applied
+    assert Person.objects.get(user=principal).active  # nothing was applied
     assert Membership.objects.get(pk=before.pk).active
     call_command(
         "import_roster",
@@ -163,7 +166,7 @@ def test_a_mass_deactivation_is_refused_with_the_count_until_confirmed(
         district="springfield",
         confirm_deactivations=True,
     )
-    assert not Person.objects.get(pk=principal.person_id).active
+    assert not Person.objects.get(user=principal).active
     assert not Membership.objects.get(pk=before.pk).active
 
 
@@ -225,7 +228,7 @@ def test_the_last_superintendent_keeps_their_record_and_role_with_a_warning(
     client = sign_in("p1")
     batch = run(district, make_package(WITHOUT_P1), confirm_deactivations=True)
     assert batch.status == ImportBatch.Status.SUCCEEDED
-    person = Person.objects.get(pk=boss.person_id)
+    person = Person.objects.get(user=boss)
     assert person.active and person.deactivation_reason == ""
     assert Membership.objects.get(user=boss).active
     assert "last_superintendent_kept" in {i["code"] for i in batch.issues}
@@ -238,7 +241,7 @@ def test_a_second_superintendent_lets_the_leaver_go(district: District, make_pac
     leaver = account(district, "p1", Role.SUPERINTENDENT, None)
     account(district, "t1", Role.SUPERINTENDENT, None)
     run(district, make_package(WITHOUT_P1), confirm_deactivations=True)
-    assert not Person.objects.get(pk=leaver.person_id).active
+    assert not Person.objects.get(user=leaver).active
     assert not Membership.objects.get(user=leaver).active
 
 
@@ -260,5 +263,5 @@ def test_the_staff_csv_employment_status_also_cuts_access(
     )
     batch = services.run_directory_import(batch_id=batch.pk)
     assert batch.status == ImportBatch.Status.SUCCEEDED, batch.message
-    assert not Person.objects.get(pk=principal.person_id).active
+    assert not Person.objects.get(user=principal).active
     assert Membership.objects.get(user=principal).suspended
