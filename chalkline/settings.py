@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "chalkline.screening",
     "chalkline.api",
     "chalkline.acks",
+    "chalkline.workflows",
 ]
 
 MIDDLEWARE = [

@@ -349,8 +349,9 @@ def publish_policy_version(
     *, version: PolicyVersion, change_summary: str, material: bool, by: User | None
 ) -> PolicyVersion:
     """Publish a draft: the current published version becomes superseded, the search index
-    follows, and the policy's title and section follow the new text. A material revision of a
-    policy that staff acknowledged this school year opens a follow-up acknowledgment campaign."""
+    follows, and the policy's title and section follow the new text. The follow-up
+    acknowledgment campaign of a material revision is opened by
+    ``chalkline.workflows.publishing.publish_version_and_follow_up``, which calls this."""
     version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
     _require_draft(version)
     summary = _clean_summary(change_summary)
@@ -390,12 +391,6 @@ def publish_policy_version(
         before={"superseded": previous.pk if previous else None},
         after=_version_facts(version) | {"material": material, "change_summary": summary},
     )
-    if material:
-        # A material revision reopens this school year's acknowledgments of the policy, in this
-        # transaction (its own event). Imported here: the acks app builds on this one.
-        from chalkline.acks.services import open_follow_up_for_published_revision
-
-        open_follow_up_for_published_revision(version=version, by=by, now=now)
     return version
 
 

@@ -50,7 +50,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("policies/<id:pk>/guidelines/new/", staff.guideline_new, name="guideline_new"),
     path("policies/versions/<id:pk>/", staff.version_detail, name="version"),
     path("policies/versions/<id:pk>/edit/", staff.edit_draft, name="edit_draft"),
-    path("policies/versions/<id:pk>/publish/", staff.publish_version, name="publish"),
+    # policies/versions/<id:pk>/publish/ (name "publish") is chalkline.workflows.views, added
+    # to this namespace by chalkline/urls.py: publishing may open an acknowledgment follow-up.
     path("policies/guidelines/<id:pk>/", staff.guideline_detail, name="guideline"),
     path("policies/guidelines/<id:pk>/edit/", staff.guideline_edit, name="guideline_edit"),
     path(

@@ -22,7 +22,6 @@ from chalkline.policies.forms import (
     GuidelinePublishForm,
     ImportPolicyForm,
     NewGuidelineForm,
-    PublishForm,
     SearchForm,
     too_large_message,
 )
@@ -195,37 +194,6 @@ def edit_draft(request: DistrictRequest, pk: int) -> HttpResponse:
         status = 200
     return render(
         request, "policies/edit_draft.html", {"form": form, "version": version}, status=status
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@district_required
-def publish_version(request: DistrictRequest, pk: int) -> HttpResponse:
-    version = access.get_version_for(request.user, request.district, pk, need=MANAGE)
-    if not version.is_draft:
-        messages.error(request, "This version is already published.")
-        return redirect("policies:version", pk=version.pk)
-    current = selectors.current_version(version.policy)
-    form = PublishForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.publish_policy_version(
-                version=version,
-                change_summary=form.cleaned_data["change_summary"],
-                material=form.cleaned_data["material"],
-                by=request.user,
-            )
-        except services.PolicyStateError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Version {version.seq} is published.")
-            return redirect("policies:policy", pk=version.policy_id)
-    changes = selectors.changes_since(current, version) if current else None
-    return render(
-        request,
-        "policies/publish.html",
-        {"form": form, "version": version, "current": current, "changes": changes},
-        status=400 if form.is_bound and form.errors else 200,
     )
 
 

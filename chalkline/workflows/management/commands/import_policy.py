@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from chalkline.people.models import District
 from chalkline.policies import services
 from chalkline.policies.parsing import MAX_POLICY_BYTES, PolicyParseError, policy_to_json
+from chalkline.workflows.publishing import publish_version_and_follow_up
 
 
 class Command(BaseCommand):
@@ -83,7 +84,7 @@ class Command(BaseCommand):
         clauses = version.clauses.count()
         what = "new policy" if result.created_policy else "new draft"
         if options["publish"]:
-            services.publish_policy_version(
+            publish_version_and_follow_up(
                 version=version,
                 change_summary=options["summary"],
                 material=options["material"],
