@@ -44,6 +44,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Staff library and management
     path("policies/", staff.library, name="library"),
     path("policies/import/", staff.import_policy, name="import"),
+    path("policies/imports/<id:pk>/", staff.import_status, name="import_status"),
     path("policies/<id:pk>/", staff.policy_detail, name="policy"),
     path("policies/<id:pk>/compare/", staff.compare, name="compare"),
     path("policies/<id:pk>/changes/", staff.changes, name="changes"),

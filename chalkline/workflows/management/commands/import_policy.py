@@ -11,7 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chalkline.people.models import District
 from chalkline.policies import services
-from chalkline.policies.parsing import MAX_POLICY_BYTES, PolicyParseError, policy_to_json
+from chalkline.policies.parsing import (
+    MAX_POLICY_BYTES,
+    PolicyParseError,
+    parse_in_child,
+    parsed_to_json,
+)
 from chalkline.workflows.publishing import publish_version_and_follow_up
 
 
@@ -19,7 +24,8 @@ class Command(BaseCommand):
     help = (
         "Import a board policy (plain text, HTML or text-layer PDF) as a draft of its policy. "
         "Re-running with an unchanged file changes nothing (same SHA-256). --json prints the "
-        "parse without touching the database."
+        "parse without touching the database. The file is read in a child process under the "
+        "POLICY_IMPORT_* limits; a file that overruns one is refused (exit status 1)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -52,10 +58,10 @@ class Command(BaseCommand):
         data = path.read_bytes()
         if options["json"]:
             try:
-                parsed = policy_to_json(data, filename=path.name)
+                parsed = parse_in_child(data, filename=path.name, limits=services.parse_limits())
             except PolicyParseError as exc:
                 raise CommandError(f"{path.name}: {exc}") from exc
-            self.stdout.write(json.dumps(parsed, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(parsed_to_json(parsed), ensure_ascii=False, indent=2))
             return
         if options["publish"] and not options["summary"].strip():
             raise CommandError("--publish needs --summary: say what changed.")
