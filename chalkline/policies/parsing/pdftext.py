@@ -54,8 +54,8 @@ def _install_stream_bounds() -> None:
             self.data = b""
             raise limits.stream_too_large()
 
-    pdftypes.PDFStream.decode = bounded_decode
-    pdftypes.PDFStream._chalkline_bounded = True
+    setattr(pdftypes.PDFStream, "decode", bounded_decode)  # noqa: B010 - a typed method
+    setattr(pdftypes.PDFStream, "_chalkline_bounded", True)  # noqa: B010
 
 
 def _walk(obj: Any, out: list[Any], text_line_type: type) -> None:
