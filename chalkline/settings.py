@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "chalkline.screening",
     "chalkline.api",
     "chalkline.acks",
+    "chalkline.workflows",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,17 @@ LOGGING = {
         "django.db.backends": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# Policy import (chalkline/policies/parsing/limits.py): every file is parsed in a child process
+# killed past the time limit, under these bounds; a file that overruns one is refused with a
+# message naming the variable. Files of POLICY_IMPORT_BACKGROUND_KB or more are parsed by a
+# background task, with progress on the staff page. 0 turns a bound off.
+POLICY_IMPORT_MAX_STREAM_BYTES = envint("POLICY_IMPORT_MAX_STREAM_MB", 16) * 1_048_576
+POLICY_IMPORT_MAX_PAGES = envint("POLICY_IMPORT_MAX_PAGES", 200)
+POLICY_IMPORT_MAX_TEXT_CHARS = envint("POLICY_IMPORT_MAX_TEXT_CHARS", 2_000_000)
+POLICY_IMPORT_TIMEOUT_SECONDS = envint("POLICY_IMPORT_TIMEOUT_SECONDS", 60)
+POLICY_IMPORT_MEMORY_BYTES = envint("POLICY_IMPORT_MEMORY_MB", 1024) * 1_048_576
+POLICY_IMPORT_BACKGROUND_BYTES = envint("POLICY_IMPORT_BACKGROUND_KB", 64) * 1024
 
 # Pagination of long lists.
 PAGE_SIZE = envint("PAGE_SIZE", 50)

@@ -42,7 +42,8 @@ urlpatterns = [
     ),
     path("directory/", include("chalkline.people.urls")),
     path("audit/", include("chalkline.audit.urls")),
-    path("", include("chalkline.policies.urls")),
+    # The policy pages, plus those that run a cross-app workflow (chalkline/workflows/urls.py).
+    path("", include(("chalkline.workflows.urls", "policies"))),
     path("", include("chalkline.screening.urls")),
     path("api/v1/", include("chalkline.api.urls")),
     path("acknowledgments/", include("chalkline.acks.urls")),

@@ -280,3 +280,55 @@ class GuidelineVersion(_FrozenOnceIssued):
 
     def __str__(self) -> str:
         return f"{self.guideline_id} v{self.seq} ({self.status})"
+
+
+class PolicyImport(models.Model):
+    """One policy file on its way into the library: queued, parsing, then done or failed.
+
+    The file's bytes wait here until a worker parses them (``data``), and are dropped once the
+    import is over; ``message`` says what happened, in words for the staff page."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PARSING = "parsing", "Reading the file"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Refused"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    number = models.CharField(max_length=40, blank=True, help_text="Given by the user, if any.")
+    size = models.PositiveIntegerField(default=0)
+    data = models.BinaryField(default=b"", editable=False)
+    message = models.TextField(blank=True)
+    needs_number = models.BooleanField(default=False)
+    unchanged = models.BooleanField(default=False)
+    version = models.ForeignKey(
+        PolicyVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "parsing", "done", "failed"]),
+                name="policy_import_status_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def source_label(self) -> str:
+        return self.filename or "Pasted text"

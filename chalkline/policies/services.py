@@ -6,11 +6,13 @@ Each function is one transaction and writes its audit event in it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -26,19 +28,22 @@ from chalkline.policies.models import (
     Guideline,
     GuidelineVersion,
     Policy,
+    PolicyImport,
     PolicyVersion,
     VersionStatus,
 )
 from chalkline.policies.parsing import (
     ItemList,
     ParsedPolicy,
+    ParseLimits,
     PolicyParseError,
     normalize_number,
-    parse_policy,
+    parse_in_child,
     render_canonical,
 )
 
 MAX_SUMMARY = 2000
+logger = logging.getLogger(__name__)
 
 
 class PolicyImportError(Exception):
@@ -65,6 +70,17 @@ class ImportResult:
 # --- parsing into a version ------------------------------------------------------------------
 
 
+def parse_limits() -> ParseLimits:
+    """The parser's bounds, from the settings (POLICY_IMPORT_* in the environment)."""
+    return ParseLimits(
+        max_stream_bytes=settings.POLICY_IMPORT_MAX_STREAM_BYTES,
+        max_pages=settings.POLICY_IMPORT_MAX_PAGES,
+        max_text_chars=settings.POLICY_IMPORT_MAX_TEXT_CHARS,
+        timeout_seconds=settings.POLICY_IMPORT_TIMEOUT_SECONDS,
+        memory_bytes=settings.POLICY_IMPORT_MEMORY_BYTES,
+    )
+
+
 def parse_for_import(
     *,
     data: bytes,
@@ -73,9 +89,13 @@ def parse_for_import(
     number: str | None = None,
     title: str | None = None,
 ) -> ParsedPolicy:
-    """Parse ``data``; a given ``number``/``title`` replaces what the parser found (or did not)."""
+    """Parse ``data`` in a child process under the configured limits (``parse_limits``); a given
+    ``number``/``title`` replaces what the parser found (or did not). Call it outside any
+    transaction: a slow file must not hold the database."""
     try:
-        parsed = parse_policy(data, filename=filename, content_type=content_type)
+        parsed = parse_in_child(
+            data, filename=filename, content_type=content_type, limits=parse_limits()
+        )
     except PolicyParseError as exc:
         raise PolicyImportError(str(exc)) from exc
     changed = False
@@ -229,7 +249,6 @@ def _version_facts(version: PolicyVersion) -> dict[str, Any]:
 # --- policies --------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def import_policy(
     *,
     district: District,
@@ -242,10 +261,21 @@ def import_policy(
 ) -> ImportResult:
     """Import a policy text. A new number creates the policy and its first draft; a known number
     gets a new draft (or its open draft is replaced). Text identical to the latest version
-    (same SHA-256) changes nothing."""
+    (same SHA-256) changes nothing.
+
+    The parse runs first, in a bounded child process and outside any transaction (a hostile file
+    costs at most the time limit and holds no lock); only ``store_parsed_policy`` is atomic."""
     parsed = parse_for_import(
         data=data, filename=filename, content_type=content_type, number=number, title=title
     )
+    return store_parsed_policy(district=district, parsed=parsed, filename=filename, by=by)
+
+
+@transaction.atomic
+def store_parsed_policy(
+    *, district: District, parsed: ParsedPolicy, filename: str | None, by: User | None
+) -> ImportResult:
+    """Store a parse as the policy's new draft (see ``import_policy``), with its audit event."""
     if parsed.number is None:  # parse_for_import guarantees a number; this narrows the type
         raise NeedsNumber("Enter the policy number.")
     warnings = [w.to_dict() for w in parsed.warnings]
@@ -291,6 +321,135 @@ def import_policy(
     return ImportResult(policy, version, created, False, warnings)
 
 
+# --- import records: a file parsed in the background, with its progress -----------------------
+
+
+@transaction.atomic
+def start_policy_import(
+    *,
+    district: District,
+    data: bytes,
+    by: User | None,
+    filename: str | None = None,
+    content_type: str | None = None,
+    number: str | None = None,
+) -> PolicyImport:
+    """Queue a file for import. A file of POLICY_IMPORT_BACKGROUND_KB or more is parsed by a
+    background task once this transaction commits; a smaller one stays queued for the caller to
+    run at once (``run_policy_import``), which is what the import page does."""
+    record = PolicyImport.objects.create(
+        district=district,
+        filename=(filename or "")[:255],
+        content_type=(content_type or "")[:100],
+        number=(number or "").strip()[:40],
+        size=len(data),
+        data=data,
+        created_by=by,
+    )
+    background = len(data) >= settings.POLICY_IMPORT_BACKGROUND_BYTES
+    record_event(
+        district=district,
+        actor=by,
+        action="policies.import_queued",
+        target=record,
+        after={"size": len(data), "format": record.content_type, "background": background},
+    )
+    if background:
+        from chalkline.policies.tasks import run_policy_import_task
+
+        record_id = record.pk
+        transaction.on_commit(lambda: run_policy_import_task.enqueue(record_id))
+    return record
+
+
+def runs_in_background(record: PolicyImport) -> bool:
+    return record.size >= settings.POLICY_IMPORT_BACKGROUND_BYTES
+
+
+def run_policy_import(*, import_id: int) -> PolicyImport:
+    """Parse a queued import (outside any transaction) and store it. Never raises for a bad
+    file: the record ends ``failed`` with the message. Running it twice does nothing more."""
+    claimed = PolicyImport.objects.filter(pk=import_id, status=PolicyImport.Status.QUEUED).update(
+        status=PolicyImport.Status.PARSING, started_at=timezone.now()
+    )
+    record = PolicyImport.objects.select_related("district", "created_by").get(pk=import_id)
+    if not claimed:
+        return record
+    try:
+        result = import_policy(
+            district=record.district,
+            data=bytes(record.data),
+            by=record.created_by,
+            filename=record.filename or None,
+            content_type=record.content_type or None,
+            number=record.number or None,
+        )
+    except PolicyImportError as exc:
+        return _finish_import(
+            record=record, ok=False, message=str(exc), needs_number=isinstance(exc, NeedsNumber)
+        )
+    except Exception:
+        logger.exception("policy import %s failed", record.pk)  # no file content in the log
+        _finish_import(record=record, ok=False, message="The import failed; try again.")
+        raise
+    if result.unchanged:
+        message = (
+            f"This text is identical to version {result.version.seq} of policy "
+            f"{result.policy.number_raw}; nothing was changed."
+        )
+    else:
+        message = (
+            f"Imported policy {result.policy.number_raw} as a draft (version "
+            f"{result.version.seq}). Check it, then publish it."
+        )
+    return _finish_import(
+        record=record,
+        ok=True,
+        message=message,
+        version=result.version,
+        unchanged=result.unchanged,
+    )
+
+
+@transaction.atomic
+def _finish_import(
+    *,
+    record: PolicyImport,
+    ok: bool,
+    message: str,
+    version: PolicyVersion | None = None,
+    unchanged: bool = False,
+    needs_number: bool = False,
+) -> PolicyImport:
+    record.status = PolicyImport.Status.DONE if ok else PolicyImport.Status.FAILED
+    record.message = message
+    record.version = version
+    record.unchanged = unchanged
+    record.needs_number = needs_number
+    record.finished_at = timezone.now()
+    record.data = b""  # the file is either a version now or refused: keep no copy
+    record.save(
+        update_fields=[
+            "status",
+            "message",
+            "version",
+            "unchanged",
+            "needs_number",
+            "finished_at",
+            "data",
+        ]
+    )
+    if not ok:
+        record_event(
+            district=record.district_id,
+            actor=record.created_by,
+            action="policies.import_failed",
+            target=record,
+            after={"message": message[:500]},
+        )
+    return record
+
+
 def _require_draft(version: PolicyVersion | GuidelineVersion) -> None:
     if version.status != VersionStatus.DRAFT:
         raise PolicyStateError(
@@ -298,7 +457,6 @@ def _require_draft(version: PolicyVersion | GuidelineVersion) -> None:
         )
 
 
-@transaction.atomic
 def edit_policy_draft(
     *,
     version: PolicyVersion,
@@ -307,10 +465,10 @@ def edit_policy_draft(
     adopted_on: date | None = None,
     revised_on: date | None = None,
 ) -> PolicyVersion:
-    """Replace a draft's text (re-parsed, clause ids carried again) and optionally its dates."""
-    version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+    """Replace a draft's text (re-parsed, clause ids carried again) and optionally its dates.
+    The parse runs before the transaction, as for an import."""
     _require_draft(version)
-    policy = version.policy
+    policy = Policy.objects.get(pk=version.policy_id)
     data = text.encode("utf-8")
     try:
         parsed = parse_for_import(data=data)
@@ -318,6 +476,22 @@ def edit_policy_draft(
         parsed = parse_for_import(data=data, number=policy.number_raw)
     if parsed.number is None or parsed.number.normalized != policy.number:
         raise PolicyImportError(f"The text is not policy {policy.number_raw}.")
+    return _store_draft_edit(
+        version=version, parsed=parsed, adopted_on=adopted_on, revised_on=revised_on, by=by
+    )
+
+
+@transaction.atomic
+def _store_draft_edit(
+    *,
+    version: PolicyVersion,
+    parsed: ParsedPolicy,
+    adopted_on: date | None,
+    revised_on: date | None,
+    by: User | None,
+) -> PolicyVersion:
+    version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
+    _require_draft(version)  # again, under the lock: it may have been published meanwhile
     before = _version_facts(version)
     _fill(version, parsed, filename=version.source_filename)
     if adopted_on is not None:
@@ -349,8 +523,9 @@ def publish_policy_version(
     *, version: PolicyVersion, change_summary: str, material: bool, by: User | None
 ) -> PolicyVersion:
     """Publish a draft: the current published version becomes superseded, the search index
-    follows, and the policy's title and section follow the new text. A material revision of a
-    policy that staff acknowledged this school year opens a follow-up acknowledgment campaign."""
+    follows, and the policy's title and section follow the new text. The follow-up
+    acknowledgment campaign of a material revision is opened by
+    ``chalkline.workflows.publishing.publish_version_and_follow_up``, which calls this."""
     version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
     _require_draft(version)
     summary = _clean_summary(change_summary)
@@ -390,12 +565,6 @@ def publish_policy_version(
         before={"superseded": previous.pk if previous else None},
         after=_version_facts(version) | {"material": material, "change_summary": summary},
     )
-    if material:
-        # A material revision reopens this school year's acknowledgments of the policy, in this
-        # transaction (its own event). Imported here: the acks app builds on this one.
-        from chalkline.acks.services import open_follow_up_for_published_revision
-
-        open_follow_up_for_published_revision(version=version, by=by, now=now)
     return version
 
 

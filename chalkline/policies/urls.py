@@ -44,13 +44,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Staff library and management
     path("policies/", staff.library, name="library"),
     path("policies/import/", staff.import_policy, name="import"),
+    path("policies/imports/<id:pk>/", staff.import_status, name="import_status"),
     path("policies/<id:pk>/", staff.policy_detail, name="policy"),
     path("policies/<id:pk>/compare/", staff.compare, name="compare"),
     path("policies/<id:pk>/changes/", staff.changes, name="changes"),
     path("policies/<id:pk>/guidelines/new/", staff.guideline_new, name="guideline_new"),
     path("policies/versions/<id:pk>/", staff.version_detail, name="version"),
     path("policies/versions/<id:pk>/edit/", staff.edit_draft, name="edit_draft"),
-    path("policies/versions/<id:pk>/publish/", staff.publish_version, name="publish"),
+    # policies/versions/<id:pk>/publish/ (name "publish") is chalkline.workflows.views, added
+    # to this namespace by chalkline/urls.py: publishing may open an acknowledgment follow-up.
     path("policies/guidelines/<id:pk>/", staff.guideline_detail, name="guideline"),
     path("policies/guidelines/<id:pk>/edit/", staff.guideline_edit, name="guideline_edit"),
     path(

@@ -161,6 +161,7 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         # Staff policy pages: chalkline/policies/tests/test_policy_role_matrix.py
         "policies:library",
         "policies:import",
+        "policies:import_status",
         "policies:policy",
         "policies:compare",
         "policies:changes",

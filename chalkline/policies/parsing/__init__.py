@@ -1,8 +1,9 @@
 """Pure (no ORM) policy importer: bytes as a district publishes them → :class:`ParsedPolicy`."""
 
 from .boilerplate import is_boilerplate
-from .core import parse_policy, policy_to_json
+from .core import parse_policy, parsed_to_json, policy_to_json
 from .decode import MAX_POLICY_BYTES
+from .limits import DEFAULT_LIMITS, ParseLimits
 from .model import (
     Actor,
     CrossReference,
@@ -23,8 +24,10 @@ from .model import (
     render_canonical,
 )
 from .numbering import normalize_number
+from .sandbox import parse_in_child
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "MAX_POLICY_BYTES",
     "Actor",
     "CrossReference",
@@ -36,6 +39,7 @@ __all__ = [
     "LegalReference",
     "ManualSection",
     "Paragraph",
+    "ParseLimits",
     "ParseWarning",
     "ParsedPolicy",
     "PolicyNumber",
@@ -44,7 +48,9 @@ __all__ = [
     "Section",
     "is_boilerplate",
     "normalize_number",
+    "parse_in_child",
     "parse_policy",
+    "parsed_to_json",
     "policy_to_json",
     "render_canonical",
 ]

@@ -9,6 +9,7 @@ from .boilerplate import drop_boilerplate, is_boilerplate
 from .dates import is_history_line, parse_history_line
 from .decode import decode
 from .head import extract_head
+from .limits import DEFAULT_LIMITS, ParseLimits
 from .lines import LogicalLine, to_logical
 from .model import (
     CrossReference,
@@ -38,10 +39,17 @@ from .structure import build_sections
 
 
 def parse_policy(
-    data: bytes, *, filename: str | None = None, content_type: str | None = None
+    data: bytes,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    limits: ParseLimits = DEFAULT_LIMITS,
 ) -> ParsedPolicy:
-    """Parse plain text, HTML or text-layer PDF. Raises :class:`PolicyParseError` on bad input."""
-    decoded = decode(data, filename=filename, content_type=content_type)
+    """Parse plain text, HTML or text-layer PDF. Raises :class:`PolicyParseError` on bad input.
+
+    ``limits`` bound the text and each PDF stream and page count; only a child process
+    (``sandbox.parse_in_child``) can also bound the time and memory."""
+    decoded = decode(data, filename=filename, content_type=content_type, limits=limits)
     warnings = list(decoded.warnings)
     src, dropped = drop_boilerplate(decoded.lines)
     logical: list[LogicalLine] = []
@@ -173,9 +181,13 @@ def policy_to_json(
     data: bytes, *, filename: str | None = None, content_type: str | None = None
 ) -> dict[str, Any]:
     """What ``chalkline import-policy FILE --json`` prints: the parse plus its clause ids."""
+    return parsed_to_json(parse_policy(data, filename=filename, content_type=content_type))
+
+
+def parsed_to_json(policy: ParsedPolicy) -> dict[str, Any]:
+    """The parse plus its clause ids, as ``import-policy --json`` prints them."""
     from ..clauses import clauses_for
 
-    policy = parse_policy(data, filename=filename, content_type=content_type)
     out = policy.to_json()
     out["clauses"] = [c.to_dict() for c in clauses_for(policy)]
     return out

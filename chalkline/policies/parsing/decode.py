@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .htmltext import html_to_lines
+from .limits import DEFAULT_LIMITS, ParseLimits
 from .lines import SrcLine, text_to_lines
 from .model import ParseWarning, PolicyParseError
 from .pdftext import pdf_to_lines
@@ -38,7 +39,13 @@ class Decoded:
     warnings: list[ParseWarning] = field(default_factory=list)
 
 
-def decode(data: bytes, *, filename: str | None, content_type: str | None) -> Decoded:
+def decode(
+    data: bytes,
+    *,
+    filename: str | None,
+    content_type: str | None,
+    limits: ParseLimits = DEFAULT_LIMITS,
+) -> Decoded:
     if len(data) > MAX_POLICY_BYTES:
         raise PolicyParseError(
             f"The file is {len(data) / 1_048_576:.1f} MB; the limit for a policy is "
@@ -49,13 +56,14 @@ def decode(data: bytes, *, filename: str | None, content_type: str | None) -> De
     ctype = (content_type or "").split(";", 1)[0].strip().lower()
     name = (filename or "").lower()
     if data.lstrip()[:5] == b"%PDF-" or (ctype == "application/pdf" and b"%PDF-" in data[:1024]):
-        return Decoded(pdf_to_lines(data), "pdf", None)
+        return Decoded(pdf_to_lines(data, limits=limits), "pdf", None)
     if ctype == "application/pdf" or name.endswith(".pdf"):
         raise PolicyParseError("The file is named or typed as PDF but is not a PDF.")
     for signature, what in _SIGNATURES:
         if data.startswith(signature):
             raise PolicyParseError(f"The file looks like {what}, not policy text.")
     text, encoding, warnings = _decode_text(data)
+    limits.check_text(len(text))
     is_html = (
         ctype in {"text/html", "application/xhtml+xml"}
         or name.endswith((".html", ".htm", ".xhtml"))
@@ -63,6 +71,7 @@ def decode(data: bytes, *, filename: str | None, content_type: str | None) -> De
     )
     if is_html:
         lines, scripts = html_to_lines(text)
+        limits.check_text(sum(len(line.text) for line in lines))
         if scripts:
             warnings.append(
                 ParseWarning(

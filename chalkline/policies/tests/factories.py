@@ -7,6 +7,7 @@ import re
 from chalkline.people.models import District, User
 from chalkline.policies import services
 from chalkline.policies.models import GuidelineVersion, PolicyVersion
+from chalkline.workflows.publishing import publish_version_and_follow_up
 
 from .helpers import SEED
 
@@ -34,7 +35,7 @@ def import_seed(
     result = services.import_policy(district=district, data=data, filename=SEED.name, by=by)
     version = result.version
     if publish and version.is_draft:
-        version = services.publish_policy_version(
+        version = publish_version_and_follow_up(
             version=version, change_summary="Adopted text", material=True, by=by
         )
     return version

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from chalkline.policies import services
-from chalkline.policies.models import Guideline, GuidelineVersion, PolicyVersion
+from chalkline.policies.models import Guideline, GuidelineVersion, PolicyImport, PolicyVersion
 from conftest import PERSONAS, World
 
 from .factories import guideline, import_seed, seed_v2_text, small_policy
@@ -24,6 +24,7 @@ class Library:
     draft_only: PolicyVersion  # 8:30, never published
     published_guideline: Guideline
     draft_guideline: GuidelineVersion  # a guideline never published
+    policy_import: PolicyImport  # the import record of a file
 
 
 @pytest.fixture
@@ -35,12 +36,17 @@ def library(world: World) -> Library:
     ).version
     g = guideline(published)
     hidden = guideline(published, title="Hidden", body="x", publish=False)
-    return Library(published, draft, draft_only, g.guideline, hidden)
+    record = services.start_policy_import(
+        district=world.district, data=small_policy("8:40", "Imported", "Words."), by=None
+    )
+    record = services.run_policy_import(import_id=record.pk)
+    return Library(published, draft, draft_only, g.guideline, hidden, record)
 
 
 TARGETS: dict[str, Callable[[Library], str]] = {
     "library": lambda x: reverse("policies:library"),
     "import": lambda x: reverse("policies:import"),
+    "import_status": lambda x: reverse("policies:import_status", args=[x.policy_import.pk]),
     "policy": lambda x: reverse("policies:policy", args=[x.published.policy_id]),
     "policy_draft_only": lambda x: reverse("policies:policy", args=[x.draft_only.policy_id]),
     "version_published": lambda x: reverse("policies:version", args=[x.published.pk]),
@@ -75,6 +81,7 @@ READERS = MANAGERS | {
 EXPECTED: dict[str, dict[int, set[str]]] = {
     "library": {200: READERS | {"outsider"}},
     "import": {200: MANAGERS | {"outsider"}},
+    "import_status": {200: MANAGERS, 404: {"outsider"}},
     "policy": {200: READERS},
     "policy_draft_only": {200: MANAGERS},
     "version_published": {200: READERS},
@@ -92,7 +99,7 @@ EXPECTED: dict[str, dict[int, set[str]]] = {
 }
 # Pages that are not about one object answer 403 to those without the capability; object pages
 # answer 404 (missing and hidden look the same).
-OTHERWISE = {"library": 403, "import": 403}
+OTHERWISE = {"library": 403, "import": 403, "import_status": 403}
 
 
 def expected_status(persona: str, target: str) -> int:

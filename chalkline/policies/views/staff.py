@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
+from chalkline.policies import access as policy_access
 from chalkline.policies import search, selectors, services
 from chalkline.policies.forms import (
     CompareForm,
@@ -22,11 +23,16 @@ from chalkline.policies.forms import (
     GuidelinePublishForm,
     ImportPolicyForm,
     NewGuidelineForm,
-    PublishForm,
     SearchForm,
     too_large_message,
 )
-from chalkline.policies.models import Guideline, GuidelineVersion, PolicyVersion, VersionStatus
+from chalkline.policies.models import (
+    Guideline,
+    GuidelineVersion,
+    PolicyImport,
+    PolicyVersion,
+    VersionStatus,
+)
 from chalkline.policies.parsing import MAX_POLICY_BYTES
 from chalkline.policies.rendering import community_default, render_markdown
 
@@ -81,39 +87,47 @@ def import_policy(request: DistrictRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "policies/import.html", {"form": form}, status=400)
     data, filename, content_type = form.payload()
-    try:
-        result = services.import_policy(
-            district=request.district,
-            data=data,
-            filename=filename,
-            content_type=content_type,
-            number=form.cleaned_data.get("number") or None,
-            by=request.user,
-        )
-    except services.NeedsNumber as exc:
+    record = services.start_policy_import(
+        district=request.district,
+        data=data,
+        filename=filename,
+        content_type=content_type,
+        number=form.cleaned_data.get("number") or None,
+        by=request.user,
+    )
+    if services.runs_in_background(record):
+        record.refresh_from_db()  # an inline task backend has run it already
+    else:
+        record = services.run_policy_import(import_id=record.pk)
+    if record.status == PolicyImport.Status.DONE and record.version_id:
+        if record.unchanged:
+            messages.info(request, record.message)
+        else:
+            messages.success(request, record.message)
+        return redirect("policies:version", pk=record.version_id)
+    if record.status == PolicyImport.Status.FAILED and record.needs_number:
         again = ImportPolicyForm(
             initial={"text": form.cleaned_data.get("text", "")}, ask_number=True
         )
-        errors = [str(exc) + (" Choose the file again." if filename else "")]
+        errors = [record.message + (" Choose the file again." if filename else "")]
         return render(
             request, "policies/import.html", {"form": again, "errors": errors}, status=400
         )
-    except services.PolicyImportError as exc:
-        form.add_error(None, str(exc))
+    if record.status == PolicyImport.Status.FAILED:
+        form.add_error(None, record.message)
         return render(request, "policies/import.html", {"form": form}, status=400)
-    if result.unchanged:
-        messages.info(
-            request,
-            f"This text is identical to version {result.version.seq} of policy "
-            f"{result.policy.number_raw}; nothing was changed.",
-        )
-    else:
-        messages.success(
-            request,
-            f"Imported policy {result.policy.number_raw} as a draft (version "
-            f"{result.version.seq}). Check it, then publish it.",
-        )
-    return redirect("policies:version", pk=result.version.pk)
+    return redirect("policies:import_status", pk=record.pk)
+
+
+@require_GET
+@district_required
+def import_status(request: DistrictRequest, pk: int) -> HttpResponse:
+    """A background import's progress; htmx polls the status partial until it is over."""
+    record = policy_access.get_policy_import_for(request.user, request.district, pk)
+    template = "policies/import_status.html"
+    if getattr(request, "htmx", False):
+        template += "#import-status"
+    return render(request, template, {"record": record})
 
 
 @require_GET
@@ -195,37 +209,6 @@ def edit_draft(request: DistrictRequest, pk: int) -> HttpResponse:
         status = 200
     return render(
         request, "policies/edit_draft.html", {"form": form, "version": version}, status=status
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@district_required
-def publish_version(request: DistrictRequest, pk: int) -> HttpResponse:
-    version = access.get_version_for(request.user, request.district, pk, need=MANAGE)
-    if not version.is_draft:
-        messages.error(request, "This version is already published.")
-        return redirect("policies:version", pk=version.pk)
-    current = selectors.current_version(version.policy)
-    form = PublishForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.publish_policy_version(
-                version=version,
-                change_summary=form.cleaned_data["change_summary"],
-                material=form.cleaned_data["material"],
-                by=request.user,
-            )
-        except services.PolicyStateError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"Version {version.seq} is published.")
-            return redirect("policies:policy", pk=version.policy_id)
-    changes = selectors.changes_since(current, version) if current else None
-    return render(
-        request,
-        "policies/publish.html",
-        {"form": form, "version": version, "current": current, "changes": changes},
-        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -11,14 +11,21 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chalkline.people.models import District
 from chalkline.policies import services
-from chalkline.policies.parsing import MAX_POLICY_BYTES, PolicyParseError, policy_to_json
+from chalkline.policies.parsing import (
+    MAX_POLICY_BYTES,
+    PolicyParseError,
+    parse_in_child,
+    parsed_to_json,
+)
+from chalkline.workflows.publishing import publish_version_and_follow_up
 
 
 class Command(BaseCommand):
     help = (
         "Import a board policy (plain text, HTML or text-layer PDF) as a draft of its policy. "
         "Re-running with an unchanged file changes nothing (same SHA-256). --json prints the "
-        "parse without touching the database."
+        "parse without touching the database. The file is read in a child process under the "
+        "POLICY_IMPORT_* limits; a file that overruns one is refused (exit status 1)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -51,10 +58,10 @@ class Command(BaseCommand):
         data = path.read_bytes()
         if options["json"]:
             try:
-                parsed = policy_to_json(data, filename=path.name)
+                parsed = parse_in_child(data, filename=path.name, limits=services.parse_limits())
             except PolicyParseError as exc:
                 raise CommandError(f"{path.name}: {exc}") from exc
-            self.stdout.write(json.dumps(parsed, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(parsed_to_json(parsed), ensure_ascii=False, indent=2))
             return
         if options["publish"] and not options["summary"].strip():
             raise CommandError("--publish needs --summary: say what changed.")
@@ -83,7 +90,7 @@ class Command(BaseCommand):
         clauses = version.clauses.count()
         what = "new policy" if result.created_policy else "new draft"
         if options["publish"]:
-            services.publish_policy_version(
+            publish_version_and_follow_up(
                 version=version,
                 change_summary=options["summary"],
                 material=options["material"],
