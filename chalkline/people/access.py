@@ -433,11 +433,10 @@ def assignments_visible_to(user: User | object, district: District) -> QuerySet[
     grants = grants_for(user, district)
     qs = Assignment.objects.filter(district=district)
     ids = grants.building_ids_with(Capability.VIEW_ACK_RECORDS)
-    visible = Q(pk__in=[])
     if ids is None:
-        visible = Q()
-    elif ids:
-        visible |= Q(building_id__in=ids)
+        # District-wide: every assignment. (Never OR into an empty Q(): ``Q() | X`` is just X.)
+        return qs
+    visible = Q(building_id__in=ids) if ids else Q(pk__in=[])
     own = getattr(user, "person_id", None)
     if own:
         visible |= Q(person_id=own)
