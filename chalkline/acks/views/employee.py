@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chalkline.acks import services
+from chalkline.acks import access, services
 from chalkline.acks.consent import CURRENT_CONSENT_VERSION, consent_text
 from chalkline.acks.forms import ConsentForm, RefuseForm, SignForm
 from chalkline.acks.models import Assignment, Notification, Signature
 from chalkline.acks.views.common import STASH_PREFIX, agent_of, ip_of
-from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.policies.models import PolicyVersion
 from chalkline.policies.selectors import changes_since

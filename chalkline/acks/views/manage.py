@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chalkline.acks import selectors, services
+from chalkline.acks import access, selectors, services
 from chalkline.acks.categories import CATEGORIES
 from chalkline.acks.forms import (
     CampaignForm,
@@ -25,7 +25,7 @@ from chalkline.acks.forms import (
 )
 from chalkline.acks.models import Campaign, Distribution
 from chalkline.acks.views.common import agent_of, ip_of
-from chalkline.people import access
+from chalkline.people.access import buildings_visible_to, require
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
 from chalkline.policies.models import PolicyVersion, VersionStatus
@@ -36,25 +36,26 @@ BUILDINGS_PER_PAGE = 100
 @require_GET
 @district_required
 def campaigns(request: DistrictRequest) -> HttpResponse:
-    grants = access.require(request.user, request.district, Capability.VIEW_ACK_RECORDS)
+    require(request.user, request.district, Capability.VIEW_ACK_RECORDS)
     rows = access.campaigns_visible_to(request.user, request.district)
+    can_manage = access.can_manage_campaigns(request.user, request.district)
     return render(
         request,
         "acks/campaigns.html",
-        {"campaigns": rows, "can_manage": grants.can(Capability.MANAGE_CAMPAIGNS)},
+        {"campaigns": rows, "can_manage": can_manage},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @district_required
 def campaign_new(request: DistrictRequest) -> HttpResponse:
-    access.require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
+    require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
     versions = (
         PolicyVersion.objects.filter(district=request.district, status=VersionStatus.PUBLISHED)
         .select_related("policy")
         .order_by("policy__sort_key")
     )
-    buildings = access.buildings_visible_to(request.user, request.district).active()
+    buildings = buildings_visible_to(request.user, request.district).active()
     form = CampaignForm(request.POST or None, versions=versions, buildings=buildings)
     status = 200
     if request.method == "POST":
@@ -87,18 +88,10 @@ def campaign_new(request: DistrictRequest) -> HttpResponse:
 @district_required
 def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     campaign = access.get_campaign_for(request.user, request.district, pk)
-    grants = access.grants_for(request.user, request.district)
     today = timezone.localdate()
     buildings = access.ack_buildings_visible_to(request.user, request.district)
-    tallies = selectors.building_tallies(
-        campaign,
-        buildings,
-        today,
-        every_building=access.grants_for(request.user, request.district).can(
-            Capability.VIEW_ACK_RECORDS
-        ),
-    )
-    district_wide = grants.can(Capability.VIEW_ACK_RECORDS)
+    district_wide = access.sees_every_building(request.user, request.district)
+    tallies = selectors.building_tallies(campaign, buildings, today, every_building=district_wide)
     progress = selectors.daily_progress(
         campaign, None if district_wide else list(buildings.values_list("pk", flat=True))
     )
@@ -108,7 +101,7 @@ def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
         status=VersionStatus.PUBLISHED,
         material=True,
     ).exclude(pk__in=campaign.versions.values("pk"))
-    can_manage = grants.can(Capability.MANAGE_CAMPAIGNS)
+    can_manage = access.can_manage_campaigns(request.user, request.district)
     return render(
         request,
         "acks/campaign.html",
@@ -183,7 +176,6 @@ def follow_up(request: DistrictRequest, pk: int) -> HttpResponse:
 def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
     campaign = access.get_campaign_for(request.user, request.district, pk)
     bldg = access.get_ack_building_for(request.user, request.district, building_pk)
-    grants = access.grants_for(request.user, request.district)
     today = timezone.localdate()
     form = StaffFilterForm(request.GET)
     filters = form.filters()
@@ -204,7 +196,7 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
         "categories": categories,
         "total": selectors.total(categories, "All staff"),
         "distribution": Distribution.objects.filter(campaign=campaign, building=bldg).first(),
-        "can_distribute": grants.can(Capability.DISTRIBUTE_CAMPAIGN, bldg.pk)
+        "can_distribute": access.can_distribute_in(request.user, request.district, bldg)
         and campaign.status == Campaign.Status.LAUNCHED,
         "today": today,
         "category_labels": CATEGORIES,
@@ -323,7 +315,7 @@ def witnessed_refusal(request: DistrictRequest, pk: int) -> HttpResponse:
 @district_required
 def notification_settings(request: DistrictRequest) -> HttpResponse:
     """Quiet hours and the district's time zone for acknowledgment e-mail."""
-    access.require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
+    require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
     conf = services.ack_settings_for(request.district)
     initial = {
         "quiet_start": conf.quiet_start,

@@ -14,15 +14,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from chalkline.acks import selectors, services
+from chalkline.acks import access, selectors, services
 from chalkline.acks.certificate import certificate_rows
 from chalkline.acks.forms import StaffFilterForm
 from chalkline.acks.models import Assignment, Signature
 from chalkline.audit.models import AuditEvent
 from chalkline.lib.csvsafe import safe_row
-from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
-from chalkline.people.roles import Capability
 from chalkline.policies.models import PolicyVersion
 
 
@@ -210,9 +208,7 @@ def campaign_export(request: DistrictRequest, pk: int) -> HttpResponse:
         campaign,
         buildings,
         today,
-        every_building=access.grants_for(request.user, request.district).can(
-            Capability.VIEW_ACK_RECORDS
-        ),
+        every_building=access.sees_every_building(request.user, request.district),
     )
     now = timezone.now()
     filters = {"campaign": campaign.pk, "buildings": "visible to the requester"}

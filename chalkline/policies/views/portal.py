@@ -6,9 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from chalkline.people import access
 from chalkline.people.models import District
-from chalkline.policies import search, selectors
+from chalkline.policies import access, search, selectors
 from chalkline.policies.forms import SearchForm
 from chalkline.policies.models import (
     Clause,

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chalkline.people import access
+from chalkline.people.access import require
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
-from chalkline.policies import search, selectors, services
+from chalkline.policies import access, search, selectors, services
 from chalkline.policies.forms import (
     CompareForm,
     EditDraftForm,
@@ -36,13 +36,13 @@ _ENVELOPE = 64 * 1024
 
 
 def _can_manage(request: DistrictRequest) -> bool:
-    return access.grants_for(request.user, request.district).can_anywhere(MANAGE)
+    return access.can_manage_policies(request.user, request.district)
 
 
 @require_GET
 @district_required
 def library(request: DistrictRequest) -> HttpResponse:
-    access.require(request.user, request.district, Capability.READ_POLICIES)
+    require(request.user, request.district, Capability.READ_POLICIES)
     can_manage = _can_manage(request)
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -70,7 +70,7 @@ def library(request: DistrictRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @district_required
 def import_policy(request: DistrictRequest) -> HttpResponse:
-    access.require(request.user, request.district, MANAGE)
+    require(request.user, request.district, MANAGE)
     if request.method != "POST":
         return render(request, "policies/import.html", {"form": ImportPolicyForm()})
     length = int(request.META.get("CONTENT_LENGTH") or 0)
