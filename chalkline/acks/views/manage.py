@@ -23,12 +23,11 @@ from chalkline.acks.forms import (
     StaffFilterForm,
     WitnessedRefusalForm,
 )
-from chalkline.acks.models import Campaign, Distribution
+from chalkline.acks.models import Campaign
 from chalkline.acks.views.common import agent_of, ip_of
 from chalkline.people.access import buildings_visible_to, require
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
-from chalkline.policies.models import PolicyVersion, VersionStatus
 
 BUILDINGS_PER_PAGE = 100
 
@@ -50,11 +49,7 @@ def campaigns(request: DistrictRequest) -> HttpResponse:
 @district_required
 def campaign_new(request: DistrictRequest) -> HttpResponse:
     require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
-    versions = (
-        PolicyVersion.objects.filter(district=request.district, status=VersionStatus.PUBLISHED)
-        .select_related("policy")
-        .order_by("policy__sort_key")
-    )
+    versions = selectors.published_versions(request.district)
     buildings = buildings_visible_to(request.user, request.district).active()
     form = CampaignForm(request.POST or None, versions=versions, buildings=buildings)
     status = 200
@@ -95,12 +90,8 @@ def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     progress = selectors.daily_progress(
         campaign, None if district_wide else list(buildings.values_list("pk", flat=True))
     )
-    distributed = set(campaign.distributions.values_list("building_id", flat=True))
-    newer = PolicyVersion.objects.filter(
-        policy__in=campaign.versions.values("policy"),
-        status=VersionStatus.PUBLISHED,
-        material=True,
-    ).exclude(pk__in=campaign.versions.values("pk"))
+    distributed = selectors.distributed_building_ids(campaign)
+    newer = selectors.newer_material_versions(campaign)
     can_manage = access.can_manage_campaigns(request.user, request.district)
     return render(
         request,
@@ -152,12 +143,7 @@ def follow_up(request: DistrictRequest, pk: int) -> HttpResponse:
     campaign = access.get_campaign_for(
         request.user, request.district, pk, need=Capability.MANAGE_CAMPAIGNS
     )
-    versions = PolicyVersion.objects.filter(
-        district=request.district,
-        policy__in=campaign.versions.values("policy"),
-        status=VersionStatus.PUBLISHED,
-    )
-    form = FollowUpForm(request.POST, versions=versions)
+    form = FollowUpForm(request.POST, versions=selectors.follow_up_versions(campaign))
     if not form.is_valid():
         messages.error(request, "Choose the revised version.")
         return redirect("acks:campaign", pk=pk)
@@ -195,7 +181,7 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
         "query": query,
         "categories": categories,
         "total": selectors.total(categories, "All staff"),
-        "distribution": Distribution.objects.filter(campaign=campaign, building=bldg).first(),
+        "distribution": selectors.distribution_of(campaign, bldg),
         "can_distribute": access.can_distribute_in(request.user, request.district, bldg)
         and campaign.status == Campaign.Status.LAUNCHED,
         "today": today,
