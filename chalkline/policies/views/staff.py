@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,19 +45,10 @@ def library(request: DistrictRequest) -> HttpResponse:
     can_manage = _can_manage(request)
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    versions = access.policy_versions_visible_to(request.user, request.district)
-    policies = (
-        access.policies_visible_to(request.user, request.district)
-        .prefetch_related(
-            Prefetch("versions", queryset=versions.order_by("-seq"), to_attr="visible_versions")
-        )
-        .order_by("sort_key", "number")
+    rows = selectors.library_rows(
+        access.policies_visible_to(request.user, request.district),
+        access.policy_versions_visible_to(request.user, request.district),
     )
-    rows = []
-    for policy in policies:
-        current = next((v for v in policy.visible_versions if v.is_published), None)
-        draft = next((v for v in policy.visible_versions if v.is_draft), None)
-        rows.append({"policy": policy, "current": current, "draft": draft})
     hits = search.search_policies(request.district, query) if query else []
     context = {"rows": rows, "form": form, "query": query, "hits": hits, "can_manage": can_manage}
     template = "policies/library.html"
@@ -126,9 +116,7 @@ def policy_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     guideline_versions = access.guideline_versions_visible_to(
         request.user, request.district
     ).filter(guideline__policy=policy)
-    guidelines = Guideline.objects.filter(
-        pk__in=guideline_versions.values("guideline_id")
-    ).order_by("kind", "title")
+    guidelines = selectors.guidelines_of(policy, guideline_versions)
     current = selectors.current_version(policy)
     can_manage = _can_manage(request)
     return render(
@@ -142,8 +130,7 @@ def policy_detail(request: DistrictRequest, pk: int) -> HttpResponse:
             "guidelines": guidelines,
             "compare_form": CompareForm(versions=versions.order_by("-seq")),
             "can_manage": can_manage,
-            "can_add_community": can_manage
-            and not policy.guidelines.filter(kind=Guideline.Kind.COMMUNITY).exists(),
+            "can_add_community": can_manage and not selectors.has_community_page(policy),
         },
     )
 
@@ -346,7 +333,7 @@ def guideline_detail(request: DistrictRequest, pk: int) -> HttpResponse:
 @district_required
 def guideline_edit(request: DistrictRequest, pk: int) -> HttpResponse:
     guideline = access.get_guideline_for(request.user, request.district, pk, need=MANAGE)
-    latest = guideline.versions.order_by("-seq").first()
+    latest = selectors.latest_guideline_version(guideline)
     if request.method == "POST":
         form = GuidelineForm(request.POST)
         if form.is_valid():
