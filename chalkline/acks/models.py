@@ -245,6 +245,14 @@ class EConsent(models.Model):
 
 
 class SignatureQuerySet(models.QuerySet["Signature"]):
+    def by_code(self, code: str) -> Signature | None:
+        """The record a certificate's verification code names (codes are upper case)."""
+        return self.filter(verification_code=code.upper()).first()
+
+    def of_person(self, person_id: int) -> SignatureQuerySet:
+        """A person's records, newest first."""
+        return self.filter(person_id=person_id).order_by("-signed_at")
+
     def update(self, **kwargs: Any) -> int:
         raise ImmutableRecordError("Acknowledgment records never change.")
 

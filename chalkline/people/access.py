@@ -1,23 +1,28 @@
-"""Every "may this user see or do this?" question is answered here, and nowhere else.
+"""The grants engine and the directory's access rules. Other apps build theirs on it.
+
+People owns who holds which role where (``grants_for``, ``can``, ``require``, ``districts_of``)
+and which buildings, people, classes, import batches and role suggestions a user may see. Every
+other app answers its own questions in ``<app>/access.py`` (``chalkline.policies.access``,
+``chalkline.acks.access``), built on these grants; People imports no app above it.
 
 Two kinds of answer:
 - ``*_visible_to(user, district)`` returns a QuerySet of what the user may see;
 - ``get_*_for(user, district, pk, need=...)`` returns one object, raising ``Http404`` when the user
   may not see it (missing and hidden look the same) and ``PermissionDenied`` (403) when they can
-  see it but lack the capability ``need``.
+  see it but lack the capability ``need``. ``get_visible`` is that rule, written once.
 
 Nothing here ever crosses districts: every query is filtered by the district in hand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from chalkline.acks.models import Assignment, Campaign, Signature
 from chalkline.people.models import (
     Building,
     BuildingQuerySet,
@@ -31,13 +36,6 @@ from chalkline.people.models import (
     User,
 )
 from chalkline.people.roles import STAFF_ROLES, Capability, capabilities_of
-from chalkline.policies.models import (
-    Guideline,
-    GuidelineVersion,
-    Policy,
-    PolicyVersion,
-    VersionStatus,
-)
 
 
 @dataclass(frozen=True)
@@ -128,6 +126,25 @@ def districts_of(user: User) -> QuerySet[District]:
     return District.objects.filter(memberships__user=user, memberships__active=True).distinct()
 
 
+def get_visible[M: Model](
+    qs: QuerySet[M],
+    pk: int,
+    *,
+    not_found: str,
+    allowed: bool | Callable[[M], bool] = True,
+) -> M:
+    """Object ``pk`` of ``qs`` (what the user may see): 404 with ``not_found`` when it is not in
+    ``qs`` (missing and hidden look the same), 403 when it is but ``allowed`` (a bool, or a test
+    of the object) says the user lacks the capability."""
+    try:
+        obj = qs.get(pk=pk)
+    except ObjectDoesNotExist:
+        raise Http404(not_found) from None
+    if not (allowed(obj) if callable(allowed) else allowed):
+        raise PermissionDenied
+    return obj
+
+
 # --- buildings -------------------------------------------------------------------------------
 
 
@@ -146,13 +163,13 @@ def get_building_for(
     *,
     need: Capability = Capability.VIEW_STAFF_DIRECTORY,
 ) -> Building:
-    try:
-        building = buildings_visible_to(user, district).get(pk=pk)
-    except Building.DoesNotExist:
-        raise Http404("No such building") from None
-    if not grants_for(user, district).can(need, building.pk):
-        raise PermissionDenied
-    return building
+    grants = grants_for(user, district)
+    return get_visible(
+        buildings_visible_to(user, district),
+        pk,
+        not_found="No such building",
+        allowed=lambda b: grants.can(need, b.pk),
+    )
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -194,10 +211,7 @@ def people_visible_to(user: User | object, district: District) -> PersonQuerySet
 def get_person_for(user: User | object, district: District, pk: int) -> Person:
     """A person the user may see (404 otherwise). What details they may see on it is
     ``person_details_allowed``."""
-    try:
-        return people_visible_to(user, district).get(pk=pk)
-    except Person.DoesNotExist:
-        raise Http404("No such person") from None
+    return get_visible(people_visible_to(user, district), pk, not_found="No such person")
 
 
 def person_details_allowed(user: User | object, district: District, person: Person) -> bool:
@@ -209,126 +223,6 @@ def person_details_allowed(user: User | object, district: District, person: Pers
         return True
     building_ids = person.affiliations.filter(active=True).values_list("building_id", flat=True)
     return any(grants.can(Capability.VIEW_PERSON_RECORDS, b) for b in building_ids)
-
-
-# --- policies --------------------------------------------------------------------------------
-
-
-def public_policy_versions(district: District) -> QuerySet[PolicyVersion]:
-    """What anyone, signed in or not, may read: each policy's current PUBLISHED version."""
-    return PolicyVersion.objects.filter(district=district, status=VersionStatus.PUBLISHED)
-
-
-def policies_visible_to(user: User | object, district: District) -> QuerySet[Policy]:
-    """Readers see policies that have a published version; managers see every policy."""
-    grants = grants_for(user, district)
-    qs = Policy.objects.filter(district=district)
-    if grants.can_anywhere(Capability.MANAGE_POLICIES):
-        return qs
-    if grants.can_anywhere(Capability.READ_POLICIES):
-        return qs.filter(
-            pk__in=Policy.objects.filter(
-                district=district, versions__status=VersionStatus.PUBLISHED
-            ).values("pk")
-        )
-    return qs.none()
-
-
-def policy_versions_visible_to(user: User | object, district: District) -> QuerySet[PolicyVersion]:
-    """Readers see published and superseded versions; only managers see drafts."""
-    grants = grants_for(user, district)
-    qs = PolicyVersion.objects.filter(district=district)
-    if grants.can_anywhere(Capability.MANAGE_POLICIES):
-        return qs
-    if grants.can_anywhere(Capability.READ_POLICIES):
-        return qs.exclude(status=VersionStatus.DRAFT)
-    return qs.none()
-
-
-def get_policy_for(
-    user: User | object,
-    district: District,
-    pk: int,
-    *,
-    need: Capability = Capability.READ_POLICIES,
-) -> Policy:
-    try:
-        policy = policies_visible_to(user, district).get(pk=pk)
-    except Policy.DoesNotExist:
-        raise Http404("No such policy") from None
-    if not grants_for(user, district).can_anywhere(need):
-        raise PermissionDenied
-    return policy
-
-
-def get_version_for(
-    user: User | object,
-    district: District,
-    pk: int,
-    *,
-    need: Capability = Capability.READ_POLICIES,
-) -> PolicyVersion:
-    try:
-        version = policy_versions_visible_to(user, district).select_related("policy").get(pk=pk)
-    except PolicyVersion.DoesNotExist:
-        raise Http404("No such policy version") from None
-    if not grants_for(user, district).can_anywhere(need):
-        raise PermissionDenied
-    return version
-
-
-def guideline_versions_visible_to(
-    user: User | object, district: District
-) -> QuerySet[GuidelineVersion]:
-    grants = grants_for(user, district)
-    qs = GuidelineVersion.objects.filter(guideline__district=district)
-    if grants.can_anywhere(Capability.MANAGE_POLICIES):
-        return qs
-    if grants.can_anywhere(Capability.READ_POLICIES):
-        return qs.exclude(status=VersionStatus.DRAFT)
-    return qs.none()
-
-
-def get_guideline_for(
-    user: User | object,
-    district: District,
-    pk: int,
-    *,
-    need: Capability = Capability.READ_POLICIES,
-) -> Guideline:
-    """A guideline is visible to readers once one of its versions was published."""
-    visible = guideline_versions_visible_to(user, district).values("guideline_id")
-    try:
-        guideline = (
-            Guideline.objects.filter(district=district, pk__in=visible)
-            .select_related("policy")
-            .get(pk=pk)
-        )
-    except Guideline.DoesNotExist:
-        raise Http404("No such guideline") from None
-    if not grants_for(user, district).can_anywhere(need):
-        raise PermissionDenied
-    return guideline
-
-
-def get_guideline_version_for(
-    user: User | object,
-    district: District,
-    pk: int,
-    *,
-    need: Capability = Capability.READ_POLICIES,
-) -> GuidelineVersion:
-    try:
-        version = (
-            guideline_versions_visible_to(user, district)
-            .select_related("guideline__policy")
-            .get(pk=pk)
-        )
-    except GuidelineVersion.DoesNotExist:
-        raise Http404("No such guideline version") from None
-    if not grants_for(user, district).can_anywhere(need):
-        raise PermissionDenied
-    return version
 
 
 # --- directory import, classes and role suggestions (issue 3) --------------------------------
@@ -343,10 +237,8 @@ def classes_visible_to(user: User | object, district: District) -> QuerySet[Scho
 
 
 def get_class_for(user: User | object, district: District, pk: int) -> SchoolClass:
-    try:
-        return classes_visible_to(user, district).select_related("building").get(pk=pk)
-    except SchoolClass.DoesNotExist:
-        raise Http404("No such class") from None
+    qs = classes_visible_to(user, district).select_related("building")
+    return get_visible(qs, pk, not_found="No such class")
 
 
 def students_visible_in(user: User | object, district: District, building: Building) -> bool:
@@ -362,143 +254,10 @@ def import_batches_visible_to(user: User | object, district: District) -> QueryS
 def get_import_batch_for(user: User | object, district: District, pk: int) -> ImportBatch:
     """403 without MANAGE_DIRECTORY; 404 for a batch of another district."""
     require(user, district, Capability.MANAGE_DIRECTORY)
-    try:
-        return import_batches_visible_to(user, district).get(pk=pk)
-    except ImportBatch.DoesNotExist:
-        raise Http404("No such import") from None
+    return get_visible(import_batches_visible_to(user, district), pk, not_found="No such import")
 
 
 def get_role_suggestion_for(user: User | object, district: District, pk: int) -> RoleSuggestion:
     require(user, district, Capability.MANAGE_DIRECTORY)
-    try:
-        return RoleSuggestion.objects.select_related("person").get(pk=pk, district=district)
-    except RoleSuggestion.DoesNotExist:
-        raise Http404("No such suggestion") from None
-
-
-# --- acknowledgment campaigns (chalkline/acks) -----------------------------------------------
-# Employees see their own assignments and records; principals those of their buildings (where
-# they hold VIEW_ACK_RECORDS); HR, the superintendent and designee the whole district. Employee
-# representatives and board members see no individual records.
-
-
-def campaigns_visible_to(user: User | object, district: District) -> QuerySet[Campaign]:
-    grants = grants_for(user, district)
-    qs = Campaign.objects.in_district(district)
-    if grants.can_anywhere(Capability.MANAGE_CAMPAIGNS) or grants.can_anywhere(
-        Capability.VIEW_ACK_RECORDS
-    ):
-        return qs
-    return qs.none()
-
-
-def get_campaign_for(
-    user: User | object,
-    district: District,
-    pk: int,
-    *,
-    need: Capability = Capability.VIEW_ACK_RECORDS,
-) -> Campaign:
-    try:
-        campaign = campaigns_visible_to(user, district).get(pk=pk)
-    except Campaign.DoesNotExist:
-        raise Http404("No such campaign") from None
-    if not grants_for(user, district).can_anywhere(need):
-        raise PermissionDenied
-    return campaign
-
-
-def ack_buildings_visible_to(user: User | object, district: District) -> BuildingQuerySet:
-    """Buildings whose acknowledgment records the user may see."""
-    return buildings_visible_to(user, district, Capability.VIEW_ACK_RECORDS)
-
-
-def get_ack_building_for(
-    user: User | object,
-    district: District,
-    pk: int,
-    *,
-    need: Capability = Capability.VIEW_ACK_RECORDS,
-) -> Building:
-    try:
-        building = ack_buildings_visible_to(user, district).get(pk=pk)
-    except Building.DoesNotExist:
-        raise Http404("No such building") from None
-    if not grants_for(user, district).can(need, building.pk):
-        raise PermissionDenied
-    return building
-
-
-def assignments_visible_to(user: User | object, district: District) -> QuerySet[Assignment]:
-    grants = grants_for(user, district)
-    qs = Assignment.objects.filter(district=district)
-    ids = grants.building_ids_with(Capability.VIEW_ACK_RECORDS)
-    visible = Q(pk__in=[])
-    if ids is None:
-        visible = Q()
-    elif ids:
-        visible |= Q(building_id__in=ids)
-    own = getattr(user, "person_id", None)
-    if own:
-        visible |= Q(person_id=own)
-    return qs.filter(visible)
-
-
-def get_own_assignment_for(user: User | object, district: District, pk: int) -> Assignment:
-    """An assignment only its employee may act on (open, read, consent, sign, refuse)."""
-    own = getattr(user, "person_id", None)
-    try:
-        return (
-            Assignment.objects.filter(district=district, person_id=own or 0)
-            .select_related("campaign", "person", "building")
-            .get(pk=pk)
-        )
-    except Assignment.DoesNotExist:
-        raise Http404("No such acknowledgment") from None
-
-
-def get_assignment_for(
-    user: User | object,
-    district: District,
-    pk: int,
-    *,
-    need: Capability = Capability.VIEW_ACK_RECORDS,
-) -> Assignment:
-    try:
-        assignment = (
-            assignments_visible_to(user, district)
-            .select_related("campaign", "person", "building")
-            .get(pk=pk)
-        )
-    except Assignment.DoesNotExist:
-        raise Http404("No such acknowledgment") from None
-    if not grants_for(user, district).can(need, assignment.building_id):
-        raise PermissionDenied
-    return assignment
-
-
-def get_signature_for(user: User | object, district: District, pk: int) -> Signature:
-    """A record: its employee, principals of its building, HR and the superintendent."""
-    visible = assignments_visible_to(user, district).values("pk")
-    try:
-        return Signature.objects.filter(district=district, assignment__in=visible).get(pk=pk)
-    except Signature.DoesNotExist:
-        raise Http404("No such record") from None
-
-
-def get_personnel_file_for(user: User | object, district: District, pk: int) -> Person:
-    """A staff member's acknowledgment file: the employee, HR and the superintendent (district),
-    and principals for staff who work (or were assigned) in their buildings."""
-    own = getattr(user, "person_id", None)
-    grants = grants_for(user, district)
-    ids = grants.building_ids_with(Capability.VIEW_ACK_RECORDS)
-    qs = Person.objects.in_district(district).staff()
-    if pk != own and ids is not None:
-        qs = qs.filter(
-            Q(affiliations__building__in=ids, affiliations__active=True)
-            | Q(ack_assignments__building__in=ids)
-        ).distinct()
-    try:
-        return qs.get(pk=pk)
-    except Person.DoesNotExist:
-        raise Http404("No such person") from None
+    qs = RoleSuggestion.objects.filter(district=district).select_related("person")
+    return get_visible(qs, pk, not_found="No such suggestion")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from chalkline.policies.models import (
@@ -68,6 +68,66 @@ def published_community_page(policy: Policy) -> GuidelineVersion | None:
         .select_related("guideline")
         .first()
     )
+
+
+def library_rows(
+    policies: QuerySet[Policy], versions: QuerySet[PolicyVersion]
+) -> list[dict[str, object]]:
+    """Each policy with its current and draft version among ``versions`` (what the reader sees)."""
+    rows: list[dict[str, object]] = []
+    prefetched = policies.prefetch_related(
+        Prefetch("versions", queryset=versions.order_by("-seq"), to_attr="visible_versions")
+    ).order_by("sort_key", "number")
+    for policy in prefetched:
+        shown = policy.visible_versions
+        current = next((v for v in shown if v.is_published), None)
+        draft = next((v for v in shown if v.is_draft), None)
+        rows.append({"policy": policy, "current": current, "draft": draft})
+    return rows
+
+
+def guidelines_of(policy: Policy, versions: QuerySet[GuidelineVersion]) -> QuerySet[Guideline]:
+    """The policy's guidelines that have one of ``versions`` (the ones the reader may see)."""
+    return Guideline.objects.filter(policy=policy, pk__in=versions.values("guideline_id")).order_by(
+        "kind", "title"
+    )
+
+
+def has_community_page(policy: Policy) -> bool:
+    """Has the policy a community page, drafted or published?"""
+    return policy.guidelines.filter(kind=Guideline.Kind.COMMUNITY).exists()
+
+
+def latest_guideline_version(guideline: Guideline) -> GuidelineVersion | None:
+    return guideline.versions.order_by("-seq").first()
+
+
+def published_guideline(policy: Policy, slug: str) -> GuidelineVersion | None:
+    """The published version of one of the policy's guidelines (the public portal)."""
+    return (
+        GuidelineVersion.objects.filter(
+            guideline__policy=policy,
+            guideline__slug=slug,
+            guideline__kind=Guideline.Kind.GUIDELINE,
+            status=VersionStatus.PUBLISHED,
+        )
+        .select_related("guideline")
+        .first()
+    )
+
+
+def clause_in(versions: QuerySet[PolicyVersion], clause_id: str) -> Clause | None:
+    """A clause of one of ``versions`` (the public portal passes the published ones)."""
+    return (
+        Clause.objects.filter(clause_id=clause_id, version__in=versions)
+        .select_related("version__policy", "parent")
+        .first()
+    )
+
+
+def numbers_among(versions: QuerySet[PolicyVersion], numbers: set[str]) -> set[str]:
+    """Which of these policy numbers have one of ``versions`` (cross-references to link)."""
+    return set(versions.filter(policy__number__in=numbers).values_list("policy__number", flat=True))
 
 
 def _safe(html: str) -> SafeString:

@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from chalkline.acks.services import CampaignError
-from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
-from chalkline.policies import selectors, services
+from chalkline.policies import access, selectors, services
 from chalkline.policies.forms import PublishForm
 from chalkline.workflows.publishing import publish_version_and_follow_up
 

@@ -2,6 +2,9 @@
 
 Employees see only their own records; principals their building's; HR, the superintendent and the
 designee the whole district; the employee representative and board members no individual records.
+
+As in a real district, the superintendent, the designee, HR and the principal are employees too:
+each has a person record of their own, so "my own assignment" never hides the others' (issue 16).
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from chalkline.acks import services
-from chalkline.acks.models import Assignment
-from conftest import PERSONAS, World
+from chalkline.acks.models import Assignment, Signature
+from chalkline.audit.models import AuditEvent
+from conftest import PERSONAS, World, make_person
 
 from .helpers import make_campaign, ready_to_sign
 
@@ -25,14 +30,44 @@ MANAGERS = {"superintendent", "designee", "hr"}
 NORTH = DISTRICT | {"principal_north"}
 
 
+def _pdf_bytes() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(0, 10, "Signed acknowledgment form")
+    return bytes(pdf.output())
+
+
+def _give_person(world: World, persona: str, **fields: Any) -> None:
+    user = world.users[persona]
+    user.person = make_person(world.district, **fields)
+    user.save(update_fields=["person"])
+
+
 @pytest.fixture
 def setup(world: World) -> dict[str, Any]:
+    for persona in ("superintendent", "designee", "hr"):
+        _give_person(world, persona, job_title="Administrator")
+    _give_person(world, "principal_north", building=world.north, job_title="Principal")
+    scanned = make_person(world.district, building=world.south, given_name="Sid")
     campaign = make_campaign(world.district, by=world.users["superintendent"])
     other = make_campaign(world.other_district, by=world.users["outsider"])
     tess = world.users["teacher_north"]
     a_tess = ready_to_sign(campaign, tess)
     record = services.sign_acknowledgment(
         assignment=a_tess, by=tess, typed_name="Tess Teacher", ip=None, user_agent=""
+    )
+    a_sid = Assignment.objects.get(campaign=campaign, person=scanned)
+    paper = services.record_paper_acknowledgment(
+        assignment=a_sid,
+        by=world.users["hr"],
+        proxy=False,
+        rationale="Signed on paper at the district office.",
+        scan=SimpleUploadedFile("form.pdf", _pdf_bytes(), "application/pdf"),
+        ip=None,
+        user_agent="",
     )
     return {
         "campaign": campaign,
@@ -45,6 +80,7 @@ def setup(world: World) -> dict[str, Any]:
         ),
         "a_else": Assignment.objects.get(campaign=other, person=world.staff_elsewhere),
         "record": record,
+        "paper_south": paper,
     }
 
 
@@ -140,6 +176,21 @@ CASES: dict[str, tuple[T, set[str], int]] = {
         404,
     ),
     "scan_none": (lambda w, s: reverse("acks:scan", args=[s["record"].pk]), set(), 404),
+    "certificate_south": (
+        lambda w, s: reverse("acks:certificate", args=[s["paper_south"].pk]),
+        DISTRICT,
+        404,
+    ),
+    "scan_south": (
+        lambda w, s: reverse("acks:scan", args=[s["paper_south"].pk]),
+        DISTRICT,
+        404,
+    ),
+    "refusal_south": (
+        lambda w, s: reverse("acks:witnessed_refusal", args=[s["a_sam"].pk]),
+        DISTRICT,
+        404,
+    ),
 }
 
 
@@ -201,6 +252,48 @@ def test_acks_role_matrix_posts(
         ):
             wrong.append((case, status))
     assert wrong == []
+
+
+# What a valid form records: (assignment, form data, personas who may record it).
+RECORDINGS: dict[str, tuple[str, Callable[[], dict[str, Any]], set[str]]] = {
+    "acks:paper": (
+        "a_sam",
+        lambda: {
+            "kind": "paper",
+            "rationale": "No computer access during summer school.",
+            "scan": SimpleUploadedFile("form.pdf", _pdf_bytes(), "application/pdf"),
+        },
+        DISTRICT,
+    ),
+    "acks:witnessed_refusal": (
+        "a_nora",
+        lambda: {"witness_name": "Wanda Witness", "reason": "Declined to give a reason."},
+        NORTH,
+    ),
+}
+
+
+@pytest.mark.parametrize("view", sorted(RECORDINGS))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_paper_records_and_witnessed_refusals_by_role(
+    world: World, setup: dict[str, Any], client: Client, persona: str, view: str
+) -> None:
+    """HR, the superintendent and the designee record them for any employee of the district;
+    a principal only in their building; nobody else (and nothing is written)."""
+    key, data, allowed = RECORDINGS[view]
+    assignment = setup[key]
+    client.force_login(world.users[persona])
+    response = client.post(reverse(view, args=[assignment.pk]), data())
+    record = Signature.objects.filter(assignment=assignment).first()
+    if persona in allowed:
+        assert response.status_code == 302
+        assert record is not None and record.recorded_by == world.users[persona]
+        assert AuditEvent.objects.filter(
+            target_type="acks.signature", target_id=str(record.pk), actor=world.users[persona]
+        ).exists()
+    else:
+        assert response.status_code in (403, 404)
+        assert record is None
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(world: World, setup: dict[str, Any]) -> None:

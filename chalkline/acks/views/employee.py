@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chalkline.acks import services
+from chalkline.acks import access, selectors, services
 from chalkline.acks.consent import CURRENT_CONSENT_VERSION, consent_text
 from chalkline.acks.forms import ConsentForm, RefuseForm, SignForm
-from chalkline.acks.models import Assignment, Notification, Signature
 from chalkline.acks.views.common import STASH_PREFIX, agent_of, ip_of
-from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
-from chalkline.policies.models import PolicyVersion
 from chalkline.policies.selectors import changes_since
 
 
@@ -26,15 +22,8 @@ from chalkline.policies.selectors import changes_since
 @district_required
 def mine(request: DistrictRequest) -> HttpResponse:
     person_id = request.user.person_id
-    assignments = (
-        Assignment.objects.filter(district=request.district, person_id=person_id or 0)
-        .select_related("campaign", "building")
-        .order_by("-campaign__created_at")
-    )
-    mine_q = Q(user=request.user)
-    if person_id:
-        mine_q |= Q(person_id=person_id)
-    notifications = Notification.objects.filter(mine_q, district=request.district)[:20]
+    assignments = selectors.my_assignments(access.own_assignments(request.user, request.district))
+    notifications = selectors.my_notifications(request.user, request.district)
     return render(
         request,
         "acks/mine.html",
@@ -55,21 +44,6 @@ def notifications_read(request: DistrictRequest) -> HttpResponse:
     return redirect("acks:mine")
 
 
-def _previous_version(assignment: Assignment, version: PolicyVersion) -> PolicyVersion | None:
-    """The version of this policy the employee signed last, before this campaign."""
-    signed = Signature.objects.filter(
-        person_id=assignment.person_id, kind__in=["signed", "paper", "proxy"]
-    ).exclude(campaign_id=assignment.campaign_id)
-    best: PolicyVersion | None = None
-    for record in signed.order_by("-signed_at")[:20]:
-        for item in record.packet:
-            if item.get("policy") == version.policy.number_raw and item["version"] < version.seq:
-                candidate = PolicyVersion.objects.filter(pk=item["version_id"]).first()
-                if candidate and (best is None or candidate.seq > best.seq):
-                    best = candidate
-    return best
-
-
 @require_GET
 @district_required
 def assignment_detail(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -78,10 +52,10 @@ def assignment_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     changes = []
     if assignment.opened_at is not None:
         for version in versions:
-            previous = _previous_version(assignment, version)
+            previous = selectors.previous_version(assignment, version)
             if previous is not None:
                 changes.append((version, previous, changes_since(previous, version)))
-    record = Signature.objects.filter(assignment=assignment).first()
+    record = selectors.record_of(assignment)
     return render(
         request,
         "acks/assignment.html",
@@ -176,7 +150,7 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
     if request.method == "GET" or not assignment.is_open:
         # A POST on an open assignment goes straight to the service, which checks all of this
         # again under the row lock (one record, however many tabs or retries).
-        if Signature.objects.filter(assignment=assignment).exists():
+        if selectors.has_record(assignment):
             return redirect("acks:assignment", pk=pk)
         if not services.has_consent(request.user.person_id):
             return redirect(reverse("acks:consent") + f"?next={reverse('acks:sign', args=[pk])}")
@@ -227,7 +201,7 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
 @district_required
 def refuse(request: DistrictRequest, pk: int) -> HttpResponse:
     assignment = access.get_own_assignment_for(request.user, request.district, pk)
-    if Signature.objects.filter(assignment=assignment).exists():
+    if selectors.has_record(assignment):
         return redirect("acks:assignment", pk=pk)
     form = RefuseForm(request.POST or None)
     status = 200

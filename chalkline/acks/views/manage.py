@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chalkline.acks import selectors, services
+from chalkline.acks import access, selectors, services
 from chalkline.acks.categories import CATEGORIES
 from chalkline.acks.forms import (
     CampaignForm,
@@ -23,12 +23,11 @@ from chalkline.acks.forms import (
     StaffFilterForm,
     WitnessedRefusalForm,
 )
-from chalkline.acks.models import Campaign, Distribution
+from chalkline.acks.models import Campaign
 from chalkline.acks.views.common import agent_of, ip_of
-from chalkline.people import access
+from chalkline.people.access import buildings_visible_to, require
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
-from chalkline.policies.models import PolicyVersion, VersionStatus
 
 BUILDINGS_PER_PAGE = 100
 
@@ -36,25 +35,22 @@ BUILDINGS_PER_PAGE = 100
 @require_GET
 @district_required
 def campaigns(request: DistrictRequest) -> HttpResponse:
-    grants = access.require(request.user, request.district, Capability.VIEW_ACK_RECORDS)
+    require(request.user, request.district, Capability.VIEW_ACK_RECORDS)
     rows = access.campaigns_visible_to(request.user, request.district)
+    can_manage = access.can_manage_campaigns(request.user, request.district)
     return render(
         request,
         "acks/campaigns.html",
-        {"campaigns": rows, "can_manage": grants.can(Capability.MANAGE_CAMPAIGNS)},
+        {"campaigns": rows, "can_manage": can_manage},
     )
 
 
 @require_http_methods(["GET", "POST"])
 @district_required
 def campaign_new(request: DistrictRequest) -> HttpResponse:
-    access.require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
-    versions = (
-        PolicyVersion.objects.filter(district=request.district, status=VersionStatus.PUBLISHED)
-        .select_related("policy")
-        .order_by("policy__sort_key")
-    )
-    buildings = access.buildings_visible_to(request.user, request.district).active()
+    require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
+    versions = selectors.published_versions(request.district)
+    buildings = buildings_visible_to(request.user, request.district).active()
     form = CampaignForm(request.POST or None, versions=versions, buildings=buildings)
     status = 200
     if request.method == "POST":
@@ -87,28 +83,16 @@ def campaign_new(request: DistrictRequest) -> HttpResponse:
 @district_required
 def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     campaign = access.get_campaign_for(request.user, request.district, pk)
-    grants = access.grants_for(request.user, request.district)
     today = timezone.localdate()
     buildings = access.ack_buildings_visible_to(request.user, request.district)
-    tallies = selectors.building_tallies(
-        campaign,
-        buildings,
-        today,
-        every_building=access.grants_for(request.user, request.district).can(
-            Capability.VIEW_ACK_RECORDS
-        ),
-    )
-    district_wide = grants.can(Capability.VIEW_ACK_RECORDS)
+    district_wide = access.sees_every_building(request.user, request.district)
+    tallies = selectors.building_tallies(campaign, buildings, today, every_building=district_wide)
     progress = selectors.daily_progress(
         campaign, None if district_wide else list(buildings.values_list("pk", flat=True))
     )
-    distributed = set(campaign.distributions.values_list("building_id", flat=True))
-    newer = PolicyVersion.objects.filter(
-        policy__in=campaign.versions.values("policy"),
-        status=VersionStatus.PUBLISHED,
-        material=True,
-    ).exclude(pk__in=campaign.versions.values("pk"))
-    can_manage = grants.can(Capability.MANAGE_CAMPAIGNS)
+    distributed = selectors.distributed_building_ids(campaign)
+    newer = selectors.newer_material_versions(campaign)
+    can_manage = access.can_manage_campaigns(request.user, request.district)
     return render(
         request,
         "acks/campaign.html",
@@ -159,12 +143,7 @@ def follow_up(request: DistrictRequest, pk: int) -> HttpResponse:
     campaign = access.get_campaign_for(
         request.user, request.district, pk, need=Capability.MANAGE_CAMPAIGNS
     )
-    versions = PolicyVersion.objects.filter(
-        district=request.district,
-        policy__in=campaign.versions.values("policy"),
-        status=VersionStatus.PUBLISHED,
-    )
-    form = FollowUpForm(request.POST, versions=versions)
+    form = FollowUpForm(request.POST, versions=selectors.follow_up_versions(campaign))
     if not form.is_valid():
         messages.error(request, "Choose the revised version.")
         return redirect("acks:campaign", pk=pk)
@@ -183,7 +162,6 @@ def follow_up(request: DistrictRequest, pk: int) -> HttpResponse:
 def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
     campaign = access.get_campaign_for(request.user, request.district, pk)
     bldg = access.get_ack_building_for(request.user, request.district, building_pk)
-    grants = access.grants_for(request.user, request.district)
     today = timezone.localdate()
     form = StaffFilterForm(request.GET)
     filters = form.filters()
@@ -203,8 +181,8 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
         "query": query,
         "categories": categories,
         "total": selectors.total(categories, "All staff"),
-        "distribution": Distribution.objects.filter(campaign=campaign, building=bldg).first(),
-        "can_distribute": grants.can(Capability.DISTRIBUTE_CAMPAIGN, bldg.pk)
+        "distribution": selectors.distribution_of(campaign, bldg),
+        "can_distribute": access.can_distribute_in(request.user, request.district, bldg)
         and campaign.status == Campaign.Status.LAUNCHED,
         "today": today,
         "category_labels": CATEGORIES,
@@ -323,7 +301,7 @@ def witnessed_refusal(request: DistrictRequest, pk: int) -> HttpResponse:
 @district_required
 def notification_settings(request: DistrictRequest) -> HttpResponse:
     """Quiet hours and the district's time zone for acknowledgment e-mail."""
-    access.require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
+    require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
     conf = services.ack_settings_for(request.district)
     initial = {
         "quiet_start": conf.quiet_start,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,16 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from chalkline.acks import selectors, services
+from chalkline.acks import access, selectors, services
 from chalkline.acks.certificate import certificate_rows
 from chalkline.acks.forms import StaffFilterForm
-from chalkline.acks.models import Assignment, Signature
-from chalkline.audit.models import AuditEvent
+from chalkline.acks.models import Signature
 from chalkline.lib.csvsafe import safe_row
-from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
-from chalkline.people.roles import Capability
-from chalkline.policies.models import PolicyVersion
 
 
 @require_GET
@@ -49,66 +44,37 @@ def scan(request: DistrictRequest, pk: int) -> FileResponse:
     return FileResponse(record.scan.open("rb"), as_attachment=True, filename=name)
 
 
-def _check(record: Signature) -> dict[str, Any]:
-    """Recompute the record's hash, the signed text's hash, and compare with the audit event."""
-    versions = {
-        v.pk: v
-        for v in PolicyVersion.objects.filter(pk__in=[i["version_id"] for i in record.packet])
-    }
-    ordered = [versions.get(i["version_id"]) for i in record.packet]
-    text_ok = (
-        all(v is not None for v in ordered)
-        and services.sha256_text(services.packet_text([v for v in ordered if v is not None]))
-        == record.text_sha256
-    )
-    event = (
-        AuditEvent.objects.filter(
-            district_id=record.district_id,
-            target_type="acks.signature",
-            target_id=str(record.pk),
-        )
-        .values_list("after", flat=True)
-        .first()
-    )
-    audit_ok = bool(event) and record.record_hash in str(event)
-    record_ok = record.is_intact
-    return {
-        "record_ok": record_ok,
-        "text_ok": text_ok,
-        "audit_ok": audit_ok,
-        "intact": record_ok and text_ok and audit_ok,
-    }
-
-
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone holding a certificate can check that its record is intact. Shows only
     what the certificate already shows about outcome, policy and date, never contact data."""
-    record = Signature.objects.filter(verification_code=code.upper()).first()
+    record = Signature.objects.by_code(code)
     if record is None:
         return render(request, "acks/verify.html", {"record": None, "code": code}, status=404)
-    return render(request, "acks/verify.html", {"record": record, "code": code, **_check(record)})
-
-
-def _person_records(person_id: int) -> Iterable[Signature]:
-    return Signature.objects.filter(person_id=person_id).order_by("-signed_at")
+    check = selectors.verify_signature(record)
+    context = {
+        "record": record,
+        "code": code,
+        "record_ok": check.record_ok,
+        "text_ok": check.text_ok,
+        "audit_ok": check.audit_ok,
+        "intact": check.intact,
+    }
+    return render(request, "acks/verify.html", context)
 
 
 @require_GET
 @district_required
 def personnel_file(request: DistrictRequest, pk: int) -> HttpResponse:
     person = access.get_personnel_file_for(request.user, request.district, pk)
-    records = list(_person_records(person.pk))
-    open_assignments = Assignment.objects.filter(person=person).exclude(
-        pk__in=[r.assignment_id for r in records]
-    )
+    records, open_assignments = selectors.personnel_records(person)
     return render(
         request,
         "acks/personnel_file.html",
         {
             "person": person,
             "records": [(r, certificate_rows(r)) for r in records],
-            "open_assignments": open_assignments.select_related("campaign"),
+            "open_assignments": open_assignments,
             "is_self": person.pk == request.user.person_id,
         },
     )
@@ -143,7 +109,7 @@ def personnel_zip(request: DistrictRequest, pk: int) -> HttpResponse:
     summary = io.StringIO()
     writer = csv.writer(summary)
     writer.writerow(["code", "outcome", "campaign", "recorded_at", "comment", "refusal_reason"])
-    for record in _person_records(person.pk):
+    for record in Signature.objects.of_person(person.pk):
         files.extend(_record_files(record))
         writer.writerow(
             safe_row(
@@ -174,8 +140,7 @@ def building_zip(request: DistrictRequest, pk: int, building_pk: int) -> HttpRes
     campaign = access.get_campaign_for(request.user, request.district, pk)
     bldg = access.get_ack_building_for(request.user, request.district, building_pk)
     files: list[tuple[str, bytes]] = []
-    records = Signature.objects.filter(campaign=campaign, building=bldg).order_by("employee_name")
-    for record in records:
+    for record in selectors.building_records(campaign, bldg):
         folder = f"{slugify(record.employee_name)}-{record.person_id}/"
         files.extend(_record_files(record, folder))
     services.record_export(
@@ -210,9 +175,7 @@ def campaign_export(request: DistrictRequest, pk: int) -> HttpResponse:
         campaign,
         buildings,
         today,
-        every_building=access.grants_for(request.user, request.district).can(
-            Capability.VIEW_ACK_RECORDS
-        ),
+        every_building=access.sees_every_building(request.user, request.district),
     )
     now = timezone.now()
     filters = {"campaign": campaign.pk, "buildings": "visible to the requester"}

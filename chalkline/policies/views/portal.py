@@ -6,16 +6,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from chalkline.people import access
 from chalkline.people.models import District
-from chalkline.policies import search, selectors
+from chalkline.policies import access, search, selectors
 from chalkline.policies.forms import SearchForm
 from chalkline.policies.models import (
-    Clause,
-    Guideline,
-    GuidelineVersion,
     PolicyVersion,
-    VersionStatus,
 )
 from chalkline.policies.parsing import normalize_number
 from chalkline.policies.rendering import community_default, render_markdown, version_pdf
@@ -68,11 +63,7 @@ def search_results(request: HttpRequest, district: str) -> HttpResponse:
 def _policy_context(d: District, version: PolicyVersion) -> dict[str, object]:
     policy = version.policy
     cited = {c["number"]["normalized"] for c in version.parsed.get("cross_references", []) if c}
-    linkable = set(
-        access.public_policy_versions(d)
-        .filter(policy__number__in=cited)
-        .values_list("policy__number", flat=True)
-    )
+    linkable = selectors.numbers_among(access.public_policy_versions(d), cited)
     return _context(
         d,
         version=version,
@@ -116,16 +107,7 @@ def pdf(request: HttpRequest, district: str, number: str) -> HttpResponse:
 def guideline(request: HttpRequest, district: str, number: str, slug: str) -> HttpResponse:
     d = _district(district)
     version = _current(d, number)
-    shown = (
-        GuidelineVersion.objects.filter(
-            guideline__policy=version.policy,
-            guideline__slug=slug,
-            guideline__kind=Guideline.Kind.GUIDELINE,
-            status=VersionStatus.PUBLISHED,
-        )
-        .select_related("guideline")
-        .first()
-    )
+    shown = selectors.published_guideline(version.policy, slug)
     if shown is None:
         raise Http404("No such guideline")
     return render(
@@ -155,11 +137,7 @@ def community(request: HttpRequest, district: str, number: str) -> HttpResponse:
 @require_GET
 def clause(request: HttpRequest, district: str, clause_id: str) -> HttpResponse:
     d = _district(district)
-    found = (
-        Clause.objects.filter(clause_id=clause_id, version__in=access.public_policy_versions(d))
-        .select_related("version__policy", "parent")
-        .first()
-    )
+    found = selectors.clause_in(access.public_policy_versions(d), clause_id)
     if found is None:
         raise Http404("No such clause")
     children = found.children.order_by("position")

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chalkline.people import access
+from chalkline.people.access import require
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
-from chalkline.policies import access as policy_access
-from chalkline.policies import search, selectors, services
+from chalkline.policies import access, search, selectors, services
 from chalkline.policies.forms import (
     CompareForm,
     EditDraftForm,
@@ -42,29 +40,20 @@ _ENVELOPE = 64 * 1024
 
 
 def _can_manage(request: DistrictRequest) -> bool:
-    return access.grants_for(request.user, request.district).can_anywhere(MANAGE)
+    return access.can_manage_policies(request.user, request.district)
 
 
 @require_GET
 @district_required
 def library(request: DistrictRequest) -> HttpResponse:
-    access.require(request.user, request.district, Capability.READ_POLICIES)
+    require(request.user, request.district, Capability.READ_POLICIES)
     can_manage = _can_manage(request)
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    versions = access.policy_versions_visible_to(request.user, request.district)
-    policies = (
-        access.policies_visible_to(request.user, request.district)
-        .prefetch_related(
-            Prefetch("versions", queryset=versions.order_by("-seq"), to_attr="visible_versions")
-        )
-        .order_by("sort_key", "number")
+    rows = selectors.library_rows(
+        access.policies_visible_to(request.user, request.district),
+        access.policy_versions_visible_to(request.user, request.district),
     )
-    rows = []
-    for policy in policies:
-        current = next((v for v in policy.visible_versions if v.is_published), None)
-        draft = next((v for v in policy.visible_versions if v.is_draft), None)
-        rows.append({"policy": policy, "current": current, "draft": draft})
     hits = search.search_policies(request.district, query) if query else []
     context = {"rows": rows, "form": form, "query": query, "hits": hits, "can_manage": can_manage}
     template = "policies/library.html"
@@ -76,7 +65,7 @@ def library(request: DistrictRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @district_required
 def import_policy(request: DistrictRequest) -> HttpResponse:
-    access.require(request.user, request.district, MANAGE)
+    require(request.user, request.district, MANAGE)
     if request.method != "POST":
         return render(request, "policies/import.html", {"form": ImportPolicyForm()})
     length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -123,7 +112,7 @@ def import_policy(request: DistrictRequest) -> HttpResponse:
 @district_required
 def import_status(request: DistrictRequest, pk: int) -> HttpResponse:
     """A background import's progress; htmx polls the status partial until it is over."""
-    record = policy_access.get_policy_import_for(request.user, request.district, pk)
+    record = access.get_policy_import_for(request.user, request.district, pk)
     template = "policies/import_status.html"
     if getattr(request, "htmx", False):
         template += "#import-status"
@@ -140,9 +129,7 @@ def policy_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     guideline_versions = access.guideline_versions_visible_to(
         request.user, request.district
     ).filter(guideline__policy=policy)
-    guidelines = Guideline.objects.filter(
-        pk__in=guideline_versions.values("guideline_id")
-    ).order_by("kind", "title")
+    guidelines = selectors.guidelines_of(policy, guideline_versions)
     current = selectors.current_version(policy)
     can_manage = _can_manage(request)
     return render(
@@ -156,8 +143,7 @@ def policy_detail(request: DistrictRequest, pk: int) -> HttpResponse:
             "guidelines": guidelines,
             "compare_form": CompareForm(versions=versions.order_by("-seq")),
             "can_manage": can_manage,
-            "can_add_community": can_manage
-            and not policy.guidelines.filter(kind=Guideline.Kind.COMMUNITY).exists(),
+            "can_add_community": can_manage and not selectors.has_community_page(policy),
         },
     )
 
@@ -329,7 +315,7 @@ def guideline_detail(request: DistrictRequest, pk: int) -> HttpResponse:
 @district_required
 def guideline_edit(request: DistrictRequest, pk: int) -> HttpResponse:
     guideline = access.get_guideline_for(request.user, request.district, pk, need=MANAGE)
-    latest = guideline.versions.order_by("-seq").first()
+    latest = selectors.latest_guideline_version(guideline)
     if request.method == "POST":
         form = GuidelineForm(request.POST)
         if form.is_valid():
