@@ -43,7 +43,7 @@ urlpatterns = [
     path("directory/", include("chalkline.people.urls")),
     path("audit/", include("chalkline.audit.urls")),
     path("", include("chalkline.policies.urls")),
-    path("", include("chalkline.screening.urls")),
+    path("", include("chalkline.drafts.urls")),
     path("api/v1/", include("chalkline.api.urls")),
     path("acknowledgments/", include("chalkline.acks.urls")),
 ]
