@@ -175,7 +175,7 @@ def _load(path: Path, limits: ZipLimits, config: dict[str, Any]) -> RosterIndex:
         district_phones=settings.get("district_phones", ()),
     )
     links: list[tuple[str, str]] = []  # (guardian, student)
-    students = 0
+    n_students = 0
     agents_of_student: list[tuple[str, tuple[str, ...]]] = []
     for r in src.rows("users.csv"):
         sid = r.get("sourcedid", "")
@@ -204,7 +204,7 @@ def _load(path: Path, limits: ZipLimits, config: dict[str, Any]) -> RosterIndex:
                     media_release=bool(media),
                 )
             )
-            students += 1
+            n_students += 1
             agents_of_student.append((sid, _list(r.get("agentsourcedids"))))
         elif role in GUARDIAN_ROLES:
             links.extend((sid, s) for s in _list(r.get("agentsourcedids")))
@@ -221,7 +221,7 @@ def _load(path: Path, limits: ZipLimits, config: dict[str, Any]) -> RosterIndex:
                     logo_permission=bool(_bool(r, LOGO_COLS)),
                 )
             )
-    if not students:
+    if not n_students:
         raise RosterError(
             f"roster {path}: no students in users.csv (is it a OneRoster users.csv, with "
             "sourcedId and role columns?)"
