@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "chalkline.audit",
     "chalkline.policies",
     "chalkline.screening",
+    "chalkline.drafts",
     "chalkline.api",
     "chalkline.acks",
     "chalkline.workflows",

@@ -44,7 +44,7 @@ urlpatterns = [
     path("audit/", include("chalkline.audit.urls")),
     # The policy pages, plus those that run a cross-app workflow (chalkline/workflows/urls.py).
     path("", include(("chalkline.workflows.urls", "policies"))),
-    path("", include("chalkline.screening.urls")),
+    path("", include("chalkline.drafts.urls")),
     path("api/v1/", include("chalkline.api.urls")),
     path("acknowledgments/", include("chalkline.acks.urls")),
 ]

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from chalkline.drafts.models import DraftCheck
 from chalkline.people.models import Person
 from chalkline.people.roles import Role
 from chalkline.people.roster_index import forget_roster_indexes
-from chalkline.screening.models import DraftCheck
 from conftest import make_building, make_district, make_person, make_user
 from e2e.conftest import assert_accessible, assert_fits_phone, sign_in
 

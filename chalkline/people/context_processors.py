@@ -20,7 +20,7 @@ def chalkline(request: HttpRequest) -> dict[str, Any]:
         if grants.can_anywhere(Capability.READ_POLICIES):
             nav.append(("Policies", reverse("policies:library")))
         if grants.can_anywhere(Capability.SCREEN_DRAFTS):
-            nav.append(("Check a draft", reverse("screening:check")))
+            nav.append(("Check a draft", reverse("drafts:check")))
         if getattr(request.user, "person_id", None) and grants.is_staff_member:
             nav.append(("My acknowledgments", reverse("acks:mine")))
         if grants.can_anywhere(Capability.VIEW_ACK_RECORDS):

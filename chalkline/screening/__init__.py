@@ -20,7 +20,15 @@ from .records import (
     StaffRecord,
     StudentRecord,
 )
-from .types import Attachment, Audience, Finding, Message, ScreeningInputError, Sender
+from .types import (
+    Attachment,
+    Audience,
+    Finding,
+    Message,
+    RosterError,
+    ScreeningInputError,
+    Sender,
+)
 
 __all__ = [
     "CLAUSES",
@@ -32,6 +40,7 @@ __all__ = [
     "GuardianRecord",
     "LogoRecord",
     "Message",
+    "RosterError",
     "RosterIndex",
     "bulk_build",
     "ScreeningInputError",

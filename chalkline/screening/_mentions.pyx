@@ -4,7 +4,7 @@
 ``find_mentions(ctx)`` returns exactly what the Python function returns, for every message and
 roster: the same mentions, in the same order, with the same candidates. The Python module stays
 the reference. It is the one to read for the rules, and the one that runs when this module is
-not built (no C compiler) or is older than its source (see ``student_names._compiled``).
+not built (no C compiler) or is older than its source (see ``screening/_compiled.py``).
 ``chalkline/screening/tests/test_compiled_mentions.py`` compares the two on the corpus, the
 benchmark messages and random texts, and fails when this module is not built where it can be.
 
@@ -13,8 +13,9 @@ the regular expressions of the Python version become loops over the text's chara
 one's comment gives the pattern it replaces, and its ``re`` semantics: ``\\s`` is str.isspace,
 ``\\w`` is alnum or "_", ``$`` also matches before a final newline, look-behind sees characters
 before ``pos``), words are sliced only when a rule needs the word itself, and the roster
-index's tables are read directly instead of through its methods. Those tables' shapes are
-documented in index.py; a change there must be made here too (the equivalence tests catch it).
+index's tables are read directly instead of through its methods, from the typed read-only view
+``RosterIndex.mention_tables()`` returns. Those tables' shapes are documented in tables.py; a
+change there must be made here too (the equivalence tests catch it).
 """
 
 from cpython.object cimport PyObject
@@ -326,6 +327,7 @@ cdef class _Finder:
     cdef object ctx, index, message, fmap
     cdef str text, folded
     cdef dict students, full_table, unique_first, intern
+    cdef dict staff, staff_names, staff_classes, guardians, class_names, given
     cdef tuple recipients, classes
     cdef frozenset extra
     cdef bint have_context
@@ -339,9 +341,16 @@ cdef class _Finder:
         folded = ctx.folded
         self.folded = folded.text
         self.fmap = folded._map
-        self.students = self.index._students
-        self.full_table = self.index._full
-        self.intern = self.index._intern
+        tables = self.index.mention_tables()
+        self.students = tables.students
+        self.full_table = tables.full
+        self.intern = tables.intern
+        self.staff = tables.staff
+        self.staff_names = tables.staff_names
+        self.staff_classes = tables.staff_classes
+        self.guardians = tables.guardians
+        self.class_names = tables.class_names
+        self.given = tables.given
         self.unique_first = ctx._unique_first
         self.recipients = tuple(self.message.audience.recipients)
         self.have_context = False
@@ -370,12 +379,12 @@ cdef class _Finder:
         if found is None:
             index = self.index
             aud = self.message.audience
-            classes = dict.fromkeys(index._staff_classes.get(self.message.sender.id, _EMPTY))
+            classes = dict.fromkeys(self.staff_classes.get(self.message.sender.id, _EMPTY))
             if aud.class_id:
                 classes[aud.class_id] = None
             extra = []
             students = self.students
-            guardians = index._guardians
+            guardians = self.guardians
             for r in self.recipients:
                 if r in students:
                     extra.append(r)
@@ -403,7 +412,7 @@ cdef class _Finder:
         if itok is not None:  # else no student has the token: nothing to find
             want = <PyObject *>itok
             index = self.index
-            class_names = index._class_names
+            class_names = self.class_names
             self.context()
             for c in self.classes:
                 entry = class_names.get(c)
@@ -471,7 +480,7 @@ cdef class _Finder:
 
     cdef bint colleague_named(self, str key):
         """student_names._colleague_named."""
-        cdef tuple staff = _as_tuple(self.index._staff_names.get(key))
+        cdef tuple staff = _as_tuple(self.staff_names.get(key))
         if not staff:
             return False
         if self.message.sender.id in staff:
@@ -485,7 +494,7 @@ cdef class _Finder:
 
     cdef bint staff_recipient_named(self, str tok):
         """student_names._is_staff_recipient_name."""
-        staff = self.index._staff
+        staff = self.staff
         for r in self.recipients:
             rec = staff.get(r)
             if rec is not None and fold(rec.given_name) == tok:
@@ -494,7 +503,7 @@ cdef class _Finder:
 
     cdef str sender_given_name(self):
         """ScreenContext.sender_given_name."""
-        rec = self.index._staff.get(self.message.sender.id)
+        rec = self.staff.get(self.message.sender.id)
         return fold(rec.given_name) if rec is not None and rec.given_name else ""
 
     cdef object unique(self, str tok):
@@ -695,7 +704,7 @@ cdef class _Finder:
                     self.mentions.append(Mention(p, e1, "initial", (sid,), sid))
                     consumed.add(fs)
                     continue
-        given = index._given
+        given = self.given
         sender_name = None
         for h in hits:
             fs = h[0]

@@ -28,6 +28,7 @@ from .records import (
     StaffRecord,
     StudentRecord,
 )
+from .tables import MentionTables
 from .text import fold
 
 Ids = str | tuple[str, ...] | list[str]
@@ -277,6 +278,19 @@ class RosterIndex:
         # a stale entry into the new) by every change to staff, classes or staff enrollments
         self._staff_bld: dict[str, frozenset[str]] = {}
         self._staff_name_bld: dict[str, frozenset[str]] = {}
+        # The name finders' view of the tables above. Made once: those dicts are never replaced,
+        # only changed in place (a test checks the view follows every kind of change).
+        self._mention_tables = MentionTables(
+            students=self._students,
+            full=self._full,
+            given=self._given,
+            intern=self._intern,
+            class_names=self._class_names,
+            staff=self._staff,
+            staff_names=self._staff_names,
+            staff_classes=self._staff_classes,
+            guardians=self._guardians,
+        )
 
     # ---- construction ------------------------------------------------------------------------
     @classmethod
@@ -629,6 +643,10 @@ class RosterIndex:
     # ---- queries -----------------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self._students)
+
+    def mention_tables(self) -> MentionTables:
+        """The tables the name finders read, as a typed read-only view (see tables.py)."""
+        return self._mention_tables
 
     @property
     def automaton(self) -> Any:

@@ -18,9 +18,13 @@ import csv
 import io
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from chalkline.lib.oneroster import UnsafePackageError, ZipLimits
+from chalkline.lib.oneroster.package import _zip_entries
 
 from .index import RosterIndex, bulk_build
 from .records import (
@@ -30,7 +34,7 @@ from .records import (
     StaffRecord,
     StudentRecord,
 )
-from .types import ScreeningInputError
+from .types import RosterError
 
 TRUE = frozenset({"true", "t", "yes", "y", "1"})
 GUARDIAN_ROLES = frozenset({"parent", "guardian", "relative"})
@@ -54,34 +58,59 @@ def _list(value: str | None) -> tuple[str, ...]:
 
 
 class _Source:
-    def __init__(self, path: Path) -> None:
+    """The files of a roster: a folder, a zip (checked against the directory import's zip
+    limits before anything is unpacked) or one bare ``users.csv``. Every failure is a
+    RosterError naming the file."""
+
+    def __init__(self, path: Path, limits: ZipLimits) -> None:
         self.path = path
         self.zip: zipfile.ZipFile | None = None
         self.names: dict[str, str] = {}
         if path.is_dir():
             self.names = {p.name.lower(): str(p) for p in path.iterdir() if p.is_file()}
-        elif zipfile.is_zipfile(path):
-            self.zip = zipfile.ZipFile(path)
-            self.names = {
-                n.rsplit("/", 1)[-1].lower(): n for n in self.zip.namelist() if not n.endswith("/")
-            }
         elif path.is_file():
-            self.names = {"users.csv": str(path)}
+            if _looks_like_zip(path):
+                self._open_zip(limits)
+            else:
+                self.names = {"users.csv": str(path)}
         else:
-            raise ScreeningInputError(f"roster not found: {path}")
+            raise RosterError(f"roster {path}: not found")
+
+    def _open_zip(self, limits: ZipLimits) -> None:
+        try:
+            self.zip = zipfile.ZipFile(self.path)
+            # The same limits as the directory import: entry count, total size, compression
+            # ratio (zip bombs), encrypted entries, unsafe names.
+            _zip_entries(self.zip, limits)
+        except (zipfile.BadZipFile, UnsafePackageError, EOFError) as exc:
+            raise RosterError(f"roster {self.path}: not a readable zip ({exc})") from exc
+        self.names = {
+            n.rsplit("/", 1)[-1].lower(): n for n in self.zip.namelist() if not n.endswith("/")
+        }
 
     def read_bytes(self, name: str) -> bytes | None:
         real = self.names.get(name)
         if real is None:
             return None
-        if self.zip is not None:
-            return self.zip.read(real)
-        return Path(real).read_bytes()
+        if self.zip is None:
+            return Path(real).read_bytes()
+        info = self.zip.getinfo(real)
+        try:
+            with self.zip.open(info) as member:
+                data = member.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            raise RosterError(f"roster {self.path}: {real} is damaged ({exc})") from exc
+        if len(data) != info.file_size:
+            raise RosterError(f"roster {self.path}: {real} is not the size it declares")
+        return data
 
     def rows(self, name: str) -> Iterator[Row]:
         raw = self.read_bytes(name)
         if raw is None:
             return
+        if b"\x00" in raw:
+            what = "it" if self.path.is_file() and self.zip is None else name
+            raise RosterError(f"roster {self.path}: {what} is not a CSV file (binary data)")
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -97,14 +126,40 @@ class _Source:
             yield {k: v.strip() for k, v in zip(keys, values, strict=False)}
 
 
+def _looks_like_zip(path: Path) -> bool:
+    """A zip by its name or its first bytes, so that a truncated zip (no central directory,
+    which ``zipfile.is_zipfile`` needs) is refused as a damaged zip, not read as a CSV."""
+    if path.suffix.lower() == ".zip":
+        return True
+    with path.open("rb") as f:
+        return f.read(4) in (b"PK\x03\x04", b"PK\x05\x06") or zipfile.is_zipfile(f)
+
+
+def load_oneroster(
+    path: str | Path, *, limits: ZipLimits | None = None, **config: Any
+) -> RosterIndex:
+    """Build a RosterIndex from a OneRoster folder, zip or bare users.csv.
+
+    Raises RosterError (naming the file) when the roster cannot be read or holds no students:
+    an index of nobody would pass every message."""
+    try:
+        return _load(Path(path), limits or ZipLimits(), config)
+    except OSError as exc:
+        raise RosterError(f"roster {path}: cannot be read ({exc.strerror or exc})") from exc
+
+
 @bulk_build()
-def load_oneroster(path: str | Path, **config: Any) -> RosterIndex:
-    """Build a RosterIndex from a OneRoster folder, zip or bare users.csv."""
-    src = _Source(Path(path))
+def _load(path: Path, limits: ZipLimits, config: dict[str, Any]) -> RosterIndex:
+    src = _Source(path, limits)
     if "users.csv" not in src.names:
-        raise ScreeningInputError(f"{path}: no users.csv")
+        raise RosterError(f"roster {path}: no users.csv")
     extra = src.read_bytes("chalkline.json")
-    settings: dict[str, Any] = json.loads(extra) if extra else {}
+    try:
+        settings: dict[str, Any] = json.loads(extra) if extra else {}
+    except (ValueError, RecursionError) as exc:
+        raise RosterError(f"roster {path}: chalkline.json is not valid JSON") from exc
+    if not isinstance(settings, dict):
+        raise RosterError(f"roster {path}: chalkline.json must be a JSON object")
     settings.update(config)
 
     births = {r.get("sourcedid", ""): r.get("birthdate", "") for r in src.rows("demographics.csv")}
@@ -120,6 +175,7 @@ def load_oneroster(path: str | Path, **config: Any) -> RosterIndex:
         district_phones=settings.get("district_phones", ()),
     )
     links: list[tuple[str, str]] = []  # (guardian, student)
+    n_students = 0
     agents_of_student: list[tuple[str, tuple[str, ...]]] = []
     for r in src.rows("users.csv"):
         sid = r.get("sourcedid", "")
@@ -148,6 +204,7 @@ def load_oneroster(path: str | Path, **config: Any) -> RosterIndex:
                     media_release=bool(media),
                 )
             )
+            n_students += 1
             agents_of_student.append((sid, _list(r.get("agentsourcedids"))))
         elif role in GUARDIAN_ROLES:
             links.extend((sid, s) for s in _list(r.get("agentsourcedids")))
@@ -164,6 +221,11 @@ def load_oneroster(path: str | Path, **config: Any) -> RosterIndex:
                     logo_permission=bool(_bool(r, LOGO_COLS)),
                 )
             )
+    if not n_students:
+        raise RosterError(
+            f"roster {path}: no students in users.csv (is it a OneRoster users.csv, with "
+            "sourcedId and role columns?)"
+        )
     guardian_ids = {g for g, _ in links}
     for sid, agents in agents_of_student:
         links.extend((a, sid) for a in agents if a in guardian_ids or not index.is_staff(a))

@@ -19,6 +19,11 @@ class ScreeningInputError(ValueError):
     """A message or roster that cannot be screened (bad shape, not bad content)."""
 
 
+class RosterError(ScreeningInputError):
+    """A roster that cannot be read, or that holds no students: screening against it would
+    check every message against nobody. The message names the file."""
+
+
 @dataclass(frozen=True, slots=True)
 class Sender:
     role: str

@@ -73,20 +73,20 @@ def test_openapi_is_public(world: World, client: Client, persona: str) -> None:
 def test_draft_check_page(world: World, client: Client, persona: str) -> None:
     client.force_login(world.users[persona])
     expected = 200 if persona in DRAFT_CHECKERS else 403
-    assert client.get(reverse("screening:check")).status_code == expected
-    post = client.post(reverse("screening:check"), {"text": "Hello", "audience": "public"})
+    assert client.get(reverse("drafts:check")).status_code == expected
+    post = client.post(reverse("drafts:check"), {"text": "Hello", "audience": "public"})
     assert post.status_code == expected
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_keep_check_needs_the_capability(world: World, client: Client, persona: str) -> None:
     client.force_login(world.users[persona])
-    response = client.post(reverse("screening:keep"), {"check": "x"})
+    response = client.post(reverse("drafts:keep"), {"check": "x"})
     # Allowed personas get past access and are refused the forged check (400); others 403.
     assert response.status_code == (400 if persona in DRAFT_CHECKERS else 403)
 
 
-@pytest.mark.parametrize("name", ["api:tokens", "screening:check"])
+@pytest.mark.parametrize("name", ["api:tokens", "drafts:check"])
 def test_anonymous_is_sent_to_sign_in(world: World, client: Client, name: str) -> None:
     response = client.get(reverse(name))
     assert response.status_code == 302
@@ -95,7 +95,7 @@ def test_anonymous_is_sent_to_sign_in(world: World, client: Client, name: str) -
 
 def test_anonymous_posts_are_sent_to_sign_in(world: World, client: Client) -> None:
     token, _ = create_api_token(district=world.district, name="t", by=None)
-    for url in (reverse("api:revoke_token", args=[token.pk]), reverse("screening:keep")):
+    for url in (reverse("api:revoke_token", args=[token.pk]), reverse("drafts:keep")):
         response = client.post(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))

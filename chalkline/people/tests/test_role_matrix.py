@@ -156,8 +156,8 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "api:screen",
         "api:tokens",
         "api:revoke_token",
-        "screening:check",
-        "screening:keep",
+        "drafts:check",
+        "drafts:keep",
         # Staff policy pages: chalkline/policies/tests/test_policy_role_matrix.py
         "policies:library",
         "policies:import",

@@ -9,15 +9,13 @@ first-name-only mentions, which count only when exactly one student in the messa
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import os
 import re
 import string
 from collections.abc import Callable, Collection
-from pathlib import Path
 
+from .._compiled import compiled_finder
 from ..clauses import clause_for
+from ..index import as_tuple
 from ..names import (
     COMMON_WORDS,
     DETERMINERS,
@@ -78,7 +76,9 @@ def find_mentions_py(ctx: ScreenContext) -> list[Mention]:
     hits = _hits(ctx)
     if not hits:
         return []
-    idx = ctx.index
+    # The index's tables, read as the compiled twin reads them (index.mention_tables()).
+    tables = ctx.index.mention_tables()
+    full_names = tables.full
     text = ctx.text
     by_start: dict[int, list[tuple[int, int, str]]] = {}
     for h in hits:
@@ -104,7 +104,7 @@ def find_mentions_py(ctx: ScreenContext) -> list[Mention]:
         if sid is not None:
             cands: Collection[str] = (sid,)
         else:  # every namesake, as the index holds them (a tuple, or a list for many)
-            bucket = idx.name_bucket("full", key)
+            bucket = full_names.get(key)
             cands = (bucket,) if isinstance(bucket, str) else (bucket or ())
         mentions.append(Mention(s, e, "full", cands, sid))
 
@@ -129,7 +129,7 @@ def find_mentions_py(ctx: ScreenContext) -> list[Mention]:
                 key = f"{tok2} {tok}"
             else:
                 continue
-            if idx.name_bucket("full", key) and not _longer_name_follows(text, e2):
+            if full_names.get(key) and not _longer_name_follows(text, e2):
                 add_full(fs, fe2, key)
                 consumed.update((fs, fs2))
                 matched = True
@@ -142,7 +142,7 @@ def find_mentions_py(ctx: ScreenContext) -> list[Mention]:
             s2 = m.end()
             for fs2, fe2, tok2 in by_start.get(_fold_pos(ctx, s2), ()):
                 key = f"{tok} {tok2}"
-                if idx.name_bucket("full", key) and _cased_ok(tok2, _word(ctx, fs2, fe2)[2]):
+                if full_names.get(key) and _cased_ok(tok2, _word(ctx, fs2, fe2)[2]):
                     add_full(fs, fe2, key)
                     consumed.update((fs, fs2))
                     matched = True
@@ -168,7 +168,7 @@ def find_mentions_py(ctx: ScreenContext) -> list[Mention]:
                 continue
     sender_name: str | None = None
     for fs, fe, tok in hits:
-        if fs in consumed or not idx.is_given_token(tok):
+        if fs in consumed or tok not in tables.given:
             continue
         if sender_name is None:
             sender_name = ctx.sender_given_name()
@@ -241,7 +241,7 @@ def _HONORIFIC_BEFORE(text: str, start: int) -> bool:  # noqa: N802
 def _colleague_named(ctx: ScreenContext, key: str) -> bool:
     """Whether the full-name key is the sender's own name, a staff recipient's, or that of a
     staff member who works in one of the sender's buildings."""
-    staff = ctx.index.staff_named(key)
+    staff = as_tuple(ctx.index.mention_tables().staff_names.get(key))
     if not staff:
         return False
     msg = ctx.message
@@ -252,8 +252,9 @@ def _colleague_named(ctx: ScreenContext, key: str) -> bool:
 
 
 def _is_staff_recipient_name(ctx: ScreenContext, tok: str) -> bool:
+    staff = ctx.index.mention_tables().staff
     for r in ctx.message.audience.recipients:
-        rec = ctx.index.staff(r)
+        rec = staff.get(r)
         if rec is not None and fold(rec.given_name) == tok:
             return True
     return False
@@ -358,34 +359,6 @@ def detect(ctx: ScreenContext) -> list[Finding]:
             )
         )
     return out
-
-
-log = logging.getLogger(__name__)
-PURE_PYTHON_ENV = "CHALKLINE_SCREENING_PURE_PYTHON"
-
-
-def compiled_finder() -> Callable[[ScreenContext], list[Mention]] | None:
-    """The compiled find_mentions (``screening/_mentions.pyx``), or None when it is not built,
-    is older than its source, or ``CHALKLINE_SCREENING_PURE_PYTHON`` is set."""
-    if os.environ.get(PURE_PYTHON_ENV, "").lower() in ("1", "true", "yes", "on"):
-        return None
-    try:
-        from .. import _mentions  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    source = Path(__file__).resolve().parent.parent / "_mentions.pyx"
-    try:
-        digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    except OSError:  # an installed wheel carries the module, not its source
-        digest = _mentions.SOURCE_SHA256
-    if digest != _mentions.SOURCE_SHA256:
-        log.warning(
-            "screening: the compiled name finder is older than _mentions.pyx; using the Python "
-            "one until it is rebuilt (pip install -e .)"
-        )
-        return None
-    finder: Callable[[ScreenContext], list[Mention]] = _mentions.find_mentions
-    return finder
 
 
 #: What ScreenContext.mentions() calls: the compiled finder when there is one, else the Python.

@@ -30,6 +30,7 @@ from chalkline.screening import (
     RosterIndex,
     Sender,
     StudentRecord,
+    _compiled,
     screen,
 )
 from chalkline.screening.cli import parse_message
@@ -47,7 +48,7 @@ from chalkline.screening.records import (
 REPO = Path(__file__).resolve().parents[3]
 CORPUS = REPO / "tests" / "data" / "screening_corpus.jsonl"
 
-compiled = student_names.compiled_finder()
+compiled = _compiled.compiled_finder()
 needs_compiled = pytest.mark.skipif(compiled is None, reason="the compiled finder is not built")
 
 
@@ -353,8 +354,8 @@ def test_name_tokens_are_the_index_s_interned_instances() -> None:
 
 
 def test_the_pure_python_switch_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(student_names.PURE_PYTHON_ENV, "1")
-    assert student_names.compiled_finder() is None
+    monkeypatch.setenv(_compiled.PURE_PYTHON_ENV, "1")
+    assert _compiled.compiled_finder() is None
 
 
 def test_a_stale_build_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -363,7 +364,7 @@ def test_a_stale_build_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
     from chalkline.screening import _mentions  # type: ignore[attr-defined]
 
     monkeypatch.setattr(_mentions, "SOURCE_SHA256", "0" * 64)
-    assert student_names.compiled_finder() is None
+    assert _compiled.compiled_finder() is None
 
 
 def test_the_deploy_check_warns_when_the_python_finder_is_in_use(
@@ -376,3 +377,49 @@ def test_the_deploy_check_warns_when_the_python_finder_is_in_use(
     if compiled is not None:
         monkeypatch.setattr(student_names, "find_mentions", compiled)
         assert compiled_finder_ready() == []
+
+
+def test_the_mention_tables_view_follows_every_change_to_the_index() -> None:
+    # Both finders read the index through this view, made once: it must show the index's
+    # current tables after every kind of change, not a copy from when it was made.
+    import dataclasses
+
+    index = RosterIndex()
+    tables = index.mention_tables()
+    index.upsert_student(StudentRecord("s1", "Maria", "Garcia", preferred_name="Mia"))
+    index.upsert_staff(StaffRecord("t1", "Ana", "Ortiz", building_ids=("b1",)))
+    index.upsert_class(ClassRecord("c1", "3A", "b1"))
+    index.add_enrollment(EnrollmentRecord("c1", "s1", "student"))
+    index.add_enrollment(EnrollmentRecord("c1", "t1", "teacher"))
+    index.upsert_guardian(GuardianRecord("g1", ("s1",)))
+    index.prepare()
+    assert index.mention_tables() is tables
+    assert tables.full["maria garcia"] == "s1"
+    assert tables.given["maria"] == tables.given["mia"] == 1
+    assert tables.students["s1"].givens == ("maria", "mia")
+    assert tables.students["s1"].families == ("garcia",)
+    assert tables.intern["maria"] is tables.students["s1"].givens[0]
+    assert index.class_names("c1") == tables.class_names["c1"] == (("maria", "mia"), ("s1", "s1"))
+    assert tables.staff["t1"].family_name == "Ortiz"
+    assert tables.staff_names["ana ortiz"] == "t1"
+    assert tables.staff_classes["t1"] == ("c1",)
+    assert tables.guardians["g1"] in ("s1", ("s1",))
+
+    index.remove_student("s1")
+    index.remove_staff("t1")
+    assert "maria garcia" not in tables.full and "maria" not in tables.given
+    assert "s1" not in tables.students and "t1" not in tables.staff
+    assert "ana ortiz" not in tables.staff_names
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tables.full = {}  # type: ignore[misc]
+
+
+def test_both_finders_read_the_index_through_its_view() -> None:
+    # No private attribute of the roster index is read by either finder.
+    pyx = (REPO / "chalkline" / "screening" / "_mentions.pyx").read_text()
+    py = Path(student_names.__file__).read_text()
+    for source in (pyx, py):
+        assert "mention_tables()" in source
+        for table in ("_students", "_full", "_given", "_intern", "_class_names", "_staff"):
+            assert f"index.{table}" not in source and f"idx.{table}" not in source
+        assert "._guardians" not in source

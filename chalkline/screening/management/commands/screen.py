@@ -8,7 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from chalkline.screening.cli import run, summary_line
-from chalkline.screening.types import ScreeningInputError
+from chalkline.screening.types import RosterError, ScreeningInputError
+
+ROSTER_EXIT_CODE = 2  # the roster cannot be read or holds no students (docs/screening.md)
 
 
 class Command(BaseCommand):
@@ -27,6 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             summary = run(options["roster"], options["in_path"], options["out_path"])
+        except RosterError as exc:
+            raise CommandError(str(exc), returncode=ROSTER_EXIT_CODE) from exc
         except (ScreeningInputError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(summary_line(summary))

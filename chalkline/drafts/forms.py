@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
+from chalkline.drafts.models import DraftCheck
 from chalkline.people.models import Building, Person
-from chalkline.screening.models import DraftCheck
 
 MAX_DRAFT_CHARS = 20_000
 MAX_IMAGE_BYTES = 10 * 1024 * 1024

@@ -1,12 +1,12 @@
-"""Write paths of the Django side of screening. The engine itself writes nothing."""
+"""Write paths of the "Check a draft" page. The screening engine itself writes nothing."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
 from chalkline.audit.services import record_event
+from chalkline.drafts.models import DraftCheck
 from chalkline.people.models import District, User
-from chalkline.screening.models import DraftCheck
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
-"""What the Django side of screening stores: a draft check the employee chose to keep.
+"""What the "Check a draft" page stores: a draft check the employee chose to keep.
 
-The engine itself (this package's other modules) has no ORM. A draft check is stored only when
-the employee clicks "keep this check", and its text only if they also ticked "keep the text".
+The screening engine (``chalkline.screening``) has no ORM. A draft check is stored only when the
+employee clicks "keep this check", and its text only if they also ticked "keep the text".
+
+The model moved here from ``screening`` in state only: its table keeps its old name.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class DraftCheck(models.Model):
     text = models.TextField(blank=True, help_text="Only when the employee chose to keep it.")
 
     class Meta:
+        db_table = "screening_draftcheck"
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(

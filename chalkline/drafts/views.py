@@ -14,25 +14,26 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chalkline.people import access
+from chalkline.drafts.access import (
+    audience_buildings_for,
+    audience_families_for,
+    require_draft_checker,
+)
+from chalkline.drafts.forms import DraftForm, KeepForm
+from chalkline.drafts.services import keep_draft_check
 from chalkline.people.decorators import DistrictRequest, district_required
-from chalkline.people.models import Person
-from chalkline.people.roles import Capability
 from chalkline.people.roster_index import key_of, roster_index_for
 from chalkline.screening import Attachment, Audience, Message, ScreeningInputError, Sender, screen
-from chalkline.screening.forms import DraftForm, KeepForm
 from chalkline.screening.highlight import number_findings, segments
-from chalkline.screening.services import keep_draft_check
 
+# The salt keeps its old name: a check shown just before an upgrade can still be kept after it.
 KEEP_SALT = "chalkline.screening.keep"
 KEEP_MAX_AGE = 60 * 60  # a check can be kept within an hour
 
 
 def _draft_form(request: DistrictRequest, data: Any = None, files: Any = None) -> DraftForm:
-    buildings = access.buildings_visible_to(request.user, request.district).active()
-    guardians = access.people_visible_to(request.user, request.district).filter(
-        kind=Person.Kind.GUARDIAN, active=True
-    )
+    buildings = audience_buildings_for(request.user, request.district)
+    guardians = audience_families_for(request.user, request.district)
     return DraftForm(data, files, buildings=buildings, guardians=guardians)
 
 
@@ -72,7 +73,7 @@ def _message(request: DistrictRequest, data: dict[str, Any]) -> Message:
 @require_http_methods(["GET", "POST"])
 @district_required
 def check(request: DistrictRequest) -> HttpResponse:
-    access.require(request.user, request.district, Capability.SCREEN_DRAFTS)
+    require_draft_checker(request.user, request.district)
     context: dict[str, Any] = {"checked": False}
     status = 200
     if request.method == "POST":
@@ -91,7 +92,7 @@ def check(request: DistrictRequest) -> HttpResponse:
     else:
         form = _draft_form(request)
     context["form"] = form
-    template = "screening/check.html"
+    template = "drafts/check.html"
     if getattr(request, "htmx", False) and request.method == "POST":
         template += "#results"
     return render(request, template, context, status=status)
@@ -135,7 +136,7 @@ def _results(
 @require_POST
 @district_required
 def keep(request: DistrictRequest) -> HttpResponse:
-    access.require(request.user, request.district, Capability.SCREEN_DRAFTS)
+    require_draft_checker(request.user, request.district)
     form = KeepForm(request.POST)
     if not form.is_valid():
         raise SuspiciousOperation("keep form without a check")
@@ -143,7 +144,7 @@ def keep(request: DistrictRequest) -> HttpResponse:
         payload = signing.loads(form.cleaned_data["check"], salt=KEEP_SALT, max_age=KEEP_MAX_AGE)
     except signing.SignatureExpired:
         messages.error(request, "That check is more than an hour old; check the draft again.")
-        return redirect("screening:check")
+        return redirect("drafts:check")
     except signing.BadSignature:
         raise SuspiciousOperation("tampered draft check") from None
     if payload.get("u") != request.user.pk or payload.get("d") != request.district.pk:
@@ -166,4 +167,4 @@ def keep(request: DistrictRequest) -> HttpResponse:
         request,
         "Check kept with its text." if text else "Check kept (date and findings only, no text).",
     )
-    return redirect("screening:check")
+    return redirect("drafts:check")

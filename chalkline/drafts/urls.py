@@ -1,8 +1,8 @@
 from django.urls import path
 
-from chalkline.screening import views
+from chalkline.drafts import views
 
-app_name = "screening"
+app_name = "drafts"
 
 urlpatterns = [
     path("check/", views.check, name="check"),

@@ -13,8 +13,8 @@ from django.urls import reverse
 from PIL import Image
 
 from chalkline.audit.models import AuditEvent
+from chalkline.drafts.models import DraftCheck
 from chalkline.people.roster_index import forget_roster_indexes
-from chalkline.screening.models import DraftCheck
 from conftest import World
 
 URL = "/check/"
@@ -34,7 +34,7 @@ def teacher(world: World, client: Client) -> Client:
 
 
 def keep_fields(html: str) -> dict[str, str]:
-    form = html[html.index(f'action="{reverse("screening:keep")}"') :]
+    form = html[html.index(f'action="{reverse("drafts:keep")}"') :]
     fields = dict(re.findall(r'<input type="hidden" name="(check|text)" value="([^"]*)"', form))
     import html as h
 
@@ -150,7 +150,7 @@ def test_keep_this_check_stores_counts_without_the_text(world: World, teacher: C
     text = "So proud of Maria Garcia!\r\nDM me on Snapchat."
     page = teacher.post(URL, {"text": text, "audience": "public"}).content.decode()
     fields = keep_fields(page)
-    response = teacher.post(reverse("screening:keep"), {**fields})
+    response = teacher.post(reverse("drafts:keep"), {**fields})
     assert response.status_code == 302
     check = DraftCheck.objects.get()
     assert check.user == world.users["teacher_north"]
@@ -161,6 +161,7 @@ def test_keep_this_check_stores_counts_without_the_text(world: World, teacher: C
     assert check.findings == check.blocks + check.warnings + check.notes >= 1
     event = AuditEvent.objects.get(action="screening.draft_check_kept")
     assert event.actor_id == world.users["teacher_north"].pk
+    assert (event.target_type, event.target_id) == ("drafts.draftcheck", str(check.pk))
     assert "Maria" not in event.after and "Snapchat" not in event.after
 
 
@@ -168,7 +169,7 @@ def test_keep_with_the_text_stores_the_text(world: World, teacher: Client) -> No
     text = "So proud of Maria Garcia!\r\nSee you Monday."
     page = teacher.post(URL, {"text": text, "audience": "class"}).content.decode()
     fields = keep_fields(page)
-    teacher.post(reverse("screening:keep"), {**fields, "keep_text": "on"})
+    teacher.post(reverse("drafts:keep"), {**fields, "keep_text": "on"})
     check = DraftCheck.objects.get()
     assert check.text == text
     assert check.audience == "class"
@@ -178,15 +179,15 @@ def test_keep_with_the_text_stores_the_text(world: World, teacher: Client) -> No
 def test_a_tampered_check_or_text_is_refused(world: World, teacher: Client, client: Client) -> None:
     page = teacher.post(URL, {"text": "Maria Garcia!", "audience": "public"}).content.decode()
     fields = keep_fields(page)
-    forged = teacher.post(reverse("screening:keep"), {**fields, "check": fields["check"] + "x"})
+    forged = teacher.post(reverse("drafts:keep"), {**fields, "check": fields["check"] + "x"})
     assert forged.status_code == 400
     swapped = teacher.post(
-        reverse("screening:keep"), {**fields, "text": "something else", "keep_text": "on"}
+        reverse("drafts:keep"), {**fields, "text": "something else", "keep_text": "on"}
     )
     assert swapped.status_code == 400
     other = Client()
     other.force_login(world.users["teacher_south"])
-    assert other.post(reverse("screening:keep"), fields).status_code == 400
+    assert other.post(reverse("drafts:keep"), fields).status_code == 400
     assert not DraftCheck.objects.exists()
 
 
