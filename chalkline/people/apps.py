@@ -7,9 +7,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and districts"
 
     def ready(self) -> None:
-        from chalkline.people import (
-            checks,  # noqa: F401  (registers system checks)
-            uploads,
-        )
-
-        uploads.clean_at_startup()  # private upload folders; stale temporary uploads removed
+        from chalkline.people import checks  # noqa: F401  (registers system checks)
