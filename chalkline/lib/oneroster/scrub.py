@@ -72,7 +72,7 @@ def scrub_package(
     return removed
 
 
-def _open(zin: zipfile.ZipFile, info: zipfile.ZipInfo) -> IO[bytes]:
+def _open(zin: zipfile.ZipFile, info: zipfile.ZipInfo) -> io.BufferedReader:
     raw = _CountingReader(zin.open(info), info.file_size, info.filename)
     return io.BufferedReader(raw, buffer_size=1 << 20)
 
@@ -89,7 +89,7 @@ def _credential_positions(zin: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[i
     return {i: cell.strip() for i, cell in enumerate(header) if is_credential_column(cell)}
 
 
-def _rewrite(raw: IO[bytes], out: IO[bytes], drop: dict[int, str], name: str) -> None:
+def _rewrite(raw: io.BufferedReader, out: IO[bytes], drop: dict[int, str], name: str) -> None:
     """Copy a CSV row by row without the columns in ``drop``. Bytes that are not UTF-8 are
     carried through unchanged (``surrogateescape``), so the importer still reports them."""
     first = raw.peek(_HEADER_MAX)[:_HEADER_MAX]
