@@ -18,7 +18,8 @@ import django
 def roster(n: int) -> bytes:
     from chalkline.people.tests.roster_fixtures import ORGS, USERS_HEADER, manifest
 
-    users = io.StringIO(USERS_HEADER)
+    users = io.StringIO()
+    users.write(USERS_HEADER)
     for i in range(n):
         users.write(
             f"s{i},active,2024-01-02,true,org-n,student,s{i},,Sam{i},Stu,,S{i},,,,,10,"

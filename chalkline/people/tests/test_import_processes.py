@@ -89,7 +89,7 @@ def test_a_killed_web_import_leaves_no_roster_password_once_swept(tmp_path: Path
         [sys.executable, "-m", "chalkline", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT
     )
     harness = subprocess.Popen(
-        [sys.executable, "-m", "chalkline.people.tests.import_harness", "upload", "30000"],
+        [sys.executable, "-m", "chalkline.people.tests.import_harness", "upload", "80000"],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
