@@ -4,3 +4,8 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chalkline.settings")
 application = get_asgi_application()
+
+# A web process starting after a crash: remove the temporary uploads a killed one left.
+from chalkline.people.uploads import clean_at_startup  # noqa: E402
+
+clean_at_startup()

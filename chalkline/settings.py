@@ -197,6 +197,21 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise wants it; collectst
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploads (roster exports) carry personal data: private files and folders, and Django's
+# temporary copy of a large upload goes to a private folder under the var dir (created 0700 at
+# start-up; `chalkline sweep-uploads` removes what a killed process left there).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_TEMP_DIR = envstr("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "upload-tmp"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+Path(FILE_UPLOAD_TEMP_DIR).chmod(0o700)  # also when an older release created it 0755
+UPLOAD_TEMP_MAX_AGE_SECONDS = envint("UPLOAD_TEMP_MAX_AGE_SECONDS", 900)
+# The running directory import writes a heartbeat every few seconds; a claim whose heartbeat is
+# older than this is dead and may be taken over. A queued import no worker started within
+# IMPORT_QUEUED_TIMEOUT_SECONDS is dead too.
+IMPORT_HEARTBEAT_SECONDS = envint("IMPORT_HEARTBEAT_SECONDS", 10)
+IMPORT_HEARTBEAT_TIMEOUT_SECONDS = envint("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", 60)
+IMPORT_QUEUED_TIMEOUT_SECONDS = envint("IMPORT_QUEUED_TIMEOUT_SECONDS", 3600)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

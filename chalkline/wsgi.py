@@ -4,3 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chalkline.settings")
 application = get_wsgi_application()
+
+# A web process starting after a crash: remove the temporary uploads a killed one left.
+from chalkline.people.uploads import clean_at_startup  # noqa: E402
+
+clean_at_startup()

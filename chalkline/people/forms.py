@@ -99,6 +99,16 @@ class RosterUploadForm(forms.Form):
         return cleaned
 
 
+class ImportTakeoverForm(forms.Form):
+    reason = forms.CharField(
+        label="Why take over the import lock?",
+        max_length=500,
+        help_text="Recorded in the audit log. The import holding the lock is abandoned: "
+        "nothing it read is applied, and its uploaded files are deleted.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class RoleDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("confirm", "Confirm"), ("dismiss", "Dismiss")])
 

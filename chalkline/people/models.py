@@ -388,7 +388,8 @@ class ImportBatch(models.Model):
 
 
 class ImportLock(models.Model):
-    """One row per district: the import that holds it. Claimed with a conditional UPDATE."""
+    """One row per district: the import that holds it. Claimed with a conditional UPDATE; the
+    holder proves it is alive with ``heartbeat_at``."""
 
     district = models.OneToOneField(
         District, primary_key=True, on_delete=models.CASCADE, related_name="import_lock"
@@ -397,6 +398,12 @@ class ImportLock(models.Model):
         ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Written every few seconds by the running import (from its own connection); "
+        "a claim whose heartbeat is older than IMPORT_HEARTBEAT_TIMEOUT counts as dead.",
+    )
 
     def __str__(self) -> str:
         return f"import lock of district {self.district_id}"

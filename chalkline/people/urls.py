@@ -11,6 +11,7 @@ urlpatterns = [
     path("classes/<id:pk>/", views.class_detail, name="class"),
     path("imports/", views.imports, name="imports"),
     path("imports/upload/", views.import_upload, name="import_upload"),
+    path("imports/take-over/", views.import_takeover, name="import_takeover"),
     path("imports/<id:pk>/", views.import_detail, name="import_detail"),
     path("imports/<id:pk>/report/", views.import_report, name="import_report"),
     path("roles/", views.role_suggestions, name="role_suggestions"),

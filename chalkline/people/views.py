@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -11,7 +10,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -19,9 +17,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from chalkline.lib.csvsafe import safe_row
-from chalkline.people import access, roster_import, services
+from chalkline.lib.oneroster import PackageError
+from chalkline.people import access, roster_import, services, uploads
 from chalkline.people.decorators import DistrictRequest, district_required
-from chalkline.people.forms import DirectoryTabForm, PageForm, RoleDecisionForm, RosterUploadForm
+from chalkline.people.forms import (
+    DirectoryTabForm,
+    ImportTakeoverForm,
+    PageForm,
+    RoleDecisionForm,
+    RosterUploadForm,
+)
 from chalkline.people.middleware import SESSION_KEY
 from chalkline.people.models import ImportBatch, Person, RoleSuggestion
 from chalkline.people.roles import Capability
@@ -198,18 +203,11 @@ def class_detail(request: DistrictRequest, pk: int) -> HttpResponse:
 # --- directory import -------------------------------------------------------------------------
 
 
-def _save_upload(district_id: int, upload: UploadedFile, suffix: str) -> str:
-    folder = Path(settings.MEDIA_ROOT) / "imports" / str(district_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{uuid.uuid4().hex}{suffix}"
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return str(target)
-
-
 def _imports_page(
-    request: DistrictRequest, form: RosterUploadForm, status: int = 200
+    request: DistrictRequest,
+    form: RosterUploadForm,
+    status: int = 200,
+    takeover_form: ImportTakeoverForm | None = None,
 ) -> HttpResponse:
     batches = access.import_batches_visible_to(request.user, request.district)
     page_form = PageForm(request.GET)
@@ -221,7 +219,13 @@ def _imports_page(
     return render(
         request,
         "people/imports.html",
-        {"form": form, "page": page, "pending_suggestions": pending},
+        {
+            "form": form,
+            "page": page,
+            "pending_suggestions": pending,
+            "running": services.current_import(request.district),
+            "takeover_form": takeover_form or ImportTakeoverForm(),
+        },
         status=status,
     )
 
@@ -242,9 +246,13 @@ def import_upload(request: DistrictRequest) -> HttpResponse:
         return _imports_page(request, form, status=400)
     package = form.cleaned_data.get("package")
     staff = form.cleaned_data.get("staff_csv")
-    package_path = _save_upload(request.district.pk, package, ".zip") if package else ""
-    staff_path = _save_upload(request.district.pk, staff, ".csv") if staff else ""
     names = " + ".join(Path(f.name).name for f in (package, staff) if f)
+    try:  # stored without credentials; Django's temporary copy is deleted at once
+        package_path = uploads.store_package(request.district.pk, package) if package else ""
+    except PackageError as exc:
+        form.add_error("package", str(exc))
+        return _imports_page(request, form, status=400)
+    staff_path = uploads.store_csv(request.district.pk, staff) if staff else ""
     try:
         batch = services.start_directory_import(
             district=request.district,
@@ -257,12 +265,28 @@ def import_upload(request: DistrictRequest) -> HttpResponse:
             by=request.user,
         )
     except services.ImportBusyError as exc:
-        for path in (package_path, staff_path):
-            if path:
-                Path(path).unlink(missing_ok=True)
+        uploads.discard(package_path, staff_path)
         form.add_error(None, str(exc))
         return _imports_page(request, form, status=409)
     return redirect("people:import_detail", pk=batch.pk)
+
+
+@require_POST
+@district_required
+def import_takeover(request: DistrictRequest) -> HttpResponse:
+    access.require(request.user, request.district, Capability.MANAGE_DIRECTORY)
+    form = ImportTakeoverForm(request.POST)
+    if not form.is_valid():
+        return _imports_page(request, RosterUploadForm(), status=400, takeover_form=form)
+    try:
+        batch = services.take_over_import_lock(
+            district=request.district, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except services.NothingToTakeOver as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, f"Import #{batch.pk} was abandoned; a new import can start.")
+    return redirect("people:imports")
 
 
 @require_GET

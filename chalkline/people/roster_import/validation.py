@@ -20,8 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-import django
-
+from chalkline.lib.lifeline import start_django_child
 from chalkline.lib.oneroster import (
     Issue,
     Package,
@@ -112,11 +111,14 @@ class Validation:
 
     def __enter__(self) -> Self:
         if self.parallel:
-            # django.setup runs in the child before it unpickles the task (this package
-            # imports the models). A child that dies fails the import (BrokenProcessPool).
+            # The child dies with this process, and sets Django up before it unpickles the
+            # task. A child that dies is replaced by inline validation (BrokenProcessPool).
             try:
                 self.pool = ProcessPoolExecutor(
-                    1, mp_context=multiprocessing.get_context("spawn"), initializer=django.setup
+                    1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=start_django_child,
+                    initargs=(os.getpid(),),
                 )
                 self.pending = self.pool.submit(
                     _validate_in_child, self.pkg.location, self.report.cap_per_code

@@ -8,68 +8,25 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
-from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from chalkline.audit.services import record_event
 from chalkline.lib.oneroster import Package, PackageError, Report, open_package
-from chalkline.people import roster_import
-from chalkline.people.models import District, ImportBatch, ImportLock, User
+from chalkline.people import roster_import, uploads
+from chalkline.people.models import District, ImportBatch, User
 from chalkline.people.services import leavers
+from chalkline.people.services.import_lock import (
+    Heartbeat,
+    ImportLockLost,
+    claim_import_lock,
+    holds_lock_for_commit,
+    release_import_lock,
+)
 from chalkline.people.services.staff_csv import apply_staff_csv, validate_staff_csv
 
 logger = logging.getLogger(__name__)
-
-
-IMPORT_STALE_AFTER = timedelta(hours=2)
-
-
-class ImportBusyError(Exception):
-    """Another import for this district is running."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "An import is already running for this district. Wait for it to finish, then try again."
-        )
-
-
-def _claim_import_lock(district: District, batch: ImportBatch) -> None:
-    """Claim the district's import lock with one conditional UPDATE. A claim older than
-    IMPORT_STALE_AFTER (a crashed worker) may be taken over; its batch is marked failed."""
-    ImportLock.objects.get_or_create(district=district)
-    now = timezone.now()
-    stale = now - IMPORT_STALE_AFTER
-    previous = ImportLock.objects.filter(district=district).values_list("batch_id", flat=True)[0]
-    claimed = (
-        ImportLock.objects.filter(district=district)
-        .filter(
-            Q(batch__isnull=True)
-            | Q(claimed_at__lt=stale)
-            | Q(batch__status__in=[ImportBatch.Status.SUCCEEDED, ImportBatch.Status.FAILED])
-        )
-        .update(batch=batch, claimed_at=now)
-    )
-    if not claimed:
-        raise ImportBusyError
-    if previous and previous != batch.pk:
-        ImportBatch.objects.filter(
-            pk=previous, status__in=[ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING]
-        ).update(
-            status=ImportBatch.Status.FAILED,
-            finished_at=now,
-            message="Abandoned: the worker stopped without finishing; nothing was applied.",
-        )
-
-
-def _release_import_lock(batch: ImportBatch) -> None:
-    ImportLock.objects.filter(district_id=batch.district_id, batch=batch).update(
-        batch=None, claimed_at=None
-    )
 
 
 @transaction.atomic
@@ -99,7 +56,7 @@ def start_directory_import(
         staff_csv_path=staff_csv_path,
         created_by=by,
     )
-    _claim_import_lock(district, batch)
+    claim_import_lock(district, batch)
     if enqueue:
         from chalkline.people.tasks import run_directory_import_task
 
@@ -114,13 +71,22 @@ def run_directory_import(
     """Run a queued batch: validate, stage, then apply in one transaction. Never raises for a
     bad package: the batch ends ``failed`` with its report, and the directory is untouched."""
     batch = ImportBatch.objects.select_related("district", "created_by").get(pk=batch_id)
-    ImportBatch.objects.filter(pk=batch.pk).update(
+    started = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.QUEUED).update(
         status=ImportBatch.Status.RUNNING, started_at=timezone.now(), phase="Starting"
     )
+    heartbeat = Heartbeat(batch)
+    if not started or not heartbeat.beat():
+        # abandoned (its lock taken over) before a worker got to it, or already run
+        logger.warning("directory import %s: not queued or not holding the lock; skipped", batch.pk)
+        batch.refresh_from_db()
+        if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING):
+            _discard_upload(batch)
+        return batch
     report = Report()
     last = [0.0]
 
     def note(phase: str, done: int, total: int) -> None:
+        heartbeat.check()  # ImportLockLost once the claim was taken over
         now = time.monotonic()
         if now - last[0] > 1 or done == total:
             last[0] = now
@@ -135,11 +101,15 @@ def run_directory_import(
     timings: dict[str, float] = {}
     report.info("credentials_never_read", "users.csv", roster_import.CREDENTIALS_NOTE)
     try:
-        if batch.package_path:
-            outcome, identical_to = _import_package(batch, report, note, timings)
-        else:
-            validate_staff_csv(batch, report)
-            outcome = _apply_import(batch=batch, pkg=None, report=report, progress=note)
+        with heartbeat:
+            if batch.package_path:
+                outcome, identical_to = _import_package(batch, report, note, timings)
+            else:
+                validate_staff_csv(batch, report)
+                outcome = _apply_import(batch=batch, pkg=None, report=report, progress=note)
+    except ImportLockLost:
+        # the batch was marked abandoned by whoever took the lock; its report stays theirs
+        logger.warning("directory import %s: the lock was taken over; stopped", batch.pk)
     except (roster_import.ImportRefused, PackageError) as exc:
         _fail_import(batch, report, str(exc))
     except Exception as exc:
@@ -150,7 +120,7 @@ def run_directory_import(
     finally:
         if batch.package_path:
             roster_import.drop_staging()
-        _release_import_lock(batch)
+        release_import_lock(batch)
         _discard_upload(batch)
     if outcome is not None:
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -278,7 +248,10 @@ def _same_as_last_applied(batch: ImportBatch) -> ImportBatch | None:
 def _record_applied(batch: ImportBatch, outcome: roster_import.Outcome, **extra: int) -> None:
     """Called in the apply transaction: the batch is SUCCEEDED if and only if its changes commit,
     even if the worker dies before it writes the report (the next import compares with it), and
-    the import is audited."""
+    the import is audited. Refused (ImportLockLost: the transaction rolls back) when the batch
+    no longer holds the district's lock."""
+    if not holds_lock_for_commit(batch):
+        raise ImportLockLost
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.SUCCEEDED, finished_at=timezone.now()
     )
@@ -380,10 +353,7 @@ def _fail_import(batch: ImportBatch, report: Report, message: str) -> None:
 
 def _discard_upload(batch: ImportBatch) -> None:
     """Uploaded files carry personal data: they are deleted once the import ends."""
-    root = Path(settings.MEDIA_ROOT).resolve() / "imports"
-    for path in (batch.package_path, batch.staff_csv_path):
-        if path and Path(path).resolve().is_relative_to(root):
-            Path(path).unlink(missing_ok=True)
+    uploads.discard(batch.package_path, batch.staff_csv_path)
     ImportBatch.objects.filter(pk=batch.pk).update(package_path="", staff_csv_path="")
 
 

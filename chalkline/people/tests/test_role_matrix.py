@@ -146,6 +146,7 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "people:class",
         "people:imports",
         "people:import_upload",
+        "people:import_takeover",
         "people:import_detail",
         "people:import_report",
         "people:role_suggestions",

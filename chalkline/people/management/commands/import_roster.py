@@ -83,6 +83,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--staff-csv", type=Path, help="also import a supplemental staff CSV")
         parser.add_argument(
+            "--take-over",
+            metavar="REASON",
+            help="first abandon the import holding the district's lock, even one that still "
+            "looks alive (audited with this reason)",
+        )
+        parser.add_argument(
             "--reread",
             action="store_true",
             help="read and compare every row even if the files are identical to the last import",
@@ -102,6 +108,8 @@ class Command(BaseCommand):
         if staff is not None and not staff.is_file():
             raise CommandError(f"{staff} does not exist.")
         district = resolve_district(options["district"])
+        if options["take_over"] is not None:
+            take_over(self, district, options["take_over"])
         run_batch(
             self,
             district=district,
@@ -112,6 +120,17 @@ class Command(BaseCommand):
             reread=options["reread"],
             confirm_deactivations=options["confirm_deactivations"],
         )
+
+
+def take_over(command: BaseCommand, district: District, reason: str) -> None:
+    try:
+        batch = services.take_over_import_lock(district=district, reason=reason, by=None)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    except services.NothingToTakeOver as exc:
+        command.stdout.write(str(exc))
+    else:
+        command.stdout.write(f"Import #{batch.pk} abandoned; its lock is free.")
 
 
 def run_batch(command: BaseCommand, **kwargs: Any) -> None:
