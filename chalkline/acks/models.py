@@ -2,8 +2,9 @@
 signature record, e-consent, reading events, notifications and certificates.
 
 A ``Signature`` row never changes once written. Three guards: the services never update one, the
-model and its QuerySet refuse to (``ImmutableRecordError``), and on PostgreSQL a trigger
-(migration 0002) refuses UPDATE and DELETE whoever sends them.
+model and its QuerySet refuse to (``ImmutableRecordError``, an ``AppendOnlyError``), and database
+triggers (``chalkline.lib.appendonly``, migration 0003; SQLite and PostgreSQL) refuse UPDATE,
+DELETE and (PostgreSQL) TRUNCATE whoever sends them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from chalkline.lib.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from chalkline.people.models import Building, District, Person, User
 from chalkline.policies.models import PolicyVersion
 
@@ -35,7 +37,7 @@ def default_time_zone() -> str:
     return str(settings.TIME_ZONE)
 
 
-class ImmutableRecordError(Exception):
+class ImmutableRecordError(AppendOnlyError):
     """Something tried to change or delete an acknowledgment record."""
 
 
@@ -244,16 +246,15 @@ class EConsent(models.Model):
         return f"{self.person_id}:v{self.version}"
 
 
-class SignatureQuerySet(models.QuerySet["Signature"]):
-    def update(self, **kwargs: Any) -> int:
-        raise ImmutableRecordError("Acknowledgment records never change.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ImmutableRecordError("Acknowledgment records are never deleted.")
+class SignatureQuerySet(AppendOnlyQuerySet["Signature"]):
+    error = ImmutableRecordError
+    noun = "Acknowledgment records"
 
 
-class Signature(models.Model):
+class Signature(AppendOnlyModel):
     """The record of one assignment's outcome. Written once, never changed."""
+
+    append_only_error = ImmutableRecordError
 
     class Kind(models.TextChoices):
         SIGNED = "signed", "Signed electronically"
@@ -318,14 +319,6 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.assignment_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError("Acknowledgment records never change.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ImmutableRecordError("Acknowledgment records are never deleted.")
 
     HASHED_FIELDS = (
         "district_id",

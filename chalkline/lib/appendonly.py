@@ -9,7 +9,8 @@ published policy versions):
 - ``Guard`` and ``guard_operation()``: a migration operation that creates (and on reverse drops)
   database triggers refusing UPDATE and DELETE from anyone, on SQLite and PostgreSQL alike
   (``RAISE(ABORT, ...)`` on SQLite, a plpgsql function on PostgreSQL), plus a statement-level
-  BEFORE TRUNCATE trigger on PostgreSQL. A guard can cover only some rows (``when``: SQL over
+  BEFORE TRUNCATE trigger on PostgreSQL. Both databases report a refusal as an IntegrityError
+  (SQLite's RAISE(ABORT) is a constraint error; PostgreSQL's uses ``restrict_violation``). A guard can cover only some rows (``when``: SQL over
   ``OLD``) and, for UPDATE, only some columns (``columns``) or a condition over ``OLD``/``NEW``.
 
 Every trigger a guard creates is named ``<name>_append_only_<op>``; ``guards_suspended()`` finds
@@ -129,7 +130,7 @@ class Guard:
         function = f"{self.prefix}fn"
         update = self._update_condition("postgresql") or "TRUE"
         delete = self.when or "TRUE"
-        refuse = "RAISE EXCEPTION '%s' USING ERRCODE = 'insufficient_privilege'"
+        refuse = "RAISE EXCEPTION '%s' USING ERRCODE = 'restrict_violation'"
         statements = [
             f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$
 BEGIN

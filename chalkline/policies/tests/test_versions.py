@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from chalkline.audit.models import AuditEvent
+from chalkline.lib.appendonly import AppendOnlyError
 from chalkline.policies import services
 from chalkline.policies.models import (
     Clause,
@@ -156,11 +157,42 @@ def test_a_published_version_never_changes(world) -> None:
     assert stored.canonical_text == parse_policy(SEED_TEXT.encode()).canonical_text
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="DELETE guard is PostgreSQL's")
 def test_the_database_refuses_deleting_a_published_version(world) -> None:
     version = import_seed(world.district)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        PolicyVersion.objects.filter(pk=version.pk).delete()
+    for sql in (
+        "DELETE FROM policies_clause WHERE version_id = %s",
+        "DELETE FROM policies_policyversion WHERE id = %s",
+    ):
+        with (
+            pytest.raises(IntegrityError, match="frozen once published"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [version.pk])
+    assert PolicyVersion.objects.filter(pk=version.pk).exists()
+    assert isinstance(ImmutableVersionError("x"), AppendOnlyError)
+
+
+def test_the_database_still_lets_a_draft_be_deleted(world) -> None:
+    draft = import_seed(world.district, publish=False)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM policies_clause WHERE version_id = %s", [draft.pk])
+        cursor.execute("DELETE FROM policies_policyversion WHERE id = %s", [draft.pk])
+    assert not PolicyVersion.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_postgres_refuses_truncating_versions_and_clauses(world) -> None:
+    import_seed(world.district)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
+    for table in ("policies_clause", "policies_policyversion", "policies_guidelineversion"):
+        with (
+            pytest.raises(IntegrityError, match="TRUNCATE refused"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"TRUNCATE {table} CASCADE")
 
 
 def test_the_database_refuses_a_published_row_without_summary(world) -> None:
