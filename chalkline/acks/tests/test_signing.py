@@ -22,6 +22,7 @@ from chalkline.acks.models import (
     Signature,
 )
 from chalkline.audit.models import AuditEvent
+from chalkline.audit.selectors import current_head
 from chalkline.audit.services import verify_chain
 from chalkline.lib.appendonly import AppendOnlyError
 from chalkline.people.models import User
@@ -233,6 +234,7 @@ def test_certificate_pdf_and_public_verification(
             assignment=a, by=teacher, typed_name="Tess Teacher", ip="198.51.100.4", user_agent="UA"
         )
     assert Certificate.objects.filter(signature=record).exists()  # made by the task
+    head = current_head(world.district)  # the certificate was made right after signing
     client.force_login(teacher)
     response = client.get(reverse("acks:certificate", args=[record.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -245,6 +247,8 @@ def test_certificate_pdf_and_public_verification(
         record.verification_code,
         "/acknowledgments/verify/",
         "198.51.100.4",
+        f"Audit chain head when this certificate was made: #{head.seq}",
+        f"Audit chain head hash: {head.hash}",
     ):
         assert expected in text.replace("\n", ""), expected
     anonymous = Client()
