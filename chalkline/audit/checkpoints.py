@@ -36,6 +36,7 @@ from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.utils import timezone
 
+from chalkline.audit.actions import Action
 from chalkline.audit.chain import canonical_json
 from chalkline.audit.models import AuditEvent
 from chalkline.audit.selectors import current_head
@@ -204,7 +205,7 @@ def write_checkpoint(*, district: District, by: User | None, key: bytes, folder:
         record_event(
             district=district,
             actor=by,
-            action="audit.checkpoint_written",
+            action=Action.AUDIT_CHECKPOINT_WRITTEN,
             target=("audit.checkpoint", head.seq),
             after={"seq": head.seq, "head_hash": head.hash, "file": path.name},
         )
@@ -277,7 +278,7 @@ def record_restore(
         record_event(
             district=district,
             actor=by,
-            action="audit.restore_recorded",
+            action=Action.AUDIT_RESTORE_RECORDED,
             target=("audit.checkpoint", checkpoint.seq),
             after={k: body[k] for k in ("checkpoint_seq", "checkpoint_at", "head_seq", "reason")},
         )

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
+from chalkline.audit.actions import spellings_of_action_prefix, spellings_of_target_type
 from chalkline.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, AuditEventQuerySet
 from chalkline.people.models import District
 
@@ -13,11 +15,16 @@ from chalkline.people.models import District
 def filtered_events(district: District, filters: dict[str, Any]) -> AuditEventQuerySet:
     qs = AuditEvent.objects.in_district(district.pk)
     if filters.get("action"):
-        qs = qs.filter(action__startswith=filters["action"])
+        # old and new spellings of the same action are found together (actions.LEGACY)
+        prefixes, exact = spellings_of_action_prefix(filters["action"])
+        match = Q(action__in=exact) if exact else Q(pk__in=[])
+        for prefix in prefixes:
+            match |= Q(action__startswith=prefix)
+        qs = qs.filter(match)
     if filters.get("actor"):
         qs = qs.filter(actor_label=filters["actor"])
     if filters.get("target_type"):
-        qs = qs.filter(target_type=filters["target_type"])
+        qs = qs.filter(target_type__in=spellings_of_target_type(filters["target_type"]))
     if filters.get("target_id"):
         qs = qs.filter(target_id=filters["target_id"])
     tz = timezone.get_current_timezone()

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.people.models import District, User
 from chalkline.policies import search
@@ -273,7 +274,7 @@ def import_policy(
         before = _version_facts(draft)
         _fill(draft, parsed, filename=filename)
         draft.save(update_fields=_FILLED)
-        version, action = draft, "policies.replace_draft"
+        version, action = draft, Action.POLICY_DRAFT_REPLACED
     else:
         before = None
         next_seq = (policy.versions.aggregate(m=Max("seq"))["m"] or 0) + 1
@@ -282,7 +283,7 @@ def import_policy(
         )
         _fill(version, parsed, filename=filename)
         version.save()
-        action = "policies.import"
+        action = Action.POLICY_IMPORTED
     clauses = _write_clauses(version, parsed, fresh=draft is None)
     after = _version_facts(version) | {"clauses": clauses, "created_policy": created}
     record_event(
@@ -329,7 +330,7 @@ def edit_policy_draft(
     record_event(
         district=version.district_id,
         actor=by,
-        action="policies.edit_draft",
+        action=Action.POLICY_DRAFT_EDITED,
         target=version,
         before=before,
         after=_version_facts(version),
@@ -385,7 +386,7 @@ def publish_policy_version(
     record_event(
         district=version.district_id,
         actor=by,
-        action="policies.publish",
+        action=Action.POLICY_PUBLISHED,
         target=version,
         before={"superseded": previous.pk if previous else None},
         after=_version_facts(version) | {"material": material, "change_summary": summary},
@@ -434,7 +435,7 @@ def create_guideline(
     record_event(
         district=policy.district_id,
         actor=by,
-        action="policies.create_guideline",
+        action=Action.GUIDELINE_CREATED,
         target=version,
         after={"policy": policy.number, "guideline": guideline.pk, "kind": kind, "seq": 1},
     )
@@ -464,7 +465,7 @@ def save_guideline_draft(
     record_event(
         district=guideline.district_id,
         actor=by,
-        action="policies.edit_guideline_draft",
+        action=Action.GUIDELINE_DRAFT_EDITED,
         target=draft,
         before=before,
         after={"guideline": guideline.pk, "seq": draft.seq, "sha256": draft.sha256},
@@ -502,7 +503,7 @@ def publish_guideline_version(
     record_event(
         district=guideline.district_id,
         actor=by,
-        action="policies.publish_guideline",
+        action=Action.GUIDELINE_PUBLISHED,
         target=version,
         before={"superseded": previous.pk if previous else None},
         after={"guideline": guideline.pk, "seq": version.seq, "sha256": version.sha256},

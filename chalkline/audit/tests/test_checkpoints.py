@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from chalkline.audit.actions import Action
 from chalkline.audit.chain import event_digest
 from chalkline.audit.models import AuditChainHead, AuditEvent
 from chalkline.audit.selectors import current_head
@@ -36,7 +37,7 @@ def anchored(settings: Any, tmp_path: Path) -> Path:
 
 def _append(district: Any, n: int) -> None:
     for i in range(n):
-        record_event(district=district, actor=None, action="test.event", after={"i": i})
+        record_event(district=district, actor=None, action=Action.API_SCREENED, after={"i": i})
 
 
 def _checkpoint(capsys: pytest.CaptureFixture[str], district: Any) -> Path:

@@ -66,7 +66,7 @@ def test_the_seed_imports_with_everything_found(superintendent, world) -> None:
     assert sub.parent is not None
     assert sub.parent.clause_id == "5:125/the-superintendent-or-designee-shall/3"
     assert sub.marker == "1." and sub.depth == 1
-    event = AuditEvent.objects.get(action="policies.import")
+    event = AuditEvent.objects.get(action="policies.imported")
     assert event.actor_id == superintendent.pk and event.target_id == str(version.pk)
 
 
@@ -97,7 +97,7 @@ def test_importing_over_an_open_draft_replaces_that_draft(world) -> None:
     replaced = services.import_policy(district=world.district, data=other.encode(), by=None)
     assert replaced.version.pk == draft.version.pk and replaced.version.seq == 2
     assert "uniforms" in PolicyVersion.objects.get(pk=draft.version.pk).canonical_text
-    assert AuditEvent.objects.filter(action="policies.replace_draft").count() == 1
+    assert AuditEvent.objects.filter(action="policies.draft_replaced").count() == 1
 
 
 def test_the_same_number_in_another_district_is_another_policy(world) -> None:
@@ -121,7 +121,7 @@ def test_publishing_needs_a_summary_and_supersedes_the_previous_version(world) -
     assert (v1.status, published.status) == (VersionStatus.SUPERSEDED, VersionStatus.PUBLISHED)
     assert v1.superseded_at is not None and published.published_by == designee
     assert published.material and published.change_summary == "Logos and training"
-    event = AuditEvent.objects.filter(action="policies.publish").order_by("-seq").first()
+    event = AuditEvent.objects.filter(action="policies.published").order_by("-seq").first()
     assert event is not None and event.actor_id == designee.pk
     assert f'"superseded":{v1.pk}' in event.before.replace(" ", "")
     with pytest.raises(services.PolicyStateError):
@@ -232,7 +232,7 @@ def test_a_draft_can_be_edited_and_its_dates_set(superintendent, world) -> None:
     assert edited.clauses.get(clause_id="5:125/use-of-personal-technology/7").text.startswith(
         "Refrain from using the District’s logos or mascots"
     )
-    assert AuditEvent.objects.filter(action="policies.edit_draft").exists()
+    assert AuditEvent.objects.filter(action="policies.draft_edited").exists()
 
 
 def test_editing_a_draft_into_another_policy_number_is_refused(world) -> None:
