@@ -7,18 +7,36 @@ union_rep, netadmin, outsider, plus designee, hr, board_member, guardian_north a
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connections
+from django.test import TransactionTestCase
 
+from chalkline.lib.appendonly import guards_suspended
 from chalkline.people.models import Affiliation, Building, District, GuardianLink, Person, User
 from chalkline.people.roles import Role
 from chalkline.people.services import create_district, grant_membership
 
 _counter = itertools.count(1)
+
+_django_fixture_teardown = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
+
+
+def _fixture_teardown_past_the_guards(self: TransactionTestCase) -> None:
+    """Transactional tests end with Django emptying every table (DELETE on SQLite, TRUNCATE on
+    PostgreSQL), which the append-only triggers refuse: switch them off for that flush only."""
+    with contextlib.ExitStack() as stack:
+        for alias in self._databases_names(include_mirrors=False):  # type: ignore[attr-defined]
+            stack.enter_context(guards_suspended(connections[alias]))
+        _django_fixture_teardown(self)
+
+
+TransactionTestCase._fixture_teardown = _fixture_teardown_past_the_guards  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

@@ -58,6 +58,7 @@ def migrate(url: str) -> None:
 
 def _writer(url: str, district_id: int, n: int, start: Any) -> None:
     setup_django(url)
+    from chalkline.audit.actions import Action
     from chalkline.audit.services import record_event
 
     start.wait()
@@ -65,7 +66,7 @@ def _writer(url: str, district_id: int, n: int, start: Any) -> None:
         record_event(
             district=district_id,
             actor=None,
-            action="bench.append",
+            action=Action.API_SCREENED,
             target=("bench", i),
             after={"i": i},
         )

@@ -232,6 +232,11 @@ MAILERS = {
         },
     }
 }
+# Audit checkpoints (`chalkline audit checkpoint`): the HMAC key file, the directory the signed
+# checkpoint files go to (mount it from another host) and an optional address that gets a copy.
+AUDIT_CHECKPOINT_KEY_FILE = envstr("AUDIT_CHECKPOINT_KEY_FILE", "")
+AUDIT_CHECKPOINT_DIR = envstr("AUDIT_CHECKPOINT_DIR", "")
+AUDIT_CHECKPOINT_EMAIL = envstr("AUDIT_CHECKPOINT_EMAIL", "")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Chalkline <no-reply@localhost>")
 PASSWORD_RESET_TIMEOUT = int(timedelta(hours=2).total_seconds())
 

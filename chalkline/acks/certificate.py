@@ -1,5 +1,6 @@
 """The certificate PDF of one acknowledgment record (fpdf2): everything the record holds, its
-verification code and the public URL that re-checks it."""
+verification code, the public URL that re-checks it, and the audit chain's head (sequence and
+hash) when the certificate was made, which ties the document to the chain and its checkpoints."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 
 from chalkline.acks.models import Signature
+from chalkline.audit.selectors import ChainHead, current_head
 
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 _ASCII = str.maketrans(
@@ -101,8 +103,12 @@ def certificate_rows(signature: Signature) -> list[tuple[str, str]]:
     return rows
 
 
-def certificate_pdf(signature: Signature, *, site_url: str) -> bytes:
+def certificate_pdf(signature: Signature, *, site_url: str, head: ChainHead | None = None) -> bytes:
+    """The PDF. ``head`` defaults to the district's audit chain head now."""
     from fpdf import FPDF
+
+    if head is None:
+        head = current_head(signature.district_id)
 
     pdf = FPDF(format="Letter")
     pdf.set_title(f"Acknowledgment certificate {signature.verification_code}")
@@ -131,6 +137,11 @@ def certificate_pdf(signature: Signature, *, site_url: str) -> bytes:
         new_y="NEXT",
     )
     pdf.multi_cell(0, 5, t(f"Verify at: {url}"), new_x="LMARGIN", new_y="NEXT")
+    for line in (
+        f"Audit chain head when this certificate was made: #{head.seq}",
+        f"Audit chain head hash: {head.hash}",
+    ):
+        pdf.multi_cell(0, 5, t(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     for label, value in rows:
         pdf.set_font(family, "B", 9)

@@ -2,8 +2,9 @@
 signature record, e-consent, reading events, notifications and certificates.
 
 A ``Signature`` row never changes once written. Three guards: the services never update one, the
-model and its QuerySet refuse to (``ImmutableRecordError``), and on PostgreSQL a trigger
-(migration 0002) refuses UPDATE and DELETE whoever sends them.
+model and its QuerySet refuse to (``ImmutableRecordError``, an ``AppendOnlyError``), and database
+triggers (``chalkline.lib.appendonly``, migration 0003; SQLite and PostgreSQL) refuse UPDATE,
+DELETE and (PostgreSQL) TRUNCATE whoever sends them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from chalkline.lib.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 from chalkline.people.models import Building, District, Person, User
 from chalkline.policies.models import PolicyVersion
 
@@ -35,7 +37,7 @@ def default_time_zone() -> str:
     return str(settings.TIME_ZONE)
 
 
-class ImmutableRecordError(Exception):
+class ImmutableRecordError(AppendOnlyError):
     """Something tried to change or delete an acknowledgment record."""
 
 
@@ -244,7 +246,10 @@ class EConsent(models.Model):
         return f"{self.person_id}:v{self.version}"
 
 
-class SignatureQuerySet(models.QuerySet["Signature"]):
+class SignatureQuerySet(AppendOnlyQuerySet["Signature"]):
+    error = ImmutableRecordError
+    noun = "Acknowledgment records"
+
     def by_code(self, code: str) -> Signature | None:
         """The record a certificate's verification code names (codes are upper case)."""
         return self.filter(verification_code=code.upper()).first()
@@ -253,15 +258,11 @@ class SignatureQuerySet(models.QuerySet["Signature"]):
         """A person's records, newest first."""
         return self.filter(person_id=person_id).order_by("-signed_at")
 
-    def update(self, **kwargs: Any) -> int:
-        raise ImmutableRecordError("Acknowledgment records never change.")
 
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ImmutableRecordError("Acknowledgment records are never deleted.")
-
-
-class Signature(models.Model):
+class Signature(AppendOnlyModel):
     """The record of one assignment's outcome. Written once, never changed."""
+
+    append_only_error = ImmutableRecordError
 
     class Kind(models.TextChoices):
         SIGNED = "signed", "Signed electronically"
@@ -326,14 +327,6 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.assignment_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError("Acknowledgment records never change.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ImmutableRecordError("Acknowledgment records are never deleted.")
 
     HASHED_FIELDS = (
         "district_id",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chalkline.api.models import ApiToken, Scope
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.people.models import District, User
 
@@ -64,7 +65,7 @@ def create_api_token(
     record_event(
         district=district,
         actor=by,
-        action="api.token_created",
+        action=Action.API_ACCESS_GRANTED,
         target=token,
         after={"name": name, "prefix": prefix, "scopes": token.scopes},
     )
@@ -82,7 +83,7 @@ def revoke_api_token(*, token: ApiToken, by: User | None) -> ApiToken:
     record_event(
         district=locked.district,
         actor=by,
-        action="api.token_revoked",
+        action=Action.API_ACCESS_REVOKED,
         target=locked,
         before={"name": locked.name, "prefix": locked.prefix},
     )
@@ -106,7 +107,7 @@ def record_screen_call(
     record_event(
         district=token.district_id,
         actor=by,
-        action="api.screened",
+        action=Action.API_SCREENED,
         target=token,
         after={
             "token": token.prefix,

@@ -2,36 +2,34 @@
 
 Each row's ``hash`` is sha256(previous row's hash + the canonical JSON of this row's event). The
 chain head (``AuditChainHead``) is locked while appending, so concurrent writers still produce one
-gap-free chain. The ORM refuses update and delete; on PostgreSQL a trigger refuses them as well.
+gap-free chain. The ORM refuses update and delete, and database triggers (SQLite and PostgreSQL,
+``chalkline.lib.appendonly``, migration 0005) refuse UPDATE, DELETE and TRUNCATE of events and
+any move of the head other than forward.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, NoReturn
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
+from chalkline.lib.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+
 GENESIS_HASH = "0" * 64
 
-
-class AppendOnlyError(RuntimeError):
-    """Raised when code tries to change or delete an audit event."""
+__all__ = ["GENESIS_HASH", "AppendOnlyError", "AuditChainHead", "AuditEvent", "PendingAuditEvent"]
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
+class AuditEventQuerySet(AppendOnlyQuerySet["AuditEvent"]):
+    noun = "Audit events"
 
     def in_district(self, district_id: int) -> AuditEventQuerySet:
         return self.filter(district_id=district_id)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     # Indexes are kept to what readers use: (district, seq) is unique and leads with the district,
     # so the foreign key needs no index of its own, and nothing looks an event up by its hash
     # (`audit verify` walks the chain in seq order). Every index is paid on every append.
@@ -69,14 +67,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Audit events are append-only: they cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit events are append-only: they cannot be deleted.")
 
     @property
     def before_data(self) -> Any:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from chalkline.audit.actions import Action
 from chalkline.audit.chain import canonical_json, event_body, event_digest
 from chalkline.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, PendingAuditEvent
 from chalkline.lib.dbtime import aware_utc
@@ -102,7 +103,7 @@ def record_event(
     *,
     district: District | int,
     actor: User | None,
-    action: str,
+    action: Action,
     target: models.Model | tuple[str, str | int] | None = None,
     before: Any = None,
     after: Any = None,
@@ -110,7 +111,8 @@ def record_event(
     """Record one business event. Call it inside the transaction of the change it records.
 
     ``before``/``after`` must hold no more personal data than the audit reader needs: ids and
-    changed fields, never free text written by students or families.
+    changed fields, never free text written by students or families. ``action`` is an
+    ``Action`` (audit/actions.py): past tense, one vocabulary; it is stored as its text.
     """
     district_id = district if isinstance(district, int) else district.pk
     target_type, target_id = _target_parts(target)
@@ -120,7 +122,7 @@ def record_event(
         at=timezone.now(),
         actor_id=actor_id,
         actor_label=actor.get_username() if actor is not None and actor_id is not None else "",
-        action=action,
+        action=str(getattr(action, "value", action)),
         target_type=target_type,
         target_id=target_id,
         before=canonical_json(before),

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from chalkline.audit.actions import Action, action_label, target_type_of
 from chalkline.audit.forms import AuditFilterForm
 from chalkline.audit.selectors import filtered_events
 from chalkline.audit.services import record_event
@@ -26,7 +27,9 @@ EXPORT_COLUMNS = [
     "at",
     "actor",
     "action",
+    "action_label",
     "target_type",
+    "target_type_shown",
     "target_id",
     "before",
     "after",
@@ -55,6 +58,7 @@ def events(request: DistrictRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": [(e, action_label(e.action), target_type_of(e.target_type)) for e in page],
         "query": query.urlencode(),
         "can_export": grants.can(Capability.EXPORT_AUDIT),
     }
@@ -82,7 +86,7 @@ def export_csv(request: DistrictRequest) -> HttpResponse | StreamingHttpResponse
         record_event(
             district=request.district,
             actor=request.user,
-            action="audit.exported",
+            action=Action.AUDIT_EXPORTED,
             target=("audit.auditevent", "*"),
             after={"filters": filters, "generated_at": generated.isoformat()},
         )
@@ -101,7 +105,9 @@ def export_csv(request: DistrictRequest) -> HttpResponse | StreamingHttpResponse
                         e.at.isoformat(),
                         e.actor_label,
                         e.action,
+                        action_label(e.action),
                         e.target_type,
+                        target_type_of(e.target_type),
                         e.target_id,
                         e.before,
                         e.after,

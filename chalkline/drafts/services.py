@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.drafts.models import DraftCheck
 from chalkline.people.models import District, User
@@ -37,7 +38,7 @@ def keep_draft_check(
     record_event(
         district=district,
         actor=by,
-        action="screening.draft_check_kept",
+        action=Action.DRAFT_CHECK_KEPT,
         target=check,
         after={
             "audience": audience,

@@ -3,7 +3,8 @@
 A version is a draft until it is published; a published version never changes again, except that
 publishing its successor marks it superseded. Three guards enforce that: the services refuse, the
 model refuses to save changed content (``ImmutableVersionError``), and a database trigger
-(migration 0002) refuses any UPDATE of the content columns or a DELETE of a non-draft row.
+(``chalkline.lib.appendonly``, migration 0003; SQLite and PostgreSQL) refuses any UPDATE of the
+content columns, a DELETE of a non-draft row and (PostgreSQL) TRUNCATE.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
+from chalkline.lib.appendonly import AppendOnlyError
 from chalkline.people.models import District, User
 
 
-class ImmutableVersionError(Exception):
+class ImmutableVersionError(AppendOnlyError):
     """A published or superseded version (or guideline version) was about to change."""
 
 

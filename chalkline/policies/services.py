@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.people.models import District, User
 from chalkline.policies import search
@@ -303,7 +304,7 @@ def store_parsed_policy(
         before = _version_facts(draft)
         _fill(draft, parsed, filename=filename)
         draft.save(update_fields=_FILLED)
-        version, action = draft, "policies.replace_draft"
+        version, action = draft, Action.POLICY_DRAFT_REPLACED
     else:
         before = None
         next_seq = (policy.versions.aggregate(m=Max("seq"))["m"] or 0) + 1
@@ -312,7 +313,7 @@ def store_parsed_policy(
         )
         _fill(version, parsed, filename=filename)
         version.save()
-        action = "policies.import"
+        action = Action.POLICY_IMPORTED
     clauses = _write_clauses(version, parsed, fresh=draft is None)
     after = _version_facts(version) | {"clauses": clauses, "created_policy": created}
     record_event(
@@ -350,7 +351,7 @@ def start_policy_import(
     record_event(
         district=district,
         actor=by,
-        action="policies.import_queued",
+        action=Action.POLICY_IMPORT_QUEUED,
         target=record,
         after={"size": len(data), "format": record.content_type, "background": background},
     )
@@ -443,7 +444,7 @@ def _finish_import(
         record_event(
             district=record.district_id,
             actor=record.created_by,
-            action="policies.import_failed",
+            action=Action.POLICY_IMPORT_FAILED,
             target=record,
             after={"message": message[:500]},
         )
@@ -503,7 +504,7 @@ def _store_draft_edit(
     record_event(
         district=version.district_id,
         actor=by,
-        action="policies.edit_draft",
+        action=Action.POLICY_DRAFT_EDITED,
         target=version,
         before=before,
         after=_version_facts(version),
@@ -560,7 +561,7 @@ def publish_policy_version(
     record_event(
         district=version.district_id,
         actor=by,
-        action="policies.publish",
+        action=Action.POLICY_PUBLISHED,
         target=version,
         before={"superseded": previous.pk if previous else None},
         after=_version_facts(version) | {"material": material, "change_summary": summary},
@@ -603,7 +604,7 @@ def create_guideline(
     record_event(
         district=policy.district_id,
         actor=by,
-        action="policies.create_guideline",
+        action=Action.GUIDELINE_CREATED,
         target=version,
         after={"policy": policy.number, "guideline": guideline.pk, "kind": kind, "seq": 1},
     )
@@ -633,7 +634,7 @@ def save_guideline_draft(
     record_event(
         district=guideline.district_id,
         actor=by,
-        action="policies.edit_guideline_draft",
+        action=Action.GUIDELINE_DRAFT_EDITED,
         target=draft,
         before=before,
         after={"guideline": guideline.pk, "seq": draft.seq, "sha256": draft.sha256},
@@ -671,7 +672,7 @@ def publish_guideline_version(
     record_event(
         district=guideline.district_id,
         actor=by,
-        action="policies.publish_guideline",
+        action=Action.GUIDELINE_PUBLISHED,
         target=version,
         before={"superseded": previous.pk if previous else None},
         after={"guideline": guideline.pk, "seq": version.seq, "sha256": version.sha256},

@@ -20,6 +20,7 @@ from chalkline.acks.models import (
     Distribution,
     Notification,
 )
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.lib.batches import in_list_chunks
 from chalkline.people.models import Affiliation, Building, District, Person, User
@@ -108,7 +109,7 @@ def create_campaign(
     record_event(
         district=district,
         actor=by,
-        action="acks.campaign_created",
+        action=Action.ACK_CAMPAIGN_CREATED,
         target=campaign,
         after={
             "title": campaign.title,
@@ -205,7 +206,7 @@ def launch_campaign(
     record_event(
         district=campaign.district_id,
         actor=by,
-        action="acks.campaign_launched",
+        action=Action.ACK_CAMPAIGN_LAUNCHED,
         target=campaign,
         after={
             "assigned": len(made),
@@ -301,7 +302,7 @@ def distribute_campaign(
     record_event(
         district=campaign.district_id,
         actor=by,
-        action="acks.distributed",
+        action=Action.ACK_DISTRIBUTED,
         target=distribution,
         after={"campaign": campaign.pk, "building": building.pk, "notified": len(notes)},
     )
@@ -341,7 +342,7 @@ def close_leaver_assignments(
         record_event(
             district=district,
             actor=by,
-            action="acks.leavers_closed",
+            action=Action.ACK_LEAVERS_CLOSED,
             after={"assignments": [pk for pk, _ in rows][:1000], "count": len(rows)},
         )
     return len(rows)
@@ -406,7 +407,7 @@ def assign_new_hires(
         record_event(
             district=district,
             actor=by,
-            action="acks.new_hires_assigned",
+            action=Action.ACK_NEW_HIRES_ASSIGNED,
             target=campaign,
             after={"assigned": len(made)},
         )
@@ -520,7 +521,7 @@ def open_follow_up_campaign(
     record_event(
         district=district,
         actor=by,
-        action="acks.follow_up_opened",
+        action=Action.ACK_FOLLOW_UP_OPENED,
         target=follow_up,
         after={"follows": parent.pk, "version": version.pk, "closed_in_parent": closed},
     )

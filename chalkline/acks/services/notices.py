@@ -28,6 +28,7 @@ from chalkline.acks.models import (
     Notification,
 )
 from chalkline.acks.services.campaigns import enqueue_delivery, staff_notifications
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.lib.batches import in_list_chunks, iter_chunks
 from chalkline.people.models import Building, District, Membership, User
@@ -213,7 +214,7 @@ def run_reminder_ladder(
             record_event(
                 district=campaign.district_id,
                 actor=None,
-                action="acks.reminders_queued",
+                action=Action.ACK_REMINDERS_QUEUED,
                 target=campaign,
                 after={"reminders": added_r, "escalations": added_e, "day": today.isoformat()},
             )
@@ -249,7 +250,7 @@ def send_bulk_reminder(
     record_event(
         district=campaign.district_id,
         actor=by,
-        action="acks.bulk_reminder",
+        action=Action.ACK_BULK_REMINDER_SENT,
         target=campaign,
         after={"building": building.pk, "reminded": added},
     )
@@ -384,7 +385,7 @@ def save_quiet_hours(
     record_event(
         district=district,
         actor=by,
-        action="acks.quiet_hours",
+        action=Action.ACK_QUIET_HOURS_CHANGED,
         target=conf,
         before=before,
         after={"start": str(start), "end": str(end), "tz": time_zone},
@@ -399,6 +400,6 @@ def record_export(
     record_event(
         district=district,
         actor=by,
-        action="acks.exported",
+        action=Action.ACK_EXPORTED,
         after={"what": what, "filters": filters, "rows": rows},
     )

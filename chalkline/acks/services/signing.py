@@ -34,6 +34,7 @@ from chalkline.acks.models import (
     Signature,
 )
 from chalkline.acks.services.campaigns import _user_label
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.lib.dbtime import aware_utc
 from chalkline.people.models import Person, User
@@ -42,6 +43,13 @@ from chalkline.policies.models import PolicyVersion, VersionStatus
 MAX_SCAN_BYTES = 20 * 1024 * 1024
 MAX_READ_SECONDS = 4 * 3600
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# The audit action of each outcome (before this vocabulary: f"acks.{kind}")
+_OUTCOME_ACTION = {
+    Signature.Kind.SIGNED: Action.ACK_SIGNED,
+    Signature.Kind.PAPER: Action.ACK_PAPER_RECORDED,
+    Signature.Kind.PROXY: Action.ACK_PROXY_RECORDED,
+    Signature.Kind.REFUSED: Action.ACK_REFUSED,
+}
 
 
 class SigningError(ValueError):
@@ -163,7 +171,7 @@ def record_open(*, assignment: Assignment, by: User, now: datetime | None = None
         record_event(
             district=assignment.district_id,
             actor=by,
-            action="acks.opened",
+            action=Action.ACK_PACKET_OPENED,
             target=assignment,
             after={"at": now.isoformat()},
         )
@@ -195,7 +203,7 @@ def record_reading_done(
     record_event(
         district=assignment.district_id,
         actor=by,
-        action="acks.read",
+        action=Action.ACK_PACKET_READ,
         target=assignment,
         after={"seconds": seconds},
     )
@@ -272,7 +280,7 @@ def give_econsent(
     record_event(
         district=person.district_id,
         actor=by,
-        action="acks.econsent",
+        action=Action.ACK_ECONSENT_GIVEN,
         target=consent,
         after={"version": consent.version, "text_sha256": consent.text_sha256},
     )
@@ -398,7 +406,7 @@ def _write_record(
     record_event(
         district=assignment.district_id,
         actor=by,
-        action=f"acks.{outcome.kind}",
+        action=_OUTCOME_ACTION[Signature.Kind(outcome.kind)],
         target=signature,
         after={
             "assignment": assignment.pk,

@@ -22,7 +22,9 @@ from chalkline.acks.models import (
     Signature,
 )
 from chalkline.audit.models import AuditEvent
+from chalkline.audit.selectors import current_head
 from chalkline.audit.services import verify_chain
+from chalkline.lib.appendonly import AppendOnlyError
 from chalkline.people.models import User
 from chalkline.policies import services as policy_services
 from chalkline.policies.tests.factories import import_seed, seed_v2_text
@@ -174,13 +176,35 @@ def test_a_record_never_changes(world: World, campaign: Any) -> None:
         record.delete()
     with pytest.raises(ImmutableRecordError):
         Signature.objects.filter(pk=record.pk).update(comment="x")
-    if connection.vendor == "postgresql":
-        from django.db import DatabaseError, transaction
+    assert isinstance(ImmutableRecordError("x"), AppendOnlyError)
 
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE acks_signature SET comment = 'x' WHERE id = %s", [record.pk])
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM acks_signature WHERE id = %s", [record.pk])
+
+def test_the_database_refuses_raw_update_delete_and_truncate_of_a_record(
+    world: World, campaign: Any
+) -> None:
+    from django.db import IntegrityError, transaction
+
+    teacher = world.users["teacher_north"]
+    a = ready_to_sign(campaign, teacher)
+    record = services.sign_acknowledgment(
+        assignment=a, by=teacher, typed_name="Tess Teacher", ip=None, user_agent=""
+    )
+    statements = [
+        "UPDATE acks_signature SET comment = 'x' WHERE id = %s",
+        "DELETE FROM acks_signature WHERE id = %s",
+    ]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
+        statements.append("TRUNCATE acks_signature CASCADE")
+    for sql in statements:
+        with (
+            pytest.raises(IntegrityError, match="acks_signature is never changed"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [record.pk] if "%s" in sql else [])
+    assert Signature.objects.get(pk=record.pk).comment == ""
 
 
 def test_signing_a_superseded_version_is_refused(
@@ -210,6 +234,7 @@ def test_certificate_pdf_and_public_verification(
             assignment=a, by=teacher, typed_name="Tess Teacher", ip="198.51.100.4", user_agent="UA"
         )
     assert Certificate.objects.filter(signature=record).exists()  # made by the task
+    head = current_head(world.district)  # the certificate was made right after signing
     client.force_login(teacher)
     response = client.get(reverse("acks:certificate", args=[record.pk]))
     assert response["Content-Type"] == "application/pdf"
@@ -222,6 +247,8 @@ def test_certificate_pdf_and_public_verification(
         record.verification_code,
         "/acknowledgments/verify/",
         "198.51.100.4",
+        f"Audit chain head when this certificate was made: #{head.seq}",
+        f"Audit chain head hash: {head.hash}",
     ):
         assert expected in text.replace("\n", ""), expected
     anonymous = Client()

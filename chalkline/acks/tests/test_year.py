@@ -254,7 +254,7 @@ def test_the_superintendent_sets_quiet_hours_and_the_change_is_audited(
         time(6),
         "America/New_York",
     )
-    event = AuditEvent.objects.get(action="acks.quiet_hours")
+    event = AuditEvent.objects.get(action="acks.quiet_hours_changed")
     assert event.before_data == {"start": "20:00:00", "end": "07:00:00", "tz": default_time_zone()}
     assert event.after_data["tz"] == "America/New_York"
     ny = ZoneInfo("America/New_York")
@@ -443,7 +443,7 @@ def test_publishing_a_material_revision_opens_the_follow_up_campaign(
     ).exists()
     assert Signature.objects.get(assignment=a).is_intact
     # Each business event has its audit event, in the publish's transaction.
-    assert AuditEvent.objects.filter(action="policies.publish", target_id=str(v2.pk)).exists()
+    assert AuditEvent.objects.filter(action="policies.published", target_id=str(v2.pk)).exists()
     opened = AuditEvent.objects.get(action="acks.follow_up_opened")
     assert opened.target_id == str(follow.pk)
     assert Notification.objects.filter(campaign=follow, kind="follow_up").exists()

@@ -8,16 +8,28 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
+from chalkline.audit.actions import Action
 from chalkline.audit.chain import event_digest
-from chalkline.audit.models import GENESIS_HASH, AppendOnlyError, AuditEvent, PendingAuditEvent
+from chalkline.audit.models import (
+    GENESIS_HASH,
+    AppendOnlyError,
+    AuditChainHead,
+    AuditEvent,
+    PendingAuditEvent,
+)
 from chalkline.audit.services import record_event, verify_chain
+from chalkline.lib.appendonly import guards_suspended
 from conftest import make_district
 
 
 def _append(district, n: int) -> list[AuditEvent]:
     for i in range(n):
         record_event(
-            district=district, actor=None, action="test.event", target=("test", i), after={"i": i}
+            district=district,
+            actor=None,
+            action=Action.API_SCREENED,
+            target=("test", i),
+            after={"i": i},
         )
     assert not PendingAuditEvent.objects.filter(district_id=district.pk).exists(), (
         "with no concurrent writer, every event is linked at once"
@@ -43,7 +55,7 @@ def test_each_row_links_to_the_previous_hash() -> None:
         at=last.at,
         actor_id=None,
         actor_label="",
-        action="test.event",
+        action="api.screened",
         target_type="test",
         target_id="4",
         before="null",
@@ -74,18 +86,14 @@ def test_the_orm_refuses_update_and_delete() -> None:
     event.action = "changed"
     with pytest.raises(AppendOnlyError):
         event.save()
-    assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+    assert AuditEvent.objects.get(pk=event.pk).action == "api.screened"
 
 
 def _raw_update(sql: str, params: list[str | int]) -> None:
-    """Tamper as an attacker with database access would: raw SQL, past the ORM and the trigger."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A database superuser can switch triggers off for the session.
-            cursor.execute("SET session_replication_role = replica")
+    """Tamper as an attacker with database access would: raw SQL, past the ORM and the triggers
+    (the database owner can switch triggers off)."""
+    with guards_suspended(connection), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 @pytest.mark.django_db
@@ -152,30 +160,56 @@ def test_verify_command_rejects_an_unknown_district() -> None:
 def test_an_event_rolls_back_with_its_business_change() -> None:
     district = make_district()
     with pytest.raises(RuntimeError), transaction.atomic():
-        record_event(district=district, actor=None, action="test.event")
+        record_event(district=district, actor=None, action=Action.API_SCREENED)
         raise RuntimeError("the business change failed")
     assert verify_chain(district.pk).count == 1
-    record_event(district=district, actor=None, action="test.after")
+    record_event(district=district, actor=None, action=Action.AUDIT_EXPORTED)
+    assert verify_chain(district.pk).ok
+
+
+def _refused(sql: str, params: list[str | int]) -> None:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_raw_update_and_delete_of_events() -> None:
+    district = make_district()
+    event = _append(district, 1)[0]
+    _refused("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [event.pk])
+    _refused("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "api.screened"
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_to_move_the_chain_head_back_or_delete_it() -> None:
+    district = make_district()
+    _append(district, 3)
+    head = AuditChainHead.objects.get(district=district)
+    _refused("UPDATE audit_auditchainhead SET last_seq = last_seq - 1 WHERE id = %s", [head.pk])
+    _refused("UPDATE audit_auditchainhead SET last_hash = %s WHERE id = %s", ["f" * 64, head.pk])
+    _refused("DELETE FROM audit_auditchainhead WHERE id = %s", [head.pk])
+    # moving forward is what appending does
+    record_event(district=district, actor=None, action=Action.API_SCREENED)
+    assert AuditChainHead.objects.get(pk=head.pk).last_seq == head.last_seq + 1
     assert verify_chain(district.pk).ok
 
 
 @pytest.mark.django_db
-def test_postgres_trigger_refuses_raw_update_and_delete() -> None:
+def test_postgres_refuses_truncate_of_events_and_heads() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("the trigger exists on PostgreSQL only")
+        pytest.skip("TRUNCATE exists on PostgreSQL only")
     district = make_district()
-    event = _append(district, 1)[0]
-    for sql in (
-        "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
-        "DELETE FROM audit_auditevent WHERE id = %s",
-    ):
-        with (
-            pytest.raises(DatabaseError, match="append-only"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(sql, [event.pk])
-    assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+    _append(district, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
+    for table in ("audit_auditevent", "audit_auditchainhead"):
+        _refused(f"TRUNCATE {table} CASCADE", [])
+    assert verify_chain(district.pk).count == 2
 
 
 @pytest.mark.django_db

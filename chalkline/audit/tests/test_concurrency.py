@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from chalkline.audit.actions import Action
 from chalkline.audit.models import AuditChainHead, AuditEvent, PendingAuditEvent
 from chalkline.audit.services import CHAIN_LOCK_CLASS, record_event, seal_pending, verify_chain
 from conftest import make_district
@@ -50,7 +51,7 @@ def test_eight_threads_appending_200_events_each_make_one_valid_chain() -> None:
                 record_event(
                     district=district.pk,
                     actor=None,
-                    action="test.concurrent",
+                    action=Action.API_SCREENED,
                     after={"w": n, "i": i},
                 )
         except BaseException as exc:  # noqa: BLE001 - collected and asserted below
@@ -77,10 +78,12 @@ def test_an_event_written_while_another_session_holds_the_chain_is_parked_then_s
     _pg_only()
     district = make_district()
     other_session.execute("SELECT pg_advisory_lock(%s, %s)", [CHAIN_LOCK_CLASS, district.pk])
-    record_event(district=district.pk, actor=None, action="test.parked", after={"n": "é"})
+    record_event(
+        district=district.pk, actor=None, action=Action.ACK_PACKET_OPENED, after={"n": "é"}
+    )
     # committed, durable, and waiting: the chain was busy, so neither linked nor lost
     assert PendingAuditEvent.objects.filter(district_id=district.pk).count() == 1
-    assert not AuditEvent.objects.filter(district_id=district.pk, action="test.parked").exists()
+    assert not AuditEvent.objects.filter(district_id=district.pk, action="acks.opened").exists()
     other_session.execute("SELECT pg_advisory_unlock(%s, %s)", [CHAIN_LOCK_CLASS, district.pk])
     # the holder's check after releasing (here called directly) links it
     assert seal_pending(district.pk) == 1
@@ -93,7 +96,9 @@ def test_the_one_statement_path_links_non_ascii_events_the_verifier_accepts() ->
     _pg_only()
     district = make_district()
     for text in ("Zoë O\u2019Brien", "日本語", 'quote " and \\ backslash', "emoji 🎒"):
-        record_event(district=district.pk, actor=None, action="test.unicode", after={"t": text})
+        record_event(
+            district=district.pk, actor=None, action=Action.ACK_PACKET_READ, after={"t": text}
+        )
     result = verify_chain(district.pk)
     assert result.ok, result.reason
     assert result.count == 5
@@ -108,13 +113,13 @@ def test_an_event_in_a_rolled_back_transaction_leaves_no_trace_and_the_head_unmo
     district = make_district()
     before = AuditChainHead.objects.get(district_id=district.pk)
     with pytest.raises(RuntimeError), transaction.atomic():
-        record_event(district=district.pk, actor=None, action="test.rolled_back")
+        record_event(district=district.pk, actor=None, action=Action.MEMBERSHIP_REVOKED)
         raise RuntimeError("the business change failed")
     after = AuditChainHead.objects.get(district_id=district.pk)
     assert (after.last_seq, after.last_hash) == (before.last_seq, before.last_hash)
-    assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
-    assert not PendingAuditEvent.objects.filter(action="test.rolled_back").exists()
-    record_event(district=district.pk, actor=None, action="test.next")
+    assert not AuditEvent.objects.filter(action="membership.revoked").exists()
+    assert not PendingAuditEvent.objects.filter(action="membership.revoked").exists()
+    record_event(district=district.pk, actor=None, action=Action.MEMBERSHIP_GRANTED)
     assert verify_chain(district.pk).ok
 
 
@@ -128,7 +133,7 @@ def test_a_parked_writer_leaves_no_lock_behind(
     settings.DB_TRANSACTION_POOLING = pooling
     district = make_district()
     other_session.execute("SELECT pg_advisory_lock(%s, %s)", [CHAIN_LOCK_CLASS, district.pk])
-    record_event(district=district.pk, actor=None, action="test.parked")
+    record_event(district=district.pk, actor=None, action=Action.ACK_PACKET_OPENED)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"

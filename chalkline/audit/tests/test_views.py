@@ -6,6 +6,7 @@ import io
 from django.test import Client
 from django.urls import reverse
 
+from chalkline.audit.actions import Action
 from chalkline.audit.models import AuditEvent
 from chalkline.audit.services import record_event, verify_chain
 from conftest import World
@@ -13,14 +14,14 @@ from conftest import World
 
 def test_audit_page_filters_by_action(world: World, client: Client) -> None:
     record_event(
-        district=world.district, actor=None, action="policy.published", target=("policy", 1)
+        district=world.district, actor=None, action=Action.POLICY_PUBLISHED, target=("policy", 1)
     )
     client.force_login(world.users["superintendent"])
-    response = client.get(reverse("audit:events"), {"action": "policy."})
+    response = client.get(reverse("audit:events"), {"action": "policies."})
     assert response.status_code == 200
     page = response.context["page"]
-    assert [e.action for e in page.object_list] == ["policy.published"]
-    assert b"policy.published" in response.content
+    assert [e.action for e in page.object_list] == ["policies.published"]
+    assert b"policies.published" in response.content
 
 
 def test_htmx_request_gets_only_the_list_partial(world: World, client: Client) -> None:
@@ -42,7 +43,7 @@ def test_invalid_filter_dates_show_an_error_not_a_crash(world: World, client: Cl
 
 
 def test_export_is_itself_audited_and_stays_in_district(world: World, client: Client) -> None:
-    record_event(district=world.other_district, actor=None, action="secret.elsewhere")
+    record_event(district=world.other_district, actor=None, action=Action.API_ACCESS_GRANTED)
     client.force_login(world.users["superintendent"])
     response = client.get(reverse("audit:export"), {"action": "membership"})
     assert response.status_code == 200
@@ -55,7 +56,7 @@ def test_export_is_itself_audited_and_stays_in_district(world: World, client: Cl
     assert header[:4] == ["seq", "at", "actor", "action"]
     actions = {r[3] for r in rows[3:]}
     assert actions == {"membership.granted"}
-    assert "secret.elsewhere" not in body
+    assert "api.token_created" not in body
     exported = (
         AuditEvent.objects.in_district(world.district.pk).filter(action="audit.exported").get()
     )

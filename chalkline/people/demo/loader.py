@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.people.demo.synthetic import DemoDistrict, DemoPerson
 from chalkline.people.models import (
@@ -186,7 +187,7 @@ def load_demo_district(
     record_event(
         district=district,
         actor=by,
-        action="district.demo_loaded",
+        action=Action.DISTRICT_DEMO_LOADED,
         target=district,
         after={"buildings": buildings, "staff": staff, "students": students, "seed": seed},
     )

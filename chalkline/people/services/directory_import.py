@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.lib.oneroster import Package, PackageError, Report, open_package
 from chalkline.people import roster_import, uploads
@@ -258,7 +259,7 @@ def _record_applied(batch: ImportBatch, outcome: roster_import.Outcome, **extra:
     record_event(
         district=batch.district,
         actor=batch.created_by,
-        action="directory.imported",
+        action=Action.DIRECTORY_IMPORTED,
         target=batch,
         after={"kind": batch.kind, "version": batch.version, "counts": outcome.counts, **extra},
     )
@@ -345,7 +346,7 @@ def _fail_import(batch: ImportBatch, report: Report, message: str) -> None:
         record_event(
             district=batch.district,
             actor=batch.created_by,
-            action="directory.import_failed",
+            action=Action.DIRECTORY_IMPORT_FAILED,
             target=batch,
             after={"errors": report.error_count, "warnings": report.warning_count},
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from chalkline.audit.actions import Action
 from chalkline.audit.models import AuditChainHead
 from chalkline.audit.services import record_event
 from chalkline.people.models import Building, District, Membership, RoleSuggestion, User
@@ -18,7 +19,7 @@ def create_district(*, name: str, slug: str, email_domains: str = "", by: User |
     record_event(
         district=district,
         actor=by,
-        action="district.created",
+        action=Action.DISTRICT_CREATED,
         target=district,
         after={"name": name, "slug": slug, "email_domains": email_domains},
     )
@@ -49,7 +50,7 @@ def grant_membership(
         record_event(
             district=district,
             actor=by,
-            action="membership.granted",
+            action=Action.MEMBERSHIP_GRANTED,
             target=membership,
             after={
                 "user": user.pk,
@@ -69,7 +70,7 @@ def revoke_membership(*, membership: Membership, by: User | None) -> None:
     record_event(
         district=membership.district_id,
         actor=by,
-        action="membership.revoked",
+        action=Action.MEMBERSHIP_REVOKED,
         target=membership,
         before={
             "user": membership.user_id,
@@ -135,7 +136,7 @@ def decide_role_suggestion(
     record_event(
         district=district,
         actor=by,
-        action="directory.role_confirmed" if confirm else "directory.role_dismissed",
+        action=Action.DIRECTORY_ROLE_CONFIRMED if confirm else Action.DIRECTORY_ROLE_DISMISSED,
         target=suggestion,
         after={
             "person": person.pk,

@@ -22,6 +22,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.people import uploads
 from chalkline.people.models import District, ImportBatch, ImportLock, User
@@ -175,7 +176,7 @@ def take_over_import_lock(*, district: District, reason: str, by: User | None) -
     record_event(
         district=district,
         actor=by,
-        action="directory.import_lock_taken_over",
+        action=Action.DIRECTORY_IMPORT_LOCK_TAKEN_OVER,
         target=batch,
         before=before,
         after={"reason": reason},

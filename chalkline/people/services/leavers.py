@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.lib.batches import in_list_chunks
 from chalkline.lib.oneroster import Report
@@ -140,7 +141,7 @@ def suspend_leavers(
     record_event(
         district=district,
         actor=by,
-        action="access.suspended",
+        action=Action.ACCESS_SUSPENDED,
         target=batch if batch is not None else district,
         after={
             "reason": reason,

@@ -39,7 +39,7 @@ def test_demo_import_publishes_once_and_is_idempotent(world) -> None:
     assert "new policy, version 1 published" in out
     version = PolicyVersion.objects.get()
     assert version.status == VersionStatus.PUBLISHED and version.change_summary == "Imported"
-    assert AuditEvent.objects.filter(action="policies.publish", actor_id=None).count() == 1
+    assert AuditEvent.objects.filter(action="policies.published", actor_id=None).count() == 1
     out, _ = run(*args)
     assert "unchanged" in out and "nothing to do" in out
     assert PolicyVersion.objects.count() == 1

@@ -47,7 +47,7 @@ def test_a_manager_imports_a_policy_file_as_a_draft(manager: Client, world) -> N
         and version.created_by == world.users["superintendent"]
     )
     assert version.source_filename == SEED.name
-    assert AuditEvent.objects.filter(action="policies.import", target_id=str(version.pk)).exists()
+    assert AuditEvent.objects.filter(action="policies.imported", target_id=str(version.pk)).exists()
     page = manager.get(response["Location"])
     assert "Publish this draft" in page.content.decode()
     assert "5:125/use-of-personal-technology/6" in page.content.decode()
@@ -173,7 +173,7 @@ def test_edit_and_publish_a_draft_through_the_forms(manager: Client, world) -> N
     assert ok.status_code == 302
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED and draft.material
-    assert AuditEvent.objects.filter(action="policies.publish", target_id=str(draft.pk)).exists()
+    assert AuditEvent.objects.filter(action="policies.published", target_id=str(draft.pk)).exists()
     # a published version cannot be edited or published again through the pages
     assert manager.post(edit, {"text": "x"}).status_code == 302
     assert PolicyVersion.objects.get(pk=draft.pk).canonical_text == draft.canonical_text
@@ -251,7 +251,7 @@ def test_guidelines_are_drafted_published_and_rendered_safely(manager: Client, w
     assert manager.post(publish, {"change_summary": "First"}).status_code == 302
     draft.refresh_from_db()
     assert draft.status == VersionStatus.PUBLISHED
-    assert AuditEvent.objects.filter(action="policies.publish_guideline").exists()
+    assert AuditEvent.objects.filter(action="policies.guideline_published").exists()
     edit = reverse("policies:guideline_edit", args=[g.pk])
     assert (
         manager.post(edit, {"title": "Texting families", "body": "Use the hub only."}).status_code

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from chalkline.audit.models import AuditEvent
+from chalkline.lib.appendonly import AppendOnlyError
 from chalkline.policies import services
 from chalkline.policies.models import (
     Clause,
@@ -65,7 +66,7 @@ def test_the_seed_imports_with_everything_found(superintendent, world) -> None:
     assert sub.parent is not None
     assert sub.parent.clause_id == "5:125/the-superintendent-or-designee-shall/3"
     assert sub.marker == "1." and sub.depth == 1
-    event = AuditEvent.objects.get(action="policies.import")
+    event = AuditEvent.objects.get(action="policies.imported")
     assert event.actor_id == superintendent.pk and event.target_id == str(version.pk)
 
 
@@ -96,7 +97,7 @@ def test_importing_over_an_open_draft_replaces_that_draft(world) -> None:
     replaced = services.import_policy(district=world.district, data=other.encode(), by=None)
     assert replaced.version.pk == draft.version.pk and replaced.version.seq == 2
     assert "uniforms" in PolicyVersion.objects.get(pk=draft.version.pk).canonical_text
-    assert AuditEvent.objects.filter(action="policies.replace_draft").count() == 1
+    assert AuditEvent.objects.filter(action="policies.draft_replaced").count() == 1
 
 
 def test_the_same_number_in_another_district_is_another_policy(world) -> None:
@@ -120,7 +121,7 @@ def test_publishing_needs_a_summary_and_supersedes_the_previous_version(world) -
     assert (v1.status, published.status) == (VersionStatus.SUPERSEDED, VersionStatus.PUBLISHED)
     assert v1.superseded_at is not None and published.published_by == designee
     assert published.material and published.change_summary == "Logos and training"
-    event = AuditEvent.objects.filter(action="policies.publish").order_by("-seq").first()
+    event = AuditEvent.objects.filter(action="policies.published").order_by("-seq").first()
     assert event is not None and event.actor_id == designee.pk
     assert f'"superseded":{v1.pk}' in event.before.replace(" ", "")
     with pytest.raises(services.PolicyStateError):
@@ -156,11 +157,42 @@ def test_a_published_version_never_changes(world) -> None:
     assert stored.canonical_text == parse_policy(SEED_TEXT.encode()).canonical_text
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="DELETE guard is PostgreSQL's")
 def test_the_database_refuses_deleting_a_published_version(world) -> None:
     version = import_seed(world.district)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        PolicyVersion.objects.filter(pk=version.pk).delete()
+    for sql in (
+        "DELETE FROM policies_clause WHERE version_id = %s",
+        "DELETE FROM policies_policyversion WHERE id = %s",
+    ):
+        with (
+            pytest.raises(IntegrityError, match="frozen once published"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [version.pk])
+    assert PolicyVersion.objects.filter(pk=version.pk).exists()
+    assert isinstance(ImmutableVersionError("x"), AppendOnlyError)
+
+
+def test_the_database_still_lets_a_draft_be_deleted(world) -> None:
+    draft = import_seed(world.district, publish=False)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM policies_clause WHERE version_id = %s", [draft.pk])
+        cursor.execute("DELETE FROM policies_policyversion WHERE id = %s", [draft.pk])
+    assert not PolicyVersion.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_postgres_refuses_truncating_versions_and_clauses(world) -> None:
+    import_seed(world.district)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign-key checks
+    for table in ("policies_clause", "policies_policyversion", "policies_guidelineversion"):
+        with (
+            pytest.raises(IntegrityError, match="TRUNCATE refused"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"TRUNCATE {table} CASCADE")
 
 
 def test_the_database_refuses_a_published_row_without_summary(world) -> None:
@@ -200,7 +232,7 @@ def test_a_draft_can_be_edited_and_its_dates_set(superintendent, world) -> None:
     assert edited.clauses.get(clause_id="5:125/use-of-personal-technology/7").text.startswith(
         "Refrain from using the District’s logos or mascots"
     )
-    assert AuditEvent.objects.filter(action="policies.edit_draft").exists()
+    assert AuditEvent.objects.filter(action="policies.draft_edited").exists()
 
 
 def test_editing_a_draft_into_another_policy_number_is_refused(world) -> None:

@@ -1,0 +1,168 @@
+"""The one vocabulary of audit actions: ``<area>.<what happened>``, past tense, each with a label
+for people.
+
+Events already written keep the text they were written with (the chain hashes it): never rewrite
+old rows. ``LEGACY`` maps the older spellings to today's actions, and ``TARGET_ALIASES`` maps old
+target types to today's, for display and for filtering only.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    # people
+    DISTRICT_CREATED = "district.created"
+    DISTRICT_DEMO_LOADED = "district.demo_loaded"
+    MEMBERSHIP_GRANTED = "membership.granted"
+    MEMBERSHIP_REVOKED = "membership.revoked"
+    DIRECTORY_IMPORTED = "directory.imported"
+    DIRECTORY_IMPORT_FAILED = "directory.import_failed"
+    DIRECTORY_ROLE_CONFIRMED = "directory.role_confirmed"
+    DIRECTORY_ROLE_DISMISSED = "directory.role_dismissed"
+    DIRECTORY_IMPORT_LOCK_TAKEN_OVER = "directory.import_lock_taken_over"
+    ACCESS_SUSPENDED = "access.suspended"
+    # policies
+    POLICY_IMPORTED = "policies.imported"
+    POLICY_IMPORT_QUEUED = "policies.import_queued"
+    POLICY_IMPORT_FAILED = "policies.import_failed"
+    POLICY_DRAFT_REPLACED = "policies.draft_replaced"
+    POLICY_DRAFT_EDITED = "policies.draft_edited"
+    POLICY_PUBLISHED = "policies.published"
+    GUIDELINE_CREATED = "policies.guideline_created"
+    GUIDELINE_DRAFT_EDITED = "policies.guideline_draft_edited"
+    GUIDELINE_PUBLISHED = "policies.guideline_published"
+    # acknowledgments
+    ACK_CAMPAIGN_CREATED = "acks.campaign_created"
+    ACK_CAMPAIGN_LAUNCHED = "acks.campaign_launched"
+    ACK_DISTRIBUTED = "acks.distributed"
+    ACK_LEAVERS_CLOSED = "acks.leavers_closed"
+    ACK_NEW_HIRES_ASSIGNED = "acks.new_hires_assigned"
+    ACK_FOLLOW_UP_OPENED = "acks.follow_up_opened"
+    ACK_PACKET_OPENED = "acks.opened"
+    ACK_PACKET_READ = "acks.read"
+    ACK_ECONSENT_GIVEN = "acks.econsent_given"
+    ACK_SIGNED = "acks.signed"
+    ACK_PAPER_RECORDED = "acks.paper_recorded"
+    ACK_PROXY_RECORDED = "acks.proxy_recorded"
+    ACK_REFUSED = "acks.refused"
+    ACK_REMINDERS_QUEUED = "acks.reminders_queued"
+    ACK_BULK_REMINDER_SENT = "acks.bulk_reminder_sent"
+    ACK_QUIET_HOURS_CHANGED = "acks.quiet_hours_changed"
+    ACK_EXPORTED = "acks.exported"
+    # screening / drafts
+    DRAFT_CHECK_KEPT = "drafts.draft_check_kept"
+    # api
+    API_ACCESS_GRANTED = "api.token_created"
+    API_ACCESS_REVOKED = "api.token_revoked"
+    API_SCREENED = "api.screened"
+    # audit
+    AUDIT_EXPORTED = "audit.exported"
+    AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"
+    AUDIT_RESTORE_RECORDED = "audit.restore_recorded"
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+
+LABELS: dict[Action, str] = {
+    Action.DISTRICT_CREATED: "Created the district",
+    Action.DISTRICT_DEMO_LOADED: "Loaded the demo data",
+    Action.MEMBERSHIP_GRANTED: "Granted a role",
+    Action.MEMBERSHIP_REVOKED: "Revoked a role",
+    Action.DIRECTORY_IMPORTED: "Imported the directory",
+    Action.DIRECTORY_IMPORT_FAILED: "Directory import failed",
+    Action.DIRECTORY_ROLE_CONFIRMED: "Confirmed a suggested role",
+    Action.DIRECTORY_ROLE_DISMISSED: "Dismissed a suggested role",
+    Action.DIRECTORY_IMPORT_LOCK_TAKEN_OVER: "Took over the directory import lock",
+    Action.ACCESS_SUSPENDED: "Suspended the access of people who left",
+    Action.POLICY_IMPORTED: "Imported a policy",
+    Action.POLICY_IMPORT_QUEUED: "Queued a policy import",
+    Action.POLICY_IMPORT_FAILED: "A policy import was refused",
+    Action.POLICY_DRAFT_REPLACED: "Replaced a policy draft",
+    Action.POLICY_DRAFT_EDITED: "Edited a policy draft",
+    Action.POLICY_PUBLISHED: "Published a policy version",
+    Action.GUIDELINE_CREATED: "Created a guideline",
+    Action.GUIDELINE_DRAFT_EDITED: "Edited a guideline draft",
+    Action.GUIDELINE_PUBLISHED: "Published a guideline version",
+    Action.ACK_CAMPAIGN_CREATED: "Created an acknowledgment campaign",
+    Action.ACK_CAMPAIGN_LAUNCHED: "Launched an acknowledgment campaign",
+    Action.ACK_DISTRIBUTED: "Distributed the packet",
+    Action.ACK_LEAVERS_CLOSED: "Closed the assignments of leavers",
+    Action.ACK_NEW_HIRES_ASSIGNED: "Assigned new hires",
+    Action.ACK_FOLLOW_UP_OPENED: "Opened a follow-up campaign",
+    Action.ACK_PACKET_OPENED: "Opened the packet",
+    Action.ACK_PACKET_READ: "Finished reading the packet",
+    Action.ACK_ECONSENT_GIVEN: "Gave e-consent",
+    Action.ACK_SIGNED: "Signed the acknowledgment",
+    Action.ACK_PAPER_RECORDED: "Recorded a paper acknowledgment",
+    Action.ACK_PROXY_RECORDED: "Recorded a proxy acknowledgment",
+    Action.ACK_REFUSED: "Refused the acknowledgment",
+    Action.ACK_REMINDERS_QUEUED: "Queued reminders",
+    Action.ACK_BULK_REMINDER_SENT: "Sent a reminder to everyone outstanding",
+    Action.ACK_QUIET_HOURS_CHANGED: "Changed the quiet hours",
+    Action.ACK_EXPORTED: "Exported acknowledgment records",
+    Action.DRAFT_CHECK_KEPT: "Kept a draft check",
+    Action.API_ACCESS_GRANTED: "Created an API token",
+    Action.API_ACCESS_REVOKED: "Revoked an API token",
+    Action.API_SCREENED: "Screened messages through the API",
+    Action.AUDIT_EXPORTED: "Exported the audit log",
+    Action.AUDIT_CHECKPOINT_WRITTEN: "Wrote an audit checkpoint",
+    Action.AUDIT_RESTORE_RECORDED: "Recorded a restore from backup",
+}
+
+# Spellings written by earlier versions -> today's action. Old rows keep their text.
+LEGACY: dict[str, Action] = {
+    "policies.import": Action.POLICY_IMPORTED,
+    "policies.replace_draft": Action.POLICY_DRAFT_REPLACED,
+    "policies.edit_draft": Action.POLICY_DRAFT_EDITED,
+    "policies.publish": Action.POLICY_PUBLISHED,
+    "policies.create_guideline": Action.GUIDELINE_CREATED,
+    "policies.edit_guideline_draft": Action.GUIDELINE_DRAFT_EDITED,
+    "policies.publish_guideline": Action.GUIDELINE_PUBLISHED,
+    "acks.econsent": Action.ACK_ECONSENT_GIVEN,
+    "acks.paper": Action.ACK_PAPER_RECORDED,
+    "acks.proxy": Action.ACK_PROXY_RECORDED,
+    "acks.bulk_reminder": Action.ACK_BULK_REMINDER_SENT,
+    "acks.quiet_hours": Action.ACK_QUIET_HOURS_CHANGED,
+    "screening.draft_check_kept": Action.DRAFT_CHECK_KEPT,
+}
+
+# Old target types -> today's (the draft-check model moved from screening to drafts).
+TARGET_ALIASES: dict[str, str] = {"screening.draftcheck": "drafts.draftcheck"}
+
+
+def action_of(stored: str) -> Action | None:
+    """Today's action for a stored action text (old or new spelling); None when unknown."""
+    if stored in LEGACY:
+        return LEGACY[stored]
+    try:
+        return Action(stored)
+    except ValueError:
+        return None
+
+
+def action_label(stored: str) -> str:
+    """What people read for a stored action: its label, or the text itself when unknown."""
+    action = action_of(stored)
+    return action.label if action is not None else stored
+
+
+def target_type_of(stored: str) -> str:
+    return TARGET_ALIASES.get(stored, stored)
+
+
+def spellings_of_action_prefix(prefix: str) -> tuple[list[str], list[str]]:
+    """For a filter by action prefix: (prefixes, exact texts) that find every stored spelling,
+    old or new, of the actions the prefix means."""
+    exact = {old for old, new in LEGACY.items() if new.startswith(prefix)}
+    exact |= {new.value for old, new in LEGACY.items() if old.startswith(prefix)}
+    return [prefix], sorted(exact)
+
+
+def spellings_of_target_type(target_type: str) -> list[str]:
+    """Every stored target type that displays as ``target_type``."""
+    shown = target_type_of(target_type)
+    return sorted({shown} | {old for old, new in TARGET_ALIASES.items() if new == shown})
