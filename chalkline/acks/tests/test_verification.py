@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from chalkline.acks import services
 from chalkline.acks.models import Signature
+from chalkline.lib.appendonly import guards_suspended
 from conftest import World
 
 from .helpers import make_campaign, ready_to_sign
@@ -31,14 +32,10 @@ def _signed(world: World) -> Signature:
 
 def _tamper(record: Signature) -> None:
     """Change a record behind the application's back (as someone with database access could)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
+    with guards_suspended(connection), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE acks_signature SET comment = %s WHERE id = %s", ["edited later", record.pk]
         )
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def test_an_intact_record_verifies_on_the_page_and_in_the_command(world: World) -> None:

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from chalkline.audit.actions import Action
 from chalkline.audit.models import AuditEvent
 from chalkline.drafts.models import DraftCheck
 from chalkline.people.roster_index import forget_roster_indexes
@@ -159,7 +160,7 @@ def test_keep_this_check_stores_counts_without_the_text(world: World, teacher: C
     assert check.audience == "public"
     assert check.by_detector["student_name"] == 1
     assert check.findings == check.blocks + check.warnings + check.notes >= 1
-    event = AuditEvent.objects.get(action="screening.draft_check_kept")
+    event = AuditEvent.objects.get(action=Action.DRAFT_CHECK_KEPT)
     assert event.actor_id == world.users["teacher_north"].pk
     assert (event.target_type, event.target_id) == ("drafts.draftcheck", str(check.pk))
     assert "Maria" not in event.after and "Snapchat" not in event.after
@@ -173,7 +174,7 @@ def test_keep_with_the_text_stores_the_text(world: World, teacher: Client) -> No
     check = DraftCheck.objects.get()
     assert check.text == text
     assert check.audience == "class"
-    assert "Maria" not in AuditEvent.objects.get(action="screening.draft_check_kept").after
+    assert "Maria" not in AuditEvent.objects.get(action=Action.DRAFT_CHECK_KEPT).after
 
 
 def test_a_tampered_check_or_text_is_refused(world: World, teacher: Client, client: Client) -> None:

@@ -43,7 +43,9 @@ def media(settings: Any, tmp_path: Path) -> Path:
 def post_package(client: Client, data: bytes, name: str = "export.zip") -> Any:
     upload = io.BytesIO(data)
     upload.name = name
-    return client.post(reverse("people:import_upload"), {"package": upload})
+    return client.post(
+        reverse("people:import_upload"), {"package": upload, "confirm_deactivations": "on"}
+    )
 
 
 def hr_client(world: World) -> Client:
@@ -183,6 +185,7 @@ def test_an_import_whose_lock_is_taken_over_stops_without_applying(
         district=world.district,
         package_path=str(make_package()),
         source_name="a",
+        confirm_deactivations=True,  # the package holds none of the world's people
         by=None,
         enqueue=False,
     )

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from chalkline.acks.models import Campaign
 from chalkline.acks.tests.helpers import make_campaign
+from chalkline.audit.actions import Action
 from chalkline.audit.models import AuditEvent
 from chalkline.policies.models import Policy, PolicyVersion, VersionStatus
 from chalkline.policies.tests.factories import import_seed, seed_v2_text
@@ -24,7 +25,7 @@ def test_a_material_revision_is_published_with_its_follow_up(world: World) -> No
     follow = Campaign.objects.get(follows=campaign)
     assert list(follow.versions.all()) == [published]
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
-    assert actions.index("policies.publish") < actions.index("acks.follow_up_opened")
+    assert actions.index(Action.POLICY_PUBLISHED) < actions.index(Action.ACK_FOLLOW_UP_OPENED)
 
 
 def test_publish_and_follow_up_roll_back_together_when_the_follow_up_fails(
