@@ -46,6 +46,7 @@ test: dev chromium node-deps lint types migrations-check test-sqlite test-pg e2e
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 types: dev
 	$(BIN)/mypy chalkline bench e2e

@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chalkline.policies.clauses import clauses_for  # noqa: E402
-from chalkline.policies.manualgen import edit_text, generate_manual, long_policy_text  # noqa: E402
-from chalkline.policies.parsing import parse_policy  # noqa: E402
-from chalkline.policies.redline import redline_html  # noqa: E402
+from chalkline.policies.clauses import clauses_for
+from chalkline.policies.manualgen import edit_text, generate_manual, long_policy_text
+from chalkline.policies.parsing import parse_policy
+from chalkline.policies.redline import redline_html
 
 
 def _pdfs(count: int) -> list[bytes]:

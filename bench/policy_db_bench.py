@@ -175,7 +175,7 @@ def main() -> None:
     )
     from chalkline.people.models import User
 
-    user = User.objects.create_user(username="bench-super", password="x" * 20)  # noqa: S106
+    user = User.objects.create_user(username="bench-super", password="x" * 20)
     grant_membership(user=user, district=district, role=Role.SUPERINTENDENT, building=None, by=None)
     client = Client()
     client.force_login(user)

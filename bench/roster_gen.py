@@ -71,7 +71,7 @@ class Plan:
 
     def guardians_of(self, student: int) -> int:
         # 1 or 2, half and half, stable per student whatever the order of generation
-        return 1 + (random.Random(self.seed * 1_000_003 + student).random() < 0.5)  # noqa: S311
+        return 1 + (random.Random(self.seed * 1_000_003 + student).random() < 0.5)
 
 
 def _orgs(plan: Plan) -> Iterator[str]:
@@ -106,7 +106,7 @@ def _classes(plan: Plan) -> Iterator[str]:
 
 
 def _users(plan: Plan) -> Iterator[str]:
-    rng = random.Random(plan.seed)  # noqa: S311 - synthetic data
+    rng = random.Random(plan.seed)
     yield USERS_HEADER
     for s in range(plan.staff):
         b = s % plan.buildings

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from chalkline.lib.oneroster import Report, open_package, validate_package  # noqa: E402
+from chalkline.lib.oneroster import Report, open_package, validate_package
 
 MANIFEST = "propertyName,value\noneroster.version,1.1\nfile.orgs,bulk\nfile.users,bulk\n"
 ORGS = "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"

@@ -139,7 +139,7 @@ def main() -> None:
         str(args.messages),
     ]
     load = os.getloadavg()[0]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     r = json.loads(out.strip().splitlines()[-1])
     print(f"load average (1 min) before/after: {load:.2f} / {os.getloadavg()[0]:.2f}")
     print(

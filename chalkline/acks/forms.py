@@ -14,7 +14,7 @@ from chalkline.people.models import Building
 from chalkline.policies.models import PolicyVersion
 
 
-class VersionChoiceField(forms.ModelMultipleChoiceField):
+class VersionChoiceField(forms.ModelMultipleChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.policy.number_raw} {obj.title} (version {obj.seq})"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, cast
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
@@ -46,7 +47,7 @@ def authenticate(request: HttpRequest) -> ApiToken | None:
         return None
     if token.revoked_at is not None:
         return None
-    if not token.creator_has_access:
+    if not cast(Any, token).creator_has_access:  # annotated by the query above
         return None
     return token
 

@@ -63,7 +63,7 @@ def events(request: DistrictRequest) -> HttpResponse:
         "can_export": grants.can(Capability.EXPORT_AUDIT),
     }
     template = "audit/events.html"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         template += "#event-list"
     return render(request, template, context)
 

@@ -93,7 +93,7 @@ def check(request: DistrictRequest) -> HttpResponse:
         form = _draft_form(request)
     context["form"] = form
     template = "drafts/check.html"
-    if getattr(request, "htmx", False) and request.method == "POST":
+    if request.htmx and request.method == "POST":
         template += "#results"
     return render(request, template, context, status=status)
 

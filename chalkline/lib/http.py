@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -20,3 +21,10 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+class HtmxRequest(HttpRequest):
+    """A request that went through django-htmx's middleware (every request does): ``htmx`` is
+    truthy when htmx sent it, and tells which element asked."""
+
+    htmx: HtmxDetails

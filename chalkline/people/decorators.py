@@ -10,10 +10,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
+from chalkline.lib.http import HtmxRequest
 from chalkline.people.models import District, User
 
 
-class DistrictRequest(HttpRequest):
+class DistrictRequest(HtmxRequest):
     """A request that passed ``district_required``: a signed-in user working in a district."""
 
     user: User
@@ -31,4 +32,4 @@ def district_required[**P, R: HttpResponseBase](
             return render(request, "people/no_district.html", status=403)
         return view(request, *args, **kwargs)  # type: ignore[arg-type]
 
-    return wrapper
+    return wrapper  # type: ignore[return-value]

@@ -15,6 +15,7 @@ import os
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -37,7 +38,7 @@ def _private_folder(district_id: int) -> Path:
     return folder
 
 
-def store_package(district_id: int, upload: UploadedFile) -> str:
+def store_package(district_id: int, upload: UploadedFile[Any]) -> str:
     """Write the upload's credential-free copy (PackageError if it is not a safe zip), then
     close the upload, which deletes Django's temporary file. Returns the stored path."""
     target = _private_folder(district_id) / f"{uuid.uuid4().hex}.zip"
@@ -49,7 +50,7 @@ def store_package(district_id: int, upload: UploadedFile) -> str:
     return str(target)
 
 
-def store_csv(district_id: int, upload: UploadedFile) -> str:
+def store_csv(district_id: int, upload: UploadedFile[Any]) -> str:
     """Copy a staff CSV into a new 0600 file, then close (delete) Django's temporary copy."""
     target = _private_folder(district_id) / f"{uuid.uuid4().hex}.csv"
     try:

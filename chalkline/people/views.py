@@ -124,7 +124,7 @@ def building_directory(request: DistrictRequest, pk: int) -> HttpResponse:
         "query_string": urlencode({"tab": tab, "q": query}),
     }
     template = "people/building.html"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         template += "#staff-list"
     return render(request, template, context)
 
@@ -186,7 +186,7 @@ def class_detail(request: DistrictRequest, pk: int) -> HttpResponse:
         and access.students_visible_in(request.user, request.district, school_class.building)
     )
     template = "people/class.html"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         template += "#student-list"
     return render(
         request,
@@ -294,7 +294,7 @@ def import_takeover(request: DistrictRequest) -> HttpResponse:
 def import_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     batch = access.get_import_batch_for(request.user, request.district, pk)
     template = "people/import_detail.html"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         template += "#import-status"
     return render(request, template, _batch_context(batch))
 

@@ -45,8 +45,8 @@ class ImportPolicyForm(forms.Form):
             self.fields["number"].required = True
             self.initial["ask_number"] = True
 
-    def clean_file(self) -> UploadedFile | None:
-        upload: UploadedFile | None = self.cleaned_data.get("file")
+    def clean_file(self) -> UploadedFile[Any] | None:
+        upload: UploadedFile[Any] | None = self.cleaned_data.get("file")
         # Refuse by size before reading a single byte of the content.
         if upload is not None and (upload.size or 0) > MAX_POLICY_BYTES:
             raise forms.ValidationError(too_large_message(upload.size or 0))
@@ -63,7 +63,7 @@ class ImportPolicyForm(forms.Form):
 
     def payload(self) -> tuple[bytes, str | None, str | None]:
         """The bytes to import, with the file name and content type when uploaded."""
-        upload: UploadedFile | None = self.cleaned_data.get("file")
+        upload: UploadedFile[Any] | None = self.cleaned_data.get("file")
         if upload is not None:
             return upload.read(MAX_POLICY_BYTES + 1), upload.name, upload.content_type
         return self.cleaned_data["text"].encode("utf-8"), None, "text/plain"
@@ -123,7 +123,7 @@ class NewGuidelineForm(GuidelineForm):
     kind = forms.ChoiceField(choices=Guideline.Kind.choices, label="Kind of document")
 
 
-class _VersionChoiceField(forms.ModelChoiceField):
+class _VersionChoiceField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.label)
 

@@ -48,7 +48,7 @@ def bulk_build() -> Iterator[None]:
     they are made, about a sixth of the build (measured in docs/benchmarks.md). Reference
     counting still frees everything as usual; the collector's state from before the first of
     overlapping builds is restored when the last one ends."""
-    global _builds, _gc_was_enabled  # noqa: PLW0603 - process-wide, like the collector itself
+    global _builds, _gc_was_enabled
     with _builds_lock:  # builds may overlap (threads): the last one to finish restores it
         if _builds == 0:
             _gc_was_enabled = gc.isenabled()

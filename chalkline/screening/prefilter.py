@@ -144,7 +144,7 @@ def _flags(pattern: re.Pattern[str]) -> int:
         flags |= _hs.HS_FLAG_DOTALL
     if pattern.flags & re.MULTILINE:
         flags |= _hs.HS_FLAG_MULTILINE
-    return flags
+    return int(flags)
 
 
 def cache_dir() -> Path:
@@ -166,7 +166,7 @@ def _compile(patterns: list[re.Pattern[str]]) -> Any:
         return _hs.loadb(path.read_bytes(), _hs.HS_MODE_BLOCK)
     except FileNotFoundError:
         pass
-    except Exception:  # noqa: BLE001 - a stale or foreign file: compile again
+    except Exception:
         log.warning("screening prefilter cache %s did not load; compiling again", path.name)
     db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
     db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
@@ -219,7 +219,7 @@ def _database() -> _Compiled | None:
         if compiled is None or len(compiled.patterns) != len(_registered):
             try:
                 compiled = _Compiled(list(_registered))
-            except Exception:  # noqa: BLE001 - never fail screening over the accelerator
+            except Exception:
                 log.exception("screening prefilter did not compile; using the anchor scan")
                 _state["failed"] = True
                 return None

@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -586,7 +587,7 @@ def refuse_acknowledgment(
         return existing
 
 
-def read_scan(upload: UploadedFile) -> tuple[str, bytes]:
+def read_scan(upload: UploadedFile[Any]) -> tuple[str, bytes]:
     """A scan must be a PDF or an image (checked by content, not by name), at most 20 MB."""
     if upload.size is not None and upload.size > MAX_SCAN_BYTES:
         raise SigningError("The scan is larger than 20 MB. Scan at a lower resolution.")
@@ -617,7 +618,7 @@ def record_paper_acknowledgment(
     by: User,
     proxy: bool,
     rationale: str,
-    scan: UploadedFile,
+    scan: UploadedFile[Any],
     ip: str | None,
     user_agent: str,
     now: datetime | None = None,
@@ -647,7 +648,7 @@ def record_witnessed_refusal(
     by: User,
     witness_name: str,
     reason: str,
-    scan: UploadedFile | None,
+    scan: UploadedFile[Any] | None,
     ip: str | None,
     user_agent: str,
     now: datetime | None = None,

@@ -340,7 +340,7 @@ def _threads(n: int, target: Any) -> list[BaseException]:
         try:
             start.wait()
             target(i)
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted by the caller
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -188,7 +188,7 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
         "category_labels": CATEGORIES,
     }
     template = "acks/building.html"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         template += "#staff-list"
     return render(request, template, context)
 

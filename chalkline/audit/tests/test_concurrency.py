@@ -54,7 +54,7 @@ def test_eight_threads_appending_200_events_each_make_one_valid_chain() -> None:
                     action=Action.API_SCREENED,
                     after={"w": n, "i": i},
                 )
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, make_dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -189,7 +189,7 @@ def fast_constructor[T: DataclassInstance](cls: type[T]) -> Callable[..., T]:
     def make(*values: object) -> T:
         obj = twin(*values)
         obj.__class__ = cls
-        return obj
+        return cast(T, obj)
 
     make(*([None] * len(fields(cls))))  # fail at import time if the layouts ever differ
     return make

@@ -52,7 +52,7 @@ class ApplyBase:
     def sql(self, query: str, params: Sequence[Any] = ()) -> int:
         with connection.cursor() as cur:
             cur.execute(query, params)
-            return cur.rowcount
+            return int(cur.rowcount)
 
     def scalar(self, query: str, params: Sequence[Any] = ()) -> Any:
         with connection.cursor() as cur:

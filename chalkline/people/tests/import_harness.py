@@ -42,7 +42,7 @@ def upload(n: int) -> None:
     from chalkline.people.services import create_district, grant_membership
 
     district = create_district(name="Springfield SD", slug="springfield", by=None)
-    user = User.objects.create_user(username="hr", password="x-unused-x")  # noqa: S106
+    user = User.objects.create_user(username="hr", password="x-unused-x")
     grant_membership(user=user, district=district, role=Role.HR, by=None)
     client = Client()
     client.force_login(user)
@@ -60,7 +60,7 @@ def validator() -> None:
     with open(path, "wb") as out:
         out.write(roster(10))
     with open_package(path) as pkg, Validation(pkg, report=Report(), parallel=True) as v:
-        assert v.pool is not None and v.pending is not None  # noqa: S101
+        assert v.pool is not None and v.pending is not None
         v.pending.result()
         v.pool.submit(time.sleep, 600)  # the child stays busy, as with a large package
         (pid,) = list(v.pool._processes)

@@ -43,7 +43,7 @@ def _install_stream_bounds() -> None:
 
     if getattr(pdftypes.PDFStream, "_chalkline_bounded", False):
         return
-    pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+    setattr(pdftypes, "zlib", _BoundedZlib)  # noqa: B010 - pdfminer does not export it
     decode = pdftypes.PDFStream.decode
 
     def bounded_decode(self: Any) -> None:

@@ -21,7 +21,7 @@ def text_to_pdf(text: str, *, header: str | None = None, footer: str | None = No
     if not unicode_font:  # pragma: no cover - depends on the machine
         text = text.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
 
-    class Doc(fpdf.FPDF):
+    class Doc(fpdf.FPDF):  # type: ignore[misc]
         def setup_font(self) -> None:
             if unicode_font:
                 self.add_font("DejaVu", "", str(FONT))

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from chalkline.lib.http import HtmxRequest
 from chalkline.people.models import District
 from chalkline.policies import access, search, selectors
 from chalkline.policies.forms import SearchForm
@@ -47,7 +48,7 @@ def index(request: HttpRequest, district: str) -> HttpResponse:
 
 
 @require_GET
-def search_results(request: HttpRequest, district: str) -> HttpResponse:
+def search_results(request: HtmxRequest, district: str) -> HttpResponse:
     d = _district(district)
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -55,7 +56,7 @@ def search_results(request: HttpRequest, district: str) -> HttpResponse:
     context = _context(d, hits=hits, query=query)
     context["search_form"] = form
     template = "policies/portal/search.html"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         template += "#results"
     return render(request, template, context)
 

@@ -57,7 +57,7 @@ def library(request: DistrictRequest) -> HttpResponse:
     hits = search.search_policies(request.district, query) if query else []
     context = {"rows": rows, "form": form, "query": query, "hits": hits, "can_manage": can_manage}
     template = "policies/library.html"
-    if getattr(request, "htmx", False) and query:
+    if request.htmx and query:
         template += "#results"
     return render(request, template, context)
 
@@ -114,7 +114,7 @@ def import_status(request: DistrictRequest, pk: int) -> HttpResponse:
     """A background import's progress; htmx polls the status partial until it is over."""
     record = access.get_policy_import_for(request.user, request.district, pk)
     template = "policies/import_status.html"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         template += "#import-status"
     return render(request, template, {"record": record})
 

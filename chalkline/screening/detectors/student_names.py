@@ -234,7 +234,7 @@ def _is_honorific(word: str) -> bool:
     return bool(word) and word[0].isupper() and word.lower() in HONORIFICS
 
 
-def _HONORIFIC_BEFORE(text: str, start: int) -> bool:  # noqa: N802
+def _HONORIFIC_BEFORE(text: str, start: int) -> bool:
     return _is_honorific(_prev_word(text, start)[0])
 
 

@@ -171,7 +171,7 @@ def test_threads_scan_with_their_own_scratch_space() -> None:
     def work() -> None:
         try:
             results.append([prefilter.may_match(t) for t in texts for _ in range(3)][::3])
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(4)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from chalkline.screening import Audience, Message, RosterIndex, Sender, screen
+from chalkline.screening._compiled import compiled_finder
 
 
 def _found(
@@ -188,7 +189,7 @@ def test_colleague_buildings_follow_classes_and_teaching(
 
     if finder == "python":
         monkeypatch.setattr(student_names, "find_mentions", student_names.find_mentions_py)
-    elif student_names.compiled_finder() is None:
+    elif compiled_finder() is None:
         pytest.skip("the compiled finder is not built here")
     index = RosterIndex.from_records(
         students=[StudentRecord("s1", "Omar", "Haddad", building_ids=("b9",))],
