@@ -236,6 +236,9 @@ LOGGING = {
         # Request bodies and SQL parameters can carry PII; keep them out of logs.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.db.backends": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A request for a host outside ALLOWED_HOSTS is answered 400; the traceback Django would
+        # log for each one is scanner noise.
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }
 

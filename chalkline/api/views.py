@@ -47,19 +47,24 @@ def screen_message(request: TokenRequest) -> HttpResponse:
             "screening failed: %s (token %s)", type(exc).__name__, request.api_token.prefix
         )
         return error_response(500, "internal_error", "Screening failed; the error was logged.")
-    services.record_screen_call(
-        token=request.api_token,
-        by_detector=dict(Counter(f.detector for f in findings)),
-        attachments=len(message.attachments),
-        characters=len(message.text),
-    )
     body: dict[str, object] = {
         "id": message.id or None,
         "findings": [f.to_dict() for f in findings],
     }
     if text is not None:
         body["screened_text"] = text
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    try:
+        # Encoded before the audit event, so that a call the API cannot answer is not recorded.
+        response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    except UnicodeEncodeError:
+        return error_response(400, "invalid_message", "The message cannot be encoded as UTF-8.")
+    services.record_screen_call(
+        token=request.api_token,
+        by_detector=dict(Counter(f.detector for f in findings)),
+        attachments=len(message.attachments),
+        characters=len(message.text),
+    )
+    return response
 
 
 # --- staff page: API tokens ------------------------------------------------------------------
