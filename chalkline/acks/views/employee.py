@@ -16,10 +16,15 @@ from chalkline.acks.consent import CURRENT_CONSENT_VERSION, consent_text
 from chalkline.acks.forms import ConsentForm, RefuseForm, SignForm
 from chalkline.acks.models import Assignment, Notification, Signature
 from chalkline.acks.views.common import STASH_PREFIX, agent_of, ip_of
-from chalkline.people import access
+from chalkline.people import access, throttle
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.policies.models import PolicyVersion
 from chalkline.policies.selectors import changes_since
+
+PAUSED_SIGNING_MESSAGE = (
+    "Signing with your password is paused after several wrong passwords. Type your full name "
+    "instead, or try again later."
+)
 
 
 @require_GET
@@ -183,7 +188,12 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
     stash_key = f"{STASH_PREFIX}{pk}"
     if request.method == "POST":
         form = SignForm(request.POST)
-        if form.is_valid():
+        ip = ip_of(request) or ""
+        by_password = bool(form.is_valid() and not form.cleaned_data["typed_name"].strip())
+        if by_password and throttle.is_locked(request.user.get_username(), ip):
+            # Re-entering the password is throttled like the sign-in form, with its counters.
+            form.add_error(None, PAUSED_SIGNING_MESSAGE)
+        elif form.is_valid():
             try:
                 record = services.sign_acknowledgment(
                     assignment=assignment,
@@ -195,6 +205,8 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
                     user_agent=agent_of(request),
                 )
             except services.SigningError as exc:
+                if isinstance(exc, services.WrongPasswordError):
+                    throttle.note_failure(request.user.get_username(), ip)
                 form.add_error(None, str(exc))
             else:
                 request.session.pop(stash_key, None)
