@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from chalkline.lib.env import envbool, envint, envlist, envsecret, envstr
+from chalkline.lib.env import envbool, envint, envlist, envrate, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("CHALKLINE_VAR_DIR", str(BASE_DIR / "var")))
@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chalkline.people.middleware.anonymous_post_rate_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "chalkline.people.middleware.session_refresh_middleware",
@@ -138,6 +139,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # LOGIN_LOCKOUT_SECONDS, further attempts are refused with the same generic message.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 900)
+# Rate limits, COUNT/SECONDS, counted in the shared cache; over the limit a request gets 429 with
+# Retry-After. Per API token on POST /api/v1/screen; per client address and per submitted email
+# on the password reset form; per client address on every other anonymous POST (sign-in, setting
+# a new password). "0/60" turns one off.
+RATE_LIMIT_API_SCREEN = envrate("RATE_LIMIT_API_SCREEN", "600/60")
+RATE_LIMIT_PASSWORD_RESET_ADDRESS = envrate("RATE_LIMIT_PASSWORD_RESET_ADDRESS", "20/3600")
+RATE_LIMIT_PASSWORD_RESET_ACCOUNT = envrate("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", "5/3600")
+RATE_LIMIT_ANONYMOUS_POST = envrate("RATE_LIMIT_ANONYMOUS_POST", "120/60")
 
 # Sessions end after SESSION_IDLE_MINUTES of inactivity and at browser close. The expiry is pushed
 # forward at most once every SESSION_REFRESH_SECONDS (people.middleware), not on every request,

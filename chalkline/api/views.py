@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from chalkline.api.errors import ApiError, error_response, from_error
 from chalkline.api.forms import TokenForm
 from chalkline.api.models import ApiToken, Scope
 from chalkline.api.openapi import openapi_document
+from chalkline.lib import ratelimit
 from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
@@ -33,6 +35,17 @@ def openapi(request: HttpRequest) -> JsonResponse:
 
 @token_required(Scope.SCREEN, methods=("POST",))
 def screen_message(request: TokenRequest) -> HttpResponse:
+    limit, seconds = settings.RATE_LIMIT_API_SCREEN
+    retry = ratelimit.consume("api-screen", str(request.api_token.pk), limit=limit, seconds=seconds)
+    if retry is not None:
+        response = error_response(
+            429,
+            "rate_limited",
+            f"This token may screen {limit} messages every {seconds} seconds; "
+            f"retry in {retry} seconds.",
+        )
+        response["Retry-After"] = str(retry)
+        return response
     try:
         message = contract.parse_screen_request(contract.decode_json(contract.read_body(request)))
         index = roster_index_for(request.district)

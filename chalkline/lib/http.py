@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
+
+logger = logging.getLogger(__name__)
 
 
 def _is_ip(value: str) -> bool:
@@ -43,6 +47,19 @@ def client_ip(request: HttpRequest) -> str:
             return hop
         remote = hop
     return remote
+
+
+def after_response(response: HttpResponseBase, work: Callable[[], object]) -> None:
+    """Run ``work`` once the response has been sent: WSGI and ASGI servers close the response
+    after its last byte, and Django runs the response's closers then."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception as exc:  # the client has its answer; log the kind only, never the data
+            logger.error("work after the response failed: %s", type(exc).__name__)
+
+    response._resource_closers.append(run)
 
 
 class IdConverter:

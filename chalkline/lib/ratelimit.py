@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def _key(scope: str, value: str) -> str:
@@ -76,3 +78,10 @@ def consume(scope: str, value: str, *, limit: int, seconds: int) -> int | None:
 
 def clear(scope: str, value: str) -> None:
     cache.delete(_key(scope, value))
+
+
+def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """The HTML answer to a request over a limit: 429 with Retry-After."""
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

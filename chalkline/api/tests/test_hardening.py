@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from django.test import Client
+
+from chalkline.api.services import create_api_token
 from chalkline.api.tests.conftest import Api
+from chalkline.api.tests.test_screen import body
 from chalkline.audit.models import AuditEvent
 from conftest import World
 
@@ -37,3 +42,22 @@ def test_a_proper_surrogate_pair_is_screened(world: World, api: Api) -> None:
     response = api.post(raw)
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action="api.screened").count() == 1
+
+
+def test_each_token_is_rate_limited_with_a_json_429(
+    world: World, api: Api, settings: Any, client: Client
+) -> None:
+    settings.RATE_LIMIT_API_SCREEN = (2, 60)
+    assert api.post(body("hello")).status_code == 200
+    assert api.post(body("hello")).status_code == 200
+    refused = api.post(body("hello"))
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/json"
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert AuditEvent.objects.filter(action="api.screened").count() == 2
+    # Another token has its own allowance.
+    _, other = create_api_token(
+        district=world.district, name="Second relay", by=world.users["superintendent"]
+    )
+    assert Api(client, other).post(body("hello")).status_code == 200
