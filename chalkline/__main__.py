@@ -16,9 +16,31 @@ def main(argv: list[str] | None = None) -> None:
     args[0] = "chalkline"
     if len(args) > 1 and not args[1].startswith("-"):
         args[1] = args[1].replace("-", "_")
+    if len(args) > 1 and args[1] in _server_commands():
+        _refuse_insecure_start()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(args)
+
+
+def _server_commands() -> frozenset[str]:
+    from chalkline.lib.startup import SERVER_COMMANDS
+
+    return SERVER_COMMANDS
+
+
+def _refuse_insecure_start() -> None:
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    from chalkline.lib.startup import refuse_placeholder_secret_key
+
+    django.setup()
+    try:
+        refuse_placeholder_secret_key()
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"chalkline: {exc}\n")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -4,3 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chalkline.settings")
 application = get_asgi_application()
+
+from chalkline.lib.startup import refuse_placeholder_secret_key  # noqa: E402 - needs settings
+
+refuse_placeholder_secret_key()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chalkline.api import contract, services
@@ -87,6 +88,7 @@ def _token_list(request: DistrictRequest) -> list[ApiToken]:
     return list(ApiToken.objects.in_district(request.district).select_related("created_by"))
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @district_required
 def tokens(request: DistrictRequest) -> HttpResponse:

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
 
-@register("security", deploy=False)
+# Deploy-only: offline commands (makemigrations, screen) must work without a key. Servers and
+# workers refuse the placeholder when they start (chalkline.lib.startup).
+@register("security", deploy=True)
 def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     problems: list[CheckMessage] = []
     if not settings.DEBUG and settings.SECRET_KEY == settings.PLACEHOLDER_SECRET_KEY:

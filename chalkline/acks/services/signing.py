@@ -260,6 +260,8 @@ def give_econsent(
     if by.person_id is None:
         raise SigningError("Your account is not linked to a staff record.")
     person = Person.objects.get(pk=by.person_id)
+    if person.kind != Person.Kind.STAFF:
+        raise SigningError("Only employees give consent to sign acknowledgments electronically.")
     existing = EConsent.objects.filter(person=person, version=CURRENT_CONSENT_VERSION).first()
     if existing is not None:
         return existing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,9 +16,16 @@ from chalkline.acks import services
 from chalkline.acks.consent import CURRENT_CONSENT_VERSION, consent_text
 from chalkline.acks.forms import ConsentForm, RefuseForm, SignForm
 from chalkline.acks.models import Assignment, Notification, Signature
-from chalkline.acks.views.common import STASH_PREFIX, agent_of, ip_of
+from chalkline.acks.views.common import (
+    agent_of,
+    forget_stash,
+    ip_of,
+    stash_comment,
+    stashed_comment,
+)
 from chalkline.people import access, throttle
 from chalkline.people.decorators import DistrictRequest, district_required
+from chalkline.people.roles import Role
 from chalkline.policies.models import PolicyVersion
 from chalkline.policies.selectors import changes_since
 
@@ -136,6 +144,9 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @require_http_methods(["GET", "POST"])
 @district_required
 def consent(request: DistrictRequest) -> HttpResponse:
+    grants = access.grants_for(request.user, request.district)
+    if grants.roles & {Role.STUDENT, Role.GUARDIAN} and not grants.is_staff_member:
+        raise PermissionDenied  # students and guardians sign nothing here
     nxt = _safe_next(request, reverse("acks:mine"))
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -164,11 +175,13 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Signing. If the session expired while the employee was signing, their comment is kept in
     the (new) session and put back into the form after they sign in again."""
     if not request.user.is_authenticated:
+        url = reverse("acks:sign", args=[pk])
+        response = redirect_to_login(url)
         if request.method == "POST":
             comment = str(request.POST.get("comment", ""))[:5000]
             if comment.strip():
-                request.session[f"{STASH_PREFIX}{pk}"] = comment
-        return redirect_to_login(reverse("acks:sign", args=[pk]))
+                stash_comment(response, path=url, comment=comment)
+        return response
     return _sign(request, pk)
 
 
@@ -185,7 +198,8 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
             return redirect("acks:assignment", pk=pk)
         if not services.has_consent(request.user.person_id):
             return redirect(reverse("acks:consent") + f"?next={reverse('acks:sign', args=[pk])}")
-    stash_key = f"{STASH_PREFIX}{pk}"
+    url = reverse("acks:sign", args=[pk])
+    stashed = ""
     if request.method == "POST":
         form = SignForm(request.POST)
         ip = ip_of(request) or ""
@@ -209,20 +223,21 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
                     throttle.note_failure(request.user.get_username(), ip)
                 form.add_error(None, str(exc))
             else:
-                request.session.pop(stash_key, None)
                 messages.success(
                     request,
                     f"Signed. Your verification code is {record.verification_code}.",
                 )
-                return redirect("acks:assignment", pk=pk)
+                done = redirect("acks:assignment", pk=pk)
+                forget_stash(done, path=url)
+                return done
         status = 400
     else:
-        stashed = request.session.pop(stash_key, "")
+        stashed = stashed_comment(request)
         form = SignForm(initial={"comment": stashed})
         if stashed:
             messages.info(request, "Your session had expired. Your comment was kept; sign again.")
         status = 200
-    return render(
+    response = render(
         request,
         "acks/sign.html",
         {
@@ -233,6 +248,9 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+    if stashed:
+        forget_stash(response, path=url)  # put back into the form once
+    return response
 
 
 @require_http_methods(["GET", "POST"])

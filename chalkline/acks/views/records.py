@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chalkline.acks import selectors, services
@@ -26,6 +27,7 @@ from chalkline.people.roles import Capability
 from chalkline.policies.models import PolicyVersion
 
 
+@never_cache
 @require_GET
 @district_required
 def certificate(request: DistrictRequest, pk: int) -> FileResponse:
@@ -39,6 +41,7 @@ def certificate(request: DistrictRequest, pk: int) -> FileResponse:
     )
 
 
+@never_cache
 @require_GET
 @district_required
 def scan(request: DistrictRequest, pk: int) -> FileResponse:
@@ -94,6 +97,7 @@ def _person_records(person_id: int) -> Iterable[Signature]:
     return Signature.objects.filter(person_id=person_id).order_by("-signed_at")
 
 
+@never_cache
 @require_GET
 @district_required
 def personnel_file(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -135,6 +139,7 @@ def _record_files(record: Signature, prefix: str = "") -> list[tuple[str, bytes]
     return files
 
 
+@never_cache
 @require_GET
 @district_required
 def personnel_zip(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -168,6 +173,7 @@ def personnel_zip(request: DistrictRequest, pk: int) -> HttpResponse:
     return _zip_response(files, f"acknowledgments-{slugify(person.family_name)}-{person.pk}.zip")
 
 
+@never_cache
 @require_GET
 @district_required
 def building_zip(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
@@ -200,6 +206,7 @@ def _csv_response(name: str, header: list[list[str]], rows: list[list[Any]]) -> 
     return response
 
 
+@never_cache
 @require_GET
 @district_required
 def campaign_export(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -245,6 +252,7 @@ def campaign_export(request: DistrictRequest, pk: int) -> HttpResponse:
     return _csv_response(f"completion-{campaign.pk}-{now:%Y%m%d-%H%M}.csv", header, rows)
 
 
+@never_cache
 @require_GET
 @district_required
 def building_export(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
