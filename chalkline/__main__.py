@@ -19,8 +19,20 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) > 1 and args[1] in _server_commands():
         _refuse_insecure_start()
     from django.core.management import execute_from_command_line
+    from django.db import OperationalError
 
-    execute_from_command_line(args)
+    from chalkline.lib.sqlite.base import EXIT_DATABASE_BUSY, is_database_busy
+
+    try:
+        execute_from_command_line(args)
+    except OperationalError as exc:
+        if not is_database_busy(exc):
+            raise
+        sys.stderr.write(
+            "chalkline: the database is locked by another process (SQLite allows one writer at a "
+            f"time; SQLITE_BUSY_TIMEOUT is how long to wait). Try again. ({exc})\n"
+        )
+        raise SystemExit(EXIT_DATABASE_BUSY) from None
 
 
 def _server_commands() -> frozenset[str]:
