@@ -13,7 +13,6 @@ import functools
 import sqlite3
 
 from django.db.backends.sqlite3 import base, features
-from django.utils.functional import cached_property
 
 # The exit status of a command that stopped because the database was busy (sysexits EX_TEMPFAIL:
 # try again later), distinct from 1 (a real failure).
@@ -38,9 +37,7 @@ def json1_available() -> bool:
 
 
 class DatabaseFeatures(features.DatabaseFeatures):
-    @cached_property
-    def supports_json_field(self) -> bool:
-        return json1_available()
+    supports_json_field = json1_available()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.core.cache.backends import db as db_cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from chalkline.acks.models import Signature
 from chalkline.acks.tests.helpers import make_campaign, ready_to_sign
@@ -31,7 +31,7 @@ def advance_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[float],
     """Moves the wall clock forward for our counters and for the database cache's expiry."""
     offset = [0.0]
     real_time = time.time
-    real_now = db_cache.tz_now
+    real_now = timezone.now
 
     def fake_time() -> float:
         return real_time() + offset[0]
@@ -40,7 +40,7 @@ def advance_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[float],
         return real_now() + timedelta(seconds=offset[0])
 
     monkeypatch.setattr(time, "time", fake_time)
-    monkeypatch.setattr(db_cache, "tz_now", fake_now)
+    monkeypatch.setattr("django.core.cache.backends.db.tz_now", fake_now)
 
     def advance(seconds: float) -> None:
         offset[0] += seconds
