@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
     from django.db import OperationalError
 
-    from chalkline.lib.sqlite.base import EXIT_DATABASE_BUSY, is_database_busy
+    from chalkline.lib.sqlite import EXIT_DATABASE_BUSY, is_database_busy
 
     try:
         execute_from_command_line(args)

@@ -90,8 +90,6 @@ DB_TRANSACTION_POOLING = envbool("DB_TRANSACTION_POOLING", False)
 # Options given in DATABASE_URL's query string (sslmode, ...) are kept; ours are added to them.
 _DB_OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's backend with a JSON-support probe that does not wait for the write lock.
-    DATABASES["default"]["ENGINE"] = "chalkline.lib.sqlite"
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue instead of failing
     # halfway; WAL lets readers run while one writer works.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chalkline.lib.sqlite.base import EXIT_DATABASE_BUSY
+from chalkline.lib.sqlite import EXIT_DATABASE_BUSY
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
 from chalkline.audit.services import seal_pending, verify_chain
-from chalkline.lib.sqlite.base import EXIT_DATABASE_BUSY, is_database_busy
+from chalkline.lib.sqlite import EXIT_DATABASE_BUSY, is_database_busy
 from chalkline.people.models import District
 
 
