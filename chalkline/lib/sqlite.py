@@ -40,4 +40,4 @@ def install_json_probe() -> None:
     from django.db.backends.sqlite3.features import DatabaseFeatures
 
     # A plain class attribute replaces Django's cached_property probe for every connection.
-    DatabaseFeatures.supports_json_field = json1_available()  # type: ignore[misc]
+    DatabaseFeatures.supports_json_field = json1_available()  # type: ignore[method-assign,assignment]
