@@ -37,7 +37,11 @@ def json1_available() -> bool:
 
 
 def install_json_probe() -> None:
-    from django.db.backends.sqlite3.features import DatabaseFeatures
+    from django.conf import settings
+
+    if not any(db["ENGINE"].endswith("sqlite3") for db in settings.DATABASES.values()):
+        return
+    from django.db.backends.sqlite3 import base  # features.py alone would be a circular import
 
     # A plain class attribute replaces Django's cached_property probe for every connection.
-    DatabaseFeatures.supports_json_field = json1_available()  # type: ignore[method-assign,assignment]
+    base.DatabaseFeatures.supports_json_field = json1_available()  # type: ignore[attr-defined,method-assign,assignment]
