@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -33,4 +34,22 @@ def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
         problems.append(
             Warning("ALLOWED_HOSTS is empty: every request will be refused.", id="chalkline.W001")
         )
+    return problems
+
+
+@register("security")
+def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Each TRUSTED_PROXIES entry must be an address or a network, or every request would fail."""
+    problems: list[CheckMessage] = []
+    for entry in settings.TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            problems.append(
+                Error(
+                    f"TRUSTED_PROXIES holds {entry!r}, which is not an address or a network.",
+                    hint="Use addresses or CIDR networks such as 10.0.0.0/8, comma-separated.",
+                    id="chalkline.E003",
+                )
+            )
     return problems

@@ -182,3 +182,10 @@ def test_password_re_entry_on_the_signing_page_is_throttled(
     # The same counters guard the sign-in form.
     client.logout()
     assert _login(Client(), "teacher_north", PASSWORD).status_code == 200
+
+
+def test_a_malformed_trusted_proxy_is_a_system_check_error(settings: Any) -> None:
+    from chalkline.people.checks import check_trusted_proxies
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.example.org"]
+    assert [m.id for m in check_trusted_proxies()] == ["chalkline.E003"]
