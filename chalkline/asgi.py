@@ -5,6 +5,10 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chalkline.settings")
 application = get_asgi_application()
 
+from chalkline.lib.startup import refuse_placeholder_secret_key  # noqa: E402 - needs settings
+
+refuse_placeholder_secret_key()
+
 # A web process starting after a crash: remove the temporary uploads a killed one left.
 from chalkline.people.uploads import clean_at_startup  # noqa: E402
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from chalkline.lib.env import envbool, envint, envlist, envsecret, envstr
+from chalkline.lib.env import envbool, envint, envlist, envrate, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("CHALKLINE_VAR_DIR", str(BASE_DIR / "var")))
@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chalkline.people.middleware.anonymous_post_rate_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "chalkline.people.middleware.session_refresh_middleware",
@@ -97,7 +98,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _DB_OPTIONS.update(
         {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            # Seconds a connection waits for another's write lock before "database is locked".
+            "timeout": envint("SQLITE_BUSY_TIMEOUT", 20),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
@@ -119,9 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
+# Django's backend, with a username or an email address, refusing accounts whose person record
+# is inactive (people.backends).
+AUTHENTICATION_BACKENDS = ["chalkline.people.backends.ChalklineBackend"]
 LOGIN_URL = "login"
-# Django's backend, refusing accounts whose person record is inactive (people.backends).
-AUTHENTICATION_BACKENDS = ["chalkline.people.backends.ActivePersonBackend"]
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_HASHERS = [
@@ -141,6 +144,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # LOGIN_LOCKOUT_SECONDS, further attempts are refused with the same generic message.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 900)
+# Rate limits, COUNT/SECONDS, counted in the shared cache; over the limit a request gets 429 with
+# Retry-After. Per API token on POST /api/v1/screen; per client address and per submitted email
+# on the password reset form; per client address on every other anonymous POST (sign-in, setting
+# a new password). "0/60" turns one off.
+RATE_LIMIT_API_SCREEN = envrate("RATE_LIMIT_API_SCREEN", "600/60")
+RATE_LIMIT_PASSWORD_RESET_ADDRESS = envrate("RATE_LIMIT_PASSWORD_RESET_ADDRESS", "20/3600")
+RATE_LIMIT_PASSWORD_RESET_ACCOUNT = envrate("RATE_LIMIT_PASSWORD_RESET_ACCOUNT", "5/3600")
+RATE_LIMIT_ANONYMOUS_POST = envrate("RATE_LIMIT_ANONYMOUS_POST", "120/60")
 
 # Sessions end after SESSION_IDLE_MINUTES of inactivity and at browser close. The expiry is pushed
 # forward at most once every SESSION_REFRESH_SECONDS (people.middleware), not on every request,
@@ -162,7 +173,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
-if envbool("BEHIND_TLS_PROXY", False):
+# Behind the TLS reverse proxy, the client address is the right-most X-Forwarded-For entry that
+# is not one of TRUSTED_PROXIES (the proxy appends the address it saw; see chalkline.lib.http).
+BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SECURE_CSP = {
@@ -262,6 +277,9 @@ LOGGING = {
         # Request bodies and SQL parameters can carry PII; keep them out of logs.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.db.backends": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A request for a host outside ALLOWED_HOSTS is answered 400; the traceback Django would
+        # log for each one is scanner noise.
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
     },
 }
 

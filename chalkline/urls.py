@@ -4,6 +4,7 @@ from django.urls import include, path, register_converter
 from chalkline.lib.http import IdConverter
 from chalkline.people import views as people_views
 from chalkline.people.forms import ThrottledAuthenticationForm
+from chalkline.people.password_reset import RateLimitedPasswordResetView
 
 register_converter(IdConverter, "id")
 
@@ -19,10 +20,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        RateLimitedPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

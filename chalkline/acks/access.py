@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from chalkline.acks.models import Assignment, Campaign, Signature
 from chalkline.people.access import buildings_visible_to, get_visible, grants_for
 from chalkline.people.models import Building, BuildingQuerySet, District, Person, User
-from chalkline.people.roles import Capability
+from chalkline.people.roles import Capability, Role
 
 
 def can_manage_campaigns(user: User | object, district: District) -> bool:
@@ -30,6 +30,13 @@ def sees_every_building(user: User | object, district: District) -> bool:
 
 def can_distribute_in(user: User | object, district: District, building: Building) -> bool:
     return grants_for(user, district).can(Capability.DISTRIBUTE_CAMPAIGN, building.pk)
+
+
+def may_give_econsent(user: User | object, district: District) -> bool:
+    """E-signature consent is an employee's: a student or guardian (without a staff role too)
+    records none."""
+    grants = grants_for(user, district)
+    return grants.is_staff_member or not grants.roles & {Role.STUDENT, Role.GUARDIAN}
 
 
 def campaigns_visible_to(user: User | object, district: District) -> QuerySet[Campaign]:

@@ -66,7 +66,7 @@ def decode_json(body: bytes) -> Any:
             400, "invalid_utf8", f"The request body is not valid UTF-8 (byte {exc.start})."
         ) from None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        obj = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise ApiError(
             400,
@@ -77,6 +77,31 @@ def decode_json(body: bytes) -> Any:
         raise ApiError(400, "invalid_json", "The JSON is nested too deeply.") from None
     except ValueError as exc:
         raise ApiError(400, "invalid_json", f"The body is not valid JSON: {exc}.") from None
+    _refuse_lone_surrogates(obj)
+    return obj
+
+
+def _refuse_lone_surrogates(obj: Any) -> None:
+    """JSON may escape half of a UTF-16 pair (``"\\ud800"``); Python decodes it to a string that
+    cannot be encoded again. Refuse it here, before anything is screened, stored or answered."""
+    pending = [obj]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ApiError(
+                    400,
+                    "invalid_json",
+                    "The body is not valid JSON text: a string holds a lone UTF-16 surrogate "
+                    f"escape (character {exc.start}).",
+                ) from None
 
 
 def _bad(field: str, message: str) -> ApiError:

@@ -252,6 +252,10 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
                         "403": _error("The token lacks the `screen` scope."),
                         "405": _error("Only POST is allowed."),
                         "413": _error("The body, the text or an attachment is too large."),
+                        "429": _error(
+                            "The token's rate limit is used up; the Retry-After header says "
+                            "how many seconds to wait."
+                        ),
                     },
                 }
             },

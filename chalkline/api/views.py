@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chalkline.api import contract, services
@@ -17,6 +19,7 @@ from chalkline.api.errors import ApiError, error_response, from_error
 from chalkline.api.forms import TokenForm
 from chalkline.api.models import ApiToken, Scope
 from chalkline.api.openapi import openapi_document
+from chalkline.lib import ratelimit
 from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
@@ -33,6 +36,17 @@ def openapi(request: HttpRequest) -> JsonResponse:
 
 @token_required(Scope.SCREEN, methods=("POST",))
 def screen_message(request: TokenRequest) -> HttpResponse:
+    limit, seconds = settings.RATE_LIMIT_API_SCREEN
+    retry = ratelimit.consume("api-screen", str(request.api_token.pk), limit=limit, seconds=seconds)
+    if retry is not None:
+        response = error_response(
+            429,
+            "rate_limited",
+            f"This token may screen {limit} messages every {seconds} seconds; "
+            f"retry in {retry} seconds.",
+        )
+        response["Retry-After"] = str(retry)
+        return response
     try:
         message = contract.parse_screen_request(contract.decode_json(contract.read_body(request)))
         index = roster_index_for(request.district)
@@ -47,19 +61,24 @@ def screen_message(request: TokenRequest) -> HttpResponse:
             "screening failed: %s (token %s)", type(exc).__name__, request.api_token.prefix
         )
         return error_response(500, "internal_error", "Screening failed; the error was logged.")
-    services.record_screen_call(
-        token=request.api_token,
-        by_detector=dict(Counter(f.detector for f in findings)),
-        attachments=len(message.attachments),
-        characters=len(message.text),
-    )
     body: dict[str, object] = {
         "id": message.id or None,
         "findings": [f.to_dict() for f in findings],
     }
     if text is not None:
         body["screened_text"] = text
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    try:
+        # Encoded before the audit event, so that a call the API cannot answer is not recorded.
+        response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    except UnicodeEncodeError:
+        return error_response(400, "invalid_message", "The message cannot be encoded as UTF-8.")
+    services.record_screen_call(
+        token=request.api_token,
+        by_detector=dict(Counter(f.detector for f in findings)),
+        attachments=len(message.attachments),
+        characters=len(message.text),
+    )
+    return response
 
 
 # --- staff page: API tokens ------------------------------------------------------------------
@@ -69,6 +88,7 @@ def _token_list(request: DistrictRequest) -> list[ApiToken]:
     return list(ApiToken.objects.in_district(request.district).select_related("created_by"))
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @district_required
 def tokens(request: DistrictRequest) -> HttpResponse:

@@ -57,6 +57,19 @@ def envlist(name: str, default: list[str] | None = None) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def envrate(name: str, default: str) -> tuple[int, int]:
+    """A rate as ``COUNT/SECONDS`` (``600/60``: 600 a minute). ``0/...`` turns the limit off."""
+    raw = envstr(name, "").strip() or default
+    count, _, seconds = raw.partition("/")
+    try:
+        rate = (int(count), int(seconds))
+    except ValueError as exc:
+        raise EnvError(f"{name} must be COUNT/SECONDS such as 600/60, not {raw!r}") from exc
+    if rate[0] < 0 or rate[1] <= 0:
+        raise EnvError(f"{name} must be COUNT/SECONDS with SECONDS above 0, not {raw!r}")
+    return rate
+
+
 def envsecret(name: str, default: str = "") -> str:
     """Like envstr, but meant for secrets: prefer ``NAME_FILE`` in production."""
     return envstr(name, default)

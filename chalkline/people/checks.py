@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
 
-@register("security", deploy=False)
+# Deploy-only: offline commands (makemigrations, screen) must work without a key. Servers and
+# workers refuse the placeholder when they start (chalkline.lib.startup).
+@register("security", deploy=True)
 def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     problems: list[CheckMessage] = []
     if not settings.DEBUG and settings.SECRET_KEY == settings.PLACEHOLDER_SECRET_KEY:
@@ -46,3 +49,21 @@ def check_import_deactivation_share(app_configs: Any = None, **kwargs: Any) -> l
             )
         ]
     return []
+
+
+@register("security")
+def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Each TRUSTED_PROXIES entry must be an address or a network, or every request would fail."""
+    problems: list[CheckMessage] = []
+    for entry in settings.TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            problems.append(
+                Error(
+                    f"TRUSTED_PROXIES holds {entry!r}, which is not an address or a network.",
+                    hint="Use addresses or CIDR networks such as 10.0.0.0/8, comma-separated.",
+                    id="chalkline.E003",
+                )
+            )
+    return problems

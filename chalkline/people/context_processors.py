@@ -11,9 +11,12 @@ from chalkline.people.roles import Capability, Role
 
 def chalkline(request: HttpRequest) -> dict[str, Any]:
     district = getattr(request, "district", None)
-    grants = grants_for(request.user, district)
+    # An error page can be rendered before the auth middleware ran (a bad Host header is refused
+    # by CommonMiddleware): there is then no request.user, and nothing to show.
+    user = getattr(request, "user", None)
+    grants = grants_for(user, district)
     nav: list[tuple[str, str]] = []
-    if request.user.is_authenticated and district is not None:
+    if user is not None and user.is_authenticated and district is not None:
         nav.append(("Home", reverse("home")))
         if grants.can_anywhere(Capability.VIEW_STAFF_DIRECTORY):
             nav.append(("Directory", reverse("people:directory")))
@@ -21,7 +24,7 @@ def chalkline(request: HttpRequest) -> dict[str, Any]:
             nav.append(("Policies", reverse("policies:library")))
         if grants.can_anywhere(Capability.SCREEN_DRAFTS):
             nav.append(("Check a draft", reverse("drafts:check")))
-        if getattr(request.user, "person_id", None) and grants.is_staff_member:
+        if getattr(user, "person_id", None) and grants.is_staff_member:
             nav.append(("My acknowledgments", reverse("acks:mine")))
         if grants.can_anywhere(Capability.VIEW_ACK_RECORDS):
             nav.append(("Acknowledgments", reverse("acks:campaigns")))

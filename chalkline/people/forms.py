@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from chalkline.lib.http import client_ip
 from chalkline.people import throttle
+from chalkline.people.backends import account_for
 
 GENERIC_LOGIN_ERROR = (
     "Sign-in failed. Check your username and password. After several failed attempts, "
@@ -25,11 +26,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         "inactive": GENERIC_LOGIN_ERROR,
     }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Username or email"
+
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
+        typed = self.cleaned_data.get("username") or ""
+        # One counter per account, whether it is named by username or by email address.
+        account = account_for(typed) if "@" in typed else None
+        username = account.get_username() if account is not None else typed
         ip = client_ip(self.request) if self.request is not None else ""
         if throttle.is_locked(username, ip):
-            throttle.note_failure(username, ip)
+            # Not counted: the lock ends LOGIN_LOCKOUT_SECONDS after the last real failure.
             raise forms.ValidationError(GENERIC_LOGIN_ERROR, code="invalid_login")
         try:
             cleaned = super().clean()

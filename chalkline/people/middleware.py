@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from chalkline.lib import ratelimit
+from chalkline.lib.http import client_ip
 from chalkline.people.models import District
 
 SESSION_KEY = "chalkline_district_id"
@@ -63,6 +65,27 @@ def session_refresh_middleware(
             now = int(time.time())
             if now - int(session.get(REFRESH_KEY, 0)) >= settings.SESSION_REFRESH_SECONDS:
                 session[REFRESH_KEY] = now  # marks the session modified: saved with a new expiry
+        return get_response(request)
+
+    return middleware
+
+
+def anonymous_post_rate_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Every form an anonymous visitor can post (sign-in, password reset, a new password) counts
+    against RATE_LIMIT_ANONYMOUS_POST per client address. The API has its own per-token limit."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if (
+            request.method == "POST"
+            and not request.user.is_authenticated
+            and not request.path.startswith("/api/")
+        ):
+            limit, seconds = settings.RATE_LIMIT_ANONYMOUS_POST
+            retry = ratelimit.consume("anon-post", client_ip(request), limit=limit, seconds=seconds)
+            if retry is not None:
+                return ratelimit.too_many_requests(request, retry)
         return get_response(request)
 
     return middleware

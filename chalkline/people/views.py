@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from chalkline.lib.csvsafe import safe_row
@@ -81,6 +82,7 @@ def directory(request: DistrictRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_GET
 @district_required
 def building_directory(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -129,6 +131,7 @@ def building_directory(request: DistrictRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
+@never_cache
 @require_GET
 @district_required
 def person_detail(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -165,6 +168,7 @@ def person_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
 @require_GET
 @district_required
 def class_detail(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -289,6 +293,7 @@ def import_takeover(request: DistrictRequest) -> HttpResponse:
     return redirect("people:imports")
 
 
+@never_cache
 @require_GET
 @district_required
 def import_detail(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -317,6 +322,7 @@ def _batch_context(batch: ImportBatch) -> dict[str, Any]:
     }
 
 
+@never_cache
 @require_GET
 @district_required
 def import_report(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -365,6 +371,7 @@ def import_report(request: DistrictRequest, pk: int) -> HttpResponse:
     return response
 
 
+@never_cache
 @require_GET
 @district_required
 def role_suggestions(request: DistrictRequest) -> HttpResponse:

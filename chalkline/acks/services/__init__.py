@@ -29,6 +29,7 @@ from chalkline.acks.services.notices import (
 from chalkline.acks.services.signing import (
     MAX_SCAN_BYTES,
     SigningError,
+    WrongPasswordError,
     give_econsent,
     has_consent,
     issue_certificate,
@@ -50,6 +51,7 @@ __all__ = [
     "DeliveryResult",
     "LadderResult",
     "SigningError",
+    "WrongPasswordError",
     "SyncResult",
     "assign_new_hires",
     "audience",

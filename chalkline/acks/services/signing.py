@@ -57,6 +57,10 @@ class SigningError(ValueError):
     """The record cannot be made as asked; the message is shown to the user."""
 
 
+class WrongPasswordError(SigningError):
+    """The password re-entered to sign is not the account's (the view throttles these)."""
+
+
 def packet_versions(campaign: Campaign) -> list[PolicyVersion]:
     return list(campaign.versions.select_related("policy").order_by("policy__sort_key", "pk"))
 
@@ -265,6 +269,8 @@ def give_econsent(
     if by.person_id is None:
         raise SigningError("Your account is not linked to a staff record.")
     person = Person.objects.get(pk=by.person_id)
+    if person.kind != Person.Kind.STAFF:
+        raise SigningError("Only employees give consent to sign acknowledgments electronically.")
     existing = EConsent.objects.filter(person=person, version=CURRENT_CONSENT_VERSION).first()
     if existing is not None:
         return existing
@@ -525,7 +531,7 @@ def _sign(
         method = Signature.Method.TYPED_NAME
     elif password:
         if not by.check_password(password):
-            raise SigningError("That password is not correct.")
+            raise WrongPasswordError("That password is not correct.")
         method = Signature.Method.PASSWORD
     else:
         raise SigningError("Type your full name or re-enter your password to sign.")

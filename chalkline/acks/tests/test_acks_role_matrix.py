@@ -88,7 +88,12 @@ T = Callable[[World, dict[str, Any]], str]
 # (url, personas that get 200, status for everyone else)
 CASES: dict[str, tuple[T, set[str], int]] = {
     "mine": (lambda w, s: reverse("acks:mine"), ALL, 200),
-    "consent": (lambda w, s: reverse("acks:consent"), ALL, 200),
+    # Students and guardians never give the e-signature consent.
+    "consent": (
+        lambda w, s: reverse("acks:consent"),
+        ALL - {"student_north", "guardian_north"},
+        403,
+    ),
     "assignment_own": (
         lambda w, s: reverse("acks:assignment", args=[s["a_tess"].pk]),
         {"teacher_north"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,9 +14,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chalkline.acks import access, selectors, services
 from chalkline.acks.consent import CURRENT_CONSENT_VERSION, consent_text
 from chalkline.acks.forms import ConsentForm, RefuseForm, SignForm
-from chalkline.acks.views.common import STASH_PREFIX, agent_of, ip_of
+from chalkline.acks.views.common import (
+    agent_of,
+    forget_stash,
+    ip_of,
+    stash_comment,
+    stashed_comment,
+)
+from chalkline.people import throttle
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.policies.selectors import changes_since
+
+PAUSED_SIGNING_MESSAGE = (
+    "Signing with your password is paused after several wrong passwords. Type your full name "
+    "instead, or try again later."
+)
 
 
 @require_GET
@@ -105,6 +118,8 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @require_http_methods(["GET", "POST"])
 @district_required
 def consent(request: DistrictRequest) -> HttpResponse:
+    if not access.may_give_econsent(request.user, request.district):
+        raise PermissionDenied  # students and guardians sign nothing here
     nxt = _safe_next(request, reverse("acks:mine"))
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -133,11 +148,13 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Signing. If the session expired while the employee was signing, their comment is kept in
     the (new) session and put back into the form after they sign in again."""
     if not request.user.is_authenticated:
+        url = reverse("acks:sign", args=[pk])
+        response = redirect_to_login(url)
         if request.method == "POST":
             comment = str(request.POST.get("comment", ""))[:5000]
             if comment.strip():
-                request.session[f"{STASH_PREFIX}{pk}"] = comment
-        return redirect_to_login(reverse("acks:sign", args=[pk]))
+                stash_comment(response, path=url, comment=comment)
+        return response
     return _sign(request, pk)
 
 
@@ -154,10 +171,16 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
             return redirect("acks:assignment", pk=pk)
         if not services.has_consent(request.user.person_id):
             return redirect(reverse("acks:consent") + f"?next={reverse('acks:sign', args=[pk])}")
-    stash_key = f"{STASH_PREFIX}{pk}"
+    url = reverse("acks:sign", args=[pk])
+    stashed = ""
     if request.method == "POST":
         form = SignForm(request.POST)
-        if form.is_valid():
+        ip = ip_of(request) or ""
+        by_password = bool(form.is_valid() and not form.cleaned_data["typed_name"].strip())
+        if by_password and throttle.is_locked(request.user.get_username(), ip):
+            # Re-entering the password is throttled like the sign-in form, with its counters.
+            form.add_error(None, PAUSED_SIGNING_MESSAGE)
+        elif form.is_valid():
             try:
                 record = services.sign_acknowledgment(
                     assignment=assignment,
@@ -169,22 +192,25 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
                     user_agent=agent_of(request),
                 )
             except services.SigningError as exc:
+                if isinstance(exc, services.WrongPasswordError):
+                    throttle.note_failure(request.user.get_username(), ip)
                 form.add_error(None, str(exc))
             else:
-                request.session.pop(stash_key, None)
                 messages.success(
                     request,
                     f"Signed. Your verification code is {record.verification_code}.",
                 )
-                return redirect("acks:assignment", pk=pk)
+                done = redirect("acks:assignment", pk=pk)
+                forget_stash(done, path=url)
+                return done
         status = 400
     else:
-        stashed = request.session.pop(stash_key, "")
+        stashed = stashed_comment(request)
         form = SignForm(initial={"comment": stashed})
         if stashed:
             messages.info(request, "Your session had expired. Your comment was kept; sign again.")
         status = 200
-    return render(
+    response = render(
         request,
         "acks/sign.html",
         {
@@ -195,6 +221,9 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+    if stashed:
+        forget_stash(response, path=url)  # put back into the form once
+    return response
 
 
 @require_http_methods(["GET", "POST"])

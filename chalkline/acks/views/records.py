@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chalkline.acks import access, selectors, services
@@ -21,6 +22,7 @@ from chalkline.lib.csvsafe import safe_row
 from chalkline.people.decorators import DistrictRequest, district_required
 
 
+@never_cache
 @require_GET
 @district_required
 def certificate(request: DistrictRequest, pk: int) -> FileResponse:
@@ -34,6 +36,7 @@ def certificate(request: DistrictRequest, pk: int) -> FileResponse:
     )
 
 
+@never_cache
 @require_GET
 @district_required
 def scan(request: DistrictRequest, pk: int) -> FileResponse:
@@ -63,6 +66,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "acks/verify.html", context)
 
 
+@never_cache
 @require_GET
 @district_required
 def personnel_file(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -101,6 +105,7 @@ def _record_files(record: Signature, prefix: str = "") -> list[tuple[str, bytes]
     return files
 
 
+@never_cache
 @require_GET
 @district_required
 def personnel_zip(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -134,6 +139,7 @@ def personnel_zip(request: DistrictRequest, pk: int) -> HttpResponse:
     return _zip_response(files, f"acknowledgments-{slugify(person.family_name)}-{person.pk}.zip")
 
 
+@never_cache
 @require_GET
 @district_required
 def building_zip(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
@@ -165,6 +171,7 @@ def _csv_response(name: str, header: list[list[str]], rows: list[list[Any]]) -> 
     return response
 
 
+@never_cache
 @require_GET
 @district_required
 def campaign_export(request: DistrictRequest, pk: int) -> HttpResponse:
@@ -208,6 +215,7 @@ def campaign_export(request: DistrictRequest, pk: int) -> HttpResponse:
     return _csv_response(f"completion-{campaign.pk}-{now:%Y%m%d-%H%M}.csv", header, rows)
 
 
+@never_cache
 @require_GET
 @district_required
 def building_export(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:

@@ -32,7 +32,7 @@ def test_it_is_openapi_31_with_bearer_auth_on_screen(doc: dict[str, Any]) -> Non
     op = doc["paths"]["/screen"]["post"]
     assert op["security"] == [{"bearerToken": []}]
     assert doc["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
-    assert set(op["responses"]) == {"200", "400", "401", "403", "405", "413"}
+    assert set(op["responses"]) == {"200", "400", "401", "403", "405", "413", "429"}
 
 
 def test_every_ref_resolves(doc: dict[str, Any]) -> None:

@@ -6,10 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 from django.db.models import QuerySet
 
 from chalkline.audit import checkpoints
 from chalkline.audit.services import seal_pending, verify_chain
+from chalkline.lib.sqlite import EXIT_DATABASE_BUSY, is_database_busy
 from chalkline.people.models import District, User
 
 
@@ -74,6 +76,16 @@ class Command(BaseCommand):
                 self._verify(districts, options["checkpoints"])
         except checkpoints.CheckpointError as exc:
             raise CommandError(str(exc)) from exc
+        except OperationalError as exc:
+            if not is_database_busy(exc):
+                raise
+            self.stdout.write(
+                "BUSY: the database was busy (another process holds a lock); nothing was checked "
+                "or changed."
+            )
+            raise CommandError(
+                "The database was busy; run the command again.", returncode=EXIT_DATABASE_BUSY
+            ) from None
 
     def _checkpoint(self, districts: QuerySet[District]) -> None:
         key = checkpoints.load_key()
@@ -119,7 +131,7 @@ class Command(BaseCommand):
         if checkpoint_folder is not None:
             key = checkpoints.load_key()
             records = checkpoints.read_records(checkpoints.checkpoint_dir(checkpoint_folder), key)
-        broken = False
+        broken = busy = False
         show_progress = sys.stderr.isatty()
         for district in districts:
 
@@ -127,7 +139,18 @@ class Command(BaseCommand):
                 if show_progress:
                     sys.stderr.write(f"\r{slug}: {n:,} events checked")
 
-            result = verify_chain(district.pk, progress=progress)
+            try:
+                result = verify_chain(district.pk, progress=progress)
+            except OperationalError as exc:
+                if not is_database_busy(exc):
+                    raise
+                # A lock held by another process says nothing about the chain: never "BROKEN".
+                self.stdout.write(
+                    f"BUSY {district.slug}: the database was busy (another process holds a lock); "
+                    "the chain was not checked."
+                )
+                busy = True
+                continue
             if show_progress:
                 sys.stderr.write("\n")
             waiting = f" ({result.pending:,} waiting to be sealed)" if result.pending else ""
@@ -175,3 +198,7 @@ class Command(BaseCommand):
             )
         if broken:
             raise CommandError("The audit chain is broken.", returncode=1)
+        if busy:
+            raise CommandError(
+                "The database was busy; run audit verify again.", returncode=EXIT_DATABASE_BUSY
+            )
