@@ -273,14 +273,22 @@ class Row:
     def warning(self, code: str, col: str | None, message: str) -> None:
         self.report.warning(code, self.file, self.line, col, message, sourced_id=self.sourced_id)
 
-    def _problem(self, code: str, col: str, problem: Problem) -> None:
+    def _problem(self, code: str, col: str, problem: Problem, *, relied: bool = True) -> None:
+        """Report a cell's problem. In a column Chalkline does not rely on (``relied=False``)
+        an unreadable value is only a warning: the value is dropped and the row imported."""
         if problem is None:
             return
         kind, message = problem
-        if kind == "error":
+        if kind == "error" and relied:
             self.error(code, col, message)
+        elif kind == "error":
+            self.unused(code, col, message)
         else:
             self.warning(code, col, message)
+
+    def unused(self, code: str, col: str, message: str) -> None:
+        """A bad value in a column Chalkline does not rely on: a warning, the row imported."""
+        self.warning(code, col, f"{message}; Chalkline does not use {col}: value ignored")
 
     def name(self, col: str, *, required: bool = True) -> str:
         """A person's name: warns when it is longer than the directory keeps."""
@@ -299,19 +307,19 @@ class Row:
             self.error("missing_value", col, f"'{col}' is required")
         return value
 
-    def as_date(self, col: str) -> date | None:
+    def as_date(self, col: str, *, relied: bool = True) -> date | None:
         value, problem = parse_date(self.text(col))
-        self._problem("date", col, problem)
+        self._problem("date", col, problem, relied=relied)
         return value
 
-    def as_datetime(self, col: str) -> datetime | None:
+    def as_datetime(self, col: str, *, relied: bool = True) -> datetime | None:
         value, problem = parse_datetime(self.text(col))
-        self._problem("date", col, problem)
+        self._problem("date", col, problem, relied=relied)
         return value
 
-    def as_bool(self, col: str) -> bool | None:
+    def as_bool(self, col: str, *, relied: bool = True) -> bool | None:
         value, problem = parse_bool(self.text(col))
-        self._problem("boolean", col, problem)
+        self._problem("boolean", col, problem, relied=relied)
         return value
 
     def status(self, *, delta: bool) -> Status:

@@ -154,7 +154,8 @@ def _base(row: Row, seen: IdSet, *, delta: bool) -> tuple[str, Status, datetime 
     if sid and not seen.add(sid):
         row.error("duplicate_id", "sourcedId", "this sourcedId already appeared in the file")
     status = row.status(delta=delta)
-    return sid, status, row.as_datetime("dateLastModified")
+    # dateLastModified is informative only: nothing Chalkline does depends on it
+    return sid, status, row.as_datetime("dateLastModified", relied=False)
 
 
 def _refuse(row: Row) -> None:
@@ -165,6 +166,14 @@ def _refuse(row: Row) -> None:
 def _value(row: Row, col: str, status: Status) -> str:
     """Required unless the record is being deleted (a delete needs only its id)."""
     return row.text(col) if status is Status.TOBEDELETED else row.required(col)
+
+
+def _wanted(row: Row, col: str, status: Status) -> str:
+    """Expected by the spec, but Chalkline does not use it: a blank is only a warning."""
+    value = row.text(col)
+    if not value and status is not Status.TOBEDELETED:
+        row.unused("missing_value", col, f"'{col}' is blank")
+    return value
 
 
 def _done[R](row: Row, rec: R) -> R | None:
@@ -195,13 +204,15 @@ def org_row(row: Row, seen: IdSet, *, delta: bool) -> OrgRecord | None:
 
 def academic_session_row(row: Row, seen: IdSet, *, delta: bool) -> AcademicSessionRecord | None:
     sid, status, dlm = _base(row, seen, delta=delta)
-    title = _value(row, "title", status)
-    stype = _value(row, "type", status)
-    _value(row, "startDate", status)
-    _value(row, "endDate", status)
-    start, end = row.as_date("startDate"), row.as_date("endDate")
+    # Chalkline imports no academic sessions: a session's values are checked, never relied on
+    title = _wanted(row, "title", status)
+    stype = _wanted(row, "type", status)
+    _wanted(row, "startDate", status)
+    _wanted(row, "endDate", status)
+    start = row.as_date("startDate", relied=False)
+    end = row.as_date("endDate", relied=False)
     if start and end and end < start:
-        row.error("date_order", "endDate", "endDate is before startDate")
+        row.unused("date_order", "endDate", "endDate is before startDate")
     rec = AcademicSessionRecord(
         Source(row.file, row.line),
         sid,
@@ -224,9 +235,9 @@ def course_row(row: Row, seen: IdSet, *, delta: bool) -> CourseRecord | None:
         sid,
         status,
         dlm,
-        _value(row, "title", status),
+        _wanted(row, "title", status),  # Chalkline imports no courses
         row.text("courseCode"),
-        _value(row, "orgSourcedId", status),
+        _wanted(row, "orgSourcedId", status),
         row.text("schoolYearSourcedId") or None,
     )
     return _done(row, rec)
@@ -302,7 +313,7 @@ def user_row(row: Row, seen: IdSet, *, v11: bool, delta: bool) -> UserRecord | N
         sourced_id=sid,
         status=status,
         date_last_modified=dlm,
-        enabled=row.as_bool("enabledUser"),
+        enabled=row.as_bool("enabledUser", relied=False),  # Chalkline does not use it
         username=row.text("username"),
         identifier=row.text("identifier"),
         given_name=row.name("givenName", required=status is not Status.TOBEDELETED),
@@ -361,7 +372,8 @@ def role_row(
     role = canonical_role(role_text) if role_text else None
     if role_text and role is None:
         row.error("unknown_role", "role", f"unknown role {role_text!r}")
-    begin, end = row.as_date("beginDate"), row.as_date("endDate")
+    # endDate decides whether the role is current; beginDate is not used
+    begin, end = row.as_date("beginDate", relied=False), row.as_date("endDate")
     if begin and end and end < begin:
         row.error("date_order", "endDate", "endDate is before beginDate")
     if row.bad or role is None:

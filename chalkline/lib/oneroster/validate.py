@@ -129,8 +129,15 @@ def validate_package(pkg: Package, *, report: Report | None = None) -> Validatio
         counts["courses"] += 1
         courses.add(crs.sourced_id)
         f, ln, sid = crs.source.file, crs.source.line, crs.sourced_id
-        refs.check(
-            orgs, "orgs", crs.org_sourced_id, file=f, line=ln, column="orgSourcedId", sid=sid
+        refs.check(  # Chalkline imports no courses: a warning
+            orgs,
+            "orgs",
+            crs.org_sourced_id,
+            file=f,
+            line=ln,
+            column="orgSourcedId",
+            sid=sid,
+            error=False,
         )
         refs.check(
             sessions,
@@ -147,7 +154,7 @@ def validate_package(pkg: Package, *, report: Report | None = None) -> Validatio
         counts["classes"] += 1
         classes.add(cls.sourced_id)
         f, ln, sid = cls.source.file, cls.source.line, cls.sourced_id
-        refs.check(
+        refs.check(  # the course id is kept as text; courses are not imported
             courses,
             "courses",
             cls.course_sourced_id,
@@ -155,6 +162,7 @@ def validate_package(pkg: Package, *, report: Report | None = None) -> Validatio
             line=ln,
             column="courseSourcedId",
             sid=sid,
+            error=False,
         )
         refs.check(
             orgs, "orgs", cls.school_sourced_id, file=f, line=ln, column="schoolSourcedId", sid=sid
@@ -194,6 +202,8 @@ def validate_package(pkg: Package, *, report: Report | None = None) -> Validatio
                     line=user.source.line,
                     column=org_col,
                     sid=user.sourced_id,
+                    # 1.1 affiliations come from orgSourcedIds; 1.2 ones from roles.csv
+                    error=pkg.version == "1.1",
                 )
     _count(counts, "users", n_users)
     for kind, n in n_kind.items():

@@ -258,3 +258,55 @@ def test_issue_storage_is_capped_per_code(make_package: MakePackage) -> None:
     assert len([i for i in report.issues if i.code == "unknown_role"]) == 10
     assert report.truncated() == {"unknown_role": 240}
     assert "Tess" not in str(report.issues) and "t1@x.org" not in str(report.issues)
+
+
+def test_courses_and_a_1p2_primary_org_are_not_relied_on_so_their_problems_are_warnings(
+    make_package: MakePackage,
+) -> None:
+    # Chalkline imports no courses, and 1.2 affiliations come from roles.csv
+    courses = (
+        "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
+        "orgSourcedId,subjects,subjectCodes\n"
+        "crs1,active,2024-01-02,,,ALG,,org-gone,,\n"
+    )
+    users = (
+        "sourcedId,status,dateLastModified,enabledUser,username,givenName,familyName,"
+        "primaryOrgSourcedId\nt1,active,,true,t1,T,One,org-gone\n"
+    )
+    roles = (
+        "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,"
+        "orgSourcedId\nr1,active,,t1,primary,teacher,,,org-n\n"
+    )
+    path = make_package(
+        {
+            "courses.csv": courses,
+            "users.csv": users,
+            "roles.csv": roles,
+            "enrollments.csv": None,
+            "classes.csv": None,
+        },
+        version="1.2",
+    )
+    with open_package(path) as pkg:
+        result = validate_package(pkg)
+    report = result.report
+    assert result.ok, report.errors()
+    found = {(i.file, i.line, i.column): i for i in report.issues if i.code != "unknown_column"}
+    assert found[("courses.csv", 2, "title")].code == "missing_value"
+    assert found[("courses.csv", 2, "orgSourcedId")].code == "dangling_ref"
+    assert found[("users.csv", 2, "primaryOrgSourcedId")].code == "dangling_ref"
+    assert all(i.severity is Severity.WARNING for i in found.values())
+
+
+def test_a_class_whose_course_is_missing_is_a_warning(make_package: MakePackage) -> None:
+    courses = "sourcedId,status,dateLastModified,title,orgSourcedId\ncrs9,active,,Geo,org-n\n"
+    with open_package(make_package({"courses.csv": courses})) as pkg:
+        result = validate_package(pkg)
+    assert result.ok, result.report.errors()
+    (issue,) = [i for i in result.report.issues if i.code == "dangling_ref"]
+    assert (issue.severity, issue.file, issue.line, issue.column) == (
+        Severity.WARNING,
+        "classes.csv",
+        2,
+        "courseSourcedId",
+    )

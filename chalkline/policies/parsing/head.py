@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 
 from .lines import LogicalLine
 from .model import ManualSection, PolicyNumber
-from .numbering import find_number_in_line, find_section_in_line, normalize_number
+from .numbering import (
+    find_alpha_title,
+    find_number_in_line,
+    find_section_in_line,
+    normalize_number,
+)
+from .refs import block_label
 
 _FIELD_LABELS = (
     r"Policy\s+Title|Title|Book|Section|Series|Chapter|Policy\s+Code|Code|File|"
@@ -65,11 +71,33 @@ def _clean_title(text: str) -> str:
     return text.strip().strip('"“”').rstrip(":").strip()
 
 
+def _bullet_heading(line: LogicalLine) -> bool:
+    """A short header line a web page shows as a bullet ("• GBC: Code of Ethics")."""
+    marker = line.marker
+    return (
+        marker is not None
+        and not any(ch.isalnum() for ch in marker.raw)
+        and 0 < len(line.body.split()) <= 8
+        and not line.body.endswith(".")
+    )
+
+
+def _ends_header(text: str) -> bool:
+    """The first sentence of the body, or a reference block: the header is over."""
+    words = len(text.split())
+    if words > 25 or (words >= 12 and text.endswith(".")):
+        return True
+    # "Administrative Procedure 7:340" names this document; "Cross References:" ends the head
+    return block_label(text) is not None and find_number_in_line(text) is None
+
+
 def extract_head(lines: list[LogicalLine]) -> Head:
     head = Head()
     window: list[int] = []
     for i, line in enumerate(lines[:HEAD_WINDOW]):
-        if line.marker is not None or len(line.text.split()) > 25:
+        if line.marker is not None and _bullet_heading(line):
+            line = lines[i] = LogicalLine(line.body, indent=line.indent, hint=line.hint)
+        if line.marker is not None or _ends_header(line.text):
             break
         window.append(i)
     loose_ok = sum(1 for i in window if _FIELD_LOOSE_RE.match(lines[i].text)) >= 2
@@ -83,6 +111,9 @@ def extract_head(lines: list[LogicalLine]) -> Head:
                 number_at = i
             continue
         found = find_number_in_line(text)
+        if found is None and i == window[0]:
+            alpha = find_alpha_title(text)
+            found = (alpha[0], alpha[0].raw, alpha[1]) if alpha else None
         if found is not None:
             number, label, rest = found
             if head.number is None:

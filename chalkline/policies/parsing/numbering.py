@@ -70,7 +70,7 @@ KNOWN_SECTION_NAMES = {
 
 _SUFFIX = r"(?:-(?:AP|E|R|P|EX|F|G|AR)\d{0,2}(?:,?\s*(?:Part|E)\s*\d{1,2})?)?"
 SECTIONED = rf"\d{{1,2}}:\d{{1,3}}{_SUFFIX}"
-LOOSE_SECTIONED = rf"\d{{1,2}}[.\-]\d{{2,3}}{_SUFFIX}"
+LOOSE_SECTIONED = rf"\d{{1,2}}(?:-\d{{1,3}}\.\d{{1,2}}|[.\-]\d{{2,3}}){_SUFFIX}"
 NUMERIC = rf"\d{{3,4}}(?:\.\d{{1,3}})?{_SUFFIX}"
 ALPHA = r"[A-L][A-Z]{1,5}(?:-[A-Z]{1,2}\d?)?(?:\s?\((?:LOCAL|LEGAL|EXHIBIT|REGULATION)\))?"
 ANY_NUMBER = rf"(?:{SECTIONED}|{LOOSE_SECTIONED}|{NUMERIC}|{ALPHA})"
@@ -117,27 +117,65 @@ _NOT_CODES = frozenset(
         "ONE",
         "DEFINITIONS",
         "ADOPTED",
+        # document types and acronyms that head pages but are not policy codes
+        "BP",
+        "AR",
+        "ADA",
+        "CIPA",
+        "COPPA",
+        "FERPA",
+        "FMLA",
+        "HIPAA",
+        "IDEA",
+        "IEP",
     ]
 )
 _NUMBER_LABEL = (
     r"(?:(?:Board\s+|School\s+Board\s+)?(?:Policy|Policies|Bylaw|Regulation)"
-    r"(?:\s+(?:Code|No\.?|Number|#))?|BP|AR|Policy\s+Code|Code|File(?:\s+Code)?|Number|No\.|"
+    r"(?:\s+(?:Code|No\.?|Number|#|BP|AR))?|BP|AR|Policy\s+Code|Code|File(?:\s+Code)?|"
+    r"Number|No\.|Administrative\s+Regulation|"
     r"Administrative\s+Procedure|Exhibit)"
 )
 LABELED_RE = re.compile(
-    rf"^(?P<label>{_NUMBER_LABEL})\s*[:#.]?\s*(?P<num>{ANY_NUMBER})(?![\w:])\s*"
+    rf"^(?P<label>{_NUMBER_LABEL})\s*(?:[:#.]|\s[-–—])?\s*(?P<num>{ANY_NUMBER})(?!\w|:\d)\s*"
     r"(?:[-–—:|,]\s*)?(?P<rest>.*)$",
     re.IGNORECASE,
 )
 LEADING_RE = re.compile(
-    rf"^(?P<num>{ANY_NUMBER})(?![\w:])\s*(?:(?P<sep>[-–—:|])\s*|\s+(?=[A-Z\"“]))?(?P<rest>.*)$"
+    rf"^(?P<num>{ANY_NUMBER})(?!\w|:\d)\s*(?:(?P<sep>[-–—:|,])\s*|\s+(?=[A-Z\"“]))?(?P<rest>.*)$"
 )
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+_ADDRESS_RE = re.compile(
+    r"\b(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Boulevard|Blvd|Lane|Ln|Highway|Hwy|Suite)\.?$"
+)
+_HISTORY_WORD_RE = re.compile(r"^(?:adopted|revised|amended|reviewed|approved|effective)\b", re.I)
+# "GBEB Code of Conduct": an alpha code then a title with no separator
+ALPHA_TITLE_RE = re.compile(rf"^(?P<num>{ALPHA})\s+(?P<rest>[A-Z][^.;:]*)$")
+
+
+def _titled(rest: str) -> bool:
+    return bool(rest) and rest[:1].isupper() and not _HISTORY_WORD_RE.match(rest)
+
+
+def find_alpha_title(text: str) -> tuple[PolicyNumber, str] | None:
+    """ "GBEB Code of Conduct" (only trusted on a header's first line: see head.py)."""
+    m = ALPHA_TITLE_RE.match(text.strip())
+    if not m or len(m.group("rest").split()) > 12:
+        return None
+    num = normalize_number(m.group("num"))
+    if num is None or num.scheme != "alpha" or len(num.normalized) < 3:
+        return None
+    return num, m.group("rest").strip()
 
 
 def normalize_number(raw: str) -> PolicyNumber | None:
     """Classify and normalize one number token; None when it is not a policy number."""
     token = re.sub(r"\s+", " ", raw.strip().rstrip(".,;"))
+    m = re.fullmatch(rf"(\d{{1,2}})-(\d{{1,3}})\.(\d{{1,2}})({_SUFFIX})", token, re.IGNORECASE)
+    if m:  # Virginia Beach's "5-21.3"
+        suffix = re.sub(r"\s+", " ", m.group(4).upper())
+        normalized = f"{int(m.group(1))}:{int(m.group(2)):03d}.{int(m.group(3))}{suffix}"
+        return PolicyNumber(token, normalized, "sectioned")
     m = re.fullmatch(rf"(\d{{1,2}})[:.\-](\d{{1,3}})({_SUFFIX})", token, re.IGNORECASE)
     if m and (":" in token or len(m.group(2)) >= 2):
         suffix = re.sub(r"\s+", " ", m.group(3).upper())
@@ -171,10 +209,12 @@ def find_number_in_line(text: str) -> tuple[PolicyNumber, str, str] | None:
     if num is None:
         return None
     if num.scheme != "sectioned":
-        if _YEAR_RE.match(num.raw):
-            return None
+        if _YEAR_RE.match(num.raw) and not (m.group("sep") and _titled(rest)):
+            return None  # a year, unless written as a number: "2026 - Social Media"
         if rest and not m.group("sep") and num.scheme == "alpha":
             return None
+        if _ADDRESS_RE.search(rest):
+            return None  # "100 South Main Street"
     if rest and not (rest[:1].isupper() or rest[:1] in '"“('):
         return None
     return num, num.raw, rest
