@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chalkline.policies.parsing import parse_policy  # noqa: E402
-from chalkline.policies.tests.real_headers import EXCERPTS  # noqa: E402
+from chalkline.policies.parsing import parse_policy
+from chalkline.policies.tests.real_headers import EXCERPTS
 
 
 def main(argv: list[str]) -> int:
