@@ -159,6 +159,7 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "api:revoke_token",
         "drafts:check",
         "drafts:keep",
+        "drafts:kept",  # chalkline/drafts/tests/test_kept_checks.py
         # Staff policy pages: chalkline/policies/tests/test_policy_role_matrix.py
         "policies:library",
         "policies:import",
