@@ -38,5 +38,5 @@ def audience_families_for(user: User | object, district: District) -> PersonQuer
 
 def kept_checks_of(user: User | object, district: District) -> models.QuerySet[DraftCheck]:
     """The draft checks the user kept in the district, newest first: their own, nobody else's."""
-    require_draft_checker(user, district)
-    return DraftCheck.objects.filter(district=district, user_id=getattr(user, "pk", None))
+    require_draft_checker(user, district)  # 403 for anyone else, anonymous users included
+    return DraftCheck.objects.filter(district=district, user_id=int(getattr(user, "pk", 0) or 0))

@@ -192,10 +192,10 @@ def keep(request: DistrictRequest) -> HttpResponse:
     )
     # The page comes back with the draft still in the box (it was posted with the check), so the
     # employee can go on editing it; nothing more of it is stored than they chose.
-    form = _draft_form(
+    draft_form = _draft_form(
         request, initial={"text": form.cleaned_data["text"], "audience": payload["a"]}
     )
-    return render(request, "drafts/check.html", {"checked": False, "form": form})
+    return render(request, "drafts/check.html", {"checked": False, "form": draft_form})
 
 
 @require_http_methods(["GET"])

@@ -17,7 +17,7 @@ from chalkline.policies.access import policy_versions_visible_to
 
 def _resolver(
     visible: Callable[[User | object, District], QuerySet],
-    url_name: str,  # type: ignore[type-arg]
+    url_name: str,
 ) -> Callable[[User | object, District, list[str]], dict[str, str]]:
     def resolve(user: User | object, district: District, ids: list[str]) -> dict[str, str]:
         seen = visible(user, district).filter(pk__in=[int(i) for i in ids])
