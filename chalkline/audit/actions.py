@@ -61,6 +61,7 @@ class Action(StrEnum):
     AUDIT_EXPORTED = "audit.exported"
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"
     AUDIT_RESTORE_RECORDED = "audit.restore_recorded"
+    AUDIT_CHAIN_VERIFIED = "audit.chain_verified"
 
     @property
     def label(self) -> str:
@@ -111,6 +112,7 @@ LABELS: dict[Action, str] = {
     Action.AUDIT_EXPORTED: "Exported the audit log",
     Action.AUDIT_CHECKPOINT_WRITTEN: "Wrote an audit checkpoint",
     Action.AUDIT_RESTORE_RECORDED: "Recorded a restore from backup",
+    Action.AUDIT_CHAIN_VERIFIED: "Verified the audit chain",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

@@ -7,7 +7,11 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from chalkline.audit.actions import spellings_of_action_prefix, spellings_of_target_type
+from chalkline.audit.actions import (
+    Action,
+    spellings_of_action_prefix,
+    spellings_of_target_type,
+)
 from chalkline.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent, AuditEventQuerySet
 from chalkline.people.models import District
 
@@ -22,7 +26,9 @@ def filtered_events(district: District, filters: dict[str, Any]) -> AuditEventQu
             match |= Q(action__startswith=prefix)
         qs = qs.filter(match)
     if filters.get("actor"):
-        qs = qs.filter(actor_label=filters["actor"])
+        # a search: the username or its beginning (no list of every actor, which a district of
+        # 150,000 staff could not offer)
+        qs = qs.filter(actor_label__startswith=filters["actor"])
     if filters.get("target_type"):
         qs = qs.filter(target_type__in=spellings_of_target_type(filters["target_type"]))
     if filters.get("target_id"):
@@ -60,3 +66,35 @@ def current_head(district: District | int) -> ChainHead:
         .first()
     )
     return ChainHead(seq=row[0], hash=row[1]) if row else ChainHead(seq=0, hash=GENESIS_HASH)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of a chain verification, as its audit event recorded it."""
+
+    at: datetime
+    by: str
+    ok: bool
+    count: int
+    broken_seq: int | None
+    reason: str
+
+
+def last_verification(district: District) -> Verification | None:
+    event = (
+        AuditEvent.objects.in_district(district.pk)
+        .filter(action=Action.AUDIT_CHAIN_VERIFIED)
+        .order_by("-seq")
+        .first()
+    )
+    if event is None:
+        return None
+    data: dict[str, Any] = event.after_data or {}
+    return Verification(
+        at=event.at,
+        by=event.actor_label,
+        ok=bool(data.get("ok")),
+        count=int(data.get("count") or 0),
+        broken_seq=data.get("broken_seq"),
+        reason=str(data.get("reason") or ""),
+    )

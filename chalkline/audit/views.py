@@ -6,17 +6,20 @@ import csv
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from chalkline.audit.actions import Action, action_label, target_type_of
-from chalkline.audit.forms import AuditFilterForm
-from chalkline.audit.selectors import filtered_events
-from chalkline.audit.services import record_event
+from chalkline.audit.forms import AuditFilterForm, target_type_choices
+from chalkline.audit.models import AuditEvent
+from chalkline.audit.selectors import filtered_events, last_verification
+from chalkline.audit.services import record_event, verify_audit_chain
+from chalkline.audit.targets import target_urls
 from chalkline.lib.csvsafe import safe_row
 from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
@@ -38,8 +41,7 @@ EXPORT_COLUMNS = [
 
 
 def _filters(form: AuditFilterForm) -> dict[str, Any]:
-    if not form.is_valid():
-        return {}
+    """The filters asked for; call only on a valid form (an invalid one lists nothing)."""
     return {k: v for k, v in form.cleaned_data.items() if v not in (None, "") and k != "page"}
 
 
@@ -48,19 +50,36 @@ def _filters(form: AuditFilterForm) -> dict[str, Any]:
 def events(request: DistrictRequest) -> HttpResponse:
     grants = access.require(request.user, request.district, Capability.VIEW_AUDIT)
     form = AuditFilterForm(request.GET)
-    filters = _filters(form)
-    page_number = (form.cleaned_data.get("page") if form.is_valid() else None) or 1
-    page = Paginator(filtered_events(request.district, filters), settings.PAGE_SIZE).get_page(
-        page_number
+    valid = form.is_valid()
+    # An invalid filter lists nothing (and the form says why), never the whole log.
+    events_qs = (
+        filtered_events(request.district, _filters(form)) if valid else AuditEvent.objects.none()
     )
+    page_number = (form.cleaned_data.get("page") if valid else None) or 1
+    page = Paginator(events_qs, settings.PAGE_SIZE).get_page(page_number)
     query = request.GET.copy()
     query.pop("page", None)
+    kinds = dict(target_type_choices())
+    links = target_urls(
+        request.user, request.district, [(e.target_type, e.target_id) for e in page]
+    )
     context = {
         "form": form,
+        "filters_valid": valid,
         "page": page,
-        "rows": [(e, action_label(e.action), target_type_of(e.target_type)) for e in page],
+        "rows": [
+            (
+                e,
+                action_label(e.action),
+                kinds.get(target_type_of(e.target_type), target_type_of(e.target_type)),
+                links.get((e.target_type, e.target_id)),
+            )
+            for e in page
+        ],
         "query": query.urlencode(),
         "can_export": grants.can(Capability.EXPORT_AUDIT),
+        "can_verify": grants.can(Capability.EXPORT_AUDIT),
+        "verification": last_verification(request.district),
     }
     template = "audit/events.html"
     if request.htmx:
@@ -78,6 +97,8 @@ class _Echo:
 def export_csv(request: DistrictRequest) -> HttpResponse | StreamingHttpResponse:
     access.require(request.user, request.district, Capability.EXPORT_AUDIT)
     form = AuditFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("The filters are not valid; correct them on the audit page.")
     filters = _filters(form)
     generated = timezone.now()
     with transaction.atomic():
@@ -122,3 +143,17 @@ def export_csv(request: DistrictRequest) -> HttpResponse | StreamingHttpResponse
         f'attachment; filename="audit-{request.district.slug}-{stamp}.csv"'
     )
     return response
+
+
+@require_POST
+@district_required
+def verify(request: DistrictRequest) -> HttpResponse:
+    """Verify the chain now (the superintendent: holders of ``export_audit``); the outcome is an
+    audit event, which the page shows as the last verification."""
+    access.require(request.user, request.district, Capability.EXPORT_AUDIT)
+    result = verify_audit_chain(district=request.district, by=request.user)
+    if result.ok:
+        messages.success(request, f"The audit chain is intact: {result.count} events verified.")
+    else:
+        messages.error(request, f"The audit chain is broken at event #{result.broken_seq}.")
+    return redirect("audit:events")

@@ -26,7 +26,7 @@ class DraftForm(forms.Form):
         widget=forms.RadioSelect,
     )
     author = forms.ChoiceField(
-        label="Who wrote it?",
+        label="Who wrote the message?",
         choices=[
             ("me", "I did (my draft)"),
             ("student", "A student, to me"),
@@ -34,8 +34,7 @@ class DraftForm(forms.Form):
         ],
         initial="me",
         required=False,
-        help_text="Pick a student or family member to check a message you received, for "
-        "example one that may tell of abuse or neglect.",
+        help_text="For a message you received, for example one that may tell of abuse or neglect.",
     )
     building = forms.ModelChoiceField(
         queryset=Building.objects.none(),
@@ -78,6 +77,9 @@ class DraftForm(forms.Form):
 
 
 class KeepForm(forms.Form):
+    """Rendered on the same page as ``DraftForm``: its ids start with ``keep_`` so that no id is
+    used twice (both forms have a ``text`` field)."""
+
     check = forms.CharField(widget=forms.HiddenInput, max_length=4000)
     text = forms.CharField(
         widget=forms.HiddenInput, required=False, strip=False, max_length=MAX_DRAFT_CHARS
@@ -87,3 +89,7 @@ class KeepForm(forms.Form):
         label="Also keep the text of my draft",
         help_text="Leave unticked to keep only the date and the number of findings.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "keep_%s")
+        super().__init__(*args, **kwargs)

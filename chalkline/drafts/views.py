@@ -7,16 +7,20 @@ import hashlib
 from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import SuspiciousOperation
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chalkline.drafts.access import (
     audience_buildings_for,
     audience_families_for,
+    kept_checks_of,
     require_draft_checker,
 )
 from chalkline.drafts.forms import DraftForm, KeepForm
@@ -31,10 +35,27 @@ KEEP_SALT = "chalkline.screening.keep"
 KEEP_MAX_AGE = 60 * 60  # a check can be kept within an hour
 
 
-def _draft_form(request: DistrictRequest, data: Any = None, files: Any = None) -> DraftForm:
+def _draft_form(
+    request: DistrictRequest,
+    data: Any = None,
+    files: Any = None,
+    initial: dict[str, Any] | None = None,
+) -> DraftForm:
     buildings = audience_buildings_for(request.user, request.district)
     guardians = audience_families_for(request.user, request.district)
-    return DraftForm(data, files, buildings=buildings, guardians=guardians)
+    return DraftForm(data, files, initial=initial, buildings=buildings, guardians=guardians)
+
+
+def clause_url(district_slug: str, clause: str) -> str | None:
+    """The clause on the district's public portal: the policy page at the clause's anchor (each
+    clause of a portal page carries its clause id as its ``id``). None for a clause id the portal
+    cannot address."""
+    number = clause.split("/", 1)[0]
+    try:
+        page = reverse("policies:portal_policy", args=[district_slug, number])
+    except NoReverseMatch:
+        return None
+    return f"{page}#{clause}"
 
 
 def _message(request: DistrictRequest, data: dict[str, Any]) -> Message:
@@ -119,9 +140,11 @@ def _results(
     hotlines = sorted(
         {str(f.extra.get("hotline")) for f in findings if f.detector == "abuse_disclosure"}
     )
+    slug = request.district.slug
     return {
         "checked": True,
         "shown": shown,
+        "listed": [(s, clause_url(slug, s.finding.clause)) for s in shown],
         "text_findings": [s for s in shown if s.finding.attachment is None],
         "image_findings": [s for s in shown if s.finding.attachment is not None],
         "segments": segments(message.text, shown),
@@ -167,4 +190,18 @@ def keep(request: DistrictRequest) -> HttpResponse:
         request,
         "Check kept with its text." if text else "Check kept (date and findings only, no text).",
     )
-    return redirect("drafts:check")
+    # The page comes back with the draft still in the box (it was posted with the check), so the
+    # employee can go on editing it; nothing more of it is stored than they chose.
+    draft_form = _draft_form(
+        request, initial={"text": form.cleaned_data["text"], "audience": payload["a"]}
+    )
+    return render(request, "drafts/check.html", {"checked": False, "form": draft_form})
+
+
+@require_http_methods(["GET"])
+@district_required
+def kept(request: DistrictRequest) -> HttpResponse:
+    """My kept checks: the checks the employee kept, newest first; only their own."""
+    checks = kept_checks_of(request.user, request.district)
+    page = Paginator(checks, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "drafts/kept.html", {"page": page})

@@ -2,8 +2,14 @@ from django.apps import AppConfig
 
 
 class WorkflowsConfig(AppConfig):
-    """No models: installed for its management commands (``import-policy``)."""
+    """No models: installed for its management commands (``import-policy``), and the place where
+    the audit page learns which page shows each kind of target (``audit_targets``)."""
 
     name = "chalkline.workflows"
     label = "workflows"
     verbose_name = "Cross-app workflows"
+
+    def ready(self) -> None:
+        from chalkline.workflows.audit_targets import register
+
+        register()

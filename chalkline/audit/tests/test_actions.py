@@ -85,7 +85,7 @@ def test_filtering_finds_old_and_new_spellings_and_shows_labels(
         ("screening.draft_check_kept", "screening.draftcheck")
     ]
     assert b"Kept a draft check" in response.content
-    assert b"drafts.draftcheck 7" in response.content
+    assert b"Draft check 7" in response.content  # the kind in words, today's name
 
 
 def test_the_csv_export_has_the_label_and_keeps_the_stored_action(

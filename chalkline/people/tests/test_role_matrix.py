@@ -153,12 +153,14 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "people:role_suggestion_decide",
         "audit:events",
         "audit:export",
+        "audit:verify",  # POST only: chalkline/audit/tests/test_audit_page.py
         # API, API tokens and draft checks: chalkline/api/tests/test_role_matrix_api.py
         "api:screen",
         "api:tokens",
         "api:revoke_token",
         "drafts:check",
         "drafts:keep",
+        "drafts:kept",  # chalkline/drafts/tests/test_kept_checks.py
         # Staff policy pages: chalkline/policies/tests/test_policy_role_matrix.py
         "policies:library",
         "policies:import",

@@ -1,0 +1,36 @@
+"""The audit page's links to targets: each domain app's page for its objects, offered only when
+the viewer may see the object there (each app's own access rules decide)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from chalkline.acks.access import campaigns_visible_to
+from chalkline.audit.targets import register_target
+from chalkline.people.access import import_batches_visible_to
+from chalkline.people.models import District, User
+from chalkline.policies.access import policy_versions_visible_to
+
+
+def _resolver(
+    visible: Callable[[User | object, District], QuerySet],
+    url_name: str,
+) -> Callable[[User | object, District, list[str]], dict[str, str]]:
+    def resolve(user: User | object, district: District, ids: list[str]) -> dict[str, str]:
+        seen = visible(user, district).filter(pk__in=[int(i) for i in ids])
+        return {str(pk): reverse(url_name, args=[pk]) for pk in seen.values_list("pk", flat=True)}
+
+    return resolve
+
+
+def register() -> None:
+    register_target(
+        "policies.policyversion", _resolver(policy_versions_visible_to, "policies:version")
+    )
+    register_target("acks.campaign", _resolver(campaigns_visible_to, "acks:campaign"))
+    register_target(
+        "people.importbatch", _resolver(import_batches_visible_to, "people:import_detail")
+    )

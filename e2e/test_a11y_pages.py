@@ -1,0 +1,78 @@
+"""Browser checks of issue 17: axe (all WCAG 2.1 A/AA rules, colour contrast included) on the
+new-campaign form and the portal, and where the draft check's findings land after submitting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalkline.people.models import Person
+from chalkline.people.roles import Role
+from chalkline.people.roster_index import forget_roster_indexes
+from chalkline.policies.tests.factories import import_seed
+from conftest import make_building, make_district, make_person, make_user
+from e2e.conftest import assert_accessible, axe_violations, sign_in
+
+PASSWORD = "correct horse battery staple"
+DRAFT = "So proud of Maria Garcia-Lopez for winning the spelling bee today!"
+
+
+@pytest.fixture
+def district(transactional_db: Any) -> dict[str, Any]:
+    forget_roster_indexes()
+    d = make_district("prairie", "Prairie Valley CUSD 5")
+    north = make_building(d, "North Elementary", "north")
+    make_person(
+        d, kind=Person.Kind.STUDENT, building=north, given_name="Maria", family_name="Garcia-Lopez"
+    )
+    teacher = make_person(d, building=north, given_name="Tess", family_name="Teacher")
+    make_user(d, Role.EMPLOYEE, building=north, person=teacher, username="teacher")
+    make_user(d, Role.SUPERINTENDENT, username="super")
+    import_seed(d)
+    return {"district": d}
+
+
+def test_the_new_campaign_form_passes_axe_with_colour_contrast(
+    page: Any, live_server: Any, district: dict[str, Any]
+) -> None:
+    sign_in(page, live_server.url, "super", PASSWORD)
+    page.goto(f"{live_server.url}/acknowledgments/campaigns/new/")
+    assert axe_violations(page, impacts=("minor", "moderate", "serious", "critical")) == []
+
+
+def test_the_portal_clause_links_pass_axe_and_do_not_rely_on_colour(
+    page: Any, live_server: Any, district: dict[str, Any]
+) -> None:
+    page.goto(f"{live_server.url}/d/prairie/policies/5:125/")
+    link = page.locator("a.clause-link").first
+    style = link.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.borderTopStyle, s.borderTopWidth]; }"
+    )
+    assert style[0] == "solid" and style[1] != "0px"  # a box around it, not colour alone
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("size", [{"width": 375, "height": 740}, {"width": 1280, "height": 800}])
+def test_the_findings_are_near_the_top_after_checking(
+    browser: Any, live_server: Any, district: dict[str, Any], size: dict[str, int]
+) -> None:
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, live_server.url, "teacher", PASSWORD)
+        page.goto(f"{live_server.url}/check/")
+        page.get_by_label("Your draft", exact=True).fill(DRAFT)
+        page.get_by_label("A public or social-media post").check()
+        page.get_by_role("button", name="Check my draft").click()
+        page.wait_for_selector("#results-heading")
+        top = page.evaluate(
+            "() => document.getElementById('results-heading').getBoundingClientRect().top"
+            " + window.scrollY"
+        )
+        print(f"findings heading top at {size['width']}px wide: {top:.0f}px")
+        assert top < 300, top
+        assert_accessible(page)
+    finally:
+        context.close()
