@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from chalkline.audit.actions import Action, action_label, target_type_of
@@ -92,6 +93,7 @@ class _Echo:
         return value
 
 
+@never_cache
 @require_GET
 @district_required
 def export_csv(request: DistrictRequest) -> HttpResponse | StreamingHttpResponse:

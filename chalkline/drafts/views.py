@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chalkline.drafts.access import (
@@ -91,6 +92,7 @@ def _message(request: DistrictRequest, data: dict[str, Any]) -> Message:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @district_required
 def check(request: DistrictRequest) -> HttpResponse:
@@ -156,6 +158,7 @@ def _results(
     }
 
 
+@never_cache
 @require_POST
 @district_required
 def keep(request: DistrictRequest) -> HttpResponse:
@@ -198,6 +201,7 @@ def keep(request: DistrictRequest) -> HttpResponse:
     return render(request, "drafts/check.html", {"checked": False, "form": draft_form})
 
 
+@never_cache
 @require_http_methods(["GET"])
 @district_required
 def kept(request: DistrictRequest) -> HttpResponse:

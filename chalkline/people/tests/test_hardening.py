@@ -154,6 +154,22 @@ def test_acknowledgment_exports_and_records_are_not_stored(world: World, client:
         assert _no_store(response), url
 
 
+def test_the_audit_export_and_the_draft_check_pages_are_not_stored(
+    world: World, client: Client
+) -> None:
+    client.force_login(world.users["superintendent"])
+    for response in [
+        client.get(reverse("audit:export")),
+        client.get(reverse("drafts:check")),
+        client.post(
+            reverse("drafts:check"), {"text": "Maria did well today.", "audience": "public"}
+        ),
+        client.get(reverse("drafts:kept")),
+    ]:
+        assert response.status_code == 200
+        assert _no_store(response)
+
+
 def test_the_one_time_api_token_page_is_not_stored(world: World, client: Client) -> None:
     client.force_login(world.users["superintendent"])
     response = client.post(reverse("api:tokens"), {"name": "Relay", "scopes": ["screen"]})
