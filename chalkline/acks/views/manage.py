@@ -218,8 +218,12 @@ def remind(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
     bldg = access.get_ack_building_for(
         request.user, request.district, building_pk, need=Capability.DISTRIBUTE_CAMPAIGN
     )
-    n = services.send_bulk_reminder(campaign=campaign, building=bldg, by=request.user)
-    messages.success(request, f"Reminder sent to {n} staff who have not acknowledged yet.")
+    try:
+        n = services.send_bulk_reminder(campaign=campaign, building=bldg, by=request.user)
+    except services.CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Reminder sent to {n} staff who have not acknowledged yet.")
     return redirect("acks:building", pk=pk, building_pk=building_pk)
 
 
