@@ -58,6 +58,13 @@ class CampaignForm(forms.Form):
         initial=14,
         label="Escalate to the superintendent this many days after the due date",
     )
+    duplicate_reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Why a second campaign for the same text?",
+        help_text="Kept in the audit log with the campaign.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(
         self,

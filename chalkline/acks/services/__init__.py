@@ -2,6 +2,7 @@
 
 from chalkline.acks.services.campaigns import (
     CampaignError,
+    DuplicateCampaignError,
     SyncResult,
     assign_new_hires,
     audience,
@@ -47,6 +48,7 @@ from chalkline.acks.services.signing import (
 __all__ = [
     "MAX_SCAN_BYTES",
     "CampaignError",
+    "DuplicateCampaignError",
     "DeliveryResult",
     "LadderResult",
     "SigningError",

@@ -33,6 +33,31 @@ class CampaignError(ValueError):
     """A campaign request that cannot be carried out; the message is shown to the user."""
 
 
+class DuplicateCampaignError(CampaignError):
+    """Another campaign of the same school year already asks for one of the versions: staff
+    would sign the same text twice. Going on takes a reason (``duplicate_reason``)."""
+
+    def __init__(self, message: str, *, duplicates: list[Campaign]) -> None:
+        super().__init__(message)
+        self.duplicates = duplicates
+
+
+def duplicate_campaigns(
+    *, district: District, school_year: str, versions: Iterable[PolicyVersion]
+) -> list[Campaign]:
+    """Campaigns of the district and school year that carry one of ``versions`` (closed ones
+    included: their records are signatures of the same text)."""
+    return list(
+        Campaign.objects.filter(
+            district=district,
+            school_year=school_year.strip(),
+            versions__in=[v.pk for v in versions],
+        )
+        .distinct()
+        .order_by("created_at", "pk")
+    )
+
+
 @cache
 def _category(job_title: str) -> str:
     return category_of(job_title)
@@ -73,8 +98,11 @@ def create_campaign(
     escalate_superintendent_after_days: int = 14,
     intent_text: str = "",
     follows: Campaign | None = None,
+    duplicate_reason: str = "",
     by: User | None,
 ) -> Campaign:
+    """A draft campaign. When another campaign of the same school year already carries one of
+    the versions, ``DuplicateCampaignError`` unless ``duplicate_reason`` says why (audited)."""
     if not versions:
         raise CampaignError("Choose at least one published policy version.")
     policies = [v.policy_id for v in versions]
@@ -89,6 +117,15 @@ def create_campaign(
     if unknown:
         raise CampaignError(f"Unknown job categories: {', '.join(sorted(unknown))}.")
     ladder = sorted({int(d) for d in (reminder_days_before or [7, 1, 0]) if 0 <= int(d) <= 90})
+    duplicates = duplicate_campaigns(district=district, school_year=school_year, versions=versions)
+    duplicate_reason = duplicate_reason.strip()[:1000]
+    if duplicates and not duplicate_reason:
+        names = "; ".join(f"“{c.title}” ({c.get_status_display().lower()})" for c in duplicates)
+        raise DuplicateCampaignError(
+            f"A campaign of {school_year.strip()} already asks staff to sign this text: {names}. "
+            "Staff would be asked to sign the same text twice. Give a reason to go on anyway.",
+            duplicates=duplicates,
+        )
     campaign = Campaign.objects.create(
         district=district,
         title=title.strip()[:200],
@@ -119,6 +156,11 @@ def create_campaign(
             "buildings": [b.pk for b in buildings],
             "job_categories": campaign.job_categories,
             "follows": follows.pk if follows else None,
+            **(
+                {"duplicate_of": [c.pk for c in duplicates], "duplicate_reason": duplicate_reason}
+                if duplicates
+                else {}
+            ),
         },
     )
     return campaign
@@ -492,6 +534,9 @@ def open_follow_up_campaign(
         weekly_after_due=parent.weekly_after_due,
         escalate_superintendent_after_days=parent.escalate_superintendent_after_days,
         follows=parent,
+        duplicate_reason=(
+            f"Follow-up of campaign {parent.pk} for the material revision (version {version.seq})"
+        ),
         by=by,
     )
     launch_campaign(campaign=follow_up, by=by, now=now)

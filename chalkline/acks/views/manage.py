@@ -52,6 +52,7 @@ def campaign_new(request: DistrictRequest) -> HttpResponse:
     versions = selectors.published_versions(request.district)
     buildings = buildings_visible_to(request.user, request.district).active()
     form = CampaignForm(request.POST or None, versions=versions, buildings=buildings)
+    duplicates: list[Campaign] = []
     status = 200
     if request.method == "POST":
         status = 400
@@ -69,14 +70,23 @@ def campaign_new(request: DistrictRequest) -> HttpResponse:
                     include_new_hires=data["include_new_hires"],
                     new_hire_days=data["new_hire_days"],
                     escalate_superintendent_after_days=data["escalate_superintendent_after_days"],
+                    duplicate_reason=data["duplicate_reason"],
                     by=request.user,
                 )
+            except services.DuplicateCampaignError as exc:
+                form.add_error("duplicate_reason", str(exc))
+                duplicates = exc.duplicates
             except services.CampaignError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Campaign created. Check it, then launch it.")
                 return redirect("acks:campaign", pk=campaign.pk)
-    return render(request, "acks/campaign_new.html", {"form": form}, status=status)
+    return render(
+        request,
+        "acks/campaign_new.html",
+        {"form": form, "duplicates": duplicates, "ask_reason": bool(duplicates)},
+        status=status,
+    )
 
 
 @require_GET
