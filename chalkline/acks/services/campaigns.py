@@ -14,11 +14,13 @@ from chalkline.acks.categories import CATEGORIES, category_of
 from chalkline.acks.models import (
     DEFAULT_INTENT,
     OPEN_STATUSES,
+    AckSettings,
     Assignment,
     AssignmentStatus,
     Campaign,
     Distribution,
     Notification,
+    default_time_zone,
 )
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
@@ -466,6 +468,18 @@ def school_year_of(day: date) -> str:
     """The school year a day falls in, as campaigns name it ("2026-2027" from July 1, 2026)."""
     start = day.year if day.month >= SCHOOL_YEAR_STARTS_IN_MONTH else day.year - 1
     return f"{start}-{start + 1}"
+
+
+def current_school_year(district: District, now: datetime | None = None) -> str:
+    """The district's school year today, read in the district's own time zone (its notification
+    settings): at 11 pm on June 30 in Chicago it is still the old year, whatever UTC says."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(
+        AckSettings.objects.filter(district=district).values_list("time_zone", flat=True).first()
+        or default_time_zone()
+    )
+    return school_year_of((now or timezone.now()).astimezone(zone).date())
 
 
 def open_follow_up_for_published_revision(

@@ -4,12 +4,15 @@ school year is filled in; the date help matches the date picker; the district's 
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest import mock
 
 from django.test import Client
 from django.urls import reverse
 
-from chalkline.acks.models import Campaign
+from chalkline.acks.models import AckSettings, Campaign
 from chalkline.audit.models import AuditEvent
 from conftest import World
 
@@ -68,3 +71,57 @@ def test_another_school_year_is_not_a_duplicate(world: World, client: Client) ->
     response = client.post(reverse("acks:campaign_new"), _form_data(version.pk))
     assert response.status_code == 302
     assert Campaign.objects.count() == 2
+
+
+def test_the_school_year_is_filled_in_from_the_districts_own_calendar(
+    world: World, client: Client
+) -> None:
+    AckSettings.objects.create(district=world.district, time_zone="America/Chicago")
+    client.force_login(world.users["superintendent"])
+    # 03:30 UTC on July 1 is still June 30 (10:30 pm) in Chicago: the old school year.
+    late_june = datetime(2026, 7, 1, 3, 30, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=late_june):
+        page = client.get(reverse("acks:campaign_new"))
+    assert b'value="2025-2026"' in page.content
+    client.force_login(world.users["superintendent"])  # the idle timeout counts the clock too
+    with mock.patch("django.utils.timezone.now", return_value=late_june + timedelta(hours=6)):
+        page = client.get(reverse("acks:campaign_new"))
+    assert b'value="2026-2027"' in page.content
+
+
+def test_buildings_are_checkboxes_with_a_filter_box_that_needs_no_script(
+    world: World, client: Client
+) -> None:
+    published_policy(world.district)
+    client.force_login(world.users["superintendent"])
+    page = client.get(reverse("acks:campaign_new")).content.decode()
+    assert "<select" not in page.split('id="buildings-list"')[0].split("<legend>Buildings")[-1]
+    assert f'type="checkbox" name="buildings" value="{world.north.pk}"' in page
+    assert f'type="checkbox" name="buildings" value="{world.south.pk}"' in page
+    # The filter box is for scripts only: without JavaScript the whole list shows.
+    assert 'data-list-filter="buildings-list" hidden' in page
+    assert "<script>" not in page and "onclick" not in page
+
+
+def test_the_due_date_help_and_value_agree_with_the_date_picker(
+    world: World, client: Client
+) -> None:
+    version = published_policy(world.district)
+    client.force_login(world.users["superintendent"])
+    page = client.get(reverse("acks:campaign_new")).content.decode()
+    assert "YYYY-MM-DD" not in page
+    assert "Pick it in the calendar" in page
+    response = client.post(
+        reverse("acks:campaign_new"), _form_data(version.pk, title="", due_on="2026-12-31")
+    )
+    assert response.status_code == 400
+    assert 'type="date" name="due_on" value="2026-12-31"' in response.content.decode()
+
+
+def test_the_districts_own_time_zone_comes_first(world: World, client: Client) -> None:
+    AckSettings.objects.create(district=world.district, time_zone="America/Chicago")
+    client.force_login(world.users["superintendent"])
+    page = client.get(reverse("acks:settings")).content.decode()
+    options = re.findall(r'<option value="([^"]+)"', page.split('name="time_zone"')[1])
+    assert options[0] == "America/Chicago"
+    assert options.count("America/Chicago") == 1

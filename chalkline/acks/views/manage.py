@@ -51,7 +51,12 @@ def campaign_new(request: DistrictRequest) -> HttpResponse:
     require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
     versions = selectors.published_versions(request.district)
     buildings = buildings_visible_to(request.user, request.district).active()
-    form = CampaignForm(request.POST or None, versions=versions, buildings=buildings)
+    form = CampaignForm(
+        request.POST or None,
+        versions=versions,
+        buildings=buildings,
+        school_year=services.current_school_year(request.district),
+    )
     duplicates: list[Campaign] = []
     status = 200
     if request.method == "POST":
@@ -322,7 +327,7 @@ def notification_settings(request: DistrictRequest) -> HttpResponse:
         "quiet_end": conf.quiet_end,
         "time_zone": conf.time_zone,
     }
-    form = QuietHoursForm(request.POST or None, initial=initial)
+    form = QuietHoursForm(request.POST or None, initial=initial, district_zone=conf.time_zone)
     status = 200
     if request.method == "POST":
         status = 400
