@@ -555,9 +555,9 @@ def open_follow_up_campaign(
     )
     launch_campaign(campaign=follow_up, by=by, now=now)
     closed = Assignment.objects.filter(campaign=parent, status__in=OPEN_STATUSES).update(
-        status=AssignmentStatus.CLOSED,
+        status=AssignmentStatus.REPLACED,
         closed_at=now,
-        closed_reason=f"Replaced by the follow-up for version {version.seq}",
+        closed_reason=f"Replaced by version {version.seq}",
     )
     rows = (
         Assignment.objects.filter(campaign=follow_up)

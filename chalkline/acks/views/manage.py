@@ -36,12 +36,16 @@ BUILDINGS_PER_PAGE = 100
 @district_required
 def campaigns(request: DistrictRequest) -> HttpResponse:
     require(request.user, request.district, Capability.VIEW_ACK_RECORDS)
-    rows = access.campaigns_visible_to(request.user, request.district)
+    rows = list(access.campaigns_visible_to(request.user, request.district))
     can_manage = access.can_manage_campaigns(request.user, request.district)
+    replaced = selectors.replaced_counts([c.pk for c in rows])
     return render(
         request,
         "acks/campaigns.html",
-        {"campaigns": rows, "can_manage": can_manage},
+        {
+            "campaigns": [(c, replaced.get(c.pk, 0)) for c in rows],
+            "can_manage": can_manage,
+        },
     )
 
 
@@ -119,6 +123,7 @@ def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
             "progress": progress[-30:],
             "chart": _chart(progress[-30:]),
             "distributed": distributed,
+            "follow_ups": selectors.follow_ups_of(campaign),
             "can_manage": can_manage,
             "can_launch": can_manage and campaign.status == Campaign.Status.DRAFT,
             "follow_up_form": FollowUpForm(versions=newer) if can_manage and newer else None,
@@ -196,6 +201,7 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
         "query": query,
         "categories": categories,
         "total": selectors.total(categories, "All staff"),
+        "follow_ups": selectors.follow_ups_of(campaign),
         "distribution": selectors.distribution_of(campaign, bldg),
         "can_distribute": access.can_distribute_in(request.user, request.district, bldg)
         and campaign.status == Campaign.Status.LAUNCHED,
