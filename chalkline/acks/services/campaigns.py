@@ -494,6 +494,54 @@ def open_follow_up_for_published_revision(
     )
 
 
+def follow_up_parent(*, version: PolicyVersion, school_year: str | None) -> Campaign | None:
+    """The launched campaign (of ``school_year``, if given) that a material revision of
+    ``version``'s policy would follow up: the latest one carrying an earlier version."""
+    parents = Campaign.objects.filter(
+        district_id=version.district_id,
+        status=Campaign.Status.LAUNCHED,
+        versions__policy_id=version.policy_id,
+        versions__seq__lt=version.seq,
+    )
+    if school_year is not None:
+        parents = parents.filter(school_year=school_year)
+    return parents.order_by("-launched_at").first()
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who a step would notify, for the confirmation page before it."""
+
+    people: int
+    with_email: int
+    buildings: int
+    campaign: Campaign | None = None  # a follow-up's parent campaign
+
+
+def audience_reach(campaign: Campaign) -> Reach:
+    """How many staff ``audience(campaign)`` holds today, with an e-mail, in how many buildings."""
+    rows = list(audience(campaign))
+    emails = {
+        pk
+        for part in in_list_chunks(r[0] for r in rows)
+        for pk in Person.objects.filter(pk__in=part).exclude(email="").values_list("pk", flat=True)
+    }
+    return Reach(
+        people=len(rows),
+        with_email=len(emails),
+        buildings=len({r[1] for r in rows}),
+        campaign=campaign,
+    )
+
+
+def follow_up_reach(*, version: PolicyVersion, now: datetime | None = None) -> Reach | None:
+    """Whom publishing ``version`` (a draft) as a material revision would notify, through the
+    follow-up campaign it opens; None when it would open none."""
+    now = now or timezone.now()
+    parent = follow_up_parent(version=version, school_year=school_year_of(timezone.localdate(now)))
+    return audience_reach(parent) if parent is not None else None
+
+
 @transaction.atomic
 def open_follow_up_campaign(
     *,
@@ -514,15 +562,7 @@ def open_follow_up_campaign(
     existing = Campaign.objects.filter(follows__isnull=False, versions=version).first()
     if existing is not None:
         return existing
-    parents = Campaign.objects.filter(
-        district_id=version.district_id,
-        status=Campaign.Status.LAUNCHED,
-        versions__policy_id=version.policy_id,
-        versions__seq__lt=version.seq,
-    )
-    if school_year is not None:
-        parents = parents.filter(school_year=school_year)
-    parent = parents.order_by("-launched_at").first()
+    parent = follow_up_parent(version=version, school_year=school_year)
     if parent is None:
         return None
     others = [

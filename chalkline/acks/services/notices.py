@@ -319,6 +319,20 @@ def quiet_until(district_id: int, now: datetime) -> datetime | None:
     return datetime.combine(end_day, end, tzinfo=zone)
 
 
+def when_mail_goes_out(district_id: int, now: datetime | None = None) -> str:
+    """For confirmation pages: when e-mail queued now would leave, in the district's words."""
+    now = now or timezone.now()
+    until = quiet_until(district_id, now)
+    if until is None:
+        return "right away"
+    zone = ZoneInfo(ack_settings_for(district_id).time_zone)
+    local = until.astimezone(zone)
+    return (
+        f"at {local:%-I:%M %p} on {local:%A, %B %-d} ({zone.key}), when the district's quiet "
+        "hours end"
+    )
+
+
 @dataclass(frozen=True)
 class DeliveryResult:
     sent: int

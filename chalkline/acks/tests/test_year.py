@@ -93,7 +93,7 @@ def test_superintendent_creates_and_launches_a_campaign_over_http(
     assert response.status_code == 302
     campaign = Campaign.objects.get()
     assert campaign.status == Campaign.Status.DRAFT
-    client.post(reverse("acks:launch", args=[campaign.pk]))
+    client.post(reverse("acks:launch", args=[campaign.pk]), {"confirm": "yes"})
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.LAUNCHED
     names = list(
@@ -411,6 +411,11 @@ def _publish_v2_over_http(world: World, client: Client, *, material: bool) -> An
     if material:
         data["material"] = "on"
     response = client.post(reverse("policies:publish", args=[draft.pk]), data)
+    if material and response.status_code == 200:  # the confirmation step
+        assert b"and notify staff?" in response.content
+        response = client.post(
+            reverse("policies:publish", args=[draft.pk]), data | {"confirm": "yes"}
+        )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == "published"

@@ -142,12 +142,22 @@ def _chart(progress: list[tuple[date, int, int]]) -> dict[str, Any]:
     return {"width": max(10, len(progress) * 10), "bars": bars}
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @district_required
 def launch(request: DistrictRequest, pk: int) -> HttpResponse:
+    """GET (or a POST without ``confirm``) shows whom the launch assigns; POST with it launches."""
     campaign = access.get_campaign_for(
         request.user, request.district, pk, need=Capability.MANAGE_CAMPAIGNS
     )
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        if campaign.status != Campaign.Status.DRAFT:
+            messages.error(request, "This campaign was launched already.")
+            return redirect("acks:campaign", pk=pk)
+        return render(
+            request,
+            "acks/launch_confirm.html",
+            {"campaign": campaign, "reach": services.audience_reach(campaign)},
+        )
     try:
         n = services.launch_campaign(campaign=campaign, by=request.user)
     except services.CampaignError as exc:
