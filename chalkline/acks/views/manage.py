@@ -121,7 +121,7 @@ def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
             "tallies": Paginator(tallies, BUILDINGS_PER_PAGE).get_page(request.GET.get("page")),
             "total": selectors.total(tallies, "All buildings shown"),
             "progress": progress[-30:],
-            "chart": _chart(progress[-30:]),
+            "chart": completion_chart(progress, selectors.total(tallies).total),
             "distributed": distributed,
             "follow_ups": selectors.follow_ups_of(campaign),
             "can_manage": can_manage,
@@ -132,14 +132,31 @@ def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     )
 
 
-def _chart(progress: list[tuple[date, int, int]]) -> dict[str, Any]:
-    """Bar geometry for the server-rendered SVG (the numbers are in a table beside it)."""
-    top = max((n for _, n, _ in progress), default=0) or 1
+CHART_WIDTH = 600  # viewBox units; the SVG's size on screen is set by CSS (.chart), not here
+CHART_HEIGHT = 100  # one unit per percentage point
+
+
+def completion_chart(progress: list[tuple[date, int, int]], asked: int) -> dict[str, Any]:
+    """Completion over time: for each day with records, the share of the assignments still
+    asked for (``asked``) that had a record by then. One bar per day, in a fixed-size viewBox,
+    so one day and a year of days draw in the same box (the numbers are in the table below)."""
+    n = len(progress)
+    step = CHART_WIDTH / max(n, 1)
+    gap = step * 0.2 if step >= 4 else 0
     bars = []
-    for i, (day, n, _) in enumerate(progress):
-        h = round(55 * n / top)
-        bars.append({"x": i * 10 + 1, "y": 58 - h, "h": h, "day": day, "n": n})
-    return {"width": max(10, len(progress) * 10), "bars": bars}
+    for i, (day, _, cumulative) in enumerate(progress):
+        percent = min(100, round(100 * cumulative / asked)) if asked else 0
+        bars.append(
+            {
+                "x": f"{i * step + gap / 2:.2f}",
+                "y": CHART_HEIGHT - percent,
+                "w": f"{min(step - gap, 60):.2f}",
+                "h": percent,
+                "day": day,
+                "percent": percent,
+            }
+        )
+    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "bars": bars, "days": n}
 
 
 @require_http_methods(["GET", "POST"])
