@@ -25,7 +25,11 @@ class CampaignForm(forms.Form):
         regex=r"^\d{4}-\d{4}$", max_length=9, help_text="For example 2026-2027."
     )
     due_on = forms.DateField(
-        label="Due date", widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD."
+        label="Due date",
+        # A date input shows the date the browser's way and sends it as YYYY-MM-DD; the value put
+        # back after an error must be YYYY-MM-DD too, or the picker shows an empty box.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The last day to sign. Pick it in the calendar, or type it as the box shows.",
     )
     versions = VersionChoiceField(
         queryset=PolicyVersion.objects.none(),
@@ -36,8 +40,8 @@ class CampaignForm(forms.Form):
         queryset=Building.objects.none(),
         required=False,
         label="Buildings",
-        help_text="Leave empty for every building.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Tick none for every building.",
+        widget=forms.CheckboxSelectMultiple,
     )
     job_categories = forms.MultipleChoiceField(
         choices=list(CATEGORIES.items()),
@@ -58,15 +62,25 @@ class CampaignForm(forms.Form):
         initial=14,
         label="Escalate to the superintendent this many days after the due date",
     )
+    duplicate_reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Why a second campaign for the same text?",
+        help_text="Kept in the audit log with the campaign.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(
         self,
         *args: Any,
         versions: QuerySet[PolicyVersion],
         buildings: QuerySet[Building],
+        school_year: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if school_year:
+            self.fields["school_year"].initial = school_year
         field_v = self.fields["versions"]
         field_b = self.fields["buildings"]
         assert isinstance(field_v, forms.ModelMultipleChoiceField)  # noqa: S101 - narrowing
@@ -192,11 +206,18 @@ class QuietHoursForm(forms.Form):
         help_text="Quiet hours and due dates are read in this time zone.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, district_zone: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["time_zone"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
-        field.choices = _zone_choices()
+        field.choices = zone_choices_first(district_zone)
+
+
+def zone_choices_first(district_zone: str) -> list[tuple[str, str]]:
+    """Every zone, the district's own first (it is the one most people keep or look for)."""
+    choices = _zone_choices()
+    mine = [c for c in choices if c[0] == district_zone]
+    return mine + [c for c in choices if c[0] != district_zone]
 
 
 @cache

@@ -136,11 +136,15 @@ class AssignmentStatus(models.TextChoices):
     SIGNED = "signed", "Signed"
     REFUSED = "refused", "Refused"
     PAPER = "paper", "Paper or proxy"
-    CLOSED = "closed", "Closed (left the district)"
+    CLOSED = "closed", "Left the district"
+    REPLACED = "replaced", "Replaced by a newer version"
 
 
 OPEN_STATUSES = (AssignmentStatus.NOT_OPENED, AssignmentStatus.OPENED)
 DONE_STATUSES = (AssignmentStatus.SIGNED, AssignmentStatus.REFUSED, AssignmentStatus.PAPER)
+# Closed without an outcome: the person left, or a material revision's follow-up campaign carries
+# the assignment on (the old text can no longer be signed).
+ENDED_STATUSES = (AssignmentStatus.CLOSED, AssignmentStatus.REPLACED)
 
 
 class AssignmentQuerySet(models.QuerySet["Assignment"]):
@@ -202,6 +206,18 @@ class Assignment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it; a closure names its own reason ("Replaced by version
+        2", "Left the district (Retired)")."""
+        if self.status == AssignmentStatus.REPLACED:
+            return self.closed_reason or AssignmentStatus.REPLACED.label
+        if self.status == AssignmentStatus.CLOSED:
+            label = str(AssignmentStatus.CLOSED.label)
+            reason = self.closed_reason.strip()
+            return f"{label} ({reason})" if reason and reason != label else label
+        return str(self.get_status_display())
 
 
 class ReadingEvent(models.Model):

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from chalkline.acks.categories import label_of
 from chalkline.acks.models import (
     DONE_STATUSES,
+    ENDED_STATUSES,
     OPEN_STATUSES,
     Assignment,
     AssignmentStatus,
@@ -37,6 +38,14 @@ class Tally:
     total: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
+    # Assignments closed without an outcome: not in ``total`` (nobody is asked to sign them any
+    # more), but shown beside it, so that done + open + replaced + left = everyone assigned.
+    replaced: int = 0
+    left: int = 0
+
+    @property
+    def assigned(self) -> int:
+        return self.total + self.replaced + self.left
 
     @property
     def done(self) -> int:
@@ -70,11 +79,17 @@ def _tally(
     rows: QuerySet[Assignment], group: str, today: date, labels: dict[Any, str]
 ) -> list[Tally]:
     tallies: dict[Any, Tally] = {}
-    active = rows.exclude(status=AssignmentStatus.CLOSED).order_by()
-    for key, status, n in active.values_list(group, "status").annotate(n=Count("pk")):
+    every = rows.order_by().values_list(group, "status").annotate(n=Count("pk"))
+    for key, status, n in every:
         t = tallies.setdefault(key, Tally(key, labels.get(key, str(key))))
-        t.counts[status] = t.counts.get(status, 0) + n
-        t.total += n
+        if status == AssignmentStatus.REPLACED:
+            t.replaced += n
+        elif status == AssignmentStatus.CLOSED:
+            t.left += n
+        else:
+            t.counts[status] = t.counts.get(status, 0) + n
+            t.total += n
+    active = rows.exclude(status__in=ENDED_STATUSES).order_by()
     overdue = (
         active.filter(status__in=OPEN_STATUSES, due_on__lt=today)
         .values_list(group)
@@ -111,6 +126,8 @@ def total(tallies: list[Tally], label: str = "All") -> Tally:
     for row in tallies:
         t.total += row.total
         t.overdue += row.overdue
+        t.replaced += row.replaced
+        t.left += row.left
         for k, v in row.counts.items():
             t.counts[k] = t.counts.get(k, 0) + v
     return t
@@ -181,6 +198,22 @@ def newer_material_versions(campaign: Campaign) -> QuerySet[PolicyVersion]:
         status=VersionStatus.PUBLISHED,
         material=True,
     ).exclude(pk__in=campaign.versions.values("pk"))
+
+
+def replaced_counts(campaign_ids: list[int]) -> dict[int, int]:
+    """Campaign id -> how many of its assignments a follow-up campaign carries on."""
+    rows = (
+        Assignment.objects.filter(campaign_id__in=campaign_ids, status=AssignmentStatus.REPLACED)
+        .order_by()
+        .values_list("campaign_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
+def follow_ups_of(campaign: Campaign) -> list[Campaign]:
+    """The campaigns that carry this one on after a material revision, oldest first."""
+    return list(campaign.follow_ups.order_by("created_at", "pk"))
 
 
 def distributed_building_ids(campaign: Campaign) -> set[int]:

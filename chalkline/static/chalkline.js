@@ -16,4 +16,22 @@
       region.focus();
     }
   });
+
+  // A list of checkboxes with a text box that narrows it (the box is hidden without JavaScript,
+  // where the whole list shows). Ticked boxes always stay in view.
+  function listFilter(box) {
+    var list = document.getElementById(box.getAttribute("data-list-filter"));
+    var input = box.querySelector("input");
+    if (!list || !input) { return; }
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      var words = input.value.trim().toLowerCase();
+      list.querySelectorAll(".choice").forEach(function (choice) {
+        var tick = choice.querySelector("input");
+        var match = !words || choice.textContent.toLowerCase().indexOf(words) !== -1;
+        choice.hidden = !(match || (tick && tick.checked));
+      });
+    });
+  }
+  document.querySelectorAll("[data-list-filter]").forEach(listFilter);
 })();

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from chalkline.acks import services as acks_services
 from chalkline.acks.services import CampaignError
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
@@ -28,6 +29,25 @@ def publish_policy_version(request: DistrictRequest, pk: int) -> HttpResponse:
     current = selectors.current_version(version.policy)
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        reach = (
+            acks_services.follow_up_reach(version=version)
+            if form.cleaned_data["material"]
+            else None
+        )
+        if reach is not None and request.POST.get("confirm") != "yes":
+            # A material revision opens a follow-up campaign and e-mails its whole audience:
+            # say whom and when, and publish only on the second, confirmed POST.
+            return render(
+                request,
+                "workflows/publish_confirm.html",
+                {
+                    "version": version,
+                    "current": current,
+                    "form": form,
+                    "reach": reach,
+                    "mail_at": acks_services.when_mail_goes_out(version.district_id),
+                },
+            )
         try:
             publish_version_and_follow_up(
                 version=version,

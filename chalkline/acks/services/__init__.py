@@ -2,12 +2,17 @@
 
 from chalkline.acks.services.campaigns import (
     CampaignError,
+    DuplicateCampaignError,
+    Reach,
     SyncResult,
     assign_new_hires,
     audience,
+    audience_reach,
     close_leaver_assignments,
     create_campaign,
+    current_school_year,
     distribute_campaign,
+    follow_up_reach,
     launch_campaign,
     open_follow_up_campaign,
     open_follow_up_for_published_revision,
@@ -25,6 +30,7 @@ from chalkline.acks.services.notices import (
     run_reminder_ladder,
     save_quiet_hours,
     send_bulk_reminder,
+    when_mail_goes_out,
 )
 from chalkline.acks.services.signing import (
     MAX_SCAN_BYTES,
@@ -48,6 +54,10 @@ from chalkline.acks.services.signing import (
 __all__ = [
     "MAX_SCAN_BYTES",
     "CampaignError",
+    "DuplicateCampaignError",
+    "Reach",
+    "audience_reach",
+    "follow_up_reach",
     "DeliveryResult",
     "LadderResult",
     "SigningError",
@@ -57,6 +67,7 @@ __all__ = [
     "audience",
     "close_leaver_assignments",
     "create_campaign",
+    "current_school_year",
     "deliver_notifications",
     "distribute_campaign",
     "give_econsent",
@@ -79,6 +90,7 @@ __all__ = [
     "run_reminder_ladder",
     "ack_settings_for",
     "quiet_until",
+    "when_mail_goes_out",
     "save_quiet_hours",
     "school_year_of",
     "send_bulk_reminder",

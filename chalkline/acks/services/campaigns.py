@@ -14,11 +14,13 @@ from chalkline.acks.categories import CATEGORIES, category_of
 from chalkline.acks.models import (
     DEFAULT_INTENT,
     OPEN_STATUSES,
+    AckSettings,
     Assignment,
     AssignmentStatus,
     Campaign,
     Distribution,
     Notification,
+    default_time_zone,
 )
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
@@ -31,6 +33,31 @@ LAUNCH_BATCH = 5000
 
 class CampaignError(ValueError):
     """A campaign request that cannot be carried out; the message is shown to the user."""
+
+
+class DuplicateCampaignError(CampaignError):
+    """Another campaign of the same school year already asks for one of the versions: staff
+    would sign the same text twice. Going on takes a reason (``duplicate_reason``)."""
+
+    def __init__(self, message: str, *, duplicates: list[Campaign]) -> None:
+        super().__init__(message)
+        self.duplicates = duplicates
+
+
+def duplicate_campaigns(
+    *, district: District, school_year: str, versions: Iterable[PolicyVersion]
+) -> list[Campaign]:
+    """Campaigns of the district and school year that carry one of ``versions`` (closed ones
+    included: their records are signatures of the same text)."""
+    return list(
+        Campaign.objects.filter(
+            district=district,
+            school_year=school_year.strip(),
+            versions__in=[v.pk for v in versions],
+        )
+        .distinct()
+        .order_by("created_at", "pk")
+    )
 
 
 @cache
@@ -73,8 +100,11 @@ def create_campaign(
     escalate_superintendent_after_days: int = 14,
     intent_text: str = "",
     follows: Campaign | None = None,
+    duplicate_reason: str = "",
     by: User | None,
 ) -> Campaign:
+    """A draft campaign. When another campaign of the same school year already carries one of
+    the versions, ``DuplicateCampaignError`` unless ``duplicate_reason`` says why (audited)."""
     if not versions:
         raise CampaignError("Choose at least one published policy version.")
     policies = [v.policy_id for v in versions]
@@ -89,6 +119,15 @@ def create_campaign(
     if unknown:
         raise CampaignError(f"Unknown job categories: {', '.join(sorted(unknown))}.")
     ladder = sorted({int(d) for d in (reminder_days_before or [7, 1, 0]) if 0 <= int(d) <= 90})
+    duplicates = duplicate_campaigns(district=district, school_year=school_year, versions=versions)
+    duplicate_reason = duplicate_reason.strip()[:1000]
+    if duplicates and not duplicate_reason:
+        names = "; ".join(f"“{c.title}” ({c.get_status_display().lower()})" for c in duplicates)
+        raise DuplicateCampaignError(
+            f"A campaign of {school_year.strip()} already asks staff to sign this text: {names}. "
+            "Staff would be asked to sign the same text twice. Give a reason to go on anyway.",
+            duplicates=duplicates,
+        )
     campaign = Campaign.objects.create(
         district=district,
         title=title.strip()[:200],
@@ -119,6 +158,11 @@ def create_campaign(
             "buildings": [b.pk for b in buildings],
             "job_categories": campaign.job_categories,
             "follows": follows.pk if follows else None,
+            **(
+                {"duplicate_of": [c.pk for c in duplicates], "duplicate_reason": duplicate_reason}
+                if duplicates
+                else {}
+            ),
         },
     )
     return campaign
@@ -426,6 +470,18 @@ def school_year_of(day: date) -> str:
     return f"{start}-{start + 1}"
 
 
+def current_school_year(district: District, now: datetime | None = None) -> str:
+    """The district's school year today, read in the district's own time zone (its notification
+    settings): at 11 pm on June 30 in Chicago it is still the old year, whatever UTC says."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(
+        AckSettings.objects.filter(district=district).values_list("time_zone", flat=True).first()
+        or default_time_zone()
+    )
+    return school_year_of((now or timezone.now()).astimezone(zone).date())
+
+
 def open_follow_up_for_published_revision(
     *, version: PolicyVersion, by: User | None, now: datetime | None = None
 ) -> Campaign | None:
@@ -436,6 +492,54 @@ def open_follow_up_for_published_revision(
     return open_follow_up_campaign(
         version=version, by=by, now=now, school_year=school_year_of(timezone.localdate(now))
     )
+
+
+def follow_up_parent(*, version: PolicyVersion, school_year: str | None) -> Campaign | None:
+    """The launched campaign (of ``school_year``, if given) that a material revision of
+    ``version``'s policy would follow up: the latest one carrying an earlier version."""
+    parents = Campaign.objects.filter(
+        district_id=version.district_id,
+        status=Campaign.Status.LAUNCHED,
+        versions__policy_id=version.policy_id,
+        versions__seq__lt=version.seq,
+    )
+    if school_year is not None:
+        parents = parents.filter(school_year=school_year)
+    return parents.order_by("-launched_at").first()
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who a step would notify, for the confirmation page before it."""
+
+    people: int
+    with_email: int
+    buildings: int
+    campaign: Campaign | None = None  # a follow-up's parent campaign
+
+
+def audience_reach(campaign: Campaign) -> Reach:
+    """How many staff ``audience(campaign)`` holds today, with an e-mail, in how many buildings."""
+    rows = list(audience(campaign))
+    emails = {
+        pk
+        for part in in_list_chunks(r[0] for r in rows)
+        for pk in Person.objects.filter(pk__in=part).exclude(email="").values_list("pk", flat=True)
+    }
+    return Reach(
+        people=len(rows),
+        with_email=len(emails),
+        buildings=len({r[1] for r in rows}),
+        campaign=campaign,
+    )
+
+
+def follow_up_reach(*, version: PolicyVersion, now: datetime | None = None) -> Reach | None:
+    """Whom publishing ``version`` (a draft) as a material revision would notify, through the
+    follow-up campaign it opens; None when it would open none."""
+    now = now or timezone.now()
+    parent = follow_up_parent(version=version, school_year=school_year_of(timezone.localdate(now)))
+    return audience_reach(parent) if parent is not None else None
 
 
 @transaction.atomic
@@ -458,15 +562,7 @@ def open_follow_up_campaign(
     existing = Campaign.objects.filter(follows__isnull=False, versions=version).first()
     if existing is not None:
         return existing
-    parents = Campaign.objects.filter(
-        district_id=version.district_id,
-        status=Campaign.Status.LAUNCHED,
-        versions__policy_id=version.policy_id,
-        versions__seq__lt=version.seq,
-    )
-    if school_year is not None:
-        parents = parents.filter(school_year=school_year)
-    parent = parents.order_by("-launched_at").first()
+    parent = follow_up_parent(version=version, school_year=school_year)
     if parent is None:
         return None
     others = [
@@ -492,13 +588,16 @@ def open_follow_up_campaign(
         weekly_after_due=parent.weekly_after_due,
         escalate_superintendent_after_days=parent.escalate_superintendent_after_days,
         follows=parent,
+        duplicate_reason=(
+            f"Follow-up of campaign {parent.pk} for the material revision (version {version.seq})"
+        ),
         by=by,
     )
     launch_campaign(campaign=follow_up, by=by, now=now)
     closed = Assignment.objects.filter(campaign=parent, status__in=OPEN_STATUSES).update(
-        status=AssignmentStatus.CLOSED,
+        status=AssignmentStatus.REPLACED,
         closed_at=now,
-        closed_reason=f"Replaced by the follow-up for version {version.seq}",
+        closed_reason=f"Replaced by version {version.seq}",
     )
     rows = (
         Assignment.objects.filter(campaign=follow_up)

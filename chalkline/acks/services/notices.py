@@ -25,9 +25,14 @@ from chalkline.acks.models import (
     AckSettings,
     Assignment,
     Campaign,
+    Distribution,
     Notification,
 )
-from chalkline.acks.services.campaigns import enqueue_delivery, staff_notifications
+from chalkline.acks.services.campaigns import (
+    CampaignError,
+    enqueue_delivery,
+    staff_notifications,
+)
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.lib.batches import in_list_chunks, iter_chunks
@@ -230,8 +235,28 @@ def run_reminder_ladder(
 def send_bulk_reminder(
     *, campaign: Campaign, building: Building, by: User, now: datetime | None = None
 ) -> int:
-    """The principal reminds every open assignment of the building (at most once a day)."""
+    """The principal reminds every open assignment of the building, once a day. Refused before
+    the building has been distributed (staff have not been given the policy yet) and when the
+    building was reminded already today (the message says when)."""
     now = now or timezone.now()
+    if not Distribution.objects.filter(campaign=campaign, building=building).exists():
+        raise CampaignError(
+            f"{building.name} has not distributed this campaign yet: distribute it first "
+            "(distributing notifies every staff member), then remind."
+        )
+    step = f"manual-{timezone.localdate(now).isoformat()}"
+    earlier = (
+        Notification.objects.filter(campaign=campaign, step=step, assignment__building=building)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if earlier is not None:
+        zone = ZoneInfo(ack_settings_for(campaign.district_id).time_zone)
+        raise CampaignError(
+            f"{building.name} was already reminded today, at "
+            f"{earlier.astimezone(zone):%-I:%M %p} ({zone.key}). Reminders go out once a day."
+        )
     rows = (
         Assignment.objects.filter(campaign=campaign, building=building, status__in=OPEN_STATUSES)
         .order_by()
@@ -241,7 +266,7 @@ def send_bulk_reminder(
         rows,
         campaign=campaign,
         kind=Notification.Kind.REMINDER,
-        step=f"manual-{timezone.localdate(now).isoformat()}",
+        step=step,
         subject=f"Reminder from your principal: {campaign.title}",
         body=f"Please read and sign {campaign.title}, or ask for a paper copy.",
         now=now,
@@ -292,6 +317,20 @@ def quiet_until(district_id: int, now: datetime) -> datetime | None:
         return None
     end_day = local.date() if t < end else local.date() + timedelta(days=1)
     return datetime.combine(end_day, end, tzinfo=zone)
+
+
+def when_mail_goes_out(district_id: int, now: datetime | None = None) -> str:
+    """For confirmation pages: when e-mail queued now would leave, in the district's words."""
+    now = now or timezone.now()
+    until = quiet_until(district_id, now)
+    if until is None:
+        return "right away"
+    zone = ZoneInfo(ack_settings_for(district_id).time_zone)
+    local = until.astimezone(zone)
+    return (
+        f"at {local:%-I:%M %p} on {local:%A, %B %-d} ({zone.key}), when the district's quiet "
+        "hours end"
+    )
 
 
 @dataclass(frozen=True)

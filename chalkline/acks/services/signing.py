@@ -31,6 +31,7 @@ from chalkline.acks.models import (
     Certificate,
     Distribution,
     EConsent,
+    Notification,
     ReadingEvent,
     Signature,
 )
@@ -410,6 +411,10 @@ def _write_record(
         raise SigningError("This acknowledgment is closed.")
     assignment.status = status
     assignment.completed_at = now
+    # The notices that asked for this acknowledgment are answered: they stop showing as new.
+    Notification.objects.filter(assignment_id=assignment.pk, read_at__isnull=True).update(
+        read_at=now
+    )
     record_event(
         district=assignment.district_id,
         actor=by,

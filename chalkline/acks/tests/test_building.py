@@ -228,11 +228,28 @@ def test_bulk_reminder_reaches_everyone_open_once_a_day(
         assignment=a, by=teacher, typed_name="Tess Teacher", ip=None, user_agent=""
     )
     client.force_login(world.users["principal_north"])
+    client.post(reverse("acks:distribute", args=[campaign.pk, world.north.pk]))
     url = reverse("acks:remind", args=[campaign.pk, world.north.pk])
-    client.post(url)
-    client.post(url)
+    first = client.post(url, follow=True)
+    assert b"Reminder sent to 1 staff" in first.content
+    second = client.post(url, follow=True)
+    assert b"was already reminded today, at " in second.content
+    assert b"sent to 0" not in second.content
     notes = Notification.objects.filter(kind="reminder")
     assert list(notes.values_list("person_id", flat=True)) == [world.staff_north.pk]
+    assert AuditEvent.objects.filter(action="acks.bulk_reminder_sent").count() == 1
+
+
+def test_reminding_a_building_that_has_not_distributed_is_refused(
+    world: World, client: Client, campaign: Any
+) -> None:
+    client.force_login(world.users["principal_north"])
+    building_url = reverse("acks:building", args=[campaign.pk, world.north.pk])
+    assert b"Remind everyone" not in client.get(building_url).content
+    response = client.post(reverse("acks:remind", args=[campaign.pk, world.north.pk]), follow=True)
+    assert b"has not distributed this campaign yet: distribute it first" in response.content
+    assert not Notification.objects.exists()
+    assert not AuditEvent.objects.filter(action="acks.bulk_reminder_sent").exists()
 
 
 def test_building_zip_holds_every_certificate(world: World, client: Client, campaign: Any) -> None:

@@ -93,7 +93,7 @@ def test_superintendent_creates_and_launches_a_campaign_over_http(
     assert response.status_code == 302
     campaign = Campaign.objects.get()
     assert campaign.status == Campaign.Status.DRAFT
-    client.post(reverse("acks:launch", args=[campaign.pk]))
+    client.post(reverse("acks:launch", args=[campaign.pk]), {"confirm": "yes"})
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.LAUNCHED
     names = list(
@@ -308,7 +308,7 @@ def test_dashboards_show_completion_per_building_and_category(world: World, clie
     assert "50%" in page and "(1/2)" in page  # North: one of two done; the number is written
     assert "<svg" in page and "Records that day" in page
     export = client.get(reverse("acks:campaign_export", args=[campaign.pk])).content.decode()
-    assert "# generated_at" in export and "North Elementary,2,1,0,0,1,0,50" in export
+    assert "# generated_at" in export and "North Elementary,2,1,0,0,1,0,0,0,50" in export
     assert AuditEvent.objects.filter(action="acks.exported").exists()
     client.force_login(world.users["principal_north"])
     page = client.get(reverse("acks:campaign", args=[campaign.pk])).content.decode()
@@ -411,6 +411,11 @@ def _publish_v2_over_http(world: World, client: Client, *, material: bool) -> An
     if material:
         data["material"] = "on"
     response = client.post(reverse("policies:publish", args=[draft.pk]), data)
+    if material and response.status_code == 200:  # the confirmation step
+        assert b"and notify staff?" in response.content
+        response = client.post(
+            reverse("policies:publish", args=[draft.pk]), data | {"confirm": "yes"}
+        )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == "published"

@@ -62,13 +62,15 @@ def notifications_read(request: DistrictRequest) -> HttpResponse:
 def assignment_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     assignment = access.get_own_assignment_for(request.user, request.district, pk)
     versions = services.packet_versions(assignment.campaign)
+    record = selectors.record_of(assignment)
     changes = []
-    if assignment.opened_at is not None:
+    # "What changed since the version you signed" speaks to someone about to sign; once this
+    # assignment has its record (or is closed), the version they signed last is this one.
+    if assignment.opened_at is not None and record is None and assignment.is_open:
         for version in versions:
             previous = selectors.previous_version(assignment, version)
             if previous is not None:
                 changes.append((version, previous, changes_since(previous, version)))
-    record = selectors.record_of(assignment)
     return render(
         request,
         "acks/assignment.html",

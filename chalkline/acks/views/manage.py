@@ -36,12 +36,16 @@ BUILDINGS_PER_PAGE = 100
 @district_required
 def campaigns(request: DistrictRequest) -> HttpResponse:
     require(request.user, request.district, Capability.VIEW_ACK_RECORDS)
-    rows = access.campaigns_visible_to(request.user, request.district)
+    rows = list(access.campaigns_visible_to(request.user, request.district))
     can_manage = access.can_manage_campaigns(request.user, request.district)
+    replaced = selectors.replaced_counts([c.pk for c in rows])
     return render(
         request,
         "acks/campaigns.html",
-        {"campaigns": rows, "can_manage": can_manage},
+        {
+            "campaigns": [(c, replaced.get(c.pk, 0)) for c in rows],
+            "can_manage": can_manage,
+        },
     )
 
 
@@ -51,7 +55,13 @@ def campaign_new(request: DistrictRequest) -> HttpResponse:
     require(request.user, request.district, Capability.MANAGE_CAMPAIGNS)
     versions = selectors.published_versions(request.district)
     buildings = buildings_visible_to(request.user, request.district).active()
-    form = CampaignForm(request.POST or None, versions=versions, buildings=buildings)
+    form = CampaignForm(
+        request.POST or None,
+        versions=versions,
+        buildings=buildings,
+        school_year=services.current_school_year(request.district),
+    )
+    duplicates: list[Campaign] = []
     status = 200
     if request.method == "POST":
         status = 400
@@ -69,14 +79,23 @@ def campaign_new(request: DistrictRequest) -> HttpResponse:
                     include_new_hires=data["include_new_hires"],
                     new_hire_days=data["new_hire_days"],
                     escalate_superintendent_after_days=data["escalate_superintendent_after_days"],
+                    duplicate_reason=data["duplicate_reason"],
                     by=request.user,
                 )
+            except services.DuplicateCampaignError as exc:
+                form.add_error("duplicate_reason", str(exc))
+                duplicates = exc.duplicates
             except services.CampaignError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Campaign created. Check it, then launch it.")
                 return redirect("acks:campaign", pk=campaign.pk)
-    return render(request, "acks/campaign_new.html", {"form": form}, status=status)
+    return render(
+        request,
+        "acks/campaign_new.html",
+        {"form": form, "duplicates": duplicates, "ask_reason": bool(duplicates)},
+        status=status,
+    )
 
 
 @require_GET
@@ -102,8 +121,9 @@ def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
             "tallies": Paginator(tallies, BUILDINGS_PER_PAGE).get_page(request.GET.get("page")),
             "total": selectors.total(tallies, "All buildings shown"),
             "progress": progress[-30:],
-            "chart": _chart(progress[-30:]),
+            "chart": completion_chart(progress, selectors.total(tallies).total),
             "distributed": distributed,
+            "follow_ups": selectors.follow_ups_of(campaign),
             "can_manage": can_manage,
             "can_launch": can_manage and campaign.status == Campaign.Status.DRAFT,
             "follow_up_form": FollowUpForm(versions=newer) if can_manage and newer else None,
@@ -112,22 +132,49 @@ def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
     )
 
 
-def _chart(progress: list[tuple[date, int, int]]) -> dict[str, Any]:
-    """Bar geometry for the server-rendered SVG (the numbers are in a table beside it)."""
-    top = max((n for _, n, _ in progress), default=0) or 1
+CHART_WIDTH = 600  # viewBox units; the SVG's size on screen is set by CSS (.chart), not here
+CHART_HEIGHT = 100  # one unit per percentage point
+
+
+def completion_chart(progress: list[tuple[date, int, int]], asked: int) -> dict[str, Any]:
+    """Completion over time: for each day with records, the share of the assignments still
+    asked for (``asked``) that had a record by then. One bar per day, in a fixed-size viewBox,
+    so one day and a year of days draw in the same box (the numbers are in the table below)."""
+    n = len(progress)
+    step = CHART_WIDTH / max(n, 1)
+    gap = step * 0.2 if step >= 4 else 0
     bars = []
-    for i, (day, n, _) in enumerate(progress):
-        h = round(55 * n / top)
-        bars.append({"x": i * 10 + 1, "y": 58 - h, "h": h, "day": day, "n": n})
-    return {"width": max(10, len(progress) * 10), "bars": bars}
+    for i, (day, _, cumulative) in enumerate(progress):
+        percent = min(100, round(100 * cumulative / asked)) if asked else 0
+        bars.append(
+            {
+                "x": f"{i * step + gap / 2:.2f}",
+                "y": CHART_HEIGHT - percent,
+                "w": f"{min(step - gap, 60):.2f}",
+                "h": percent,
+                "day": day,
+                "percent": percent,
+            }
+        )
+    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "bars": bars, "days": n}
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @district_required
 def launch(request: DistrictRequest, pk: int) -> HttpResponse:
+    """GET (or a POST without ``confirm``) shows whom the launch assigns; POST with it launches."""
     campaign = access.get_campaign_for(
         request.user, request.district, pk, need=Capability.MANAGE_CAMPAIGNS
     )
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        if campaign.status != Campaign.Status.DRAFT:
+            messages.error(request, "This campaign was launched already.")
+            return redirect("acks:campaign", pk=pk)
+        return render(
+            request,
+            "acks/launch_confirm.html",
+            {"campaign": campaign, "reach": services.audience_reach(campaign)},
+        )
     try:
         n = services.launch_campaign(campaign=campaign, by=request.user)
     except services.CampaignError as exc:
@@ -181,6 +228,7 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
         "query": query,
         "categories": categories,
         "total": selectors.total(categories, "All staff"),
+        "follow_ups": selectors.follow_ups_of(campaign),
         "distribution": selectors.distribution_of(campaign, bldg),
         "can_distribute": access.can_distribute_in(request.user, request.district, bldg)
         and campaign.status == Campaign.Status.LAUNCHED,
@@ -218,8 +266,12 @@ def remind(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
     bldg = access.get_ack_building_for(
         request.user, request.district, building_pk, need=Capability.DISTRIBUTE_CAMPAIGN
     )
-    n = services.send_bulk_reminder(campaign=campaign, building=bldg, by=request.user)
-    messages.success(request, f"Reminder sent to {n} staff who have not acknowledged yet.")
+    try:
+        n = services.send_bulk_reminder(campaign=campaign, building=bldg, by=request.user)
+    except services.CampaignError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Reminder sent to {n} staff who have not acknowledged yet.")
     return redirect("acks:building", pk=pk, building_pk=building_pk)
 
 
@@ -308,7 +360,7 @@ def notification_settings(request: DistrictRequest) -> HttpResponse:
         "quiet_end": conf.quiet_end,
         "time_zone": conf.time_zone,
     }
-    form = QuietHoursForm(request.POST or None, initial=initial)
+    form = QuietHoursForm(request.POST or None, initial=initial, district_zone=conf.time_zone)
     status = 200
     if request.method == "POST":
         status = 400

@@ -205,13 +205,31 @@ def campaign_export(request: DistrictRequest, pk: int) -> HttpResponse:
             "refused",
             "open",
             "overdue",
+            "replaced_by_newer_version",
+            "left_district",
             "percent_complete",
         ],
     ]
+    # assigned = signed + paper + refused + open + replaced + left; percent_complete counts
+    # the assignments still asked for (without replaced and left), as the campaign page does.
     rows = [
-        [t.label, t.total, t.signed, t.paper, t.refused, t.open, t.overdue, t.percent]
+        [
+            t.label,
+            t.assigned,
+            t.signed,
+            t.paper,
+            t.refused,
+            t.open,
+            t.overdue,
+            t.replaced,
+            t.left,
+            t.percent,
+        ]
         for t in tallies
     ]
+    follow_ups = selectors.follow_ups_of(campaign)
+    if follow_ups:
+        header.insert(3, ["# carried_on_by", *[f"campaign={f.pk} {f.title}" for f in follow_ups]])
     return _csv_response(f"completion-{campaign.pk}-{now:%Y%m%d-%H%M}.csv", header, rows)
 
 
@@ -235,7 +253,7 @@ def building_export(request: DistrictRequest, pk: int, building_pk: int) -> Http
                 a.person.given_name,
                 a.person.identifier,
                 a.job_title,
-                a.get_status_display(),
+                a.status_label,
                 a.due_on.isoformat(),
                 a.opened_at.isoformat() if a.opened_at else "",
                 record.signed_at.isoformat() if record else "",

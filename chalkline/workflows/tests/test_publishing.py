@@ -40,7 +40,7 @@ def test_publish_and_follow_up_roll_back_together_when_the_follow_up_fails(
     client.force_login(world.users["superintendent"])
     response = client.post(
         reverse("policies:publish", args=[draft.pk]),
-        {"change_summary": "Adds a duty", "material": "on"},
+        {"change_summary": "Adds a duty", "material": "on", "confirm": "yes"},
     )
     assert response.status_code == 400
     assert b"follow-up acknowledgment campaign could not be opened" in response.content
