@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -122,6 +122,12 @@ def certificate_rows(signature: Signature) -> list[tuple[str, str]]:
     return rows
 
 
+def _line_count(pdf: Any, width: float, height: float, text: str) -> int:
+    """How many lines ``multi_cell`` would take for the text at the current font."""
+    lines = pdf.multi_cell(width, height, text, dry_run=True, output="LINES")
+    return len(cast(list[str], lines))
+
+
 def _qr_png(url: str) -> io.BytesIO:
     import segno
 
@@ -184,9 +190,7 @@ def certificate_pdf(signature: Signature, *, site_url: str, head: ChainHead | No
         top = pdf.get_y()
         pdf.set_font(family, "B", 9)
         pdf.multi_cell(_LABEL_WIDTH, 4.2, t(label), new_x="RIGHT", new_y="TOP")
-        label_bottom = top + 4.2 * max(
-            1, len(pdf.multi_cell(_LABEL_WIDTH, 4.2, t(label), dry_run=True, output="LINES"))
-        )
+        label_bottom = top + 4.2 * max(1, _line_count(pdf, _LABEL_WIDTH, 4.2, t(label)))
         pdf.set_font(family, "", 9)
         pdf.multi_cell(0, 4.2, t(value), new_x="LMARGIN", new_y="NEXT")
         if pdf.get_y() >= top:  # same page: the taller of the two columns
@@ -195,8 +199,7 @@ def certificate_pdf(signature: Signature, *, site_url: str, head: ChainHead | No
     if signature.intent_text:
         pdf.ln(2)
         pdf.set_font(family, "", 9)
-        lines = pdf.multi_cell(0, 4.5, t(signature.intent_text), dry_run=True, output="LINES")
-        needed = 5 + 4.5 * min(len(lines), 3)
+        needed = 5 + 4.5 * min(_line_count(pdf, 0, 4.5, t(signature.intent_text)), 3)
         if pdf.get_y() + needed > pdf.h - pdf.b_margin:
             pdf.add_page()  # keep the heading with the start of the statement
         pdf.set_font(family, "B", 10)

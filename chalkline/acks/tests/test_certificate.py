@@ -100,6 +100,7 @@ def test_the_certificate_qr_code_decodes_to_the_verification_link(
             check=True,
         )
         image = cv2.imread(str(next(Path(folder).glob("p*.png"))))
+    assert image is not None
     decoded, _points, _straight = cv2.QRCodeDetector().detectAndDecode(image)
     assert decoded == f"{SITE}/acknowledgments/verify/{record.verification_code}/"
 

@@ -91,9 +91,11 @@ def busy_district(world: World) -> World:
     ack_services.distribute_campaign(
         campaign=campaign, building=world.north, by=world.users["principal_north"]
     )
+    teacher_south = world.users["teacher_south"].person
+    assert teacher_south is not None
     RoleSuggestion.objects.create(
         district=world.district,
-        person=world.users["teacher_south"].person,
+        person=teacher_south,
         building=world.south,
         role=Role.PRINCIPAL,
         sis_role="administrator",
