@@ -72,7 +72,7 @@ def ack_overview(district: District, *, building_ids: set[int] | None, today: da
     with_staff: set[tuple[int, int]] = set()
     open_per_building: dict[int, int] = {}
     for campaign_id, building_id, status, n in (
-        rows.order_by().values_list("campaign_id", "building_id", "status").annotate(n=Count("pk"))
+        rows.order_by().values_list("campaign_id", "building_id", "status").annotate(n=Count("*"))
     ):
         p = progress[campaign_id]
         p.total += n
@@ -87,7 +87,7 @@ def ack_overview(district: District, *, building_ids: set[int] | None, today: da
         rows.filter(status__in=OPEN_STATUSES, due_on__lt=today)
         .order_by()
         .values_list("campaign_id", "building_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     ):
         progress[campaign_id].overdue += n
         if building_id is not None:
@@ -97,12 +97,7 @@ def ack_overview(district: District, *, building_ids: set[int] | None, today: da
             "campaign_id", "building_id"
         )
     )
-    names = {
-        b.pk: b
-        for b in Building.objects.filter(
-            district=district, pk__in={b for _c, b in with_staff}
-        ).only("pk", "name")
-    }
+    names = {b.pk: b for b in Building.objects.filter(district=district).only("pk", "name")}
     for campaign_id, building_id in sorted(with_staff - distributed):
         progress[campaign_id].undistributed.append(names[building_id])
     for p in progress.values():
