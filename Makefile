@@ -11,7 +11,7 @@ DEMO    := DEBUG=1 $(BIN)/chalkline
 TESTENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789 ALLOWED_HOSTS=localhost,testserver CHALKLINE_VAR_DIR=$(CURDIR)/var/test
 
 .PHONY: help demo serve test install dev lint types migrations-check test-sqlite test-pg e2e \
-        chromium node-deps postgres bench clean
+        chromium pdftools node-deps postgres bench clean
 
 help:
 	@echo "make demo   set up and run the demo district on SQLite (http://127.0.0.1:8000)"
@@ -40,7 +40,7 @@ demo: install
 	@echo "Serving the demo district at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	$(DEMO) runserver 127.0.0.1:8000
 
-test: dev chromium node-deps lint types migrations-check test-sqlite test-pg e2e
+test: dev chromium pdftools node-deps lint types migrations-check test-sqlite test-pg e2e
 	@echo "All checks passed."
 
 lint: dev
@@ -54,7 +54,7 @@ types: dev
 migrations-check: dev
 	$(TESTENV) $(BIN)/chalkline makemigrations --check --dry-run
 
-test-sqlite: dev
+test-sqlite: dev pdftools
 	$(TESTENV) $(BIN)/pytest -n 2 -q
 
 postgres:
@@ -63,7 +63,7 @@ postgres:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
 	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
-test-pg: dev postgres
+test-pg: dev pdftools postgres
 	$(TESTENV) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
 
 chromium:
@@ -72,6 +72,14 @@ chromium:
 	    echo "Installing Debian's chromium"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser journeys need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# pdftoppm (Debian's poppler-utils): tests render certificate pages to PNG and decode the QR code.
+pdftools:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's poppler-utils"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "The certificate tests need pdftoppm: sudo apt-get install poppler-utils" >&2; exit 1; fi; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

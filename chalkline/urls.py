@@ -5,11 +5,12 @@ from chalkline.lib.http import IdConverter
 from chalkline.people import views as people_views
 from chalkline.people.forms import ThrottledAuthenticationForm
 from chalkline.people.password_reset import RateLimitedPasswordResetView
+from chalkline.workflows.home import home
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("", people_views.home, name="home"),
+    path("", home, name="home"),  # reads several apps: chalkline/workflows/home.py
     path("healthz", people_views.healthz, name="healthz"),
     path("district/switch/", people_views.switch_district, name="switch_district"),
     path(

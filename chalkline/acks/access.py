@@ -28,6 +28,12 @@ def sees_every_building(user: User | object, district: District) -> bool:
     return grants_for(user, district).can(Capability.VIEW_ACK_RECORDS)
 
 
+def ack_record_scope(user: User | object, district: District) -> set[int] | None:
+    """The buildings whose acknowledgment figures the user sees (the home dashboard): None
+    means the whole district, an empty set none."""
+    return grants_for(user, district).building_ids_with(Capability.VIEW_ACK_RECORDS)
+
+
 def can_distribute_in(user: User | object, district: District, building: Building) -> bool:
     return grants_for(user, district).can(Capability.DISTRIBUTE_CAMPAIGN, building.pk)
 

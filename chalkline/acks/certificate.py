@@ -1,11 +1,18 @@
-"""The certificate PDF of one acknowledgment record (fpdf2): everything the record holds, its
-verification code, the public URL that re-checks it, and the audit chain's head (sequence and
-hash) when the certificate was made, which ties the document to the chain and its checkpoints."""
+"""The certificate PDF of one acknowledgment record (fpdf2): the district's name, everything the
+record holds, its verification code, the public URL that re-checks it (printed and as a QR code,
+segno), and the audit chain's head (sequence and hash) when the certificate was made, which ties
+the document to the chain and its checkpoints.
+
+Every time is printed one way: local time in the record's time zone (the district's) with the
+zone's abbreviation, ``2026-09-01 14:03:07 CDT``. The facts are laid out label beside value so
+that a normal record and its signed statement fit on one Letter page."""
 
 from __future__ import annotations
 
+import io
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -17,6 +24,18 @@ _FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/d
 _ASCII = str.maketrans(
     {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " "}
 )
+
+
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S %Z"
+_LABEL_WIDTH = 44  # mm: the label column of the facts
+_QR_SIZE = 28  # mm: large enough for a phone at arm's length, small enough to leave room
+
+
+def local_time(moment: datetime | str, time_zone: str) -> str:
+    """A moment (aware datetime or ISO text) as local time with the zone abbreviation."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(ZoneInfo(time_zone)).strftime(_TIME_FORMAT)
 
 
 def verify_url(signature: Signature, site_url: str) -> str:
@@ -48,7 +67,7 @@ def _font(pdf: Any, texts: list[str]) -> tuple[str, bool]:
 
 def certificate_rows(signature: Signature) -> list[tuple[str, str]]:
     """The labelled facts of the record, in the order the certificate (and page) shows them."""
-    local = signature.signed_at.astimezone(ZoneInfo(signature.time_zone))
+    zone = signature.time_zone
     rows = [
         ("Outcome", signature.get_kind_display()),
         ("Method", signature.get_method_display()),
@@ -70,7 +89,7 @@ def certificate_rows(signature: Signature) -> list[tuple[str, str]]:
         ("SHA-256 of the signed text", signature.text_sha256),
         (
             "Distributed by",
-            f"{signature.distributed_by_name}, {signature.distributed_at:%Y-%m-%d %H:%M %Z}"
+            f"{signature.distributed_by_name}, {local_time(signature.distributed_at, zone)}"
             if signature.distributed_at
             else "-",
         ),
@@ -78,7 +97,7 @@ def certificate_rows(signature: Signature) -> list[tuple[str, str]]:
             "E-consent",
             f"version {signature.consent_version}" if signature.consent_version else "-",
         ),
-        ("Recorded at", f"{local:%Y-%m-%d %H:%M:%S %Z} ({signature.time_zone})"),
+        ("Recorded at", f"{local_time(signature.signed_at, zone)} ({zone})"),
         ("Recorded by", signature.recorded_by_name or "-"),
         ("IP address", signature.ip or "-"),
         ("Browser", signature.user_agent or "-"),
@@ -98,9 +117,24 @@ def certificate_rows(signature: Signature) -> list[tuple[str, str]]:
     for event in signature.reading_events:
         label = "Opened" if event["kind"] == "opened" else "Finished reading"
         extra = f" after {event['seconds']} seconds" if event["kind"] == "read" else ""
-        rows.append((label, f"{event['at']}{extra}"))
+        rows.append((label, f"{local_time(event['at'], zone)}{extra}"))
     rows.append(("Record hash", signature.record_hash))
     return rows
+
+
+def _line_count(pdf: Any, width: float, height: float, text: str) -> int:
+    """How many lines ``multi_cell`` would take for the text at the current font."""
+    lines = pdf.multi_cell(width, height, text, dry_run=True, output="LINES")
+    return len(cast(list[str], lines))
+
+
+def _qr_png(url: str) -> io.BytesIO:
+    import segno
+
+    out = io.BytesIO()
+    segno.make_qr(url, error="m").save(out, kind="png", scale=8, border=4)
+    out.seek(0)
+    return out
 
 
 def certificate_pdf(signature: Signature, *, site_url: str, head: ChainHead | None = None) -> bytes:
@@ -116,8 +150,10 @@ def certificate_pdf(signature: Signature, *, site_url: str, head: ChainHead | No
     pdf.set_auto_page_break(auto=True, margin=18)
     url = verify_url(signature, site_url)
     rows = certificate_rows(signature)
+    district_name = signature.district.name
     family, unicode_ok = _font(
-        pdf, [url, signature.intent_text, *(text for row in rows for text in row)]
+        pdf,
+        [url, district_name, signature.intent_text, *(text for row in rows for text in row)],
     )
 
     def t(text: str) -> str:
@@ -126,17 +162,24 @@ def certificate_pdf(signature: Signature, *, site_url: str, head: ChainHead | No
         return text.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
 
     pdf.add_page()
+    # The QR code of the verification link, top right; the heading lines run beside it.
+    qr_x, qr_y = pdf.w - pdf.r_margin - _QR_SIZE, pdf.t_margin
+    pdf.image(_qr_png(url), x=qr_x, y=qr_y, w=_QR_SIZE, h=_QR_SIZE)
+    beside = qr_x - pdf.l_margin - 4
     pdf.set_font(family, "B", 16)
-    pdf.multi_cell(0, 8, t("Policy acknowledgment certificate"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(beside, 8, t("Policy acknowledgment certificate"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "B", 12)
+    pdf.multi_cell(beside, 6, t(district_name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 10)
     pdf.multi_cell(
-        0,
+        beside,
         5,
         t(f"Verification code: {signature.verification_code}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.multi_cell(0, 5, t(f"Verify at: {url}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(beside, 5, t(f"Verify at: {url}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), qr_y + _QR_SIZE) + 1)
     for line in (
         f"Audit chain head when this certificate was made: #{head.seq}",
         f"Audit chain head hash: {head.hash}",
@@ -144,13 +187,21 @@ def certificate_pdf(signature: Signature, *, site_url: str, head: ChainHead | No
         pdf.multi_cell(0, 5, t(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     for label, value in rows:
+        top = pdf.get_y()
         pdf.set_font(family, "B", 9)
-        pdf.multi_cell(0, 4.5, t(label), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(_LABEL_WIDTH, 4.2, t(label), new_x="RIGHT", new_y="TOP")
+        label_bottom = top + 4.2 * max(1, _line_count(pdf, _LABEL_WIDTH, 4.2, t(label)))
         pdf.set_font(family, "", 9)
-        pdf.multi_cell(0, 4.5, t(value), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
+        pdf.multi_cell(0, 4.2, t(value), new_x="LMARGIN", new_y="NEXT")
+        if pdf.get_y() >= top:  # same page: the taller of the two columns
+            pdf.set_y(max(pdf.get_y(), label_bottom))
+        pdf.ln(0.8)
     if signature.intent_text:
         pdf.ln(2)
+        pdf.set_font(family, "", 9)
+        needed = 5 + 4.5 * min(_line_count(pdf, 0, 4.5, t(signature.intent_text)), 3)
+        if pdf.get_y() + needed > pdf.h - pdf.b_margin:
+            pdf.add_page()  # keep the heading with the start of the statement
         pdf.set_font(family, "B", 10)
         pdf.multi_cell(0, 5, t("Statement signed"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 9)

@@ -245,6 +245,30 @@ def students_visible_in(user: User | object, district: District, building: Build
     return grants_for(user, district).can(Capability.VIEW_STUDENTS, building.pk)
 
 
+def children_of(user: User | object, district: District) -> QuerySet[Person]:
+    """The active students the user's own person record is an active guardian of (a guardian's
+    home page). Empty for everyone without such links."""
+    own = getattr(user, "person_id", None)
+    if not own:
+        return Person.objects.none()
+    return Person.objects.filter(
+        district=district,
+        kind=Person.Kind.STUDENT,
+        active=True,
+        guardian_links__guardian_id=own,
+        guardian_links__active=True,
+    ).distinct()
+
+
+def role_suggestions_pending_for(user: User | object, district: District) -> int | None:
+    """How many suggested roles wait for a decision, for those who decide (else None)."""
+    if not grants_for(user, district).can(Capability.MANAGE_DIRECTORY):
+        return None
+    return RoleSuggestion.objects.filter(
+        district=district, status=RoleSuggestion.Status.PENDING
+    ).count()
+
+
 def import_batches_visible_to(user: User | object, district: District) -> QuerySet[ImportBatch]:
     if not grants_for(user, district).can(Capability.MANAGE_DIRECTORY):
         return ImportBatch.objects.none()

@@ -67,3 +67,30 @@ def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                 )
             )
     return problems
+
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "0.0.0.0", ""})  # noqa: S104
+
+
+@register("security", deploy=True)
+def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """SITE_URL goes into every certificate's verification link and QR code and every notice;
+    the development default (or any loopback address) would print links nobody can open."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(settings.SITE_URL)
+    if (
+        url.scheme not in ("http", "https")
+        or url.hostname is None
+        or (url.hostname in _LOOPBACK_HOSTS or url.hostname.startswith("127."))
+    ):
+        return [
+            Error(
+                f"SITE_URL is {settings.SITE_URL!r}, an address only this machine can open. "
+                "Certificates and notices print it as their verification link.",
+                hint="Set SITE_URL to the public address of this site, e.g. "
+                "https://chalkline.example.org.",
+                id="chalkline.E004",
+            )
+        ]
+    return []

@@ -38,6 +38,8 @@ class Capability(StrEnum):
     MANAGE_CAMPAIGNS = "manage_campaigns"
     DISTRIBUTE_CAMPAIGN = "distribute_campaign"
     VIEW_ACK_RECORDS = "view_ack_records"
+    # What is coming to the Board: policies with drafts, recent revisions, later reviews.
+    VIEW_BOARD_AGENDA = "view_board_agenda"
 
 
 C = Capability
@@ -51,6 +53,7 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.MANAGE_POLICIES,
         C.MANAGE_API_TOKENS,
         C.MANAGE_CAMPAIGNS,
+        C.VIEW_BOARD_AGENDA,
     }
 )
 
@@ -67,7 +70,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS},
     Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.MANAGE_API_TOKENS},
     Role.EMPLOYEE_REP: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
-    Role.BOARD_MEMBER: frozenset({C.READ_POLICIES}),
+    Role.BOARD_MEMBER: frozenset({C.READ_POLICIES, C.VIEW_BOARD_AGENDA}),
     Role.EMPLOYEE: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
     Role.GUARDIAN: frozenset(),
     Role.STUDENT: frozenset(),

@@ -1,4 +1,4 @@
-"""Home, district switch and the staff directory."""
+"""The district switch and the staff directory (the home page is chalkline/workflows/home.py)."""
 
 from __future__ import annotations
 
@@ -36,26 +36,6 @@ from chalkline.people.roles import Capability
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
-
-
-@require_GET
-@district_required
-def home(request: DistrictRequest) -> HttpResponse:
-    grants = access.grants_for(request.user, request.district)
-    person = request.user.person
-    buildings = access.buildings_visible_to(request.user, request.district)
-    return render(
-        request,
-        "people/home.html",
-        {
-            "person": person,
-            "buildings": buildings[:20],
-            "can_directory": grants.can_anywhere(Capability.VIEW_STAFF_DIRECTORY),
-            "can_audit": grants.can_anywhere(Capability.VIEW_AUDIT),
-            "is_district_wide": bool(grants.district_caps),
-            "districts": access.districts_of(request.user),
-        },
-    )
 
 
 @require_POST

@@ -30,6 +30,11 @@ def public_policy_versions(district: District) -> QuerySet[PolicyVersion]:
     return PolicyVersion.objects.filter(district=district, status=VersionStatus.PUBLISHED)
 
 
+def sees_board_agenda(user: User | object, district: District) -> bool:
+    """Board members (and the superintendent and designee) see what is coming to the Board."""
+    return grants_for(user, district).can(Capability.VIEW_BOARD_AGENDA)
+
+
 def can_manage_policies(user: User | object, district: District) -> bool:
     return grants_for(user, district).can_anywhere(Capability.MANAGE_POLICIES)
 

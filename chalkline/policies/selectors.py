@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import groupby
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from chalkline.people.models import District
 from chalkline.policies.models import (
     Clause,
     Guideline,
@@ -197,3 +200,26 @@ def changes_since(version_a: PolicyVersion, version_b: PolicyVersion) -> ChangeS
         clauses=changes,
         versions_between=between,
     )
+
+
+@dataclass
+class BoardAgenda:
+    """What is coming to the Board until reviews exist: policies with a draft revision, and
+    versions published recently."""
+
+    drafts: list[PolicyVersion]
+    recent: list[PolicyVersion]
+
+    @property
+    def empty(self) -> bool:
+        return not self.drafts and not self.recent
+
+
+def board_agenda(district: District, *, since_days: int = 120, limit: int = 20) -> BoardAgenda:
+    versions = PolicyVersion.objects.filter(district=district).select_related("policy")
+    drafts = versions.filter(status=VersionStatus.DRAFT).order_by("policy__sort_key", "pk")
+    recent = versions.filter(
+        status=VersionStatus.PUBLISHED,
+        published_at__gte=timezone.now() - timedelta(days=since_days),
+    ).order_by("-published_at", "pk")
+    return BoardAgenda(drafts=list(drafts[:limit]), recent=list(recent[:limit]))

@@ -4,6 +4,7 @@ the viewer may see the object there (each app's own access rules decide)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -16,7 +17,7 @@ from chalkline.policies.access import policy_versions_visible_to
 
 
 def _resolver(
-    visible: Callable[[User | object, District], QuerySet],
+    visible: Callable[[User | object, District], QuerySet[Any]],
     url_name: str,
 ) -> Callable[[User | object, District, list[str]], dict[str, str]]:
     def resolve(user: User | object, district: District, ids: list[str]) -> dict[str, str]:

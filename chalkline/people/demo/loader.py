@@ -9,13 +9,15 @@ from django.db import transaction
 
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
-from chalkline.people.demo.synthetic import DemoDistrict, DemoPerson
+from chalkline.people.demo.synthetic import TEACHER_TITLES, DemoDistrict, DemoPerson
 from chalkline.people.models import (
     Affiliation,
     Building,
     District,
+    Enrollment,
     GuardianLink,
     Person,
+    SchoolClass,
     User,
 )
 from chalkline.people.roles import Role
@@ -34,6 +36,128 @@ DEMO_LOGIN_ROLES: list[tuple[str, Role, bool]] = [
     ("guardian", Role.GUARDIAN, False),
     ("student", Role.STUDENT, False),
 ]
+
+# The job each staff sign-in holds: (title, at the district office?). The employee
+# representative and the demo employee keep a teaching job (a union rep is a teacher).
+LOGIN_JOBS: dict[str, tuple[str, bool]] = {
+    "superintendent": ("Superintendent", True),
+    "designee": ("Assistant Superintendent for Human Resources", True),
+    "hr": ("Human Resources Director", True),
+    "principal": ("Principal", False),
+    "netadmin": ("Network Administrator", True),
+}
+TEACHING_LOGINS = ("teacher", "union-rep")
+CLASS_SIZE = 22  # students per demo class
+
+
+def _pick_login_people(
+    district: District, first_building: Building, office: Building
+) -> dict[str, Person]:
+    """Staff of the first school with one building each: teachers for the teaching sign-ins,
+    others moved to the job (and building) their role implies."""
+    rows = list(
+        Affiliation.objects.filter(
+            building=first_building,
+            person__district=district,
+            person__kind=Person.Kind.STAFF,
+        )
+        .select_related("person")
+        .order_by("person_id")[:200]
+    )
+    single = [a for a in rows if a.person.affiliations.count() == 1]
+    teachers = [a.person for a in single if a.job_title in TEACHER_TITLES]
+    others = [a.person for a in single if a.job_title not in TEACHER_TITLES]
+    picked: dict[str, Person] = {}
+    for username in TEACHING_LOGINS:
+        if teachers:
+            picked[username] = teachers.pop(0)
+    pool = others + teachers
+    for username, (title, at_office) in LOGIN_JOBS.items():
+        if not pool:
+            break
+        person = pool.pop(0)
+        Affiliation.objects.filter(person=person).delete()
+        Affiliation.objects.create(
+            person=person,
+            building=office if at_office else first_building,
+            job_title=title,
+            is_primary=True,
+        )
+        picked[username] = person
+    return picked
+
+
+def _add_classes(
+    district: District, first_building: Building, first_teacher: Person | None, *, batch: int
+) -> None:
+    """Classes in every school: one per teacher while the building has students for it (about
+    CLASS_SIZE each), each student in one class, taught by a teacher of the same building. The
+    demo teacher teaches the first class of the first school, where the demo student sits."""
+    teachers: dict[int, list[tuple[int, str]]] = {}
+    for building_id, person_id, title in (
+        Affiliation.objects.filter(
+            person__district=district,
+            person__kind=Person.Kind.STAFF,
+            is_primary=True,
+            job_title__in=TEACHER_TITLES,
+        )
+        .order_by("person_id")
+        .values_list("building_id", "person_id", "job_title")
+    ):
+        teachers.setdefault(building_id, []).append((person_id, title))
+    if first_teacher is not None and first_building.pk in teachers:
+        mine = teachers[first_building.pk]
+        mine.sort(key=lambda row: row[0] != first_teacher.pk)
+    students: dict[int, list[int]] = {}
+    for building_id, person_id in (
+        Affiliation.objects.filter(person__district=district, person__kind=Person.Kind.STUDENT)
+        .order_by("person_id")
+        .values_list("building_id", "person_id")
+    ):
+        students.setdefault(building_id, []).append(person_id)
+    codes = dict(Building.objects.filter(district=district).values_list("pk", "code"))
+    plan: list[tuple[SchoolClass, int, list[int]]] = []
+    for building_id, pupils in students.items():
+        staff = teachers.get(building_id, [])
+        n = min(len(staff), max(1, -(-len(pupils) // CLASS_SIZE)))
+        for i, (teacher_id, title) in enumerate(staff[:n]):
+            subject = title.replace("Teacher, ", "").replace(" Teacher", "")
+            code = f"{codes[building_id]}-{i + 1:03d}"
+            school_class = SchoolClass(
+                district=district,
+                building_id=building_id,
+                sourced_id=f"class-{code}",
+                title=f"{subject}, section {i + 1}",
+                class_code=code,
+            )
+            plan.append((school_class, teacher_id, pupils[i::n]))
+    SchoolClass.objects.bulk_create([row[0] for row in plan], batch_size=batch)
+    enrollments: list[Enrollment] = []
+    for school_class, teacher_id, pupils in plan:
+        enrollments.append(
+            Enrollment(
+                district=district,
+                school_class=school_class,
+                person_id=teacher_id,
+                sourced_id=f"{school_class.sourced_id}-t{teacher_id}",
+                role="teacher",
+                primary=True,
+            )
+        )
+        enrollments.extend(
+            Enrollment(
+                district=district,
+                school_class=school_class,
+                person_id=pupil,
+                sourced_id=f"{school_class.sourced_id}-s{pupil}",
+                role="student",
+            )
+            for pupil in pupils
+        )
+        if len(enrollments) >= batch:
+            Enrollment.objects.bulk_create(enrollments, batch_size=batch)
+            enrollments = []
+    Enrollment.objects.bulk_create(enrollments, batch_size=batch)
 
 
 @transaction.atomic
@@ -147,26 +271,24 @@ def load_demo_district(
     if buffer:
         flush()
 
-    # One sign-in per role, tied to a realistic person record.
+    # One sign-in per role, tied to a realistic person record with a job to match.
     first_building = (
         next(b for b in building_rows if b.level != "office")
         if len(building_rows) > 1
         else building_rows[0]
     )
-    staff_in_first = list(
-        Person.objects.filter(
-            district=district, kind=Person.Kind.STAFF, affiliations__building=first_building
-        ).order_by("pk")[: len(DEMO_LOGIN_ROLES)]
-    )
+    office = next((b for b in building_rows if b.level == "office"), first_building)
+    login_people = _pick_login_people(district, first_building, office)
+    _add_classes(district, first_building, login_people.get("teacher"), batch=batch)
     logins: list[tuple[str, str]] = []
-    for i, (username, role, district_wide) in enumerate(DEMO_LOGIN_ROLES):
+    for username, role, district_wide in DEMO_LOGIN_ROLES:
         person: Person | None
         if role == Role.GUARDIAN:
             person = first_guardian
         elif role == Role.STUDENT:
             person = first_student
-        else:
-            person = staff_in_first[i] if i < len(staff_in_first) else None
+        else:  # staff; a Board member is not an employee and has no staff record
+            person = login_people.get(username)
         full_username = f"{username}@{slug}"
         user = User.objects.create_user(
             username=full_username,

@@ -97,6 +97,12 @@ class Command(BaseCommand):
             .select_related("person", "building")
             .order_by("pk")
         )
+        # The demo sign-ins keep their acknowledgment open: whoever signs in (the demo teacher
+        # first) has something to read and sign. Only the other staff act here.
+        sign_ins = set(
+            User.objects.filter(person__district=district).values_list("person_id", flat=True)
+        )
+        rows = [r for r in rows if r.person_id not in sign_ins]
         # Spread the demo outcomes over buildings: every third assignment, deterministically.
         rows = rows[::3] + [r for i, r in enumerate(rows) if i % 3]
         signed = paper = refused = 0
@@ -146,5 +152,6 @@ class Command(BaseCommand):
         services.run_reminder_ladder(district=district)
         self.stdout.write(
             f"Campaign {campaign.pk}: {assigned} assigned, {signed} signed, {paper} on paper, "
-            f"{refused} refused. Sign in as superintendent@{district.slug} to see the dashboard."
+            f"{refused} refused. Sign in as superintendent@{district.slug} to see the dashboard, "
+            f"or as teacher@{district.slug} to sign."
         )
