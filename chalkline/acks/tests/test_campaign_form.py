@@ -125,3 +125,15 @@ def test_the_districts_own_time_zone_comes_first(world: World, client: Client) -
     options = re.findall(r'<option value="([^"]+)"', page.split('name="time_zone"')[1])
     assert options[0] == "America/Chicago"
     assert options.count("America/Chicago") == 1
+
+
+def test_the_versions_and_buildings_errors_are_tied_to_their_fieldsets(
+    world: World, client: Client
+) -> None:
+    client.force_login(world.users["superintendent"])
+    response = client.post(reverse("acks:campaign_new"), {"title": "No versions chosen"})
+    page = response.content.decode()
+    assert response.status_code in (200, 400)
+    versions = re.search(r'<fieldset[^>]*aria-describedby="versions-error"[^>]*>', page)
+    assert versions is not None
+    assert re.search(r'id="versions-error"[^>]*>\s*<p>[^<]+</p>', page)
