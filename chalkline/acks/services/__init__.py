@@ -14,13 +14,10 @@ from chalkline.acks.services.campaigns import (
     packet_label,
     school_year_of,
 )
+from chalkline.acks.services.mail import ack_settings_for, quiet_until, save_notifications
 from chalkline.acks.services.notices import (
-    DeliveryResult,
     LadderResult,
-    ack_settings_for,
-    deliver_notifications,
     mark_notifications_read,
-    quiet_until,
     record_export,
     run_reminder_ladder,
     save_quiet_hours,
@@ -47,7 +44,6 @@ from chalkline.acks.services.signing import (
 __all__ = [
     "MAX_SCAN_BYTES",
     "CampaignError",
-    "DeliveryResult",
     "LadderResult",
     "SigningError",
     "SyncResult",
@@ -55,7 +51,6 @@ __all__ = [
     "audience",
     "close_leaver_assignments",
     "create_campaign",
-    "deliver_notifications",
     "distribute_campaign",
     "give_econsent",
     "has_consent",
@@ -77,6 +72,7 @@ __all__ = [
     "run_reminder_ladder",
     "ack_settings_for",
     "quiet_until",
+    "save_notifications",
     "save_quiet_hours",
     "school_year_of",
     "send_bulk_reminder",
