@@ -89,11 +89,19 @@ def save_notifications(
     return len(added)
 
 
-def notice_deliveries(campaign: Campaign, building: Building | None = None) -> QuerySet[Delivery]:
-    """The e-mail deliveries of a campaign's notices (of one building's staff, if given)."""
+def notice_deliveries(
+    campaign: Campaign,
+    building: Building | None = None,
+    *,
+    buildings: QuerySet[Building] | None = None,
+) -> QuerySet[Delivery]:
+    """The e-mail deliveries of a campaign's notices: of one building's staff, or of some
+    buildings (escalations to the district are then left out), if given."""
     notes = Notification.objects.filter(campaign=campaign)
     if building is not None:
         notes = notes.filter(assignment__building=building)
+    if buildings is not None:
+        notes = notes.filter(assignment__building__in=buildings.values("pk"))
     return Delivery.objects.filter(
         district_id=campaign.district_id, ref_type=REF_TYPE, ref_id__in=notes.values("pk")
     )

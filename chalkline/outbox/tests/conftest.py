@@ -13,12 +13,14 @@ import pytest
 
 @dataclass
 class MailServer:
-    """``answer`` is what the server says to RCPT TO (None: accept); ``hold`` makes the server
+    """``answer`` is what the server says to RCPT TO (None: accept), ``refuse`` what it says to
+    some addresses; ``hold`` makes the server
     wait, after a message arrives, until the test sets it (``arrived`` tells the test it did)."""
 
     port: int = 0
     messages: list[Any] = field(default_factory=list)
     answer: str | None = None
+    refuse: dict[str, str] = field(default_factory=dict)
     hold: threading.Event | None = None
     arrived: threading.Event = field(default_factory=threading.Event)
 
@@ -30,8 +32,9 @@ class _Handler:
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
-        if self.server.answer:
-            return self.server.answer
+        answer = self.server.refuse.get(address) or self.server.answer
+        if answer:
+            return answer
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
