@@ -262,6 +262,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own default config gives "django" a console handler of its own when DEBUG is
+        # on; with the root handler too every task log printed twice. One handler, no propagation.
+        "django": {
+            "handlers": ["console"],
+            "level": envstr("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # PDF font subsetting (certificates) logs every glyph list at INFO.
+        "fontTools": {"level": "WARNING"},
         # Request bodies and SQL parameters can carry PII; keep them out of logs.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.db.backends": {"handlers": ["console"], "level": "WARNING", "propagate": False},
