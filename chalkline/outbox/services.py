@@ -219,16 +219,17 @@ def _message(delivery: Delivery) -> EmailMessage:
     )
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 def _smtp_answer(exc: Exception) -> tuple[int | None, str]:
     """The SMTP code and text of a failure; no code for a connection problem."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, text = next(iter(exc.recipients.values()), (None, b""))
-        return code, text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        return code, _text(text)
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error
-        return exc.smtp_code, (
-            text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-        )
+        return exc.smtp_code, _text(exc.smtp_error)
     return None, f"could not reach the mail server ({type(exc).__name__})"
 
 
