@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "chalkline.people",
     "chalkline.audit",
+    "chalkline.outbox",
     "chalkline.policies",
     "chalkline.screening",
     "chalkline.drafts",
@@ -232,21 +233,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Email goes out over SMTP. Tests run a real local SMTP server.
-MAILERS = {
-    "default": {
-        "BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": envstr("EMAIL_HOST", "localhost"),
-            "port": envint("EMAIL_PORT", 25),
-            "username": envstr("EMAIL_HOST_USER", ""),
-            "password": envsecret("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": envbool("EMAIL_USE_TLS", False),
-            "use_ssl": envbool("EMAIL_USE_SSL", False),
-            "timeout": envint("EMAIL_TIMEOUT", 10),
-        },
+# Email goes out over SMTP. Tests run a real local SMTP server. EMAIL_BACKEND may name another
+# Django backend: the file backend (`make demo` uses it) writes each message to EMAIL_FILE_PATH.
+_EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+_EMAIL_OPTIONS: dict[str, object] = {}
+if _EMAIL_BACKEND.endswith(".smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": envstr("EMAIL_HOST", "localhost"),
+        "port": envint("EMAIL_PORT", 25),
+        "username": envstr("EMAIL_HOST_USER", ""),
+        "password": envsecret("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": envbool("EMAIL_USE_TLS", False),
+        "use_ssl": envbool("EMAIL_USE_SSL", False),
+        "timeout": envint("EMAIL_TIMEOUT", 10),
     }
-}
+elif _EMAIL_BACKEND.endswith(".filebased.EmailBackend"):
+    _EMAIL_OPTIONS = {"file_path": envstr("EMAIL_FILE_PATH", str(VAR_DIR / "demo-mail"))}
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 # Audit checkpoints (`chalkline audit checkpoint`): the HMAC key file, the directory the signed
 # checkpoint files go to (mount it from another host) and an optional address that gets a copy.
 AUDIT_CHECKPOINT_KEY_FILE = envstr("AUDIT_CHECKPOINT_KEY_FILE", "")
@@ -274,6 +277,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own default config gives "django" a console handler of its own when DEBUG is
+        # on; with the root handler too every task log printed twice. One handler, no propagation.
+        "django": {
+            "handlers": ["console"],
+            "level": envstr("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # PDF font subsetting (certificates) logs every glyph list at INFO.
+        "fontTools": {"level": "WARNING"},
         # Request bodies and SQL parameters can carry PII; keep them out of logs.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.db.backends": {"handlers": ["console"], "level": "WARNING", "propagate": False},

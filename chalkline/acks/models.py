@@ -412,7 +412,8 @@ class Certificate(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app notice, and its e-mail. ``dedupe_key`` makes each reminder step happen once."""
+    """An in-app notice; its e-mail to ``email_to`` is an outbox delivery about
+    ``acks.notification`` <id>. ``dedupe_key`` makes each reminder step happen once."""
 
     class Kind(models.TextChoices):
         DISTRIBUTED = "distributed", "Policy distributed"
@@ -420,14 +421,6 @@ class Notification(models.Model):
         ESCALATION = "escalation", "Escalation"
         NEW_HIRE = "new_hire", "New hire assignment"
         FOLLOW_UP = "follow_up", "Policy revised"
-
-    class Email(models.TextChoices):
-        NONE = "none", "No e-mail"
-        PENDING = "pending", "Waiting"
-        HELD = "held", "Held for quiet hours"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(
@@ -447,10 +440,6 @@ class Notification(models.Model):
     body = models.TextField()
     link = models.CharField(max_length=300, blank=True)
     email_to = models.EmailField(blank=True)
-    email_status = models.CharField(max_length=8, choices=Email.choices, default=Email.PENDING)
-    hold_until = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.CharField(max_length=40, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -458,7 +447,6 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["person", "created_at"], name="notification_person_idx"),
-            models.Index(fields=["email_status", "hold_until"], name="notification_outbox_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Background work: certificates after a record commits, e-mail delivery after notices queue."""
+"""Background work: certificates after a record commits (e-mail goes through the outbox)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,6 @@ def issue_certificate_task(signature_id: int) -> None:
     signature = Signature.objects.filter(pk=signature_id).first()
     if signature is not None:
         issue_certificate(signature=signature)
-
-
-@task
-def deliver_notifications_task(district_id: int) -> int:
-    from chalkline.acks.services import deliver_notifications
-
-    return deliver_notifications(district_id=district_id).sent
 
 
 def enqueue_certificate(signature_id: int) -> None:

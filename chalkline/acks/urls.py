@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from chalkline.acks.views import employee, manage, records
+from chalkline.acks.views import delivery, employee, manage, records
 
 app_name = "acks"
 
@@ -33,6 +33,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("campaigns/<id:pk>/b/<id:building_pk>/", manage.building, name="building"),
     path("campaigns/<id:pk>/b/<id:building_pk>/distribute/", manage.distribute, name="distribute"),
     path("campaigns/<id:pk>/b/<id:building_pk>/remind/", manage.remind, name="remind"),
+    path("campaigns/<id:pk>/mail/", delivery.campaign_delivery, name="campaign_delivery"),
+    path(
+        "campaigns/<id:pk>/mail/retry/",
+        delivery.campaign_delivery_retry,
+        name="campaign_delivery_retry",
+    ),
+    path(
+        "campaigns/<id:pk>/b/<id:building_pk>/mail/",
+        delivery.building_delivery,
+        name="building_delivery",
+    ),
+    path(
+        "campaigns/<id:pk>/b/<id:building_pk>/mail/retry/",
+        delivery.building_delivery_retry,
+        name="building_delivery_retry",
+    ),
     path(
         "campaigns/<id:pk>/b/<id:building_pk>/export.csv",
         records.building_export,

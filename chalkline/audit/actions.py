@@ -51,6 +51,9 @@ class Action(StrEnum):
     ACK_BULK_REMINDER_SENT = "acks.bulk_reminder_sent"
     ACK_QUIET_HOURS_CHANGED = "acks.quiet_hours_changed"
     ACK_EXPORTED = "acks.exported"
+    # outbound mail
+    MAIL_QUEUED = "outbox.queued"
+    MAIL_RETRY_REQUESTED = "outbox.retry_requested"
     # screening / drafts
     DRAFT_CHECK_KEPT = "drafts.draft_check_kept"
     # api
@@ -105,6 +108,8 @@ LABELS: dict[Action, str] = {
     Action.ACK_BULK_REMINDER_SENT: "Sent a reminder to everyone outstanding",
     Action.ACK_QUIET_HOURS_CHANGED: "Changed the quiet hours",
     Action.ACK_EXPORTED: "Exported acknowledgment records",
+    Action.MAIL_QUEUED: "Queued e-mail",
+    Action.MAIL_RETRY_REQUESTED: "Asked to retry failed e-mail",
     Action.DRAFT_CHECK_KEPT: "Kept a draft check",
     Action.API_ACCESS_GRANTED: "Created an API token",
     Action.API_ACCESS_REVOKED: "Revoked an API token",

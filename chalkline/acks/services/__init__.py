@@ -19,18 +19,19 @@ from chalkline.acks.services.campaigns import (
     packet_label,
     school_year_of,
 )
-from chalkline.acks.services.notices import (
-    DeliveryResult,
-    LadderResult,
+from chalkline.acks.services.mail import (
     ack_settings_for,
-    deliver_notifications,
-    mark_notifications_read,
     quiet_until,
+    save_notifications,
+    when_mail_goes_out,
+)
+from chalkline.acks.services.notices import (
+    LadderResult,
+    mark_notifications_read,
     record_export,
     run_reminder_ladder,
     save_quiet_hours,
     send_bulk_reminder,
-    when_mail_goes_out,
 )
 from chalkline.acks.services.signing import (
     MAX_SCAN_BYTES,
@@ -58,7 +59,6 @@ __all__ = [
     "Reach",
     "audience_reach",
     "follow_up_reach",
-    "DeliveryResult",
     "LadderResult",
     "SigningError",
     "WrongPasswordError",
@@ -68,7 +68,6 @@ __all__ = [
     "close_leaver_assignments",
     "create_campaign",
     "current_school_year",
-    "deliver_notifications",
     "distribute_campaign",
     "give_econsent",
     "has_consent",
@@ -91,6 +90,7 @@ __all__ = [
     "ack_settings_for",
     "quiet_until",
     "when_mail_goes_out",
+    "save_notifications",
     "save_quiet_hours",
     "school_year_of",
     "send_bulk_reminder",

@@ -22,6 +22,7 @@ from chalkline.acks.models import (
     Notification,
     default_time_zone,
 )
+from chalkline.acks.services.mail import save_notifications
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.lib.batches import in_list_chunks
@@ -290,25 +291,19 @@ def staff_notifications(
             subject=subject,
             body=body,
             link=_assignment_link(assignment_id),
-            email_to=email,
-            email_status=Notification.Email.PENDING if email else Notification.Email.NONE,
+            email_to=email or "",
             created_at=now,
         )
         for assignment_id, person_id, email in assignments
     ]
 
 
-def enqueue_delivery(district_id: int) -> None:
-    from chalkline.acks.tasks import deliver_notifications_task
-
-    transaction.on_commit(lambda: deliver_notifications_task.enqueue(district_id), robust=True)
-
-
 @transaction.atomic
 def distribute_campaign(
     *, campaign: Campaign, building: Building, by: User, now: datetime | None = None
 ) -> Distribution:
-    """The principal gives the building's staff the policy: recorded once, staff notified."""
+    """The principal gives the building's staff the policy: recorded once, a notice (and its
+    e-mail, queued) for each open assignment."""
     now = now or timezone.now()
     if campaign.status != Campaign.Status.LAUNCHED:
         raise CampaignError("Only a launched campaign can be distributed.")
@@ -342,15 +337,14 @@ def distribute_campaign(
         ),
         now=now,
     )
-    Notification.objects.bulk_create(notes, batch_size=2000, ignore_conflicts=True)
+    queued = save_notifications(notes, district_id=campaign.district_id, by=by, now=now)
     record_event(
         district=campaign.district_id,
         actor=by,
         action=Action.ACK_DISTRIBUTED,
         target=distribution,
-        after={"campaign": campaign.pk, "building": building.pk, "notified": len(notes)},
+        after={"campaign": campaign.pk, "building": building.pk, "notified": queued},
     )
-    enqueue_delivery(campaign.district_id)
     return distribution
 
 
@@ -447,7 +441,7 @@ def assign_new_hires(
             ),
             now=now,
         )
-        Notification.objects.bulk_create(notes, batch_size=2000, ignore_conflicts=True)
+        save_notifications(notes, district_id=district.pk, by=by, now=now)
         record_event(
             district=district,
             actor=by,
@@ -456,8 +450,6 @@ def assign_new_hires(
             after={"assigned": len(made)},
         )
         assigned += len(made)
-    if assigned:
-        enqueue_delivery(district.pk)
     return SyncResult(assigned=assigned, closed=closed)
 
 
@@ -616,7 +608,7 @@ def open_follow_up_campaign(
         ),
         now=now,
     )
-    Notification.objects.bulk_create(notes, batch_size=2000, ignore_conflicts=True)
+    save_notifications(notes, district_id=district.pk, by=by, now=now)
     record_event(
         district=district,
         actor=by,
@@ -624,5 +616,4 @@ def open_follow_up_campaign(
         target=follow_up,
         after={"follows": parent.pk, "version": version.pk, "closed_in_parent": closed},
     )
-    enqueue_delivery(district.pk)
     return follow_up

@@ -1,21 +1,18 @@
-"""Reminders, escalations and e-mail delivery.
+"""Reminders and escalations.
 
 Idempotency: every reminder is a ``Notification`` with a unique ``dedupe_key`` (step +
 assignment), inserted with ON CONFLICT DO NOTHING, so two workers running the same ladder make each
-reminder once. Delivery claims rows with a conditional UPDATE (``pending``/``held`` -> ``sending``
-with a worker token), so each e-mail goes out once. Quiet hours hold e-mail until they end.
+reminder once. Its e-mail goes through the outbox (``services/mail.py``), which sends each once and
+holds it until quiet hours end.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,20 +25,15 @@ from chalkline.acks.models import (
     Distribution,
     Notification,
 )
-from chalkline.acks.services.campaigns import (
-    CampaignError,
-    enqueue_delivery,
-    staff_notifications,
-)
+from chalkline.acks.services.campaigns import CampaignError, staff_notifications
+from chalkline.acks.services.mail import ack_settings_for, save_notifications
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
-from chalkline.lib.batches import in_list_chunks, iter_chunks
+from chalkline.lib.batches import in_list_chunks
 from chalkline.people.models import Building, District, Membership, User
 from chalkline.people.roles import Role
 
 logger = logging.getLogger(__name__)
-
-DELIVERY_BATCH = 200
 
 
 def ladder_step(campaign: Campaign, due_on: date, today: date) -> str | None:
@@ -76,19 +68,6 @@ def escalation_steps(campaign: Campaign, due_on: date, today: date) -> list[str]
 class LadderResult:
     reminders: int
     escalations: int
-
-
-def _insert_new(notes: list[Notification]) -> int:
-    """Insert the notifications whose key is new; return how many this call added."""
-    added = 0
-    for chunk in iter_chunks(notes, 2000):
-        keys = [n.dedupe_key for n in chunk]
-        have = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key"))
-        have_keys = {k for (k,) in have}
-        fresh = [n for n in chunk if n.dedupe_key not in have_keys]
-        Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-        added += len(fresh)
-    return added
 
 
 def _district_leads(district_id: int, role: str, building_id: int | None) -> list[User]:
@@ -143,7 +122,6 @@ def _escalations(campaign: Campaign, today: date, now: datetime) -> list[Notific
                     ),
                     link=link,
                     email_to=email,
-                    email_status=(Notification.Email.PENDING if email else Notification.Email.NONE),
                     created_at=now,
                 )
             )
@@ -161,7 +139,6 @@ def run_reminder_ladder(
     if district is not None:
         campaigns = campaigns.filter(district=district)
     reminders = escalations = 0
-    touched: set[int] = set()
     for campaign in campaigns:
         distributed = list(campaign.distributions.values_list("building_id", flat=True))
         open_rows = Assignment.objects.filter(
@@ -213,8 +190,10 @@ def run_reminder_ladder(
             reminders += sum(1 for n in notes if n.dedupe_key not in have)
             escalations += sum(1 for n in escalation_notes if n.dedupe_key not in have)
             continue
-        added_r = _insert_new(notes)
-        added_e = _insert_new(escalation_notes)
+        added_r = save_notifications(notes, district_id=campaign.district_id, by=None, now=now)
+        added_e = save_notifications(
+            escalation_notes, district_id=campaign.district_id, by=None, now=now
+        )
         if added_r or added_e:
             record_event(
                 district=campaign.district_id,
@@ -223,11 +202,8 @@ def run_reminder_ladder(
                 target=campaign,
                 after={"reminders": added_r, "escalations": added_e, "day": today.isoformat()},
             )
-            touched.add(campaign.district_id)
         reminders += added_r
         escalations += added_e
-    for district_id in touched:
-        enqueue_delivery(district_id)
     return LadderResult(reminders=reminders, escalations=escalations)
 
 
@@ -271,7 +247,7 @@ def send_bulk_reminder(
         body=f"Please read and sign {campaign.title}, or ask for a paper copy.",
         now=now,
     )
-    added = _insert_new(notes)
+    added = save_notifications(notes, district_id=campaign.district_id, by=by, now=now)
     record_event(
         district=campaign.district_id,
         actor=by,
@@ -279,7 +255,6 @@ def send_bulk_reminder(
         target=campaign,
         after={"building": building.pk, "reminded": added},
     )
-    enqueue_delivery(campaign.district_id)
     return added
 
 
@@ -290,126 +265,6 @@ def mark_notifications_read(*, by: User, now: datetime | None = None) -> int:
     if by.person_id:
         mine |= Q(person_id=by.person_id)
     return Notification.objects.filter(mine, read_at__isnull=True).update(read_at=now)
-
-
-# --- delivery --------------------------------------------------------------------------------
-
-
-def ack_settings_for(district: District | int) -> AckSettings:
-    """The district's notification settings; the defaults (quiet 8 pm to 7 am, the installation's
-    time zone) until someone saves them."""
-    district_id = district if isinstance(district, int) else district.pk
-    conf = AckSettings.objects.filter(district_id=district_id).first()
-    return conf if conf is not None else AckSettings(district_id=district_id)
-
-
-def quiet_until(district_id: int, now: datetime) -> datetime | None:
-    """When quiet hours are on for the district at ``now``, the moment they end; else None."""
-    conf = ack_settings_for(district_id)
-    if conf.quiet_start == conf.quiet_end:
-        return None
-    zone = ZoneInfo(conf.time_zone)
-    local = now.astimezone(zone)
-    t = local.time()
-    start, end = conf.quiet_start, conf.quiet_end
-    quiet = (start <= t < end) if start < end else (t >= start or t < end)
-    if not quiet:
-        return None
-    end_day = local.date() if t < end else local.date() + timedelta(days=1)
-    return datetime.combine(end_day, end, tzinfo=zone)
-
-
-def when_mail_goes_out(district_id: int, now: datetime | None = None) -> str:
-    """For confirmation pages: when e-mail queued now would leave, in the district's words."""
-    now = now or timezone.now()
-    until = quiet_until(district_id, now)
-    if until is None:
-        return "right away"
-    zone = ZoneInfo(ack_settings_for(district_id).time_zone)
-    local = until.astimezone(zone)
-    return (
-        f"at {local:%-I:%M %p} on {local:%A, %B %-d} ({zone.key}), when the district's quiet "
-        "hours end"
-    )
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    sent: int
-    held: int
-    failed: int
-
-
-def deliver_notifications(
-    *, district_id: int | None = None, now: datetime | None = None, limit: int = 50_000
-) -> DeliveryResult:
-    """Send waiting e-mail. Each row is claimed with a conditional UPDATE before it is sent, so
-    concurrent workers never send one twice. Outside a transaction on purpose: SMTP is slow."""
-    now = now or timezone.now()
-    token = secrets.token_hex(8)
-    waiting = Notification.objects.filter(
-        Q(email_status=Notification.Email.PENDING)
-        | Q(email_status=Notification.Email.HELD, hold_until__lte=now)
-    )
-    if district_id is not None:
-        waiting = waiting.filter(district_id=district_id)
-    sent = held = failed = 0
-    districts = list(waiting.order_by().values_list("district_id", flat=True).distinct())
-    for d in districts:
-        until = quiet_until(d, now)
-        mine = waiting.filter(district_id=d)
-        if until is not None:
-            held += mine.filter(email_status=Notification.Email.PENDING).update(
-                email_status=Notification.Email.HELD, hold_until=until
-            )
-            mine.filter(email_status=Notification.Email.HELD).update(hold_until=until)
-            continue
-        while sent + failed < limit:
-            ids = list(mine.order_by("pk").values_list("pk", flat=True)[:DELIVERY_BATCH])
-            if not ids:
-                break
-            claimed = (
-                Notification.objects.filter(pk__in=ids)
-                .filter(
-                    Q(email_status=Notification.Email.PENDING)
-                    | Q(email_status=Notification.Email.HELD, hold_until__lte=now)
-                )
-                .update(email_status=Notification.Email.SENDING, claimed_by=token)
-            )
-            if not claimed:
-                continue
-            batch = list(
-                Notification.objects.filter(
-                    pk__in=ids, claimed_by=token, email_status=Notification.Email.SENDING
-                )
-            )
-            s, f = _send(batch)
-            sent += s
-            failed += f
-    return DeliveryResult(sent=sent, held=held, failed=failed)
-
-
-def _send(batch: list[Notification]) -> tuple[int, int]:
-    messages = [
-        EmailMessage(
-            subject=n.subject,
-            body=f"{n.body}\n\n{settings.SITE_URL}{n.link}\n" if n.link else n.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[n.email_to],
-        )
-        for n in batch
-    ]
-    ids = [n.pk for n in batch]
-    try:
-        mailers.default.send_messages(messages)
-    except OSError as exc:
-        logger.warning("acknowledgment e-mail failed for %d messages: %s", len(ids), type(exc))
-        Notification.objects.filter(pk__in=ids).update(email_status=Notification.Email.FAILED)
-        return 0, len(ids)
-    Notification.objects.filter(pk__in=ids).update(
-        email_status=Notification.Email.SENT, sent_at=timezone.now()
-    )
-    return len(ids), 0
 
 
 @transaction.atomic

@@ -168,6 +168,21 @@ CASES: dict[str, tuple[T, set[str], int]] = {
         DISTRICT,
         404,
     ),
+    "campaign_delivery": (
+        lambda w, s: reverse("acks:campaign_delivery", args=[s["campaign"].pk]),
+        NORTH,
+        404,
+    ),
+    "building_delivery_north": (
+        lambda w, s: reverse("acks:building_delivery", args=[s["campaign"].pk, w.north.pk]),
+        NORTH,
+        404,
+    ),
+    "building_delivery_south": (
+        lambda w, s: reverse("acks:building_delivery", args=[s["campaign"].pk, w.south.pk]),
+        DISTRICT,
+        404,
+    ),
     "building_other_district": (
         lambda w, s: reverse("acks:building", args=[s["other"].pk, w.elsewhere.pk]),
         {"outsider"},  # the outsider's own district
@@ -230,6 +245,16 @@ POSTS: dict[str, tuple[T, set[str], int]] = {
     "remind_south": (
         lambda w, s: reverse("acks:remind", args=[s["campaign"].pk, w.south.pk]),
         DISTRICT,
+        404,
+    ),
+    "campaign_delivery_retry": (
+        lambda w, s: reverse("acks:campaign_delivery_retry", args=[s["campaign"].pk]),
+        MANAGERS,
+        404,
+    ),
+    "building_delivery_retry_north": (
+        lambda w, s: reverse("acks:building_delivery_retry", args=[s["campaign"].pk, w.north.pk]),
+        NORTH,
         404,
     ),
     "open_someone_else": (lambda w, s: reverse("acks:open", args=[s["a_nora"].pk]), set(), 404),

@@ -231,7 +231,7 @@ def test_bulk_reminder_reaches_everyone_open_once_a_day(
     client.post(reverse("acks:distribute", args=[campaign.pk, world.north.pk]))
     url = reverse("acks:remind", args=[campaign.pk, world.north.pk])
     first = client.post(url, follow=True)
-    assert b"Reminder sent to 1 staff" in first.content
+    assert b"Queued 1 reminders for staff who have not acknowledged yet" in first.content
     second = client.post(url, follow=True)
     assert b"was already reminded today, at " in second.content
     assert b"sent to 0" not in second.content

@@ -27,6 +27,8 @@ from chalkline.acks.models import (
     default_time_zone,
 )
 from chalkline.audit.models import AuditEvent
+from chalkline.outbox.models import Delivery
+from chalkline.outbox.services import send_due
 from chalkline.people.models import Person
 from chalkline.policies import services as policy_services
 from chalkline.policies.models import PolicyVersion
@@ -175,14 +177,14 @@ def test_reminder_ladder_sends_each_step_once(
     services.distribute_campaign(
         campaign=campaign, building=world.north, by=world.users["principal_north"]
     )
-    services.deliver_notifications()
+    send_due()
     assert len(received) == 2  # the launch notice
     noon = datetime.combine(
         due - timedelta(days=7), time(12), tzinfo=timezone.get_current_timezone()
     )
     for _ in range(2):
         result = services.run_reminder_ladder(now=noon)
-        services.deliver_notifications(now=noon)
+        send_due(now=noon)
     assert result.reminders == 0  # the second run found nothing new
     steps = sorted(Notification.objects.values_list("step", flat=True))
     assert steps == ["due-7", "due-7", "launch", "launch"]
@@ -195,7 +197,7 @@ def test_reminder_ladder_sends_each_step_once(
     assert result.escalations == 2
     kinds = set(Notification.objects.filter(kind="escalation").values_list("step", flat=True))
     assert kinds == {"escalate-principal", "escalate-superintendent"}
-    services.deliver_notifications(now=late)
+    send_due(now=late)
     assert any(m["To"] == "principal@prairie.example.org" for m in received)
 
 
@@ -213,11 +215,12 @@ def test_quiet_hours_hold_mail_until_they_end(
     services.distribute_campaign(
         campaign=campaign, building=world.north, by=world.users["principal_north"], now=night
     )
-    held = services.deliver_notifications(now=night)
-    assert held.sent == 0 and held.held == 2 and received == []
-    assert set(Notification.objects.values_list("email_status", flat=True)) == {"held"}
+    held = send_due(now=night)
+    assert held.sent == 0 and received == []
+    seven = datetime.combine(timezone.localdate() + timedelta(days=1), time(7), tzinfo=tz)
+    assert set(Delivery.objects.values_list("status", "next_attempt_at")) == {("queued", seven)}
     morning = night + timedelta(hours=9, minutes=30)
-    sent = services.deliver_notifications(now=morning)
+    sent = send_due(now=morning)
     assert sent.sent == 2 and len(received) == 2
 
 
@@ -389,12 +392,12 @@ def test_two_workers_running_the_ladder_send_each_reminder_once(
         services.distribute_campaign(
             campaign=campaign, building=building, by=world.users["superintendent"]
         )
-    services.deliver_notifications()
+    send_due()
     received.clear()
 
     def worker(_: int) -> None:
         services.run_reminder_ladder()
-        services.deliver_notifications()
+        send_due()
 
     assert _threads(2, worker) == []
     assert Notification.objects.filter(step="due-1").count() == 4

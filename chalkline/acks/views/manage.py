@@ -24,7 +24,9 @@ from chalkline.acks.forms import (
     WitnessedRefusalForm,
 )
 from chalkline.acks.models import Campaign
+from chalkline.acks.services.mail import notice_deliveries
 from chalkline.acks.views.common import agent_of, ip_of
+from chalkline.acks.views.delivery import delivery_context
 from chalkline.people.access import buildings_visible_to, require
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
@@ -128,6 +130,7 @@ def campaign_detail(request: DistrictRequest, pk: int) -> HttpResponse:
             "can_launch": can_manage and campaign.status == Campaign.Status.DRAFT,
             "follow_up_form": FollowUpForm(versions=newer) if can_manage and newer else None,
             "today": today,
+            **delivery_context(request, campaign),
         },
     )
 
@@ -234,6 +237,7 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
         and campaign.status == Campaign.Status.LAUNCHED,
         "today": today,
         "category_labels": CATEGORIES,
+        **delivery_context(request, campaign, bldg),
     }
     template = "acks/building.html"
     if request.htmx:
@@ -253,8 +257,11 @@ def distribute(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespo
     except services.CampaignError as exc:
         messages.error(request, str(exc))
     else:
+        queued = notice_deliveries(campaign, bldg).filter(kind="acks.distributed").count()
         messages.success(
-            request, f"Distributed to {bldg.name} by {d.distributed_by_name}; staff notified."
+            request,
+            f"Distributed to {bldg.name} by {d.distributed_by_name}; queued {queued} notices "
+            "by e-mail. Their delivery is shown below.",
         )
     return redirect("acks:building", pk=pk, building_pk=building_pk)
 
@@ -271,7 +278,11 @@ def remind(request: DistrictRequest, pk: int, building_pk: int) -> HttpResponse:
     except services.CampaignError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Reminder sent to {n} staff who have not acknowledged yet.")
+        messages.success(
+            request,
+            f"Queued {n} reminders for staff who have not acknowledged yet; "
+            "their e-mail delivery is shown below.",
+        )
     return redirect("acks:building", pk=pk, building_pk=building_pk)
 
 

@@ -5,14 +5,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chalkline.acks.services import deliver_notifications, run_reminder_ladder
+from chalkline.acks.services import run_reminder_ladder
 from chalkline.people.models import District
 
 
 class Command(BaseCommand):
     help = (
         "Queue the reminders and escalations due today (each step once per assignment, even "
-        "with several workers), then send waiting e-mail outside quiet hours. Idempotent."
+        "with several workers); their e-mail goes to the outbox (sent by the task or "
+        "`chalkline send-mail`, outside quiet hours). Idempotent."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -34,8 +35,6 @@ class Command(BaseCommand):
                 "escalations (dry run)."
             )
             return
-        sent = deliver_notifications(district_id=district.pk if district else None)
         self.stdout.write(
-            f"Queued {result.reminders:,} reminders and {result.escalations:,} escalations; "
-            f"sent {sent.sent:,} e-mails, held {sent.held:,} for quiet hours, {sent.failed:,} failed."
+            f"Queued {result.reminders:,} reminders and {result.escalations:,} escalations."
         )

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chalkline.people.demo.loader import load_demo_district
-from chalkline.people.models import District
+from chalkline.people.demo.loader import DEMO_LOGIN_ROLES, load_demo_district
+from chalkline.people.models import District, User
 
 
 class Command(BaseCommand):
@@ -29,8 +29,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-missing", action="store_true", help="Do nothing if the district exists."
         )
+        parser.add_argument(
+            "--no-sign-ins", action="store_true", help="Do not list the sign-ins after loading."
+        )
+        parser.add_argument(
+            "--sign-ins",
+            action="store_true",
+            help="Only list the sign-ins of the existing demo district (`make demo` ends so).",
+        )
+
+    def _sign_ins(self, logins: list[tuple[str, str]], password: str) -> None:
+        self.stdout.write(f"Demo sign-ins (password: {password}):")
+        for username, role in logins:
+            self.stdout.write(f"  {role:<28} {username}")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["sign_ins"]:
+            slug = options["slug"]
+            names = {f"{name}@{slug}": role.label for name, role, _ in DEMO_LOGIN_ROLES}
+            have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+            if not have:
+                raise CommandError(f"No demo sign-ins in district {slug!r}.")
+            self._sign_ins([(u, r) for u, r in names.items() if u in have], options["password"])
+            return
         for key in ("buildings", "staff", "students"):
             if options[key] < (1 if key == "buildings" else 0):
                 raise CommandError(f"--{key} must be at least {1 if key == 'buildings' else 0}.")
@@ -61,6 +82,5 @@ class Command(BaseCommand):
             f"Created {district.name} ({district.slug}): {options['buildings']} buildings, "
             f"{options['staff']} staff, {options['students']} students with their guardians."
         )
-        self.stdout.write(f"Demo sign-ins (password: {options['password']}):")
-        for username, role in logins:
-            self.stdout.write(f"  {role:<28} {username}")
+        if not options["no_sign_ins"]:
+            self._sign_ins(logins, options["password"])

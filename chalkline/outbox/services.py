@@ -1,0 +1,304 @@
+"""Outbound mail: queue it in the caller's transaction, send it after commit, record each attempt.
+
+- ``queue_mail``/``queue_mails`` write one ``Delivery`` per recipient (``queued``) and, after the
+  transaction commits, enqueue the sending task. A (ref_type, ref_id, address) already queued is
+  not queued again.
+- ``send_due`` claims due rows with a conditional UPDATE (``queued``/``retrying`` -> ``sending``
+  with a worker token), so two workers never send one mail twice, then sends each over one SMTP
+  connection. A 5xx answer fails the delivery for good, with the server's reason; a 4xx answer or
+  a connection problem retries it after 1, 5, 30 minutes and 2 hours, then fails it.
+- Logs name the delivery id and the SMTP code, never the address or the server's text (which
+  usually repeats the address); the reason is kept on the row for the people who may see it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import smtplib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from chalkline.audit.actions import Action
+from chalkline.audit.services import record_event
+from chalkline.lib.batches import in_list_chunks, iter_chunks
+from chalkline.outbox.models import Delivery
+from chalkline.people.models import District, User
+
+logger = logging.getLogger(__name__)
+
+# The wait after the 1st, 2nd, 3rd and 4th temporary failure; the 5th fails the delivery.
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+# A row left in "sending" this long (its worker died mid-batch) is due again.
+STALE_CLAIM = timedelta(minutes=15)
+SEND_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One message to one address; ``ref_id`` names what it is about (see ``Delivery``)."""
+
+    to: str
+    subject: str
+    body: str
+    ref_id: int | None = None
+
+
+@transaction.atomic
+def queue_mail(
+    *,
+    district: District | int,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    kind: str,
+    ref_type: str,
+    ref_id: int | None,
+    by: User | None,
+    not_before: datetime | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Queue one message for each address of ``to``; returns how many deliveries were queued."""
+    return queue_mails(
+        district=district,
+        mails=[Mail(to=address, subject=subject, body=body, ref_id=ref_id) for address in to],
+        kind=kind,
+        ref_type=ref_type,
+        by=by,
+        not_before=not_before,
+        now=now,
+    )
+
+
+@transaction.atomic
+def queue_mails(
+    *,
+    district: District | int,
+    mails: Iterable[Mail],
+    kind: str,
+    ref_type: str,
+    by: User | None,
+    not_before: datetime | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Queue many messages of one kind (one audit event); none is sent before ``not_before``
+    (quiet hours). Messages without an address, or already queued for their ref, are skipped."""
+    now = now or timezone.now()
+    district_id = district if isinstance(district, int) else district.pk
+    queued = 0
+    for chunk in iter_chunks([m for m in mails if m.to], 2000):
+        refs = [m.ref_id for m in chunk if m.ref_id is not None]
+        have = {
+            pair
+            for part in in_list_chunks(refs)
+            for pair in Delivery.objects.filter(ref_type=ref_type, ref_id__in=part).values_list(
+                "ref_id", "to"
+            )
+        }
+        fresh = [
+            Delivery(
+                district_id=district_id,
+                to=m.to,
+                subject=m.subject[:200],
+                body=m.body,
+                kind=kind,
+                ref_type=ref_type,
+                ref_id=m.ref_id,
+                next_attempt_at=max(now, not_before) if not_before else now,
+                created_at=now,
+                created_by=by,
+            )
+            for m in chunk
+            if (m.ref_id, m.to) not in have
+        ]
+        Delivery.objects.bulk_create(fresh, ignore_conflicts=True)
+        queued += len(fresh)
+    if queued:
+        record_event(
+            district=district_id,
+            actor=by,
+            action=Action.MAIL_QUEUED,
+            target=(ref_type, 0),
+            after={
+                "kind": kind,
+                "queued": queued,
+                "not_before": not_before.isoformat() if not_before else None,
+            },
+        )
+        enqueue_sending()
+    return queued
+
+
+def enqueue_sending() -> None:
+    """Send what is due once the current transaction commits (the task loads nothing else)."""
+    from chalkline.outbox.tasks import send_mail_task
+
+    transaction.on_commit(lambda: send_mail_task.enqueue(), robust=True)
+
+
+@transaction.atomic
+def retry_failed_mail(
+    *, deliveries: QuerySet[Delivery], by: User, district: District, now: datetime | None = None
+) -> int:
+    """Queue the failed deliveries of ``deliveries`` again, with a fresh round of retries."""
+    now = now or timezone.now()
+    retried = deliveries.filter(district=district, status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.QUEUED, tries=0, next_attempt_at=now, claimed_by=""
+    )
+    if retried:
+        record_event(
+            district=district,
+            actor=by,
+            action=Action.MAIL_RETRY_REQUESTED,
+            after={"retried": retried},
+        )
+        enqueue_sending()
+    return retried
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sent: int
+    retrying: int
+    failed: int
+
+
+def _due(now: datetime) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(
+        Q(status__in=[Delivery.Status.QUEUED, Delivery.Status.RETRYING], next_attempt_at__lte=now)
+        | Q(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    )
+
+
+def send_due(*, now: datetime | None = None, limit: int = 50_000) -> SendResult:
+    """Send every delivery that is due. Outside a transaction on purpose: SMTP is slow, and each
+    claim and each outcome commits on its own."""
+    now = now or timezone.now()
+    token = secrets.token_hex(8)
+    sent = retrying = failed = 0
+    while sent + retrying + failed < limit:
+        ids = list(
+            _due(now).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:SEND_BATCH]
+        )
+        if not ids:
+            break
+        claimed = (
+            _due(now)
+            .filter(pk__in=ids)
+            .update(status=Delivery.Status.SENDING, claimed_by=token, claimed_at=now)
+        )
+        if not claimed:
+            continue  # another worker took this batch; look again
+        batch = list(
+            Delivery.objects.filter(pk__in=ids, claimed_by=token, status=Delivery.Status.SENDING)
+        )
+        s, r, f = _send_batch(batch, token=token, now=now)
+        sent, retrying, failed = sent + s, retrying + r, failed + f
+    return SendResult(sent=sent, retrying=retrying, failed=failed)
+
+
+def _message(delivery: Delivery) -> EmailMessage:
+    return EmailMessage(
+        subject=delivery.subject,
+        body=delivery.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to],
+        headers={"X-Chalkline-Delivery": str(delivery.pk)},
+    )
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _smtp_answer(exc: Exception) -> tuple[int | None, str]:
+    """The SMTP code and text of a failure; no code for a connection problem."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()), (None, b""))
+        return code, _text(text)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code, _text(exc.smtp_error)
+    return None, f"could not reach the mail server ({type(exc).__name__})"
+
+
+def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[int, int, int]:
+    sent_ids: list[int] = []
+    retrying = failed = 0
+    connection = mailers.default
+    opened = False
+    try:
+        for delivery in batch:
+            try:
+                if not opened:
+                    connection.open()
+                    opened = True
+                connection.send_messages([_message(delivery)])
+            except (smtplib.SMTPException, OSError) as exc:
+                code, reason = _smtp_answer(exc)
+                if code is None or code == 421:  # the connection is gone: reopen for the next
+                    connection.close()
+                    opened = False
+                if _record_failure(delivery, code=code, reason=reason, token=token, now=now):
+                    retrying += 1
+                else:
+                    failed += 1
+            else:
+                sent_ids.append(delivery.pk)
+    finally:
+        if opened:
+            connection.close()
+    Delivery.objects.filter(pk__in=sent_ids, claimed_by=token).update(
+        status=Delivery.Status.SENT,
+        sent_at=now,
+        last_attempt_at=now,
+        claimed_by="",
+        last_error="",
+        attempts=F("attempts") + 1,
+        tries=F("tries") + 1,
+    )
+    return len(sent_ids), retrying, failed
+
+
+def _record_failure(
+    delivery: Delivery, *, code: int | None, reason: str, token: str, now: datetime
+) -> bool:
+    """Record a failed attempt; True when the delivery will be tried again."""
+    delivery.attempts += 1
+    delivery.tries += 1
+    permanent = code is not None and 500 <= code < 600
+    again = not permanent and delivery.tries <= len(BACKOFF)
+    delivery.status = Delivery.Status.RETRYING if again else Delivery.Status.FAILED
+    if again:
+        delivery.next_attempt_at = now + BACKOFF[delivery.tries - 1]
+    delivery.last_attempt_at = now
+    delivery.last_error = (f"{code} {reason}" if code else reason).strip()[:300]
+    delivery.claimed_by = ""
+    Delivery.objects.filter(pk=delivery.pk, claimed_by=token).update(
+        status=delivery.status,
+        attempts=delivery.attempts,
+        tries=delivery.tries,
+        next_attempt_at=delivery.next_attempt_at,
+        last_attempt_at=now,
+        last_error=delivery.last_error,
+        claimed_by="",
+    )
+    logger.warning(
+        "mail delivery %s: attempt %s failed (SMTP %s), %s",
+        delivery.pk,
+        delivery.attempts,
+        code or "no answer",
+        "will retry" if again else "gave up",
+    )
+    return again
