@@ -14,9 +14,21 @@ ROOT = Path(__file__).resolve().parents[3]
 def _demo_setup_steps(mail_dir: Path) -> list[str]:
     """The recipe of the Makefile's demo target, as make would run it, without the server; the
     demo district is made smaller so the test stays quick."""
+    # Under `make test` this runs inside make: drop the parent's flags and level, so the recipe
+    # is printed alone (no "make[1]: Entering directory" lines).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     recipe = subprocess.run(  # noqa: S603 - fixed arguments
-        ["make", "-n", "-o", ".venv/.installed", "demo", f"DEMO_MAIL={mail_dir}"],  # noqa: S607
+        [  # noqa: S607
+            "make",
+            "--no-print-directory",
+            "-n",
+            "-o",
+            ".venv/.installed",
+            "demo",
+            f"DEMO_MAIL={mail_dir}",
+        ],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
