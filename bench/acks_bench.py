@@ -213,9 +213,11 @@ def signing(
     conn_max_age: int,
     certificates: str,
 ) -> None:
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import transaction
     from django.utils import timezone
 
@@ -230,6 +232,10 @@ def signing(
         .select_related("person")
         .order_by("-pk")[:employees]
     )
+    # The configured session store and sign-in backend: a session naming a backend the settings
+    # do not list signs nobody in.
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
+    backend = settings.AUTHENTICATION_BACKENDS[0]
     now = timezone.now()
     jobs: list[tuple[int, str, str]] = []
     with transaction.atomic():
@@ -263,7 +269,7 @@ def signing(
         for u, a in zip(users, rows, strict=True):
             s = SessionStore()
             s[SESSION_KEY] = str(u.pk)
-            s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            s[BACKEND_SESSION_KEY] = backend
             s[HASH_SESSION_KEY] = u.get_session_auth_hash()
             # The employee has just opened the policy in this session (the reading events above),
             # and that request refreshed the session's expiry: the POST finds it fresh, as it
