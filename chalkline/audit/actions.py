@@ -23,6 +23,9 @@ class Action(StrEnum):
     DIRECTORY_ROLE_DISMISSED = "directory.role_dismissed"
     DIRECTORY_IMPORT_LOCK_TAKEN_OVER = "directory.import_lock_taken_over"
     ACCESS_SUSPENDED = "access.suspended"
+    SIGN_IN_PROVIDER_CONFIGURED = "sign_in.provider_configured"
+    SIGN_IN_LINKED = "sign_in.linked"
+    LOCAL_PASSWORDS_SET = "sign_in.local_passwords_set"
     # policies
     POLICY_IMPORTED = "policies.imported"
     POLICY_IMPORT_QUEUED = "policies.import_queued"
@@ -79,6 +82,9 @@ LABELS: dict[Action, str] = {
     Action.DIRECTORY_ROLE_DISMISSED: "Dismissed a suggested role",
     Action.DIRECTORY_IMPORT_LOCK_TAKEN_OVER: "Took over the directory import lock",
     Action.ACCESS_SUSPENDED: "Suspended the access of people who left",
+    Action.SIGN_IN_PROVIDER_CONFIGURED: "Configured a sign-in provider",
+    Action.SIGN_IN_LINKED: "Linked an account to the district's sign-in provider",
+    Action.LOCAL_PASSWORDS_SET: "Changed whether staff may sign in with a password",
     Action.POLICY_IMPORTED: "Imported a policy",
     Action.POLICY_IMPORT_QUEUED: "Queued a policy import",
     Action.POLICY_IMPORT_FAILED: "A policy import was refused",

@@ -1,0 +1,111 @@
+"""A district that signs its staff in with its own provider can turn local passwords off for
+its own domains, keeping one break-glass superintendent account; families keep theirs."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from chalkline.audit.actions import Action
+from chalkline.audit.models import AuditEvent
+from chalkline.people.models import District, IdentityProvider, Person, User
+from conftest import World
+
+PASSWORD = "correct horse battery staple"
+DOMAIN = "prairie.example.org"
+
+
+def _login(client: Client, username: str) -> int:
+    response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    return int(response.status_code)
+
+
+def _give_address(user: User, address: str) -> None:
+    User.objects.filter(pk=user.pk).update(email=address)
+
+
+@pytest.fixture
+def passwords_off(world: World) -> World:
+    _give_address(world.users["superintendent"], f"superintendent@{DOMAIN}")
+    Person.objects.filter(pk=world.guardian_north.pk).update(email="elena.garcia@gmail.example")
+    call_command(
+        "set_local_passwords", "--district", "prairie", "--off", "--break-glass", "superintendent"
+    )
+    return world
+
+
+def test_staff_in_the_district_domains_cannot_use_a_password(
+    passwords_off: World, client: Client
+) -> None:
+    assert _login(client, "teacher_north") == 200, "refused with the generic error"
+    person = passwords_off.users["teacher_north"].person
+    assert person is not None
+    assert _login(client, person.email) == 200
+
+
+def test_the_break_glass_superintendent_keeps_the_password(
+    passwords_off: World, client: Client
+) -> None:
+    assert _login(client, "superintendent") == 302
+
+
+def test_families_on_their_own_addresses_keep_their_passwords(
+    passwords_off: World, client: Client
+) -> None:
+    assert _login(client, "guardian_north") == 302
+
+
+def test_another_district_is_not_affected(passwords_off: World, client: Client) -> None:
+    _give_address(passwords_off.users["outsider"], "head@elsewhere.example.org")
+    assert _login(client, "outsider") == 302
+
+
+def test_turning_passwords_off_is_audited_and_can_be_undone(
+    passwords_off: World, client: Client
+) -> None:
+    assert AuditEvent.objects.filter(action=Action.LOCAL_PASSWORDS_SET).count() == 1
+    call_command("set_local_passwords", "--district", "prairie", "--on")
+    assert _login(client, "teacher_north") == 302
+    assert not District.objects.get(slug="prairie").local_passwords_off
+
+
+def test_it_refuses_to_turn_passwords_off_without_a_superintendent_break_glass(
+    world: World,
+) -> None:
+    with pytest.raises(CommandError, match="superintendent"):
+        call_command("set_local_passwords", "--district", "prairie", "--off")
+    with pytest.raises(CommandError, match="superintendent"):
+        call_command("set_local_passwords", "--district", "prairie", "--off", "--break-glass", "hr")
+    assert not District.objects.get(slug="prairie").local_passwords_off
+
+
+def test_a_provider_is_added_by_command_with_its_secret_outside_the_database(
+    world: World,
+) -> None:
+    call_command(
+        "add_sign_in_provider",
+        "--district=prairie",
+        "--slug=prairie-entra",
+        "--name=Prairie Valley Microsoft account",
+        "--kind=entra",
+        "--issuer=https://login.microsoftonline.com/tenant-1/v2.0",
+        "--client-id=abc",
+        "--secret-env=PRAIRIE_ENTRA_SECRET",
+        "--tenant-id=tenant-1",
+    )
+    provider = IdentityProvider.objects.get(slug="prairie-entra")
+    assert provider.client_secret_env == "PRAIRIE_ENTRA_SECRET"
+    assert AuditEvent.objects.filter(action=Action.SIGN_IN_PROVIDER_CONFIGURED).exists()
+    with pytest.raises(CommandError, match="tenant"):
+        call_command(
+            "add_sign_in_provider",
+            "--district=prairie",
+            "--slug=prairie-entra-2",
+            "--name=x",
+            "--kind=entra",
+            "--issuer=https://login.microsoftonline.com/x/v2.0",
+            "--client-id=abc",
+            "--secret-env=X",
+        )
