@@ -26,6 +26,7 @@ class Action(StrEnum):
     SIGN_IN_PROVIDER_CONFIGURED = "sign_in.provider_configured"
     SIGN_IN_LINKED = "sign_in.linked"
     LOCAL_PASSWORDS_SET = "sign_in.local_passwords_set"
+    SECOND_FACTOR_ADDED = "sign_in.second_factor_added"
     # policies
     POLICY_IMPORTED = "policies.imported"
     POLICY_IMPORT_QUEUED = "policies.import_queued"
@@ -85,6 +86,7 @@ LABELS: dict[Action, str] = {
     Action.SIGN_IN_PROVIDER_CONFIGURED: "Configured a sign-in provider",
     Action.SIGN_IN_LINKED: "Linked an account to the district's sign-in provider",
     Action.LOCAL_PASSWORDS_SET: "Changed whether staff may sign in with a password",
+    Action.SECOND_FACTOR_ADDED: "Added a second factor (authenticator app) to an account",
     Action.POLICY_IMPORTED: "Imported a policy",
     Action.POLICY_IMPORT_QUEUED: "Queued a policy import",
     Action.POLICY_IMPORT_FAILED: "A policy import was refused",

@@ -18,6 +18,7 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App
 from django.contrib.auth import login
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,8 +26,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 
-from chalkline.people.models import IdentityProvider
+from chalkline.people.models import IdentityProvider, User
 from chalkline.people.services.sign_in import SignInRefused, sign_in_with_provider
+from chalkline.people.two_factor import begin_second_step, confirmed_device
 
 log = logging.getLogger(__name__)
 
@@ -163,3 +165,10 @@ class SignInView(LoginView):
         context = super().get_context_data(**kwargs)
         context["providers"] = IdentityProvider.objects.filter(active=True).order_by("name")
         return context
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """The password is right; an account with an authenticator app also needs its code."""
+        user = form.get_user()
+        if isinstance(user, User) and confirmed_device(user) is not None:
+            return begin_second_step(self.request, user, self.get_redirect_url())
+        return super().form_valid(form)
