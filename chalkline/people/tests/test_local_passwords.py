@@ -3,6 +3,8 @@ its own domains, keeping one break-glass superintendent account; families keep t
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -55,6 +57,27 @@ def test_families_on_their_own_addresses_keep_their_passwords(
     passwords_off: World, client: Client
 ) -> None:
     assert _login(client, "guardian_north") == 302
+
+
+def test_no_password_reset_mail_for_an_account_that_cannot_use_a_password(
+    passwords_off: World, client: Client, settings: Any, smtp_server: Any
+) -> None:
+    controller, received = smtp_server
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    _give_address(passwords_off.users["teacher_north"], f"tess.teacher@{DOMAIN}")
+    assert (
+        client.post(reverse("password_reset"), {"email": f"tess.teacher@{DOMAIN}"}).status_code
+        == 302
+    )
+    guardian = "elena.garcia@gmail.example"
+    _give_address(passwords_off.users["guardian_north"], guardian)
+    assert client.post(reverse("password_reset"), {"email": guardian}).status_code == 302
+    assert [m["To"] for m in received] == [guardian], "the family still gets one"
 
 
 def test_another_district_is_not_affected(passwords_off: World, client: Client) -> None:
