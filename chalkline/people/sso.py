@@ -77,7 +77,8 @@ def _client(provider: IdentityProvider) -> DjangoOAuth2App:
         client_kwargs={
             "scope": "openid email profile",
             "code_challenge_method": "S256",
-            "timeout": 10,
+            # every request to the provider (discovery, keys, token) gives up after 10 s
+            "default_timeout": 10,
         },
     )
 

@@ -175,9 +175,35 @@ def set_local_passwords(
 
 
 @transaction.atomic
-def configure_provider(*, by: User | None, **fields: Any) -> IdentityProvider:
+def configure_provider(
+    *,
+    district: District,
+    slug: str,
+    name: str,
+    kind: str,
+    issuer: str,
+    client_id: str,
+    client_secret_env: str = "",
+    client_secret_file: str = "",
+    allowed_domains: str = "",
+    tenant_id: str = "",
+    hosted_domain: str = "",
+    by: User | None,
+) -> IdentityProvider:
     """Add one of a district's sign-in providers (the secret stays outside the database)."""
-    provider = IdentityProvider.objects.create(**fields)
+    provider = IdentityProvider.objects.create(
+        district=district,
+        slug=slug,
+        name=name,
+        kind=kind,
+        issuer=issuer,
+        client_id=client_id,
+        client_secret_env=client_secret_env,
+        client_secret_file=client_secret_file,
+        allowed_domains=allowed_domains,
+        tenant_id=tenant_id,
+        hosted_domain=hosted_domain,
+    )
     record_event(
         district=provider.district,
         actor=by,
