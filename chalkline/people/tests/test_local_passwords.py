@@ -132,3 +132,26 @@ def test_a_provider_is_added_by_command_with_its_secret_outside_the_database(
             "--client-id=abc",
             "--secret-env=X",
         )
+
+
+def test_a_provider_without_its_secret_is_a_system_check_error(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.checks import run_checks
+
+    monkeypatch.delenv("PRAIRIE_GOOGLE_SECRET", raising=False)
+    call_command(
+        "add_sign_in_provider",
+        "--district=prairie",
+        "--slug=prairie-google",
+        "--name=Prairie Valley Google account",
+        "--kind=google",
+        "--issuer=https://accounts.google.com",
+        "--client-id=abc",
+        "--secret-env=PRAIRIE_GOOGLE_SECRET",
+        f"--hd={DOMAIN}",
+    )
+    ids = [m.id for m in run_checks(databases=["default"])]
+    assert "chalkline.E010" in ids
+    monkeypatch.setenv("PRAIRIE_GOOGLE_SECRET", "s3cret")
+    assert "chalkline.E010" not in [m.id for m in run_checks(databases=["default"])]
