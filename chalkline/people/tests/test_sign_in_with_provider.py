@@ -162,15 +162,15 @@ def test_a_spoofed_email_from_another_entra_tenant_is_refused(
         kind=IdentityProvider.Kind.ENTRA,
         tenant_id="tenant-prairie",
     )
-    superintendent_address = world.staff_north.email
-    spoof = {"email": superintendent_address, "tid": "tenant-attacker"}
+    nora_address = world.staff_north.email
+    spoof = {"email": nora_address, "tid": "tenant-attacker"}
     response = oidc_provider.sign_in(client, "prairie-entra", sub="evil", claims=spoof)
     assert response.status_code == 403
     assert "another organization" in _page(response)
     assert not IdentityLink.objects.exists()
     assert not User.objects.filter(person=world.staff_north).exists()
     # The district's own tenant, same address: the directory person gets an account.
-    good = {"email": superintendent_address, "tid": "tenant-prairie"}
+    good = {"email": nora_address, "tid": "tenant-prairie"}
     response = oidc_provider.sign_in(client, "prairie-entra", sub="nora", claims=good)
     assert response.status_code == 302
     created = User.objects.get(person=world.staff_north)
