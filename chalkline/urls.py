@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from chalkline.lib.http import IdConverter
+from chalkline.people import sso, two_factor
 from chalkline.people import views as people_views
 from chalkline.people.forms import ThrottledAuthenticationForm
 from chalkline.people.password_reset import RateLimitedPasswordResetView
@@ -15,9 +16,13 @@ urlpatterns = [
     path("district/switch/", people_views.switch_district, name="switch_district"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        sso.SignInView.as_view(authentication_form=ThrottledAuthenticationForm),
         name="login",
     ),
+    path("accounts/two-factor/", two_factor.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/code/", two_factor.two_factor_verify, name="two_factor_verify"),
+    path("accounts/sign-in/<slug:slug>/", sso.sso_start, name="sso_start"),
+    path("accounts/sign-in/<slug:slug>/callback/", sso.sso_callback, name="sso_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",

@@ -23,6 +23,10 @@ class Action(StrEnum):
     DIRECTORY_ROLE_DISMISSED = "directory.role_dismissed"
     DIRECTORY_IMPORT_LOCK_TAKEN_OVER = "directory.import_lock_taken_over"
     ACCESS_SUSPENDED = "access.suspended"
+    SIGN_IN_PROVIDER_CONFIGURED = "accounts.provider_configured"
+    SIGN_IN_LINKED = "accounts.linked_to_provider"
+    LOCAL_PASSWORDS_SET = "accounts.local_passwords_set"
+    SECOND_FACTOR_ADDED = "accounts.second_factor_added"
     # policies
     POLICY_IMPORTED = "policies.imported"
     POLICY_IMPORT_QUEUED = "policies.import_queued"
@@ -82,6 +86,10 @@ LABELS: dict[Action, str] = {
     Action.DIRECTORY_ROLE_DISMISSED: "Dismissed a suggested role",
     Action.DIRECTORY_IMPORT_LOCK_TAKEN_OVER: "Took over the directory import lock",
     Action.ACCESS_SUSPENDED: "Suspended the access of people who left",
+    Action.SIGN_IN_PROVIDER_CONFIGURED: "Configured a sign-in provider",
+    Action.SIGN_IN_LINKED: "Linked an account to the district's sign-in provider",
+    Action.LOCAL_PASSWORDS_SET: "Changed whether staff may sign in with a password",
+    Action.SECOND_FACTOR_ADDED: "Added a second factor (authenticator app) to an account",
     Action.POLICY_IMPORTED: "Imported a policy",
     Action.POLICY_IMPORT_QUEUED: "Queued a policy import",
     Action.POLICY_IMPORT_FAILED: "A policy import was refused",

@@ -285,3 +285,9 @@ def get_role_suggestion_for(user: User | object, district: District, pk: int) ->
     require(user, district, Capability.MANAGE_DIRECTORY)
     qs = RoleSuggestion.objects.filter(district=district).select_related("person")
     return get_visible(qs, pk, not_found="No such suggestion")
+
+
+def can_add_second_factor(user: User) -> bool:
+    """A local account (one that signs in with a Chalkline password) can add a TOTP second
+    factor; an account that signs in with the district's provider gets its second factor there."""
+    return bool(user.is_authenticated and user.has_usable_password())

@@ -1,5 +1,6 @@
 """Sign-in: Django's model backend, with a username or an email address, refusing an account
-whose person record is inactive.
+whose person record is inactive, and a password for an account in the domains of a district that
+signs its staff in with its own provider (``local_password_allowed``).
 
 A leaver (their person deactivated by a roster import) can neither sign in nor keep using a
 session: ``get_user`` runs for every request with a session, and returns nobody for them.
@@ -14,6 +15,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from chalkline.people.models import User
+from chalkline.people.services.sign_in import local_password_allowed
 
 
 def account_for(login: str) -> User | None:
@@ -51,7 +53,11 @@ class ChalklineBackend(ModelBackend):
             # Hash anyway, so that an unknown or ambiguous name takes as long as a wrong password.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if (
+            user.check_password(password)
+            and self.user_can_authenticate(user)
+            and local_password_allowed(user)
+        ):
             return user
         return None
 

@@ -6,7 +6,8 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.db import DatabaseError
 
 
 # Deploy-only: offline commands (makemigrations, screen) must work without a key. Servers and
@@ -94,3 +95,38 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         ]
     return []
+
+
+# Tagged "database": runs with `chalkline check --database default` (and before `migrate`), when
+# the providers table can be read.
+@register(Tags.database)
+def check_sign_in_providers(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    if not databases:
+        return []
+    from chalkline.people.models import IdentityProvider
+    from chalkline.people.sso import client_secret
+
+    problems: list[CheckMessage] = []
+    try:
+        providers = list(IdentityProvider.objects.filter(active=True))
+    except DatabaseError:  # not migrated yet
+        return []
+    for provider in providers:
+        try:
+            secret = client_secret(provider)
+        except OSError:
+            secret = ""
+        if not secret:
+            where = provider.client_secret_file or provider.client_secret_env or "nothing"
+            problems.append(
+                Error(
+                    f"The sign-in provider {provider.slug!r} has no client secret ({where} is "
+                    "missing or empty).",
+                    hint="Set the environment variable or file that add-sign-in-provider named, "
+                    "in every web process.",
+                    id="chalkline.E010",
+                )
+            )
+    return problems

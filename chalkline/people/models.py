@@ -32,6 +32,19 @@ class District(models.Model):
     email_domains = models.CharField(
         max_length=500, blank=True, help_text="Comma-separated email domains the district hosts."
     )
+    local_passwords_off = models.BooleanField(
+        default=False,
+        help_text="Accounts in the district's own domains sign in with the district's provider "
+        "only (families, on their own addresses, keep their passwords).",
+    )
+    break_glass_user = models.ForeignKey(
+        "User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The one account in the district's domains that keeps its local password.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -39,6 +52,10 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]
 
 
 class BuildingQuerySet(models.QuerySet["Building"]):
@@ -282,6 +299,73 @@ class Membership(models.Model):
     @property
     def suspended(self) -> bool:
         return not self.active and bool(self.suspension_reason)
+
+
+class IdentityProvider(models.Model):
+    """One of a district's OpenID Connect providers (sign-in with Google, Entra ID, ClassLink...).
+
+    The client secret is never stored here: only the name of the environment variable, or the
+    path of the file, that holds it on the server (see docs/operations.md).
+    """
+
+    class Kind(models.TextChoices):
+        GOOGLE = "google", "Google Workspace"
+        ENTRA = "entra", "Microsoft Entra ID"
+        OIDC = "oidc", "OpenID Connect (ClassLink, Clever, other)"
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="providers")
+    slug = models.SlugField(max_length=80, unique=True, help_text="Part of the callback URL.")
+    name = models.CharField(max_length=100, help_text='The button says "Sign in with <name>".')
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    issuer = models.URLField(help_text="The issuer, pinned: tokens from any other are refused.")
+    client_id = models.CharField(max_length=255)
+    client_secret_env = models.CharField(max_length=100, blank=True)
+    client_secret_file = models.CharField(max_length=1000, blank=True)
+    allowed_domains = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Comma-separated email domains to accept; empty means all the district's.",
+    )
+    tenant_id = models.CharField(max_length=100, blank=True, help_text="Entra ID: the tenant.")
+    hosted_domain = models.CharField(
+        max_length=255, blank=True, help_text="Google Workspace: the required hd claim."
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["district_id", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="entra") | ~models.Q(tenant_id=""),
+                name="provider_entra_has_tenant",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="google") | ~models.Q(hosted_domain=""),
+                name="provider_google_has_hd",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IdentityLink(models.Model):
+    """An account's identity at a provider: the provider's subject (``sub``), never the email."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="links")
+    subject = models.CharField(max_length=255)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="identity_link_subject"),
+            models.UniqueConstraint(fields=["provider", "user"], name="identity_link_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}:{self.user_id}"
 
 
 class UserSession(AbstractBaseSession):

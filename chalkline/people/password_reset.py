@@ -9,6 +9,9 @@ SMTP, so its timing cannot tell whether an account has that address.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
@@ -16,6 +19,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 
 from chalkline.lib import ratelimit
 from chalkline.lib.http import after_response, client_ip
+from chalkline.people.services.sign_in import local_password_allowed
 from chalkline.people.tasks import send_password_reset_task
 
 EMAIL_TEMPLATE = "registration/password_reset_email.txt"
@@ -48,9 +52,18 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
         return response
 
 
+class _LocalAccountsResetForm(PasswordResetForm):
+    """Django's form, skipping accounts whose district turned local passwords off: a password
+    they could not use must not be offered either."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        return (user for user in super().get_users(email) if local_password_allowed(user))
+
+
 def send_password_reset(*, email: str, domain: str, use_https: bool) -> None:
-    """Mail a reset link to every active account with this address (none if there is none)."""
-    form = PasswordResetForm({"email": email})
+    """Mail a reset link to every active account with this address (none if there is none), if
+    it may use a local password."""
+    form = _LocalAccountsResetForm({"email": email})
     if form.is_valid():
         form.save(
             domain_override=domain,

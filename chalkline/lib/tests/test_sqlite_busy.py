@@ -41,6 +41,8 @@ def _run(var: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def var(tmp_path_factory: pytest.TempPathFactory) -> Path:
     var = tmp_path_factory.mktemp("busy")
+    # people too: create_district needs every column of the district table
+    assert _run(var, "migrate", "people", "-v0").returncode == 0
     assert _run(var, "migrate", "audit", "-v0").returncode == 0
     made = _run(
         var,

@@ -88,6 +88,13 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "password_reset_complete",
         "healthz",
         "switch_district",
+        # Sign-in with the district's provider and the code step of a second factor (before
+        # sign-in), and adding one to one's own account (no role involved):
+        # chalkline/people/tests/test_sign_in_with_provider.py, test_two_factor.py
+        "sso_start",
+        "sso_callback",
+        "two_factor_verify",
+        "two_factor_setup",
         # Public certificate verification (chalkline/acks/tests/test_signing.py)
         "acks:verify",
         "api:openapi",  # the published OpenAPI document (chalkline/api/tests/test_openapi.py)
