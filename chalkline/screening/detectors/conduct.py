@@ -21,6 +21,13 @@ _PLATFORM = (
     r"whats\s?app|telegram|signal|kik|reddit|youtube|twitch|bereal|threads|social(?:\s+media)?|"
     r"e-?mail|gmail|icloud|apple\s+id|google|account|profile|page)"
 )
+# Personal social platforms (not e-mail, not a generic "account"): what "my ..." / "... me on"
+# must name to be an invitation to a personal channel. "x" only as "X account/handle".
+_SOCIAL = (
+    r"(?:insta(?:gram)?|ig|facebook|fb|snap(?:chat)?|tik\s?tok|twitter|x\s+(?:account|handle|profile)|"
+    r"discord|whats\s?app|telegram|signal|kik|reddit|twitch|be\s?real|threads|venmo|groupme|"
+    r"messenger|wechat|line\s+app|viber)"
+)
 _CRED_NOUNS = r"(?:pass\s?words?|pass\s?codes?|passcodes?|pw|pwd|log\s?-?ins?|login\s+(?:info|details|credentials)|credentials|pins?|security\s+codes?|2fa\s+codes?|verification\s+codes?)"
 
 CREDENTIAL = [
@@ -68,10 +75,43 @@ CREDENTIAL = [
         rf"\b(?:friend|follow|accept)\s+(?:me|us)\s+(?:on\s+{_PLATFORM}\s+)?so\s+(?:i|we)\s+can\s+(?:see|check|monitor)",
         _I,
     ),
+    # Signing in to someone's personal account for them, not only asking for the password:
+    # "let me log into your Instagram", "I'll sign in to your Snapchat and fix it".
+    re.compile(
+        rf"\b(?:(?:let|allow)\s+(?:me|us)(?:\s+to)?|(?:i|we)(?:'ll|'d|\s+will|\s+would|\s+can|\s+could|"
+        rf"\s+need\s+to|\s+have\s+to|\s+want\s+to|'?m\s+going\s+to|\s+am\s+going\s+to|\s+should|\s+must|"
+        rf"\s+just\s+need\s+to)|(?:i|we)\s+(?:just\s+)?(?:need|want)\s+to)\s+(?:just\s+|quickly\s+)?"
+        rf"(?:(?:log|sign)\s?(?:in|on|into)(?:\s+to)?|get\s+(?:into|in\s+to|on))\s+{_YOUR}\s+(?:personal\s+|private\s+)?"
+        rf"(?:{_SOCIAL}|(?:personal\s+)?(?:e-?mail|account|profile|page))\b",
+        _I,
+    ),
+    # "log me into your Snapchat", "sign me in to your TikTok"
+    re.compile(
+        rf"\b(?:log|sign)\s+me\s+(?:in|into|on)\s+(?:to\s+)?{_YOUR}\s+(?:personal\s+)?"
+        rf"(?:{_SOCIAL}|account|e-?mail|profile|page|phone)\b",
+        _I,
+    ),
+    # Acting as the person: "I'll sign in as you on TikTok", "log in as him"
+    re.compile(
+        r"\b(?:log|sign)\s?(?:-\s?)?(?:in|on)\s+as\s+(?:you|him|her|them|the\s+(?:student|teacher|employee))\b",
+        _I,
+    ),
+    # "log in with your password", "sign in using your Snapchat login"
+    re.compile(
+        rf"\b(?:log|sign)\s?(?:in|on|into)(?:\s+to\s+\w+)?\s+(?:with|using)\s+{_YOUR}\s+"
+        rf"(?:{_PLATFORM}\s+)?(?:{_CRED_NOUNS}|info|details)\b",
+        _I,
+    ),
+    # "give me access to your Snapchat", "get me into your Instagram"
+    re.compile(
+        rf"\b(?:give|grant|get|let)\s+(?:me|us)\s+(?:full\s+)?(?:access\s+to|into|in\s+to)\s+{_YOUR}\s+"
+        rf"(?:personal\s+|private\s+)?(?:{_SOCIAL}|account|accounts|profile|page|e-?mail|phone)\b",
+        _I,
+    ),
 ]
 
 _NEGATED = re.compile(
-    r"\b(?:never|don'?t|do\s+not|not|won'?t|will\s+not|shouldn'?t|no\s+one\s+(?:will|should|may))\b[^.!?\n]{0,20}$",
+    r"\b(?:never|don'?t|do\s+not|not|won'?t|will\s+not|shouldn'?t|(?:no\s*-?\s*one|nobody)\s+(?:will|should|may|can|must|is\s+allowed\s+to))\b[^.!?\n]{0,20}$",
     _I,
 )
 _TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
@@ -99,7 +139,8 @@ def phone_matches(text: str) -> list[re.Match[str]]:
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _FIRST_PERSON_PHONE = re.compile(
     r"\b(?:my\s+(?:personal\s+|own\s+|private\s+)?(?:cell|mobile|phone|number|cell\s*phone|#)|"
-    r"text\s+me|call\s+me|reach\s+me|contact\s+me|my\s+house|at\s+home)\b",
+    r"text\s+me|call\s+me|reach\s+me|contact\s+me|my\s+house|at\s+home|"
+    r"(?:my\s+)?(?:whats\s?app|signal|telegram))\b",
     _I,
 )
 CHANNEL = [
@@ -116,6 +157,32 @@ CHANNEL = [
         _I,
     ),
     re.compile(r"\b(?:my|i'?m)\s+(?:@|username\s+is\s+|handle\s+is\s+)[\w.]{3,}", _I),
+    # A personal account of the sender's: "my personal Instagram", "my TikTok @mr.walsh",
+    # "my WhatsApp". Only the singular first person: "our"/"the school's" Instagram is an
+    # organisation's account (approved through the registry), not a personal channel.
+    re.compile(rf"\bmy\s+(?:own\s+|personal\s+|private\s+|other\s+|new\s+)?{_SOCIAL}\b", _I),
+    # An invitation to the sender's personal account: "follow me on TikTok", "find me on
+    # Discord", "message me on WhatsApp", "follow me @coachwalsh", "I'm @coachwalsh on IG".
+    re.compile(
+        rf"\b(?:follow|add|find|friend|dm|pm|message|msg|chat\s+with|talk\s+to|reach|contact|catch|"
+        rf"look\s+(?:me\s+)?up|connect\s+with)\s+me\s+(?:up\s+)?(?:on|at|via|over\s+on|through)\s+"
+        rf"(?:{_SOCIAL}|@[\w.]{{2,}})",
+        _I,
+    ),
+    re.compile(r"\b(?:follow|add|find|friend|dm|message)\s+me\s*(?:[:\-]\s*)?@[\w.]{2,}", _I),
+    re.compile(rf"\bi'?m\s+@[\w.]{{2,}}\s+on\s+{_SOCIAL}", _I),
+    re.compile(
+        r"\b(?:dm|pm)\s+me\b(?!\s+(?:through|via|on|in)\s+(?:the\s+)?(?:class\s?dojo|remind|school|"
+        r"district|canvas|schoology|seesaw|parentsquare|teams|hub|chalkline))",
+        _I,
+    ),
+    # A number given as a messaging account: "WhatsApp: +52 55 1234 5678", "my Signal is 312...".
+    re.compile(
+        r"\b(?:whats\s?app|signal|telegram|viber|wechat)\s*(?:me\s+)?(?:at|on|is|:|-|\#|number)?\s*"
+        r"(?:is\s+|:\s*)?\+?\d[\d\s().-]{6,}\d",
+        _I,
+    ),
+    re.compile(r"\bwa\.me/\+?\d{6,}", _I),
 ]
 _PROVIDER = re.compile(
     r"^(?:gmail|yahoo|hotmail|outlook|live|aol|icloud|me|msn|proton|protonmail|comcast|att|ymail)\.",
