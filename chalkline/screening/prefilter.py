@@ -14,6 +14,10 @@ one character (see ``ascii_image``): every non-ASCII character becomes an ASCII 
 kind to ``re`` (letter or digit, decimal digit, space, or other), and the four non-ASCII letters
 that ``re.IGNORECASE`` equates with an ASCII one become that letter. The patterns are ASCII, so
 whatever ``re`` matches in the text, the same pattern matches in the image: no match is lost.
+An accented Latin letter becomes its base letter (é -> e), not just any letter: the Spanish
+patterns search ``text.deaccent(text)``, whose image is the text's image, so a Spanish match is
+not lost either. (For the other patterns a letter is a letter: no registered pattern names a
+non-ASCII letter, and none has a negated class that names an ASCII letter.)
 
 If the ``hyperscan`` package is missing (a platform without a wheel) or compiling fails, the
 detectors fall back to the anchor scan of triggers.py.
@@ -35,7 +39,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .text import TABLE_MAX
+from .text import TABLE_MAX, base_letter
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +67,9 @@ class _AsciiImage(dict[int, str]):
             out = " "
         elif ch.isdecimal():  # re's \d, and \w
             out = "0"
-        elif ch.isalnum():  # re's \w
-            out = "a"
+        elif ch.isalnum():  # re's \w: an accented Latin letter becomes its base letter (as in
+            # text.deaccent, which the Spanish patterns search), any other letter or digit "a"
+            out = base_letter(ch) or "a"
         else:  # neither: and in none of the patterns' negated classes
             out = "~"
         if len(self) < TABLE_MAX:  # bounded: a message could hold every code point

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from .. import prefilter
 from ..clauses import clause_for
 from ..types import Finding, Severity
+from . import spanish as es
 from .context import ScreenContext
 
 _I = re.IGNORECASE
@@ -136,6 +137,15 @@ def phone_matches(text: str) -> list[re.Match[str]]:
     return out
 
 
+# An international number ("+52 55 1234 5678", "+44 20 7946 0958"): a "+" and a country code
+# other than 1 (NANP numbers are _PHONE's), then groups of digits, 8 to 15 digits in all.
+_INTL_PHONE = re.compile(r"(?<![\w+])\+[2-9]\d{0,2}(?:[\s.-]?\(?\d{1,5}\)?){2,6}(?![\d])")
+
+
+def _intl_phones(text: str) -> list[re.Match[str]]:
+    return [m for m in _INTL_PHONE.finditer(text) if 8 <= sum(c.isdigit() for c in m.group()) <= 15]
+
+
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _FIRST_PERSON_PHONE = re.compile(
     r"\b(?:my\s+(?:personal\s+|own\s+|private\s+)?(?:cell|mobile|phone|number|cell\s*phone|#)|"
@@ -184,6 +194,7 @@ CHANNEL = [
     ),
     re.compile(r"\bwa\.me/\+?\d{6,}", _I),
 ]
+_FIRST_PERSON_EMAIL = re.compile(r"\b(?:my|me\s+at|reach\s+me|email\s+me|write\s+me)\b", _I)
 _PROVIDER = re.compile(
     r"^(?:gmail|yahoo|hotmail|outlook|live|aol|icloud|me|msn|proton|protonmail|comcast|att|ymail)\.",
     _I,
@@ -270,11 +281,29 @@ HARASSMENT = [
 ]
 
 
-prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, *SECRECY, *ABUSE, *HARASSMENT)
+prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, _INTL_PHONE, *SECRECY, *ABUSE, *HARASSMENT)
 
 
 def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
-    spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text))
+    return _merge(sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text)))
+
+
+def _both(
+    ctx: ScreenContext,
+    english: list[re.Pattern[str]],
+    spanish: list[re.Pattern[str]],
+    family: str | None,
+) -> list[tuple[int, int]]:
+    """Merged spans of the English patterns in the text and the Spanish ones in its deaccented
+    twin (same offsets); only the patterns the prefilter reports run."""
+    found = _spans(ctx.possible(english, family), ctx.text) if english else []
+    spanish = ctx.possible(spanish)
+    if spanish:
+        found = _merge(sorted([*found, *_spans(spanish, ctx.plain)]))
+    return found
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -289,10 +318,11 @@ def _f(detector: str, s: int, e: int, severity: Severity, message: str, fix: str
 
 
 def credential_request(ctx: ScreenContext) -> list[Finding]:
-    patterns = ctx.possible(CREDENTIAL, "credential_request")
-    if not patterns:
+    spans = _both(ctx, CREDENTIAL, es.CREDENTIAL, "credential_request")
+    if not spans:
         return []
     severity: Severity = "block" if ctx.staff_sender else "warn"
+    plain = ctx.plain
     return [
         _f(
             "credential_request",
@@ -304,8 +334,9 @@ def credential_request(ctx: ScreenContext) -> list[Finding]:
             "Delete the request. If you have a concern about a post, ask for a screenshot or report "
             "it to the principal.",
         )
-        for s, e in _spans(patterns, ctx.text)
+        for s, e in spans
         if not _NEGATED.search(ctx.text, max(0, s - 30), s)
+        and not es.NEGATED.search(plain, max(0, s - 30), s)
     ]
 
 
@@ -322,28 +353,29 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
     if not to_families:
         return []
     found: list[tuple[int, int, Severity, str]] = []
-    patterns = ctx.possible(CHANNEL, "personal_channel")
-    if patterns:
-        found += [
-            (s, e, "block", "This invites a student or family to a personal channel.")
-            for s, e in _spans(patterns, text)
-        ]
+    found += [
+        (s, e, "block", "This invites a student or family to a personal channel.")
+        for s, e in _both(ctx, CHANNEL, es.CHANNEL, "personal_channel")
+    ]
     for m in phone_matches(text) if ctx.may_match(_PHONE) else ():
         digits = "".join(m.groups())
         if digits in idx.district_phones or m.group(1) in _TOLL_FREE:
             continue
-        near = text[max(0, m.start() - 60) : m.start()]
-        first_person = bool(_FIRST_PERSON_PHONE.search(near))
+        near = ctx.plain[max(0, m.start() - 60) : m.start()]
+        first_person = bool(_FIRST_PERSON_PHONE.search(near) or es.FIRST_PERSON_PHONE.search(near))
         sev: Severity = "block" if first_person else "warn"
+        found.append((m.start(), m.end(), sev, "This phone number is not a District number."))
+    for m in _intl_phones(text) if "+" in text and ctx.may_match(_INTL_PHONE) else ():
+        near = ctx.plain[max(0, m.start() - 60) : m.start()]
+        first_person = bool(_FIRST_PERSON_PHONE.search(near) or es.FIRST_PERSON_PHONE.search(near))
+        sev = "block" if first_person else "warn"
         found.append((m.start(), m.end(), sev, "This phone number is not a District number."))
     for m in _EMAIL.finditer(text) if "@" in text else ():
         dom = m.group(1)
         if idx.is_district_email(m.group()) or dom.lower() in idx.student_email_domains:
             continue
-        near = text[max(0, m.start() - 60) : m.start()]
-        first_person = bool(
-            re.search(r"\b(?:my|me\s+at|reach\s+me|email\s+me|write\s+me)\b", near, _I)
-        )
+        near = ctx.plain[max(0, m.start() - 60) : m.start()]
+        first_person = bool(_FIRST_PERSON_EMAIL.search(near) or es.FIRST_PERSON_EMAIL.search(near))
         personal = bool(_PROVIDER.match(dom))
         if first_person or personal or not idx.district_domains:
             sev = "block" if first_person and personal else "warn"
@@ -377,8 +409,8 @@ def secrecy(ctx: ScreenContext) -> list[Finding]:
     # grooming is private: only direct messages that reach a student
     if msg.audience.kind != "direct" or not any(idx.is_student(r) for r in msg.audience.recipients):
         return []
-    patterns = ctx.possible(SECRECY)
-    if not patterns:
+    spans = _both(ctx, SECRECY, es.SECRECY, None)
+    if not spans:
         return []
     return [
         _f(
@@ -390,7 +422,7 @@ def secrecy(ctx: ScreenContext) -> list[Finding]:
             "warning sign.",
             "Keep communication with students open, on District channels, with parents able to see it.",
         )
-        for s, e in _spans(patterns, ctx.text)
+        for s, e in spans
     ]
 
 
@@ -400,8 +432,8 @@ HOTLINE = "Illinois DCFS hotline 1-800-25-ABUSE (1-800-252-2873)"
 def abuse_disclosure(ctx: ScreenContext) -> list[Finding]:
     if ctx.staff_sender:
         return []
-    patterns = ctx.possible(ABUSE)
-    if not patterns:
+    spans = _both(ctx, ABUSE, es.ABUSE, None)
+    if not spans:
         return []
     return [
         Finding(
@@ -415,13 +447,13 @@ def abuse_disclosure(ctx: ScreenContext) -> list[Finding]:
             f"Call {HOTLINE} now if a child is in danger (911 for an emergency), then log the report.",
             extra={"hotline": "1-800-252-2873"},
         )
-        for s, e in _spans(patterns, ctx.text)
+        for s, e in spans
     ]
 
 
 def harassment(ctx: ScreenContext) -> list[Finding]:
-    patterns = ctx.possible(HARASSMENT, "harassment")
-    if not patterns:
+    spans = _both(ctx, HARASSMENT, es.HARASSMENT, "harassment")
+    if not spans:
         return []
     return [
         _f(
@@ -432,5 +464,5 @@ def harassment(ctx: ScreenContext) -> list[Finding]:
             "This wording may be harassing or demeaning.",
             "Rephrase respectfully, or remove it.",
         )
-        for s, e in _spans(patterns, ctx.text)
+        for s, e in spans
     ]

@@ -11,7 +11,7 @@ from types import ModuleType
 from .. import prefilter
 from ..index import RosterIndex
 from ..names import COMMON_WORDS
-from ..text import Folded, fold
+from ..text import Folded, deaccent, fold
 from ..triggers import triggered
 from ..types import Message
 
@@ -32,6 +32,7 @@ class Mention:
 class ScreenContext:
     __slots__ = (
         "_ctx",
+        "_plain",
         "_prefiltered",
         "staff_sender",
         "_triggered",
@@ -54,6 +55,16 @@ class ScreenContext:
         self._triggered: set[str] | None = None
         self.staff_sender = message.sender.is_staff  # asked by most detectors
         self._prefiltered: frozenset[int] | None = _UNASKED
+        self._plain: str | None = None
+
+    @property
+    def plain(self) -> str:
+        """The text with accented letters replaced by their ASCII base letter, same offsets
+        (text.deaccent): what the Spanish patterns search. The text itself when it is ASCII."""
+        plain = self._plain
+        if plain is None:
+            plain = self._plain = deaccent(self.text)
+        return plain
 
     def triggered(self, name: str) -> bool:
         """Whether the message contains an anchor of the named regex family (see triggers.py)."""

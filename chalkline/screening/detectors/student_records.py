@@ -11,6 +11,7 @@ import re
 from .. import prefilter
 from ..clauses import clause_for
 from ..types import Finding
+from . import spanish as es
 from .context import ScreenContext
 
 WINDOW = 160
@@ -81,7 +82,9 @@ def record_terms(text: str) -> list[tuple[int, int, str]]:
 def detect(ctx: ScreenContext) -> list[Finding]:
     if not ctx.staff_sender:
         return []
-    if not ctx.may_match(_RECORD, "student_record"):
+    english = ctx.may_match(_RECORD, "student_record")
+    spanish = ctx.may_match(es.RECORD)
+    if not (english or spanish):
         return []
     mentions = [m for m in ctx.mentions() if m.kind != "first" or m.student]
     if not mentions:
@@ -96,7 +99,20 @@ def detect(ctx: ScreenContext) -> list[Finding]:
     text = ctx.text
     clause = clause_for("student_record")
     out: list[Finding] = []
-    for rs, re_, kind in record_terms(text):
+    terms = record_terms(text) if english else []
+    if spanish:
+        taken = terms
+        terms = sorted(
+            [
+                *terms,
+                *(
+                    t
+                    for t in es.record_terms(ctx.plain)
+                    if not any(t[0] < e and s < t[1] for s, e, _k in taken)
+                ),
+            ]
+        )
+    for rs, re_, kind in terms:
         word = text[rs:re_]
         if word.lower() in ("add", "iss", "oss") and not word.isupper():
             continue  # only the acronyms, not the verb "add"
