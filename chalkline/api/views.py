@@ -6,9 +6,12 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chalkline.api import contract, services
@@ -22,6 +25,7 @@ from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
 from chalkline.people.roster_index import roster_index_for
 from chalkline.screening import ScreeningInputError, screen, screened_text
+from chalkline.screening.i18n import localize
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +38,9 @@ def openapi(request: HttpRequest) -> JsonResponse:
 @token_required(Scope.SCREEN, methods=("POST",))
 def screen_message(request: TokenRequest) -> HttpResponse:
     try:
-        message = contract.parse_screen_request(contract.decode_json(contract.read_body(request)))
+        body = contract.decode_json(contract.read_body(request))
+        message = contract.parse_screen_request(body)
+        lang = contract.language_of(body, frozenset(code for code, _ in settings.LANGUAGES))
         index = roster_index_for(request.district)
         findings = screen(message, index=index)
         text = screened_text(message) if message.html else None
@@ -53,13 +59,20 @@ def screen_message(request: TokenRequest) -> HttpResponse:
         attachments=len(message.attachments),
         characters=len(message.text),
     )
+    # explanations in the body's "lang", else the Accept-Language header's, else English
+    with translation.override(lang or translation.get_language_from_request(request)):
+        findings = localize(findings, translation.gettext)
+        language = translation.get_language()
     body: dict[str, object] = {
         "id": message.id or None,
         "findings": [f.to_dict() for f in findings],
     }
     if text is not None:
         body["screened_text"] = text
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
 
 
 # --- staff page: API tokens ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from .. import prefilter
 from ..clauses import clause_for
+from ..i18n import gettext_noop as _
 from ..types import Finding, Severity
 from . import spanish as es
 from .context import ScreenContext
@@ -329,15 +330,33 @@ def credential_request(ctx: ScreenContext) -> list[Finding]:
             s,
             e,
             severity,
-            "This asks for someone's social-media password or account access. No one may request "
-            "that on the District's behalf.",
-            "Delete the request. If you have a concern about a post, ask for a screenshot or report "
-            "it to the principal.",
+            _(
+                "This asks for someone's social-media password or account access. No one may "
+                "request that on the District's behalf."
+            ),
+            _(
+                "Delete the request. If you have a concern about a post, ask for a screenshot or "
+                "report it to the principal."
+            ),
         )
         for s, e in spans
         if not _NEGATED.search(ctx.text, max(0, s - 30), s)
         and not es.NEGATED.search(plain, max(0, s - 30), s)
     ]
+
+
+_CHANNEL_INVITE = _(
+    "This invites a student or family to a personal channel. School-related messages must use "
+    "District-approved accounts (a personal call to a parent after hours is the one exception)."
+)
+_CHANNEL_PHONE = _(
+    "This phone number is not a District number. School-related messages must use "
+    "District-approved accounts (a personal call to a parent after hours is the one exception)."
+)
+_CHANNEL_EMAIL = _(
+    "This email address is outside the District's domains. School-related messages must use "
+    "District-approved accounts (a personal call to a parent after hours is the one exception)."
+)
 
 
 def personal_channel(ctx: ScreenContext) -> list[Finding]:
@@ -354,7 +373,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
         return []
     found: list[tuple[int, int, Severity, str]] = []
     found += [
-        (s, e, "block", "This invites a student or family to a personal channel.")
+        (s, e, "block", _CHANNEL_INVITE)
         for s, e in _both(ctx, CHANNEL, es.CHANNEL, "personal_channel")
     ]
     for m in phone_matches(text) if ctx.may_match(_PHONE) else ():
@@ -364,12 +383,12 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
         near = ctx.plain[max(0, m.start() - 60) : m.start()]
         first_person = bool(_FIRST_PERSON_PHONE.search(near) or es.FIRST_PERSON_PHONE.search(near))
         sev: Severity = "block" if first_person else "warn"
-        found.append((m.start(), m.end(), sev, "This phone number is not a District number."))
+        found.append((m.start(), m.end(), sev, _CHANNEL_PHONE))
     for m in _intl_phones(text) if "+" in text and ctx.may_match(_INTL_PHONE) else ():
         near = ctx.plain[max(0, m.start() - 60) : m.start()]
         first_person = bool(_FIRST_PERSON_PHONE.search(near) or es.FIRST_PERSON_PHONE.search(near))
         sev = "block" if first_person else "warn"
-        found.append((m.start(), m.end(), sev, "This phone number is not a District number."))
+        found.append((m.start(), m.end(), sev, _CHANNEL_PHONE))
     for m in _EMAIL.finditer(text) if "@" in text else ():
         dom = m.group(1)
         if idx.is_district_email(m.group()) or dom.lower() in idx.student_email_domains:
@@ -379,9 +398,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
         personal = bool(_PROVIDER.match(dom))
         if first_person or personal or not idx.district_domains:
             sev = "block" if first_person and personal else "warn"
-            found.append(
-                (m.start(), m.end(), sev, "This email address is outside the District's domains.")
-            )
+            found.append((m.start(), m.end(), sev, _CHANNEL_EMAIL))
     found.sort()
     out: list[Finding] = []
     for s, e, sev, why in found:
@@ -393,9 +410,8 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
                 s,
                 e,
                 sev,
-                why + " School-related messages must use District-approved accounts "
-                "(a personal call to a parent after hours is the one exception).",
-                "Use the District messaging hub or your District email and phone.",
+                why,
+                _("Use the District messaging hub or your District email and phone."),
             )
         )
     return out
@@ -418,15 +434,29 @@ def secrecy(ctx: ScreenContext) -> list[Finding]:
             s,
             e,
             "block",
-            "This reads as asking a student for secrecy or private contact, a known grooming "
-            "warning sign.",
-            "Keep communication with students open, on District channels, with parents able to see it.",
+            _(
+                "This reads as asking a student for secrecy or private contact, a known grooming "
+                "warning sign."
+            ),
+            _(
+                "Keep communication with students open, on District channels, with parents able "
+                "to see it."
+            ),
         )
         for s, e in spans
     ]
 
 
-HOTLINE = "Illinois DCFS hotline 1-800-25-ABUSE (1-800-252-2873)"
+HOTLINE = _("Illinois DCFS hotline 1-800-25-ABUSE (1-800-252-2873)")
+_ABUSE_MESSAGE = _(
+    "This may disclose abuse or neglect. As a mandated reporter you must call the %(hotline)s "
+    "yourself if you suspect it; Chalkline does not report for you."
+)
+# The fix names the hotline in full, translated as one string.
+_ABUSE_FIX = _(
+    "Call Illinois DCFS hotline 1-800-25-ABUSE (1-800-252-2873) now if a child is in danger "
+    "(911 for an emergency), then log the report."
+)
 
 
 def abuse_disclosure(ctx: ScreenContext) -> list[Finding]:
@@ -442,10 +472,11 @@ def abuse_disclosure(ctx: ScreenContext) -> list[Finding]:
             e,
             "warn",
             clause_for("abuse_disclosure"),
-            "This may disclose abuse or neglect. As a mandated reporter you must call the "
-            f"{HOTLINE} yourself if you suspect it; Chalkline does not report for you.",
-            f"Call {HOTLINE} now if a child is in danger (911 for an emergency), then log the report.",
+            _ABUSE_MESSAGE % {"hotline": HOTLINE},
+            _ABUSE_FIX,
             extra={"hotline": "1-800-252-2873"},
+            template=_ABUSE_MESSAGE,
+            args=(("hotline", HOTLINE),),
         )
         for s, e in spans
     ]
@@ -461,8 +492,8 @@ def harassment(ctx: ScreenContext) -> list[Finding]:
             s,
             e,
             "warn",
-            "This wording may be harassing or demeaning.",
-            "Rephrase respectfully, or remove it.",
+            _("This wording may be harassing or demeaning."),
+            _("Rephrase respectfully, or remove it."),
         )
         for s, e in spans
     ]

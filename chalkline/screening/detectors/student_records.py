@@ -10,12 +10,28 @@ import re
 
 from .. import prefilter
 from ..clauses import clause_for
+from ..i18n import gettext_noop as _
 from ..types import Finding
 from . import spanish as es
 from .context import ScreenContext
 
 WINDOW = 160
 
+_RECORD_MESSAGE = _(
+    "This shares %(kind)s information about %(name)s with people who have no right to it."
+)
+_RECORD_FIX = _(
+    "Take the record detail out; discuss it only with the student's family or staff who work "
+    "with the student, through the district system."
+)
+# the kinds, as the message names them (translated with it)
+_KIND_NAMES = (
+    _("grades"),
+    _("special education"),
+    _("discipline"),
+    _("health"),
+    _("attendance"),
+)
 _TERMS: dict[str, str] = {
     "grades": r"(?:failing|failed|flunk\w*|F\s+in|D\s+in|grade\s+of\s+[A-F]|got\s+an?\s+[A-DF][+-]?(?=\W)|"
     r"(?:[0-9]{1,3}|[A-F][+-]?)\s+on\s+(?:the|his|her|their)\s+(?:test|quiz|exam|final|midterm)|"
@@ -133,10 +149,10 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                 end=re_,
                 severity="block",
                 clause=clause,
-                message=f"This shares {kind} information about {text[m.start : m.end]} with people who "
-                "have no right to it.",
-                fix="Take the record detail out; discuss it only with the student's family or staff "
-                "who work with the student, through the district system.",
+                message=_RECORD_MESSAGE % {"kind": kind, "name": text[m.start : m.end]},
+                fix=_RECORD_FIX,
+                template=_RECORD_MESSAGE,
+                args=(("kind", kind), ("name", text[m.start : m.end])),
                 student=m.student,
                 opt_out=bool(rec and rec.directory_opt_out),
             )
