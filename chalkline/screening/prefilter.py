@@ -132,6 +132,19 @@ def positions(patterns: list[re.Pattern[str]]) -> tuple[int, ...] | None:
     return entry[1]
 
 
+_position_sets: dict[int, tuple[list[re.Pattern[str]], frozenset[int] | None]] = {}
+
+
+def position_set(patterns: list[re.Pattern[str]]) -> frozenset[int] | None:
+    """positions(patterns) as a set: ``found.isdisjoint(it)`` then walks the smaller of the two
+    (usually the few reported patterns) instead of every position of the list."""
+    entry = _position_sets.get(id(patterns))
+    if entry is None:
+        pos = positions(patterns)
+        entry = _position_sets[id(patterns)] = (patterns, None if pos is None else frozenset(pos))
+    return entry[1]
+
+
 def position(pattern: re.Pattern[str]) -> int | None:
     """The pattern's number in the sets may_match() returns; None when it is not registered."""
     return _position.get(id(pattern))

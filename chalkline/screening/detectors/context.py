@@ -15,6 +15,7 @@ from ..text import Folded, deaccent, fold
 from ..triggers import triggered
 from ..types import Message
 
+_NONE: list[re.Pattern[str]] = []  # read-only: no pattern can match
 _UNASKED: frozenset[int] = frozenset({-1})  # ScreenContext._prefiltered before the first question
 
 
@@ -98,10 +99,27 @@ class ScreenContext:
         if found is not None:
             positions = prefilter.positions(patterns)
             if positions is not None:  # all registered: one C-level test for the common "none"
-                if found.isdisjoint(positions):
+                if found.isdisjoint(prefilter.position_set(patterns)):  # type: ignore[arg-type]
                     return []
                 return [p for p, pos in zip(patterns, positions, strict=True) if pos in found]
         return [p for p in patterns if self.may_match(p, family)]
+
+    def possible_pair(
+        self,
+        english: list[re.Pattern[str]],
+        spanish: list[re.Pattern[str]],
+        both: list[re.Pattern[str]],
+        family: str | None = None,
+    ) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+        """possible(english, family) and possible(spanish), answered with one set test in the
+        common case that none of them can match (``both`` is ``english + spanish``, a module
+        constant). The Spanish patterns have no anchors: without the prefilter they all run."""
+        found = self._prefilter_hits()
+        if found is not None:
+            positions = prefilter.position_set(both)
+            if positions is not None and found.isdisjoint(positions):
+                return _NONE, _NONE
+        return self.possible(english, family), self.possible(spanish)
 
     # ---- who may see what --------------------------------------------------------------------
     def audience_may_see(self, sid: str) -> bool:

@@ -334,6 +334,8 @@ _NAME_OPTED_OUT = _(
     "staff who work with them. This family has opted out of directory information: the name "
     "must not be shared."
 )
+_NAME_HEAD, _NAME_TAIL = _NAME_MESSAGE.split("%(name)s")
+_OPTED_OUT_HEAD, _OPTED_OUT_TAIL = _NAME_OPTED_OUT.split("%(name)s")
 _NAME_FIX = _("Remove the name, or send this part privately to the student's family.")
 
 
@@ -349,8 +351,12 @@ def detect(ctx: ScreenContext) -> list[Finding]:
         opt_out = ctx.index.any_opted_out(cands)
         severity: Severity = "warn" if m.kind == "first" and not opt_out else "block"
         name = ctx.text[m.start : m.end]
-        template = _NAME_OPTED_OUT if opt_out else _NAME_MESSAGE
-        msg = template % {"name": name}
+        if opt_out:
+            template = _NAME_OPTED_OUT
+            msg = _OPTED_OUT_HEAD + name + _OPTED_OUT_TAIL
+        else:
+            template = _NAME_MESSAGE
+            msg = _NAME_HEAD + name + _NAME_TAIL  # template % {"name": name}, without the dict
         out.append(
             Finding(
                 detector="student_name",

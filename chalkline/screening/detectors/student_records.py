@@ -55,6 +55,8 @@ _RECORD = re.compile(
 )
 _KINDS = list(_TERMS)
 prefilter.register(_RECORD)
+_ENGLISH, _SPANISH = [_RECORD], [es.RECORD]
+_BOTH = [_RECORD, es.RECORD]
 _PARA = re.compile(r"\n\s*\n")
 
 
@@ -98,8 +100,7 @@ def record_terms(text: str) -> list[tuple[int, int, str]]:
 def detect(ctx: ScreenContext) -> list[Finding]:
     if not ctx.staff_sender:
         return []
-    english = ctx.may_match(_RECORD, "student_record")
-    spanish = ctx.may_match(es.RECORD)
+    english, spanish = ctx.possible_pair(_ENGLISH, _SPANISH, _BOTH, "student_record")
     if not (english or spanish):
         return []
     mentions = [m for m in ctx.mentions() if m.kind != "first" or m.student]
