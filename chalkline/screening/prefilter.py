@@ -115,6 +115,21 @@ def register(*patterns: re.Pattern[str]) -> None:
                 _registered.append(p)
 
 
+# id(pattern) -> the looser expression the database compiles for it (see register_gated)
+_gates: dict[int, str] = {}
+
+
+def register_gated(pattern: re.Pattern[str], gate: str) -> None:
+    """Register ``pattern`` but compile ``gate`` for it: an expression that matches wherever
+    ``pattern`` matches (typically a prefix every match starts with). Long alternations in
+    sequence multiply into large Hyperscan databases, and a larger database is a colder one
+    (cache misses cost more than its scan); a report of the gate only means the pattern runs
+    in ``re``, so findings are unchanged. The prefilter tests check the superset property."""
+    register(pattern)
+    with _lock:
+        _gates[id(pattern)] = gate
+
+
 # id(list of patterns) -> (the list, kept alive so its id is never reused, and its positions)
 _positions: dict[int, tuple[list[re.Pattern[str]], tuple[int, ...] | None]] = {}
 
@@ -174,7 +189,7 @@ def cache_dir() -> Path:
 
 
 def _compile(patterns: list[re.Pattern[str]]) -> Any:
-    exprs = [p.pattern.encode("ascii") for p in patterns]
+    exprs = [_gates.get(id(p), p.pattern).encode("ascii") for p in patterns]
     flags = [_flags(p) for p in patterns]
     digest = hashlib.sha256(
         repr((getattr(_hs, "__version__", "?"), exprs, flags)).encode()
@@ -210,7 +225,7 @@ class _Compiled:
     __slots__ = ("db", "patterns", "local")
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
-        if not all(p.pattern.isascii() for p in patterns):
+        if not all(_gates.get(id(p), p.pattern).isascii() for p in patterns):
             raise ValueError("prefilter patterns must be ASCII (see ascii_image)")
         self.patterns = patterns
         self.db = _compile(patterns)
