@@ -38,9 +38,9 @@ def openapi(request: HttpRequest) -> JsonResponse:
 @token_required(Scope.SCREEN, methods=("POST",))
 def screen_message(request: TokenRequest) -> HttpResponse:
     try:
-        body = contract.decode_json(contract.read_body(request))
-        message = contract.parse_screen_request(body)
-        lang = contract.language_of(body, frozenset(code for code, _ in settings.LANGUAGES))
+        request_body = contract.decode_json(contract.read_body(request))
+        message = contract.parse_screen_request(request_body)
+        lang = contract.language_of(request_body, frozenset(code for code, _ in settings.LANGUAGES))
         index = roster_index_for(request.district)
         findings = screen(message, index=index)
         text = screened_text(message) if message.html else None

@@ -37,7 +37,9 @@ def _catalog() -> dict[str, str]:
     out = {}
     for block in text.split("\n\n"):
         parts = re.findall(r'^(msgid|msgstr)?\s*"(.*)"$', block, re.MULTILINE)
-        ids, strs, cur = [], [], None
+        ids: list[str] = []
+        strs: list[str] = []
+        cur: list[str] | None = None
         for key, value in parts:
             cur = {"msgid": ids, "msgstr": strs}.get(key, cur)
             if cur is not None:

@@ -110,9 +110,9 @@ def test_the_spanish_set_scores_at_least_0_9_per_detector(index: RosterIndex) ->
             )
     assert {"student_record", "credential_request", "personal_channel", "secrecy"} <= stats.keys()
     assert {"abuse_disclosure", "harassment", "student_name"} <= stats.keys()
-    for d, (pred, true, gold, recalled) in stats.items():
-        assert pred == 0 or true / pred >= 0.9, (d, "precision", true, pred)
-        assert gold == 0 or recalled / gold >= 0.9, (d, "recall", recalled, gold)
+    for d, (n_pred, n_true, n_gold, n_recalled) in stats.items():
+        assert n_pred == 0 or n_true / n_pred >= 0.9, (d, "precision", n_true, n_pred)
+        assert n_gold == 0 or n_recalled / n_gold >= 0.9, (d, "recall", n_recalled, n_gold)
 
 
 SPANISH_PATTERNS = [
