@@ -15,7 +15,7 @@ DEMO_SETUP := LOG_LEVEL=WARNING $(DEMO)
 TESTENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789 ALLOWED_HOSTS=localhost,testserver CHALKLINE_VAR_DIR=$(CURDIR)/var/test
 
 .PHONY: help demo serve test install dev lint types migrations-check test-sqlite test-pg e2e \
-        chromium pdftools node-deps postgres bench clean
+        chromium pdftools node-deps postgres bench clean messages gettext
 
 help:
 	@echo "make demo   set up and run the demo district on SQLite (http://127.0.0.1:8000)"
@@ -35,7 +35,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 dev: $(VENV)/.dev-installed
 
-demo: install
+demo: install messages
 	@$(DEMO_SETUP) migrate --no-input -v0
 	@$(DEMO_SETUP) createcachetable
 	@$(DEMO_SETUP) demo-data --if-missing --no-sign-ins
@@ -61,7 +61,7 @@ types: dev
 migrations-check: dev
 	$(TESTENV) $(BIN)/chalkline makemigrations --check --dry-run
 
-test-sqlite: dev pdftools
+test-sqlite: dev pdftools messages
 	$(TESTENV) $(BIN)/pytest -n 2 -q
 
 postgres:
@@ -70,8 +70,20 @@ postgres:
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
 	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 
-test-pg: dev pdftools postgres
+test-pg: dev pdftools postgres messages
 	$(TESTENV) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q
+
+# The Spanish finding explanations: chalkline/screening/locale/*/LC_MESSAGES/django.po compiled to
+# .mo (not committed) by Django's compilemessages, which needs GNU gettext's msgfmt.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's gettext"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else echo "Compiling translations needs gettext: sudo apt-get install gettext" >&2; exit 1; fi; }
+
+messages: install gettext
+	cd chalkline && $(CURDIR)/$(BIN)/python -m django compilemessages -v0
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || { \
@@ -94,7 +106,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed
 
-e2e: dev chromium node-deps
+e2e: dev chromium node-deps messages
 	$(TESTENV) $(BIN)/pytest -m e2e e2e -q -p no:xdist
 
 bench: dev

@@ -1,6 +1,9 @@
 """Build tests/data/screening_corpus.jsonl from the human-written markup source.
 
-    .venv/bin/python bench/build_screening_corpus.py
+    .venv/bin/python bench/build_screening_corpus.py [--lang es]
+
+``--lang es`` builds the Spanish set instead: screening_corpus_es_source.txt ->
+screening_corpus_es.jsonl (same format, same roster, ids ``es0001``...).
 
 Source lines: ``kind|sender|recipients|class_id[|building_id] :: text`` with inline labels
 ``[[code:span]]`` (codes in the source header). Output lines::
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -38,7 +42,7 @@ ROLES = {
 LABEL = re.compile(r"\[\[([a-z]):(.+?)\]\]")
 
 
-def parse_line(line: str, n: int) -> dict[str, object]:
+def parse_line(line: str, n: int, prefix: str = "m") -> dict[str, object]:
     head, body = line.split(" :: ", 1)
     parts = head.split("|")
     kind, sender, recipients, class_id = parts[:4]
@@ -57,7 +61,7 @@ def parse_line(line: str, n: int) -> dict[str, object]:
         pos = m.end()
     text.append(body[pos:])
     return {
-        "id": f"m{n:04d}",
+        "id": f"{prefix}{n:04d}",
         "roster": "screening_roster",
         "text": "".join(text),
         "sender": {"role": ROLES[sender.split("-")[0]], "id": sender},
@@ -72,12 +76,14 @@ def parse_line(line: str, n: int) -> dict[str, object]:
 
 
 def main() -> None:
-    src = (DATA / "screening_corpus_source.txt").read_text(encoding="utf-8")
+    lang = sys.argv[sys.argv.index("--lang") + 1] if "--lang" in sys.argv else "en"
+    suffix, prefix = ("", "m") if lang == "en" else (f"_{lang}", lang)
+    src = (DATA / f"screening_corpus{suffix}_source.txt").read_text(encoding="utf-8")
     rows: list[dict[str, object]] = []
     for line in src.splitlines():
         if line.strip() and not line.startswith("#"):
-            rows.append(parse_line(line, len(rows) + 1))
-    with open(DATA / "screening_corpus.jsonl", "w", encoding="utf-8") as fh:
+            rows.append(parse_line(line, len(rows) + 1, prefix))
+    with open(DATA / f"screening_corpus{suffix}.jsonl", "w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     n_labels = sum(len(r["labels"]) for r in rows)  # type: ignore[arg-type,misc]

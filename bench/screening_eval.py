@@ -1,6 +1,8 @@
 """Precision and recall per detector on the labelled corpus.
 
-    .venv/bin/python bench/screening_eval.py [--show-errors]
+    .venv/bin/python bench/screening_eval.py [--lang es] [--show-errors]
+
+``--lang es`` scores the Spanish set (tests/data/screening_corpus_es.jsonl).
 
 Matching is by span overlap within the same detector: a predicted finding is a true positive when
 it overlaps at least one gold span of that detector in the same message; a gold span is recalled
@@ -77,7 +79,9 @@ def evaluate(corpus: Path, show: bool = False) -> dict[str, dict[str, float]]:
 
 
 def main() -> None:
-    corpus = ROOT / "tests" / "data" / "screening_corpus.jsonl"
+    lang = sys.argv[sys.argv.index("--lang") + 1] if "--lang" in sys.argv else "en"
+    name = "screening_corpus.jsonl" if lang == "en" else f"screening_corpus_{lang}.jsonl"
+    corpus = ROOT / "tests" / "data" / name
     res = evaluate(corpus, show="--show-errors" in sys.argv)
     n = sum(1 for line in corpus.open(encoding="utf-8") if line.strip())
     print(f"corpus: {corpus.relative_to(ROOT)} ({n} messages)")

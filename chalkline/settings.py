@@ -204,6 +204,10 @@ CACHES = {
 }
 
 LANGUAGE_CODE = "en-us"
+# The languages findings are explained in (screening/locale): the draft-check page follows the
+# browser's Accept-Language, the API a "lang" field or Accept-Language. The .mo catalogs are
+# compiled by `make messages` (docs/screening.md, "Spanish").
+LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = envstr("TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True

@@ -25,7 +25,7 @@ MAX_RECIPIENTS = 1000
 MAX_ID_CHARS = 255
 MAX_FILENAME_CHARS = 255
 
-REQUEST_KEYS = frozenset({"id", "text", "html", "sender", "audience", "attachments"})
+REQUEST_KEYS = frozenset({"id", "text", "html", "sender", "audience", "attachments", "lang"})
 SENDER_KEYS = frozenset({"role", "id"})
 AUDIENCE_KEYS = frozenset(
     {"kind", "recipients", "class_id", "building_id", "class", "building", "classId", "buildingId"}
@@ -140,6 +140,18 @@ def _strings(value: Any, field: str, *, max_items: int) -> tuple[str, ...]:
     if len(value) > max_items:
         raise _bad(field, f"has {len(value):,} items; the limit is {max_items:,}")
     return tuple(_string(v, f"{field}[{n}]", required=True) for n, v in enumerate(value))
+
+
+def language_of(obj: Any, supported: frozenset[str]) -> str | None:
+    """The body's ``lang`` (a language code such as "es" or "es-MX", answered as its base
+    language), or None when absent; a language the API does not speak is a 400 naming it."""
+    value = _string(obj.get("lang") if isinstance(obj, dict) else None, "lang", max_chars=35)
+    if not value:
+        return None
+    base = value.strip().lower().replace("_", "-").split("-")[0]
+    if base not in supported:
+        raise _bad("lang", f"unsupported language {value!r}; expected one of {sorted(supported)}")
+    return base
 
 
 def parse_screen_request(obj: Any) -> Message:

@@ -68,6 +68,15 @@ SCHEMAS: dict[str, Any] = {
                 "maxItems": c.MAX_ATTACHMENTS,
                 "items": {"$ref": "#/components/schemas/Attachment"},
             },
+            "lang": {
+                "type": "string",
+                "maxLength": 35,
+                "description": (
+                    "The language of the findings' `message` and `fix`: `en` or `es` (a region "
+                    "such as `es-MX` is accepted). Without it the `Accept-Language` header "
+                    "decides; English otherwise."
+                ),
+            },
         },
     },
     "Sender": {

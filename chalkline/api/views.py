@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +27,7 @@ from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
 from chalkline.people.roster_index import roster_index_for
 from chalkline.screening import ScreeningInputError, screen, screened_text
+from chalkline.screening.i18n import localize
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +51,9 @@ def screen_message(request: TokenRequest) -> HttpResponse:
         response["Retry-After"] = str(retry)
         return response
     try:
-        message = contract.parse_screen_request(contract.decode_json(contract.read_body(request)))
+        request_body = contract.decode_json(contract.read_body(request))
+        message = contract.parse_screen_request(request_body)
+        lang = contract.language_of(request_body, frozenset(code for code, _ in settings.LANGUAGES))
         index = roster_index_for(request.district)
         findings = screen(message, index=index)
         text = screened_text(message) if message.html else None
@@ -61,6 +66,10 @@ def screen_message(request: TokenRequest) -> HttpResponse:
             "screening failed: %s (token %s)", type(exc).__name__, request.api_token.prefix
         )
         return error_response(500, "internal_error", "Screening failed; the error was logged.")
+    # explanations in the body's "lang", else the Accept-Language header's, else English
+    with translation.override(lang or translation.get_language_from_request(request)):
+        findings = localize(findings, translation.gettext)
+        language = translation.get_language()
     body: dict[str, object] = {
         "id": message.id or None,
         "findings": [f.to_dict() for f in findings],
@@ -78,6 +87,8 @@ def screen_message(request: TokenRequest) -> HttpResponse:
         attachments=len(message.attachments),
         characters=len(message.text),
     )
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language",))
     return response
 
 

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,6 +31,7 @@ from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roster_index import key_of, roster_index_for
 from chalkline.screening import Attachment, Audience, Message, ScreeningInputError, Sender, screen
 from chalkline.screening.highlight import number_findings, segments
+from chalkline.screening.i18n import localize
 
 # The salt keeps its old name: a check shown just before an upgrade can still be kept after it.
 KEEP_SALT = "chalkline.screening.keep"
@@ -109,6 +111,9 @@ def check(request: DistrictRequest) -> HttpResponse:
                 form.add_error("text", str(exc))
                 status = 400
             else:
+                # the explanations in the browser's language (Accept-Language; English otherwise)
+                with translation.override(translation.get_language_from_request(request)):
+                    findings = localize(findings, translation.gettext)
                 context.update(_results(request, message, findings, form.cleaned_data))
         else:
             status = 400

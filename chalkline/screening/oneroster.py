@@ -26,6 +26,7 @@ from typing import Any
 from chalkline.lib.oneroster import UnsafePackageError, ZipLimits
 from chalkline.lib.oneroster.package import _zip_entries
 
+from .domains import district_domains_from_staff
 from .index import RosterIndex, bulk_build
 from .records import (
     ClassRecord,
@@ -148,6 +149,22 @@ def load_oneroster(
         raise RosterError(f"roster {path}: cannot be read ({exc.strerror or exc})") from exc
 
 
+#: Where rosters put a student's preferred first name: OneRoster 1.2 ``preferredFirstName``,
+#: the ``preferredGivenName`` some exports use, and a 1.1 ``metadata.*`` extension column.
+PREFERRED_COLS = (
+    "preferredfirstname",
+    "preferredgivenname",
+    "metadata.preferredfirstname",
+    "metadata.preferredgivenname",
+    "metadata.preferredname",
+    "ext_preferred_first_name",
+)
+
+
+def _preferred(row: dict[str, str]) -> str:
+    return next((v for c in PREFERRED_COLS if (v := row.get(c, "").strip())), "")
+
+
 @bulk_build()
 def _load(path: Path, limits: ZipLimits, config: dict[str, Any]) -> RosterIndex:
     src = _Source(path, limits)
@@ -177,6 +194,7 @@ def _load(path: Path, limits: ZipLimits, config: dict[str, Any]) -> RosterIndex:
     links: list[tuple[str, str]] = []  # (guardian, student)
     n_students = 0
     agents_of_student: list[tuple[str, tuple[str, ...]]] = []
+    staff_emails: list[str] = []
     for r in src.rows("users.csv"):
         sid = r.get("sourcedid", "")
         if not sid or r.get("status", "").lower() == "tobedeleted":
@@ -192,8 +210,7 @@ def _load(path: Path, limits: ZipLimits, config: dict[str, Any]) -> RosterIndex:
                     sourced_id=sid,
                     given_name=given,
                     family_name=family,
-                    preferred_name=r.get("preferredfirstname", "")
-                    or r.get("preferredgivenname", ""),
+                    preferred_name=_preferred(r),
                     middle_name=r.get("middlename", ""),
                     identifier=r.get("identifier", ""),
                     username=r.get("username", ""),
@@ -210,6 +227,7 @@ def _load(path: Path, limits: ZipLimits, config: dict[str, Any]) -> RosterIndex:
             links.extend((sid, s) for s in _list(r.get("agentsourcedids")))
             links.append((sid, ""))
         elif role:
+            staff_emails.append(r.get("email", ""))
             index.upsert_staff(
                 StaffRecord(
                     sourced_id=sid,
@@ -225,6 +243,11 @@ def _load(path: Path, limits: ZipLimits, config: dict[str, Any]) -> RosterIndex:
         raise RosterError(
             f"roster {path}: no students in users.csv (is it a OneRoster users.csv, with "
             "sourcedId and role columns?)"
+        )
+    if not settings.get("district_domains"):
+        # no configuration: the domains most staff addresses use (see domains.py)
+        index.district_domains = frozenset(
+            district_domains_from_staff(staff_emails, exclude=index.student_email_domains)
         )
     guardian_ids = {g for g, _ in links}
     for sid, agents in agents_of_student:

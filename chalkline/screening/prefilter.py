@@ -14,6 +14,10 @@ one character (see ``ascii_image``): every non-ASCII character becomes an ASCII 
 kind to ``re`` (letter or digit, decimal digit, space, or other), and the four non-ASCII letters
 that ``re.IGNORECASE`` equates with an ASCII one become that letter. The patterns are ASCII, so
 whatever ``re`` matches in the text, the same pattern matches in the image: no match is lost.
+An accented Latin letter becomes its base letter (é -> e), not just any letter: the Spanish
+patterns search ``text.deaccent(text)``, whose image is the text's image, so a Spanish match is
+not lost either. (For the other patterns a letter is a letter: no registered pattern names a
+non-ASCII letter, and none has a negated class that names an ASCII letter.)
 
 If the ``hyperscan`` package is missing (a platform without a wheel) or compiling fails, the
 detectors fall back to the anchor scan of triggers.py.
@@ -35,7 +39,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .text import TABLE_MAX
+from .text import TABLE_MAX, base_letter
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +67,9 @@ class _AsciiImage(dict[int, str]):
             out = " "
         elif ch.isdecimal():  # re's \d, and \w
             out = "0"
-        elif ch.isalnum():  # re's \w
-            out = "a"
+        elif ch.isalnum():  # re's \w: an accented Latin letter becomes its base letter (as in
+            # text.deaccent, which the Spanish patterns search), any other letter or digit "a"
+            out = base_letter(ch) or "a"
         else:  # neither: and in none of the patterns' negated classes
             out = "~"
         if len(self) < TABLE_MAX:  # bounded: a message could hold every code point
@@ -110,6 +115,21 @@ def register(*patterns: re.Pattern[str]) -> None:
                 _registered.append(p)
 
 
+# id(pattern) -> the looser expression the database compiles for it (see register_gated)
+_gates: dict[int, str] = {}
+
+
+def register_gated(pattern: re.Pattern[str], gate: str) -> None:
+    """Register ``pattern`` but compile ``gate`` for it: an expression that matches wherever
+    ``pattern`` matches (typically a prefix every match starts with). Long alternations in
+    sequence multiply into large Hyperscan databases, and a larger database is a colder one
+    (cache misses cost more than its scan); a report of the gate only means the pattern runs
+    in ``re``, so findings are unchanged. The prefilter tests check the superset property."""
+    register(pattern)
+    with _lock:
+        _gates[id(pattern)] = gate
+
+
 # id(list of patterns) -> (the list, kept alive so its id is never reused, and its positions)
 _positions: dict[int, tuple[list[re.Pattern[str]], tuple[int, ...] | None]] = {}
 
@@ -124,6 +144,19 @@ def positions(patterns: list[re.Pattern[str]]) -> tuple[int, ...] | None:
             patterns,
             None if None in pos else tuple(p for p in pos if p is not None),
         )
+    return entry[1]
+
+
+_position_sets: dict[int, tuple[list[re.Pattern[str]], frozenset[int] | None]] = {}
+
+
+def position_set(patterns: list[re.Pattern[str]]) -> frozenset[int] | None:
+    """positions(patterns) as a set: ``found.isdisjoint(it)`` then walks the smaller of the two
+    (usually the few reported patterns) instead of every position of the list."""
+    entry = _position_sets.get(id(patterns))
+    if entry is None:
+        pos = positions(patterns)
+        entry = _position_sets[id(patterns)] = (patterns, None if pos is None else frozenset(pos))
     return entry[1]
 
 
@@ -156,7 +189,7 @@ def cache_dir() -> Path:
 
 
 def _compile(patterns: list[re.Pattern[str]]) -> Any:
-    exprs = [p.pattern.encode("ascii") for p in patterns]
+    exprs = [_gates.get(id(p), p.pattern).encode("ascii") for p in patterns]
     flags = [_flags(p) for p in patterns]
     digest = hashlib.sha256(
         repr((getattr(_hs, "__version__", "?"), exprs, flags)).encode()
@@ -192,7 +225,7 @@ class _Compiled:
     __slots__ = ("db", "patterns", "local")
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
-        if not all(p.pattern.isascii() for p in patterns):
+        if not all(_gates.get(id(p), p.pattern).isascii() for p in patterns):
             raise ValueError("prefilter patterns must be ASCII (see ascii_image)")
         self.patterns = patterns
         self.db = _compile(patterns)

@@ -97,6 +97,43 @@ def fold(text: str) -> str:
     return " ".join(Folded(text).text.split())
 
 
+def base_letter(ch: str) -> str | None:
+    """The ASCII letter ``ch`` is written with, when ``ch`` is that letter plus diacritics
+    (é -> e, Ñ -> N, ü -> u); None otherwise (ASCII, other scripts, ligatures, symbols)."""
+    if ch.isascii():
+        return None
+    parts = unicodedata.normalize("NFD", ch)
+    if (
+        len(parts) > 1
+        and parts[0].isascii()
+        and parts[0].isalpha()
+        and all(unicodedata.combining(c) for c in parts[1:])
+    ):
+        return parts[0]
+    return None
+
+
+class _DeaccentTable(dict[int, str]):
+    def __missing__(self, key: int) -> str:
+        ch = chr(key)
+        value = base_letter(ch) or ch
+        if len(self) < TABLE_MAX:
+            self[key] = value
+        return value
+
+
+_DEACCENT = _DeaccentTable()
+
+
+def deaccent(text: str) -> str:
+    """``text`` with each accented Latin letter replaced by its ASCII base letter, keeping case
+    and length (one character for one), so offsets into it are offsets into ``text``: the
+    Spanish patterns are ASCII and match "educación" and "educacion" alike."""
+    if text.isascii():
+        return text
+    return text.translate(_DEACCENT)
+
+
 def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 

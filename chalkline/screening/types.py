@@ -79,6 +79,10 @@ class Finding:
     opt_out: bool = False
     attachment: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # For translation (see i18n.py): the unformatted English message and its arguments, when the
+    # message was built from a template; not part of the finding's dict.
+    template: str = field(default="", compare=False, repr=False)
+    args: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

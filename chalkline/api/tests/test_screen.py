@@ -288,3 +288,46 @@ def test_bad_input_writes_no_audit_event(world: World, api: Api) -> None:
     api.post(b"{")
     api.post(body(""))
     assert AuditEvent.objects.count() == before
+
+
+# --- the language of the explanations (issue 23) ---------------------------------------------
+
+
+@pytest.fixture
+def _spanish() -> None:
+    from chalkline.screening.tests.catalogs import ensure_spanish_catalog
+
+    ensure_spanish_catalog()
+
+
+@pytest.mark.usefixtures("_spanish")
+def test_a_lang_field_gives_the_explanations_in_that_language(world: World, api: Api) -> None:
+    text = "¡Felicidades a Maria Garcia! Escríbeme por WhatsApp."
+    response = api.post({**body(text), "lang": "es-MX"})
+    assert response.status_code == 200
+    assert response["Content-Language"] == "es"
+    data = response.json()
+    assert_matches_schema(data, "ScreenResponse")
+    by_detector = {f["detector"]: f for f in data["findings"]}
+    assert by_detector["student_name"]["message"].startswith("«Maria Garcia» nombra a un alumno")
+    assert by_detector["personal_channel"]["fix"].startswith("Use la plataforma de mensajes")
+    english = screened(api, body(text))
+    assert [f["message"] for f in english["findings"]][0].startswith("“Maria Garcia” names")
+    # the same findings otherwise
+    strip = [{k: v for k, v in f.items() if k not in ("message", "fix")} for f in data["findings"]]
+    assert strip == [
+        {k: v for k, v in f.items() if k not in ("message", "fix")} for f in english["findings"]
+    ]
+
+
+@pytest.mark.usefixtures("_spanish")
+def test_without_a_lang_field_the_accept_language_header_decides(world: World, api: Api) -> None:
+    response = api.post(body("So proud of Maria Garcia!"), HTTP_ACCEPT_LANGUAGE="es;q=1, en;q=0.5")
+    assert response.json()["findings"][0]["message"].startswith("«Maria Garcia» nombra")
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_an_unsupported_lang_is_a_400_naming_the_field(world: World, api: Api) -> None:
+    response = api.post({**body("Hello"), "lang": "tlh"})
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "lang"

@@ -53,6 +53,18 @@ HEADER_ALIASES: dict[str, str] = {
     "last_name": "family_name",
 }
 
+# Other names of a standard column, read as it silently: OneRoster 1.2 calls the preferred
+# names preferredFirstName/preferredLastName, and 1.1 files carry a preferred first name in a
+# metadata.* extension column. A file naming both spellings keeps the standard one.
+COLUMN_SYNONYMS: dict[str, str] = {
+    "preferredfirstname": "preferredGivenName",
+    "preferredlastname": "preferredFamilyName",
+    "metadata.preferredfirstname": "preferredGivenName",
+    "metadata.preferredgivenname": "preferredGivenName",
+    "metadata.preferredlastname": "preferredFamilyName",
+    "metadata.preferredfamilyname": "preferredFamilyName",
+}
+
 _CREDENTIALISH = re.compile(r"pass|pwd|secret|token|credential|\bpin\b", re.IGNORECASE)
 _EXT_PREFIXES = ("metadata.", "ext_", "ext.")
 
@@ -178,6 +190,7 @@ def _read_header(
 ) -> Header | None:
     known = {c.lower(): c for c in spec.columns}
     header = Header(index={}, width=len(cells))
+    synonyms: list[tuple[int, str]] = []
     if len(cells) == 1:
         for delim, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
             if delim in raw_header:
@@ -196,6 +209,10 @@ def _read_header(
             continue
         low = name.lower()
         col_label = f"column {pos + 1} '{name}'"
+        synonym = COLUMN_SYNONYMS.get(low)
+        if synonym is not None and synonym.lower() in known:
+            synonyms.append((pos, known[synonym.lower()]))
+            continue
         if low.startswith(_EXT_PREFIXES):
             if _CREDENTIALISH.search(name):
                 report.warning(
@@ -227,6 +244,8 @@ def _read_header(
             )
             return None
         header.index[canon] = pos
+    for pos, canon in synonyms:
+        header.index.setdefault(canon, pos)  # the standard spelling, when present, wins
     missing = [c for c in spec.required if c not in header.index]
     if missing:
         hint = ""

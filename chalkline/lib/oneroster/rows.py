@@ -90,7 +90,9 @@ _USER_COMMON = (
 )
 USERS_1_1 = FileSpec(
     "users",
-    (*_USER_COMMON, "orgSourcedIds", "role"),
+    # preferredGivenName/FamilyName are 1.2 columns; a 1.1 file may carry them as metadata.*
+    # extensions (csvstream.COLUMN_SYNONYMS), or a 1.2-style header.
+    (*_USER_COMMON, "orgSourcedIds", "role", "preferredGivenName", "preferredFamilyName"),
     ("sourcedId", "orgSourcedIds", "role", "givenName", "familyName"),
 )
 USERS_1_2 = FileSpec(

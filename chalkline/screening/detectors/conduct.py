@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 from .. import prefilter
 from ..clauses import clause_for
+from ..i18n import gettext_noop as _
 from ..types import Finding, Severity
+from . import spanish as es
 from .context import ScreenContext
 
 _I = re.IGNORECASE
@@ -20,6 +22,13 @@ _PLATFORM = (
     r"(?:insta(?:gram)?|ig|facebook|fb|snap(?:chat)?|tik\s?tok|twitter|x|linked\s?in|discord|"
     r"whats\s?app|telegram|signal|kik|reddit|youtube|twitch|bereal|threads|social(?:\s+media)?|"
     r"e-?mail|gmail|icloud|apple\s+id|google|account|profile|page)"
+)
+# Personal social platforms (not e-mail, not a generic "account"): what "my ..." / "... me on"
+# must name to be an invitation to a personal channel. "x" only as "X account/handle".
+_SOCIAL = (
+    r"(?:insta(?:gram)?|ig|facebook|fb|snap(?:chat)?|tik\s?tok|twitter|x\s+(?:account|handle|profile)|"
+    r"discord|whats\s?app|telegram|signal|kik|reddit|twitch|be\s?real|threads|venmo|groupme|"
+    r"messenger|wechat|line\s+app|viber)"
 )
 _CRED_NOUNS = r"(?:pass\s?words?|pass\s?codes?|passcodes?|pw|pwd|log\s?-?ins?|login\s+(?:info|details|credentials)|credentials|pins?|security\s+codes?|2fa\s+codes?|verification\s+codes?)"
 
@@ -68,10 +77,43 @@ CREDENTIAL = [
         rf"\b(?:friend|follow|accept)\s+(?:me|us)\s+(?:on\s+{_PLATFORM}\s+)?so\s+(?:i|we)\s+can\s+(?:see|check|monitor)",
         _I,
     ),
+    # Signing in to someone's personal account for them, not only asking for the password:
+    # "let me log into your Instagram", "I'll sign in to your Snapchat and fix it".
+    re.compile(
+        rf"\b(?:(?:let|allow)\s+(?:me|us)(?:\s+to)?|(?:i|we)(?:'ll|'d|\s+will|\s+would|\s+can|\s+could|"
+        rf"\s+need\s+to|\s+have\s+to|\s+want\s+to|'?m\s+going\s+to|\s+am\s+going\s+to|\s+should|\s+must|"
+        rf"\s+just\s+need\s+to)|(?:i|we)\s+(?:just\s+)?(?:need|want)\s+to)\s+(?:just\s+|quickly\s+)?"
+        rf"(?:(?:log|sign)\s?(?:in|on|into)(?:\s+to)?|get\s+(?:into|in\s+to|on))\s+{_YOUR}\s+(?:personal\s+|private\s+)?"
+        rf"(?:{_SOCIAL}|(?:personal\s+)?(?:e-?mail|account|profile|page))\b",
+        _I,
+    ),
+    # "log me into your Snapchat", "sign me in to your TikTok"
+    re.compile(
+        rf"\b(?:log|sign)\s+me\s+(?:in|into|on)\s+(?:to\s+)?{_YOUR}\s+(?:personal\s+)?"
+        rf"(?:{_SOCIAL}|account|e-?mail|profile|page|phone)\b",
+        _I,
+    ),
+    # Acting as the person: "I'll sign in as you on TikTok", "log in as him"
+    re.compile(
+        r"\b(?:log|sign)\s?(?:-\s?)?(?:in|on)\s+as\s+(?:you|him|her|them|the\s+(?:student|teacher|employee))\b",
+        _I,
+    ),
+    # "log in with your password", "sign in using your Snapchat login"
+    re.compile(
+        rf"\b(?:log|sign)\s?(?:in|on|into)(?:\s+to\s+\w+)?\s+(?:with|using)\s+{_YOUR}\s+"
+        rf"(?:{_PLATFORM}\s+)?(?:{_CRED_NOUNS}|info|details)\b",
+        _I,
+    ),
+    # "give me access to your Snapchat", "get me into your Instagram"
+    re.compile(
+        rf"\b(?:give|grant|get|let)\s+(?:me|us)\s+(?:full\s+)?(?:access\s+to|into|in\s+to)\s+{_YOUR}\s+"
+        rf"(?:personal\s+|private\s+)?(?:{_SOCIAL}|account|accounts|profile|page|e-?mail|phone)\b",
+        _I,
+    ),
 ]
 
 _NEGATED = re.compile(
-    r"\b(?:never|don'?t|do\s+not|not|won'?t|will\s+not|shouldn'?t|no\s+one\s+(?:will|should|may))\b[^.!?\n]{0,20}$",
+    r"\b(?:never|don'?t|do\s+not|not|won'?t|will\s+not|shouldn'?t|(?:no\s*-?\s*one|nobody)\s+(?:will|should|may|can|must|is\s+allowed\s+to))\b[^.!?\n]{0,20}$",
     _I,
 )
 _TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
@@ -96,10 +138,20 @@ def phone_matches(text: str) -> list[re.Match[str]]:
     return out
 
 
+# An international number ("+52 55 1234 5678", "+44 20 7946 0958"): a "+" and a country code
+# other than 1 (NANP numbers are _PHONE's), then groups of digits, 8 to 15 digits in all.
+_INTL_PHONE = re.compile(r"(?<![\w+])\+[2-9]\d{0,2}(?:[\s.-]?\(?\d{1,5}\)?){2,6}(?![\d])")
+
+
+def _intl_phones(text: str) -> list[re.Match[str]]:
+    return [m for m in _INTL_PHONE.finditer(text) if 8 <= sum(c.isdigit() for c in m.group()) <= 15]
+
+
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 _FIRST_PERSON_PHONE = re.compile(
     r"\b(?:my\s+(?:personal\s+|own\s+|private\s+)?(?:cell|mobile|phone|number|cell\s*phone|#)|"
-    r"text\s+me|call\s+me|reach\s+me|contact\s+me|my\s+house|at\s+home)\b",
+    r"text\s+me|call\s+me|reach\s+me|contact\s+me|my\s+house|at\s+home|"
+    r"(?:my\s+)?(?:whats\s?app|signal|telegram))\b",
     _I,
 )
 CHANNEL = [
@@ -116,7 +168,34 @@ CHANNEL = [
         _I,
     ),
     re.compile(r"\b(?:my|i'?m)\s+(?:@|username\s+is\s+|handle\s+is\s+)[\w.]{3,}", _I),
+    # A personal account of the sender's: "my personal Instagram", "my TikTok @mr.walsh",
+    # "my WhatsApp". Only the singular first person: "our"/"the school's" Instagram is an
+    # organisation's account (approved through the registry), not a personal channel.
+    re.compile(rf"\bmy\s+(?:own\s+|personal\s+|private\s+|other\s+|new\s+)?{_SOCIAL}\b", _I),
+    # An invitation to the sender's personal account: "follow me on TikTok", "find me on
+    # Discord", "message me on WhatsApp", "follow me @coachwalsh", "I'm @coachwalsh on IG".
+    re.compile(
+        rf"\b(?:follow|add|find|friend|dm|pm|message|msg|chat\s+with|talk\s+to|reach|contact|catch|"
+        rf"look\s+(?:me\s+)?up|connect\s+with)\s+me\s+(?:up\s+)?(?:on|at|via|over\s+on|through)\s+"
+        rf"(?:{_SOCIAL}|@[\w.]{{2,}})",
+        _I,
+    ),
+    re.compile(r"\b(?:follow|add|find|friend|dm|message)\s+me\s*(?:[:\-]\s*)?@[\w.]{2,}", _I),
+    re.compile(rf"\bi'?m\s+@[\w.]{{2,}}\s+on\s+{_SOCIAL}", _I),
+    re.compile(
+        r"\b(?:dm|pm)\s+me\b(?!\s+(?:through|via|on|in)\s+(?:the\s+)?(?:class\s?dojo|remind|school|"
+        r"district|canvas|schoology|seesaw|parentsquare|teams|hub|chalkline))",
+        _I,
+    ),
+    # A number given as a messaging account: "WhatsApp: +52 55 1234 5678", "my Signal is 312...".
+    re.compile(
+        r"\b(?:whats\s?app|signal|telegram|viber|wechat)\s*(?:me\s+)?(?:at|on|is|:|-|\#|number)?\s*"
+        r"(?:is\s+|:\s*)?\+?\d[\d\s().-]{6,}\d",
+        _I,
+    ),
+    re.compile(r"\bwa\.me/\+?\d{6,}", _I),
 ]
+_FIRST_PERSON_EMAIL = re.compile(r"\b(?:my|me\s+at|reach\s+me|email\s+me|write\s+me)\b", _I)
 _PROVIDER = re.compile(
     r"^(?:gmail|yahoo|hotmail|outlook|live|aol|icloud|me|msn|proton|protonmail|comcast|att|ymail)\.",
     _I,
@@ -203,11 +282,48 @@ HARASSMENT = [
 ]
 
 
+# _INTL_PHONE is not registered: its digit groups cost the prefilter about 1 us a message (a
+# third of its scan), while the "+" it needs is rare; a "+" in the text gates it instead.
 prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, *SECRECY, *ABUSE, *HARASSMENT)
+# English or Spanish first person before a number or address, searched in the deaccented text
+_FIRST_PERSON_PHONE_ANY = re.compile(
+    f"{_FIRST_PERSON_PHONE.pattern}|{es.FIRST_PERSON_PHONE.pattern}", _I
+)
+_FIRST_PERSON_EMAIL_ANY = re.compile(
+    f"{_FIRST_PERSON_EMAIL.pattern}|{es.FIRST_PERSON_EMAIL.pattern}", _I
+)
+# each English list with its Spanish twin, one list (see ScreenContext.possible_pair)
+_BOTH: dict[int, list[re.Pattern[str]]] = {
+    id(en): [*en, *sp]
+    for en, sp in (
+        (CREDENTIAL, es.CREDENTIAL),
+        (CHANNEL, es.CHANNEL),
+        (SECRECY, es.SECRECY),
+        (ABUSE, es.ABUSE),
+        (HARASSMENT, es.HARASSMENT),
+    )
+}
 
 
 def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
-    spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text))
+    return _merge(sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text)))
+
+
+def _both(
+    ctx: ScreenContext,
+    english: list[re.Pattern[str]],
+    spanish: list[re.Pattern[str]],
+    family: str | None,
+) -> list[tuple[int, int]]:
+    """Merged spans of the English patterns in the text and the Spanish ones in its deaccented
+    twin (same offsets); only the patterns the prefilter reports run."""
+    en, es_ = ctx.possible_pair(english, spanish, _BOTH[id(english)], family)
+    if not es_:
+        return _spans(en, ctx.text) if en else []
+    return _merge(sorted([*_spans(en, ctx.text), *_spans(es_, ctx.plain)]))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged and s <= merged[-1][1]:
@@ -222,24 +338,44 @@ def _f(detector: str, s: int, e: int, severity: Severity, message: str, fix: str
 
 
 def credential_request(ctx: ScreenContext) -> list[Finding]:
-    patterns = ctx.possible(CREDENTIAL, "credential_request")
-    if not patterns:
+    spans = _both(ctx, CREDENTIAL, es.CREDENTIAL, "credential_request")
+    if not spans:
         return []
     severity: Severity = "block" if ctx.staff_sender else "warn"
+    plain = ctx.plain
     return [
         _f(
             "credential_request",
             s,
             e,
             severity,
-            "This asks for someone's social-media password or account access. No one may request "
-            "that on the District's behalf.",
-            "Delete the request. If you have a concern about a post, ask for a screenshot or report "
-            "it to the principal.",
+            _(
+                "This asks for someone's social-media password or account access. No one may "
+                "request that on the District's behalf."
+            ),
+            _(
+                "Delete the request. If you have a concern about a post, ask for a screenshot or "
+                "report it to the principal."
+            ),
         )
-        for s, e in _spans(patterns, ctx.text)
+        for s, e in spans
         if not _NEGATED.search(ctx.text, max(0, s - 30), s)
+        and not es.NEGATED.search(plain, max(0, s - 30), s)
     ]
+
+
+_CHANNEL_INVITE = _(
+    "This invites a student or family to a personal channel. School-related messages must use "
+    "District-approved accounts (a personal call to a parent after hours is the one exception)."
+)
+_CHANNEL_PHONE = _(
+    "This phone number is not a District number. School-related messages must use "
+    "District-approved accounts (a personal call to a parent after hours is the one exception)."
+)
+_CHANNEL_EMAIL = _(
+    "This email address is outside the District's domains. School-related messages must use "
+    "District-approved accounts (a personal call to a parent after hours is the one exception)."
+)
 
 
 def personal_channel(ctx: ScreenContext) -> list[Finding]:
@@ -255,34 +391,31 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
     if not to_families:
         return []
     found: list[tuple[int, int, Severity, str]] = []
-    patterns = ctx.possible(CHANNEL, "personal_channel")
-    if patterns:
-        found += [
-            (s, e, "block", "This invites a student or family to a personal channel.")
-            for s, e in _spans(patterns, text)
-        ]
+    found += [
+        (s, e, "block", _CHANNEL_INVITE)
+        for s, e in _both(ctx, CHANNEL, es.CHANNEL, "personal_channel")
+    ]
     for m in phone_matches(text) if ctx.may_match(_PHONE) else ():
         digits = "".join(m.groups())
         if digits in idx.district_phones or m.group(1) in _TOLL_FREE:
             continue
-        near = text[max(0, m.start() - 60) : m.start()]
-        first_person = bool(_FIRST_PERSON_PHONE.search(near))
-        sev: Severity = "block" if first_person else "warn"
-        found.append((m.start(), m.end(), sev, "This phone number is not a District number."))
+        near = ctx.plain[max(0, m.start() - 60) : m.start()]
+        sev: Severity = "block" if _FIRST_PERSON_PHONE_ANY.search(near) else "warn"
+        found.append((m.start(), m.end(), sev, _CHANNEL_PHONE))
+    for m in _intl_phones(text) if "+" in text else ():
+        near = ctx.plain[max(0, m.start() - 60) : m.start()]
+        sev = "block" if _FIRST_PERSON_PHONE_ANY.search(near) else "warn"
+        found.append((m.start(), m.end(), sev, _CHANNEL_PHONE))
     for m in _EMAIL.finditer(text) if "@" in text else ():
         dom = m.group(1)
         if idx.is_district_email(m.group()) or dom.lower() in idx.student_email_domains:
             continue
-        near = text[max(0, m.start() - 60) : m.start()]
-        first_person = bool(
-            re.search(r"\b(?:my|me\s+at|reach\s+me|email\s+me|write\s+me)\b", near, _I)
-        )
+        near = ctx.plain[max(0, m.start() - 60) : m.start()]
+        first_person = bool(_FIRST_PERSON_EMAIL_ANY.search(near))
         personal = bool(_PROVIDER.match(dom))
         if first_person or personal or not idx.district_domains:
             sev = "block" if first_person and personal else "warn"
-            found.append(
-                (m.start(), m.end(), sev, "This email address is outside the District's domains.")
-            )
+            found.append((m.start(), m.end(), sev, _CHANNEL_EMAIL))
     found.sort()
     out: list[Finding] = []
     for s, e, sev, why in found:
@@ -294,9 +427,8 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
                 s,
                 e,
                 sev,
-                why + " School-related messages must use District-approved accounts "
-                "(a personal call to a parent after hours is the one exception).",
-                "Use the District messaging hub or your District email and phone.",
+                why,
+                _("Use the District messaging hub or your District email and phone."),
             )
         )
     return out
@@ -310,8 +442,8 @@ def secrecy(ctx: ScreenContext) -> list[Finding]:
     # grooming is private: only direct messages that reach a student
     if msg.audience.kind != "direct" or not any(idx.is_student(r) for r in msg.audience.recipients):
         return []
-    patterns = ctx.possible(SECRECY)
-    if not patterns:
+    spans = _both(ctx, SECRECY, es.SECRECY, None)
+    if not spans:
         return []
     return [
         _f(
@@ -319,22 +451,36 @@ def secrecy(ctx: ScreenContext) -> list[Finding]:
             s,
             e,
             "block",
-            "This reads as asking a student for secrecy or private contact, a known grooming "
-            "warning sign.",
-            "Keep communication with students open, on District channels, with parents able to see it.",
+            _(
+                "This reads as asking a student for secrecy or private contact, a known grooming "
+                "warning sign."
+            ),
+            _(
+                "Keep communication with students open, on District channels, with parents able "
+                "to see it."
+            ),
         )
-        for s, e in _spans(patterns, ctx.text)
+        for s, e in spans
     ]
 
 
-HOTLINE = "Illinois DCFS hotline 1-800-25-ABUSE (1-800-252-2873)"
+HOTLINE = _("Illinois DCFS hotline 1-800-25-ABUSE (1-800-252-2873)")
+_ABUSE_MESSAGE = _(
+    "This may disclose abuse or neglect. As a mandated reporter you must call the %(hotline)s "
+    "yourself if you suspect it; Chalkline does not report for you."
+)
+# The fix names the hotline in full, translated as one string.
+_ABUSE_FIX = _(
+    "Call Illinois DCFS hotline 1-800-25-ABUSE (1-800-252-2873) now if a child is in danger "
+    "(911 for an emergency), then log the report."
+)
 
 
 def abuse_disclosure(ctx: ScreenContext) -> list[Finding]:
     if ctx.staff_sender:
         return []
-    patterns = ctx.possible(ABUSE)
-    if not patterns:
+    spans = _both(ctx, ABUSE, es.ABUSE, None)
+    if not spans:
         return []
     return [
         Finding(
@@ -343,18 +489,19 @@ def abuse_disclosure(ctx: ScreenContext) -> list[Finding]:
             e,
             "warn",
             clause_for("abuse_disclosure"),
-            "This may disclose abuse or neglect. As a mandated reporter you must call the "
-            f"{HOTLINE} yourself if you suspect it; Chalkline does not report for you.",
-            f"Call {HOTLINE} now if a child is in danger (911 for an emergency), then log the report.",
+            _ABUSE_MESSAGE % {"hotline": HOTLINE},
+            _ABUSE_FIX,
             extra={"hotline": "1-800-252-2873"},
+            template=_ABUSE_MESSAGE,
+            args=(("hotline", HOTLINE),),
         )
-        for s, e in _spans(patterns, ctx.text)
+        for s, e in spans
     ]
 
 
 def harassment(ctx: ScreenContext) -> list[Finding]:
-    patterns = ctx.possible(HARASSMENT, "harassment")
-    if not patterns:
+    spans = _both(ctx, HARASSMENT, es.HARASSMENT, "harassment")
+    if not spans:
         return []
     return [
         _f(
@@ -362,8 +509,8 @@ def harassment(ctx: ScreenContext) -> list[Finding]:
             s,
             e,
             "warn",
-            "This wording may be harassing or demeaning.",
-            "Rephrase respectfully, or remove it.",
+            _("This wording may be harassing or demeaning."),
+            _("Rephrase respectfully, or remove it."),
         )
-        for s, e in _spans(patterns, ctx.text)
+        for s, e in spans
     ]

@@ -11,10 +11,11 @@ from types import ModuleType
 from .. import prefilter
 from ..index import RosterIndex
 from ..names import COMMON_WORDS
-from ..text import Folded, fold
+from ..text import Folded, deaccent, fold
 from ..triggers import triggered
 from ..types import Message
 
+_NONE: list[re.Pattern[str]] = []  # read-only: no pattern can match
 _UNASKED: frozenset[int] = frozenset({-1})  # ScreenContext._prefiltered before the first question
 
 
@@ -32,6 +33,7 @@ class Mention:
 class ScreenContext:
     __slots__ = (
         "_ctx",
+        "_plain",
         "_prefiltered",
         "staff_sender",
         "_triggered",
@@ -54,6 +56,16 @@ class ScreenContext:
         self._triggered: set[str] | None = None
         self.staff_sender = message.sender.is_staff  # asked by most detectors
         self._prefiltered: frozenset[int] | None = _UNASKED
+        self._plain: str | None = None
+
+    @property
+    def plain(self) -> str:
+        """The text with accented letters replaced by their ASCII base letter, same offsets
+        (text.deaccent): what the Spanish patterns search. The text itself when it is ASCII."""
+        plain = self._plain
+        if plain is None:
+            plain = self._plain = deaccent(self.text)
+        return plain
 
     def triggered(self, name: str) -> bool:
         """Whether the message contains an anchor of the named regex family (see triggers.py)."""
@@ -87,10 +99,27 @@ class ScreenContext:
         if found is not None:
             positions = prefilter.positions(patterns)
             if positions is not None:  # all registered: one C-level test for the common "none"
-                if found.isdisjoint(positions):
+                if found.isdisjoint(prefilter.position_set(patterns)):  # type: ignore[arg-type]
                     return []
                 return [p for p, pos in zip(patterns, positions, strict=True) if pos in found]
         return [p for p in patterns if self.may_match(p, family)]
+
+    def possible_pair(
+        self,
+        english: list[re.Pattern[str]],
+        spanish: list[re.Pattern[str]],
+        both: list[re.Pattern[str]],
+        family: str | None = None,
+    ) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+        """possible(english, family) and possible(spanish), answered with one set test in the
+        common case that none of them can match (``both`` is ``english + spanish``, a module
+        constant). The Spanish patterns have no anchors: without the prefilter they all run."""
+        found = self._prefilter_hits()
+        if found is not None:
+            positions = prefilter.position_set(both)
+            if positions is not None and found.isdisjoint(positions):
+                return _NONE, _NONE
+        return self.possible(english, family), self.possible(spanish)
 
     # ---- who may see what --------------------------------------------------------------------
     def audience_may_see(self, sid: str) -> bool:

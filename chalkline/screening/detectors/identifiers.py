@@ -6,6 +6,7 @@ import re
 
 from .. import prefilter
 from ..clauses import clause_for
+from ..i18n import gettext_noop as _
 from ..types import Finding
 from .context import ScreenContext
 
@@ -46,6 +47,10 @@ _IDLIKE4 = re.compile(rf"[\d_@]{_W}{{3}}|{_W}[\d_@]{_W}{{2}}|{_W}{{2}}[\d_@]{_W}
 prefilter.register(_IDLIKE4, _LABELLED_ID, _DOB)
 
 
+_ID_MESSAGE = _("This is %(what)s; not every recipient may see it.")
+_ID_FIX = _("Remove it. Staff can look the student up in the SIS; families already know it.")
+
+
 def idlike_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the matches of ``_IDLIKE`` in ``text``, in order (same result, less work)."""
     out: list[tuple[int, int]] = []
@@ -83,8 +88,10 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                 end=e,
                 severity="block" if rec and rec.directory_opt_out else severity,  # type: ignore[arg-type]
                 clause=clause,
-                message=f"This is {what}; not every recipient may see it.",
-                fix="Remove it. Staff can look the student up in the SIS; families already know it.",
+                message=_ID_MESSAGE % {"what": what},
+                fix=_ID_FIX,
+                template=_ID_MESSAGE,
+                args=(("what", what),),
                 student=sid,
                 opt_out=bool(rec and rec.directory_opt_out),
             )
@@ -98,7 +105,7 @@ def detect(ctx: ScreenContext) -> list[Finding]:
             continue
         for sid in idx.lookup_id(tok.lower()):
             if not ctx.audience_may_see(sid):
-                emit(ms, ms + len(tok), sid, "a student's id, username or email")
+                emit(ms, ms + len(tok), sid, _("a student's id, username or email"))
                 break
     if idx.student_email_domains and "@" in text:
         for m in _EMAIL.finditer(text):
@@ -106,14 +113,16 @@ def detect(ctx: ScreenContext) -> list[Finding]:
             if any(dom == d or dom.endswith("." + d) for d in idx.student_email_domains):
                 sids = idx.lookup_id(m.group().lower())
                 if not sids or not all(ctx.audience_may_see(s) for s in sids):
-                    emit(m.start(), m.end(), sids[0] if sids else None, "a student email address")
+                    emit(
+                        m.start(), m.end(), sids[0] if sids else None, _("a student email address")
+                    )
     labelled, dob = ctx.may_match(_LABELLED_ID, "labelled_id"), ctx.may_match(_DOB, "dob")
     if (labelled or dob) and not _audience_is_private(ctx):
         for m in _LABELLED_ID.finditer(text) if labelled else ():
-            emit(m.start("id"), m.end("id"), None, "a student identification number")
+            emit(m.start("id"), m.end("id"), None, _("a student identification number"))
         for m in _DOB.finditer(text) if dob else ():
             if _student_context(ctx, m.start()):
-                emit(m.start("date"), m.end("date"), None, "a student's date of birth")
+                emit(m.start("date"), m.end("date"), None, _("a student's date of birth"))
     return out
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from ..clauses import clause_for
+from ..i18n import gettext_noop as _
 from ..records import LogoRecord
 from ..types import Attachment, Finding, Severity
 from .context import ScreenContext
@@ -180,24 +181,28 @@ def _face_severity(ctx: ScreenContext, att: Attachment) -> tuple[Severity, str] 
             if all(r in allowed or idx.is_staff(r) for r in aud.recipients):
                 return None
         elif len(aud.recipients) == 1:
-            return "info", "Make sure only this family's own child is in the photo."
+            return "info", _("Make sure only this family's own child is in the photo.")
         return (
             "warn",
-            "The photo shows faces and goes to people beyond the pictured students' families.",
+            _("The photo shows faces and goes to people beyond the pictured students' families."),
         )
     if aud.kind == "public":
         if _media_release_gap(ctx):
-            return "block", (
+            return "block", _(
                 "This public post shows faces, and at least one student in your classes has no media "
                 "release on file."
             )
         return (
             "warn",
-            "This public post shows faces; confirm every pictured student has a media release.",
+            _("This public post shows faces; confirm every pictured student has a media release."),
         )
     if aud.kind == "staff":
-        return "info", "Photos of students stay within staff who need them."
-    return "warn", "The photo shows faces and goes beyond the pictured students' families."
+        return "info", _("Photos of students stay within staff who need them.")
+    return "warn", _("The photo shows faces and goes beyond the pictured students' families.")
+
+
+_UNCHECKED = _("Attachment %(number)s could not be checked: %(reason)s.")
+_LOGO = _("Attachment %(number)s shows the District logo (%(name)s); using it needs permission.")
 
 
 def detect(ctx: ScreenContext) -> list[Finding]:
@@ -216,9 +221,11 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                     0,
                     "block",
                     clause_for("image_error"),
-                    f"Attachment {n + 1} could not be checked: {exc}.",
-                    "Attach a normal photo (JPEG or PNG, under 64 megapixels).",
+                    _UNCHECKED % {"number": n + 1, "reason": exc},
+                    _("Attach a normal photo (JPEG or PNG, under 64 megapixels)."),
                     attachment=n,
+                    template=_UNCHECKED,
+                    args=(("number", str(n + 1)), ("reason", str(exc))),
                 )
             )
             continue
@@ -234,7 +241,9 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                         sev,
                         clause_for("photo_face"),
                         why,
-                        "Crop or blur faces, or share it only with the pictured students' families.",
+                        _(
+                            "Crop or blur faces, or share it only with the pictured students' families."
+                        ),
                         attachment=n,
                     )
                 )
@@ -248,9 +257,11 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                         0,
                         "warn" if msg.sender.is_staff else "info",
                         clause_for("district_logo"),
-                        f"Attachment {n + 1} shows the District logo ({name}); using it needs permission.",
-                        "Remove the logo, or ask the communications office for permission.",
+                        _LOGO % {"number": n + 1, "name": name},
+                        _("Remove the logo, or ask the communications office for permission."),
                         attachment=n,
+                        template=_LOGO,
+                        args=(("number", str(n + 1)), ("name", name)),
                     )
                 )
     return out

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 
 from .._compiled import compiled_finder
 from ..clauses import clause_for
+from ..i18n import gettext_noop as _
 from ..index import as_tuple
 from ..names import (
     COMMON_WORDS,
@@ -324,6 +325,20 @@ def _first_name_ok(
     return _unique(ctx, tok)
 
 
+_NAME_MESSAGE = _(
+    "“%(name)s” names a student, and not every recipient is that student, their guardian or "
+    "staff who work with them."
+)
+_NAME_OPTED_OUT = _(
+    "“%(name)s” names a student, and not every recipient is that student, their guardian or "
+    "staff who work with them. This family has opted out of directory information: the name "
+    "must not be shared."
+)
+_NAME_HEAD, _NAME_TAIL = _NAME_MESSAGE.split("%(name)s")
+_OPTED_OUT_HEAD, _OPTED_OUT_TAIL = _NAME_OPTED_OUT.split("%(name)s")
+_NAME_FIX = _("Remove the name, or send this part privately to the student's family.")
+
+
 def detect(ctx: ScreenContext) -> list[Finding]:
     if not ctx.staff_sender:
         return []
@@ -336,14 +351,12 @@ def detect(ctx: ScreenContext) -> list[Finding]:
         opt_out = ctx.index.any_opted_out(cands)
         severity: Severity = "warn" if m.kind == "first" and not opt_out else "block"
         name = ctx.text[m.start : m.end]
-        msg = (
-            f"“{name}” names a student, and not every recipient is that student, their guardian "
-            "or staff who work with them."
-        )
         if opt_out:
-            msg += (
-                " This family has opted out of directory information: the name must not be shared."
-            )
+            template = _NAME_OPTED_OUT
+            msg = _OPTED_OUT_HEAD + name + _OPTED_OUT_TAIL
+        else:
+            template = _NAME_MESSAGE
+            msg = _NAME_HEAD + name + _NAME_TAIL  # template % {"name": name}, without the dict
         out.append(
             Finding(
                 detector="student_name",
@@ -352,10 +365,12 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                 severity=severity,
                 clause=clause,
                 message=msg,
-                fix="Remove the name, or send this part privately to the student's family.",
+                fix=_NAME_FIX,
                 student=m.student,
                 opt_out=opt_out,
                 extra={} if m.student or len(cands) < 2 else {"candidates": len(cands)},
+                template=template,
+                args=(("name", name),),
             )
         )
     return out

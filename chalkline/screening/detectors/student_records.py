@@ -10,11 +10,28 @@ import re
 
 from .. import prefilter
 from ..clauses import clause_for
+from ..i18n import gettext_noop as _
 from ..types import Finding
+from . import spanish as es
 from .context import ScreenContext
 
 WINDOW = 160
 
+_RECORD_MESSAGE = _(
+    "This shares %(kind)s information about %(name)s with people who have no right to it."
+)
+_RECORD_FIX = _(
+    "Take the record detail out; discuss it only with the student's family or staff who work "
+    "with the student, through the district system."
+)
+# the kinds, as the message names them (translated with it)
+_KIND_NAMES = (
+    _("grades"),
+    _("special education"),
+    _("discipline"),
+    _("health"),
+    _("attendance"),
+)
 _TERMS: dict[str, str] = {
     "grades": r"(?:failing|failed|flunk\w*|F\s+in|D\s+in|grade\s+of\s+[A-F]|got\s+an?\s+[A-DF][+-]?(?=\W)|"
     r"(?:[0-9]{1,3}|[A-F][+-]?)\s+on\s+(?:the|his|her|their)\s+(?:test|quiz|exam|final|midterm)|"
@@ -38,6 +55,8 @@ _RECORD = re.compile(
 )
 _KINDS = list(_TERMS)
 prefilter.register(_RECORD)
+_ENGLISH, _SPANISH = [_RECORD], [es.RECORD]
+_BOTH = [_RECORD, es.RECORD]
 _PARA = re.compile(r"\n\s*\n")
 
 
@@ -81,7 +100,8 @@ def record_terms(text: str) -> list[tuple[int, int, str]]:
 def detect(ctx: ScreenContext) -> list[Finding]:
     if not ctx.staff_sender:
         return []
-    if not ctx.may_match(_RECORD, "student_record"):
+    english, spanish = ctx.possible_pair(_ENGLISH, _SPANISH, _BOTH, "student_record")
+    if not (english or spanish):
         return []
     mentions = [m for m in ctx.mentions() if m.kind != "first" or m.student]
     if not mentions:
@@ -96,7 +116,20 @@ def detect(ctx: ScreenContext) -> list[Finding]:
     text = ctx.text
     clause = clause_for("student_record")
     out: list[Finding] = []
-    for rs, re_, kind in record_terms(text):
+    terms = record_terms(text) if english else []
+    if spanish:
+        taken = terms
+        terms = sorted(
+            [
+                *terms,
+                *(
+                    t
+                    for t in es.record_terms(ctx.plain)
+                    if not any(t[0] < e and s < t[1] for s, e, _k in taken)
+                ),
+            ]
+        )
+    for rs, re_, kind in terms:
         word = text[rs:re_]
         if word.lower() in ("add", "iss", "oss") and not word.isupper():
             continue  # only the acronyms, not the verb "add"
@@ -117,10 +150,10 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                 end=re_,
                 severity="block",
                 clause=clause,
-                message=f"This shares {kind} information about {text[m.start : m.end]} with people who "
-                "have no right to it.",
-                fix="Take the record detail out; discuss it only with the student's family or staff "
-                "who work with the student, through the district system.",
+                message=_RECORD_MESSAGE % {"kind": kind, "name": text[m.start : m.end]},
+                fix=_RECORD_FIX,
+                template=_RECORD_MESSAGE,
+                args=(("kind", kind), ("name", text[m.start : m.end])),
                 student=m.student,
                 opt_out=bool(rec and rec.directory_opt_out),
             )

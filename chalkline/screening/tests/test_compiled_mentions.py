@@ -423,3 +423,109 @@ def test_both_finders_read_the_index_through_its_view() -> None:
         for table in ("_students", "_full", "_given", "_intern", "_class_names", "_staff"):
             assert f"index.{table}" not in source and f"idx.{table}" not in source
         assert "._guardians" not in source
+
+
+# Preferred first names (OneRoster 1.2 preferredFirstName): ordinary words, a name that is
+# another student's given name, a staff member's, multi-word, accented, and the same as the
+# student's own given name.
+PREFERRED = [
+    ("p1", "William", "Okafor", "Will"),
+    ("p2", "Robert", "Nguyen", "Bobby"),
+    ("p3", "Katherine", "Murphy", "Kate"),
+    ("p4", "Kate", "Lindqvist", ""),  # another student's preferred name is this one's given
+    ("p5", "Nicolás", "Ibáñez", "Nico"),
+    ("p6", "Mary Katherine", "O'Neil", "Mary Kate"),
+    ("p7", "Annabelle", "Cho", "Ann"),  # a teacher is called Ann
+    ("p8", "Hope", "Baptiste", "Hope"),
+    ("p9", "Xiaoming", "Wang", "Sam"),
+    ("p10", "Samuel", "Adeyemi", ""),
+]
+
+
+def _preferred_index() -> RosterIndex:
+    from chalkline.screening import (
+        ClassRecord,
+        EnrollmentRecord,
+        GuardianRecord,
+        StaffRecord,
+    )
+
+    students = [
+        StudentRecord(sid, given, family, preferred_name=pref, building_ids=("b1",))
+        for sid, given, family, pref in PREFERRED
+    ]
+    enrollments = [EnrollmentRecord("c1", "t1", "teacher"), EnrollmentRecord("c2", "t2", "teacher")]
+    enrollments += [
+        EnrollmentRecord("c1" if n % 2 else "c2", sid, "student")
+        for n, (sid, *_r) in enumerate(PREFERRED)
+    ]
+    return RosterIndex.from_records(
+        students=students,
+        guardians=[GuardianRecord(f"g{sid}", (sid,)) for sid, *_ in PREFERRED],
+        staff=[StaffRecord(t, g, f, building_ids=(b,)) for t, g, f, b in STAFF],
+        classes=[ClassRecord("c1", "", "b1"), ClassRecord("c2", "", "b1")],
+        enrollments=enrollments,
+    )
+
+
+def _preferred_text(rng: random.Random) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 8)):
+        _sid, given, family, pref = rng.choice(PREFERRED)
+        first = pref or given
+        sp = rng.choice([" ", "  ", "\n", "\t"])
+        form = rng.choice(
+            [
+                f"{first}{sp}{family}",
+                f"{family},{sp}{first}",
+                f"{first}{sp}{family[0]}.",
+                f"{first[0]}.{sp}{family}",
+                first,
+                f"{first}'s",
+                f"Mr.{sp}{first}",
+                f'"{first}"',
+                f"{given}{sp}{family}",
+            ]
+        )
+        r = rng.random()
+        form = form.upper() if r < 0.1 else form.lower() if r < 0.2 else form
+        parts.append(form)
+        parts.append(f" {rng.choice(_WORDS)}")
+        parts.append(rng.choice(_SEPARATORS))
+    return "".join(parts)
+
+
+@needs_compiled
+def test_same_mentions_for_preferred_names() -> None:
+    index = _preferred_index()
+    rng = random.Random(23)
+    messages = [
+        Message(
+            _preferred_text(rng), Sender("teacher", rng.choice(["t1", "t2"])), _random_audience(rng)
+        )
+        for _ in range(1500)
+    ]
+    assert _assert_same(messages, index) > 1000
+
+
+@pytest.mark.parametrize("finder", ["python", "compiled"])
+def test_a_preferred_first_name_is_matched_like_the_legal_one(finder: str) -> None:
+    index = _preferred_index()
+    find = student_names.find_mentions_py if finder == "python" else compiled
+    if find is None:
+        pytest.skip("the compiled finder is not built")
+    cases = [
+        ("Congratulations to Bobby Nguyen!", "p2"),
+        ("Congratulations to Robert Nguyen!", "p2"),
+        ("Nico Ibáñez won the chess match.", "p5"),
+        ("NICO IBANEZ won the chess match.", "p5"),
+        ("Mary Kate O'Neil read the announcements.", "p6"),
+        ("Nguyen, Bobby: missing form.", "p2"),
+    ]
+    for text, sid in cases:
+        msg = Message(text, Sender("teacher", "t1"), Audience("public"))
+        mentions = find(ScreenContext(msg, text, index))
+        assert [m.student for m in mentions if m.kind == "full"] == [sid], text
+    # a first name alone, in the sender's class (c1 holds p2): the preferred name resolves
+    msg = Message("Bobby did great today.", Sender("teacher", "t1"), Audience("class", (), "c1"))
+    assert [m.student for m in find(ScreenContext(msg, msg.text, index))] == ["p2"]
