@@ -3,6 +3,7 @@ where API tokens are created and revoked."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 
@@ -24,6 +25,7 @@ from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
 from chalkline.people.roster_index import roster_index_for
+from chalkline.registry.selectors import approved_channels
 from chalkline.screening import ScreeningInputError, screen, screened_text
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,11 @@ def screen_message(request: TokenRequest) -> HttpResponse:
     try:
         message = contract.parse_screen_request(contract.decode_json(contract.read_body(request)))
         index = roster_index_for(request.district)
-        findings = screen(message, index=index)
+        approved = approved_channels(request.district)
+        approved = dataclasses.replace(
+            approved, request_url=request.build_absolute_uri(approved.request_url)
+        )
+        findings = screen(message, index=index, approved=approved)
         text = screened_text(message) if message.html else None
     except ApiError as exc:
         return from_error(exc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from .. import prefilter
 from ..clauses import clause_for
@@ -117,6 +118,48 @@ CHANNEL = [
     ),
     re.compile(r"\b(?:my|i'?m)\s+(?:@|username\s+is\s+|handle\s+is\s+)[\w.]{3,}", _I),
 ]
+# Apps that teachers use with families and students. Named in a message to families, one that is
+# not in the District's registry is flagged (only when the caller hands the registry over).
+KNOWN_APPS: tuple[str, ...] = (
+    "ClassDojo",
+    "Class Dojo",
+    "Remind",
+    "Seesaw",
+    "Bloomz",
+    "ParentSquare",
+    "GroupMe",
+    "WhatsApp",
+    "Band",
+    "TalkingPoints",
+    "Talking Points",
+    "ClassTag",
+    "Schoology",
+    "Canvas",
+    "Google Classroom",
+    "Microsoft Teams",
+    "Teams",
+    "Zoom",
+    "Padlet",
+    "Flip",
+    "Kahoot",
+    "Quizlet",
+    "Edmodo",
+    "Signal",
+    "Telegram",
+    "Discord",
+    "Messenger",
+    "Konstella",
+    "Brightwheel",
+)
+_APP_NAMES = "|".join(
+    sorted((re.escape(a).replace(r"\ ", r"\s+") for a in KNOWN_APPS), key=len, reverse=True)
+)
+# An app named as the place to go: "join us on Bloomz", "download GroupMe", "via Seesaw".
+_APP_MENTION = re.compile(
+    rf"\b(?:on|in|via|through|using|use|join|download|install|with|to)\s+(?:the\s+|our\s+)?"
+    rf"({_APP_NAMES})\b(?!\s*@)",
+    _I,
+)
 _PROVIDER = re.compile(
     r"^(?:gmail|yahoo|hotmail|outlook|live|aol|icloud|me|msn|proton|protonmail|comcast|att|ymail)\.",
     _I,
@@ -254,12 +297,14 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
     )
     if not to_families:
         return []
+    approved = ctx.approved
     found: list[tuple[int, int, Severity, str]] = []
     patterns = ctx.possible(CHANNEL, "personal_channel")
     if patterns:
         found += [
             (s, e, "block", "This invites a student or family to a personal channel.")
             for s, e in _spans(patterns, text)
+            if not approved.allows_name_in(text[s:e])
         ]
     for m in phone_matches(text) if ctx.may_match(_PHONE) else ():
         digits = "".join(m.groups())
@@ -273,6 +318,8 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
         dom = m.group(1)
         if idx.is_district_email(m.group()) or dom.lower() in idx.student_email_domains:
             continue
+        if approved.allows_domain(dom):
+            continue
         near = text[max(0, m.start() - 60) : m.start()]
         first_person = bool(
             re.search(r"\b(?:my|me\s+at|reach\s+me|email\s+me|write\s+me)\b", near, _I)
@@ -283,10 +330,29 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
             found.append(
                 (m.start(), m.end(), sev, "This email address is outside the District's domains.")
             )
+    apps: dict[int, str] = {}
+    if approved.enabled:
+        for m in _APP_MENTION.finditer(text):
+            name = m.group(1)
+            if approved.allows_name_in(name):
+                continue
+            apps[m.start(1)] = " ".join(name.split())
+            found.append(
+                (
+                    m.start(1),
+                    m.end(1),
+                    "warn",
+                    f"{apps[m.start(1)]} is not on the District's list of approved accounts "
+                    "and applications.",
+                )
+            )
     found.sort()
     out: list[Finding] = []
     for s, e, sev, why in found:
         if out and s < out[-1].end:
+            continue
+        if s in apps:
+            out.append(_unapproved_app(s, e, why, apps[s], approved.request_url))
             continue
         out.append(
             _f(
@@ -300,6 +366,22 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
             )
         )
     return out
+
+
+def _unapproved_app(s: int, e: int, why: str, app: str, request_url: str) -> Finding:
+    extra: dict[str, str] = {"app": app}
+    if request_url:
+        extra["request_url"] = f"{request_url}?{urlencode({'name': app})}"
+    return Finding(
+        "personal_channel",
+        s,
+        e,
+        "warn",
+        clause_for("personal_channel"),
+        why + " School-related messages must use District-approved accounts and applications.",
+        "Use an approved app, or ask for this one to be approved.",
+        extra=extra,
+    )
 
 
 def secrecy(ctx: ScreenContext) -> list[Finding]:

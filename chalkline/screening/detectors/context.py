@@ -13,7 +13,7 @@ from ..index import RosterIndex
 from ..names import COMMON_WORDS
 from ..text import Folded, fold
 from ..triggers import triggered
-from ..types import Message
+from ..types import NO_REGISTRY, ApprovedChannels, Message
 
 _UNASKED: frozenset[int] = frozenset({-1})  # ScreenContext._prefiltered before the first question
 
@@ -32,6 +32,7 @@ class Mention:
 class ScreenContext:
     __slots__ = (
         "_ctx",
+        "approved",
         "_prefiltered",
         "staff_sender",
         "_triggered",
@@ -43,8 +44,15 @@ class ScreenContext:
         "text",
     )
 
-    def __init__(self, message: Message, text: str, index: RosterIndex) -> None:
+    def __init__(
+        self,
+        message: Message,
+        text: str,
+        index: RosterIndex,
+        approved: ApprovedChannels = NO_REGISTRY,
+    ) -> None:
         self.message = message
+        self.approved = approved
         self.text = text
         self.index = index
         self.folded = Folded(text)
