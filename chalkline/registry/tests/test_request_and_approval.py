@@ -64,7 +64,9 @@ def test_a_teacher_asks_and_the_request_is_audited(
     assert _events("registry.app_requested") == 1
 
 
-def test_it_refuses_asking_twice_for_the_same_app(world: World, client: Client, teacher_north: User) -> None:
+def test_it_refuses_asking_twice_for_the_same_app(
+    world: World, client: Client, teacher_north: User
+) -> None:
     make_app(world.district, "Bloomz")
     client.force_login(teacher_north)
     response = client.post(reverse("registry:request"), {**REQUEST, "name": "bloomz"})
