@@ -246,7 +246,7 @@ HARASSMENT = [
 ]
 
 
-prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, *SECRECY, *ABUSE, *HARASSMENT)
+prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, _APP_MENTION, *SECRECY, *ABUSE, *HARASSMENT)
 
 
 def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
@@ -331,7 +331,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
                 (m.start(), m.end(), sev, "This email address is outside the District's domains.")
             )
     apps: dict[int, str] = {}
-    if approved.enabled:
+    if approved.enabled and ctx.may_match(_APP_MENTION):
         for m in _APP_MENTION.finditer(text):
             name = m.group(1)
             if approved.allows_name_in(name):
