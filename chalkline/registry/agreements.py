@@ -18,7 +18,7 @@ def read_agreement(upload: File[bytes]) -> bytes:
     if size is not None and size > MAX_AGREEMENT_BYTES:
         raise ValidationError("The agreement is over 20 MB. Upload a smaller PDF.", code="size")
     upload.seek(0)
-    data = upload.read(MAX_AGREEMENT_BYTES + 1)
+    data: bytes = bytes(upload.read(MAX_AGREEMENT_BYTES + 1))
     if len(data) > MAX_AGREEMENT_BYTES:
         raise ValidationError("The agreement is over 20 MB. Upload a smaller PDF.", code="size")
     check_pdf(data)

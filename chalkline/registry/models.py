@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from chalkline.people.models import District
 
@@ -86,7 +87,7 @@ class App(models.Model):
         constraints = [
             models.UniqueConstraint(
                 "district",
-                models.functions.Lower("name"),
+                Lower("name"),
                 name="registry_app_unique_name",
             ),
             models.CheckConstraint(

@@ -156,7 +156,7 @@ def approve_app(
     if redacted_data is not None:
         app.redacted_agreement.save(stored_name("redacted"), ContentFile(redacted_data), save=False)
     else:
-        app.redacted_agreement = None  # type: ignore[assignment]
+        app.redacted_agreement = None
     renewal = app.status == S.APPROVED
     fields: dict[str, Any] = {
         "status": S.APPROVED,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -23,7 +24,7 @@ GOOD = (
 )
 
 
-def _upload(client: Client, text: str) -> object:
+def _upload(client: Client, text: str) -> Any:
     return client.post(
         reverse("registry:import"),
         {"file": SimpleUploadedFile("apps.csv", text.encode(), "text/csv")},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -40,7 +41,7 @@ def _events(action: str) -> int:
     return AuditEvent.objects.filter(action=action).count()
 
 
-def _approve(client: Client, app: App, data: bytes, **extra: object) -> object:
+def _approve(client: Client, app: App, data: bytes, **extra: object) -> Any:
     return client.post(
         reverse("registry:approve", args=[app.pk]),
         {
