@@ -129,7 +129,6 @@ KNOWN_APPS: tuple[str, ...] = (
     "ParentSquare",
     "GroupMe",
     "WhatsApp",
-    "Band",
     "TalkingPoints",
     "Talking Points",
     "ClassTag",
@@ -154,12 +153,13 @@ KNOWN_APPS: tuple[str, ...] = (
 _APP_NAMES = "|".join(
     sorted((re.escape(a).replace(r"\ ", r"\s+") for a in KNOWN_APPS), key=len, reverse=True)
 )
-# An app named as the place to go: "join us on Bloomz", "download GroupMe", "via Seesaw".
+# An app named as the place to go: "join us on Bloomz", "download GroupMe", "via Seesaw". The
+# name is matched as written (a proper noun), so "to remind you" and "paint on canvas" are not apps.
 _APP_MENTION = re.compile(
-    rf"\b(?:on|in|via|through|using|use|join|download|install|with|to)\s+(?:the\s+|our\s+)?"
-    rf"({_APP_NAMES})\b(?!\s*@)",
-    _I,
+    rf"\b(?i:on|in|via|through|using|use|join|download|install|with|to)\s+(?i:the\s+|our\s+)?"
+    rf"({_APP_NAMES})\b(?!\s*@)"
 )
+_CANONICAL = {a.lower().replace(" ", ""): a for a in KNOWN_APPS}
 _PROVIDER = re.compile(
     r"^(?:gmail|yahoo|hotmail|outlook|live|aol|icloud|me|msn|proton|protonmail|comcast|att|ymail)\.",
     _I,
@@ -336,7 +336,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
             name = m.group(1)
             if approved.allows_name_in(name):
                 continue
-            apps[m.start(1)] = " ".join(name.split())
+            apps[m.start(1)] = _CANONICAL.get("".join(name.lower().split()), name)
             found.append(
                 (
                     m.start(1),

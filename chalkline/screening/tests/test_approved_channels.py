@@ -48,6 +48,9 @@ CASES = [
     ("Join our class on Bloomz for updates.", CLASS, False, True),
     ("Download GroupMe and join the team chat.", T2G, False, True),
     ("Remind your child to bring a coat.", CLASS, False, False),
+    ("I want to remind you about Friday's trip.", CLASS, False, False),
+    ("We will paint on canvas and play in teams.", CLASS, False, False),
+    ("Sign up via  ClassDojo tonight.", T2G, False, True),
     ("Join us on Bloomz.", STAFF, False, False),  # staff only: not a channel to families
 ]
 
