@@ -159,6 +159,9 @@ _APP_MENTION = re.compile(
     rf"\b(?i:on|in|via|through|using|use|join|download|install|with|to)\s+(?i:the\s+|our\s+)?"
     rf"({_APP_NAMES})\b(?!\s*@)"
 )
+# Its case-insensitive twin, for the Hyperscan prefilter only (which cannot tell case within a
+# pattern): no match of the twin, no match of the pattern.
+_APP_GATE = re.compile(_APP_MENTION.pattern.replace("(?i:", "(?:"), _I)
 _CANONICAL = {a.lower().replace(" ", ""): a for a in KNOWN_APPS}
 _PROVIDER = re.compile(
     r"^(?:gmail|yahoo|hotmail|outlook|live|aol|icloud|me|msn|proton|protonmail|comcast|att|ymail)\.",
@@ -246,7 +249,7 @@ HARASSMENT = [
 ]
 
 
-prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, _APP_MENTION, *SECRECY, *ABUSE, *HARASSMENT)
+prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, _APP_GATE, *SECRECY, *ABUSE, *HARASSMENT)
 
 
 def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
@@ -331,7 +334,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
                 (m.start(), m.end(), sev, "This email address is outside the District's domains.")
             )
     apps: dict[int, str] = {}
-    if approved.enabled and ctx.may_match(_APP_MENTION):
+    if approved.enabled and ctx.may_match(_APP_GATE):
         for m in _APP_MENTION.finditer(text):
             name = m.group(1)
             if approved.allows_name_in(name):
