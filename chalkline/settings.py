@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "chalkline.drafts",
     "chalkline.api",
     "chalkline.acks",
+    "chalkline.registry",
     "chalkline.workflows",
 ]
 

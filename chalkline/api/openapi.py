@@ -159,6 +159,15 @@ SCHEMAS: dict[str, Any] = {
             "attachment": {"type": "integer", "minimum": 0},
             "hotline": {"type": "string"},
             "candidates": {"type": "integer"},
+            "app": {
+                "type": "string",
+                "description": "personal_channel: an app that is not in the District's registry "
+                "of approved accounts and applications.",
+            },
+            "request_url": {
+                "type": "string",
+                "description": "Where staff ask for that app to be approved.",
+            },
         },
         "additionalProperties": True,
     },

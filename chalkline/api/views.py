@@ -3,6 +3,7 @@ where API tokens are created and revoked."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 
@@ -26,6 +27,7 @@ from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
 from chalkline.people.roster_index import roster_index_for
+from chalkline.registry.selectors import approved_channels
 from chalkline.screening import ScreeningInputError, screen, screened_text
 from chalkline.screening.i18n import localize
 
@@ -55,7 +57,11 @@ def screen_message(request: TokenRequest) -> HttpResponse:
         message = contract.parse_screen_request(request_body)
         lang = contract.language_of(request_body, frozenset(code for code, _ in settings.LANGUAGES))
         index = roster_index_for(request.district)
-        findings = screen(message, index=index)
+        approved = approved_channels(request.district)
+        approved = dataclasses.replace(
+            approved, request_url=request.build_absolute_uri(approved.request_url)
+        )
+        findings = screen(message, index=index, approved=approved)
         text = screened_text(message) if message.html else None
     except ApiError as exc:
         return from_error(exc)

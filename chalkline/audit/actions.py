@@ -64,6 +64,19 @@ class Action(StrEnum):
     API_ACCESS_GRANTED = "api.token_created"
     API_ACCESS_REVOKED = "api.token_revoked"
     API_SCREENED = "api.screened"
+    # registry of approved accounts and applications
+    REGISTRY_APP_REQUESTED = "registry.app_requested"
+    REGISTRY_APP_REVIEWED = "registry.app_reviewed"
+    REGISTRY_CHANGES_ASKED = "registry.changes_asked"
+    REGISTRY_APP_REFUSED = "registry.app_refused"
+    REGISTRY_APP_APPROVED = "registry.app_approved"
+    REGISTRY_AGREEMENT_POSTED = "registry.agreement_posted"
+    REGISTRY_APP_RETIRED = "registry.app_retired"
+    REGISTRY_IMPORTED = "registry.imported"
+    REGISTRY_BREACH_LOGGED = "registry.breach_logged"
+    REGISTRY_BREACH_NOTICE_DELAYED = "registry.breach_notice_delayed"
+    REGISTRY_BREACH_NOTICE_EXPORTED = "registry.breach_notice_exported"
+    REGISTRY_PRIVACY_PAGE_EDITED = "registry.privacy_page_edited"
     # audit
     AUDIT_EXPORTED = "audit.exported"
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"
@@ -126,6 +139,18 @@ LABELS: dict[Action, str] = {
     Action.AUDIT_CHECKPOINT_WRITTEN: "Wrote an audit checkpoint",
     Action.AUDIT_RESTORE_RECORDED: "Recorded a restore from backup",
     Action.AUDIT_CHAIN_VERIFIED: "Verified the audit chain",
+    Action.REGISTRY_APP_REQUESTED: "Asked for an app to be approved",
+    Action.REGISTRY_APP_REVIEWED: "Reviewed an app",
+    Action.REGISTRY_CHANGES_ASKED: "Asked for changes to an app request",
+    Action.REGISTRY_APP_REFUSED: "Refused an app",
+    Action.REGISTRY_APP_APPROVED: "Approved an app and filed its agreement",
+    Action.REGISTRY_AGREEMENT_POSTED: "Posted an app's agreement on the privacy page",
+    Action.REGISTRY_APP_RETIRED: "Retired an app",
+    Action.REGISTRY_IMPORTED: "Imported apps into the registry",
+    Action.REGISTRY_BREACH_LOGGED: "Logged a data breach",
+    Action.REGISTRY_BREACH_NOTICE_DELAYED: "Recorded a delay of a breach notice",
+    Action.REGISTRY_BREACH_NOTICE_EXPORTED: "Exported a breach notice's recipients",
+    Action.REGISTRY_PRIVACY_PAGE_EDITED: "Edited the public privacy page",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

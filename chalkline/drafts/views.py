@@ -25,6 +25,7 @@ from chalkline.drafts.access import (
     kept_checks_of,
     require_draft_checker,
 )
+from chalkline.drafts.channels import approved_channels_for
 from chalkline.drafts.forms import DraftForm, KeepForm
 from chalkline.drafts.services import keep_draft_check
 from chalkline.people.decorators import DistrictRequest, district_required
@@ -106,7 +107,11 @@ def check(request: DistrictRequest) -> HttpResponse:
         if form.is_valid():
             message = _message(request, form.cleaned_data)
             try:
-                findings = screen(message, index=roster_index_for(request.district))
+                findings = screen(
+                    message,
+                    index=roster_index_for(request.district),
+                    approved=approved_channels_for(request.district),
+                )
             except ScreeningInputError as exc:
                 form.add_error("text", str(exc))
                 status = 400

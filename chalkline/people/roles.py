@@ -40,6 +40,12 @@ class Capability(StrEnum):
     VIEW_ACK_RECORDS = "view_ack_records"
     # What is coming to the Board: policies with drafts, recent revisions, later reviews.
     VIEW_BOARD_AGENDA = "view_board_agenda"
+    # The registry of approved accounts and applications (SOPPA): staff ask for an app, the
+    # network administrator reviews it, the official the district authorizes approves it, posts
+    # the agreement, logs breaches and edits the public privacy page.
+    REQUEST_APPS = "request_apps"
+    REVIEW_APPS = "review_apps"
+    APPROVE_APPS = "approve_apps"
 
 
 C = Capability
@@ -54,10 +60,12 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.MANAGE_API_TOKENS,
         C.MANAGE_CAMPAIGNS,
         C.VIEW_BOARD_AGENDA,
+        C.REVIEW_APPS,
+        C.APPROVE_APPS,
     }
 )
 
-_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS})
+_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS})
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SUPERINTENDENT: frozenset(C),
@@ -68,7 +76,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.PRINCIPAL: _STAFF_BASE
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS}
     | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS},
-    Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.MANAGE_API_TOKENS},
+    Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.MANAGE_API_TOKENS, C.REVIEW_APPS},
     Role.EMPLOYEE_REP: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
     Role.BOARD_MEMBER: frozenset({C.READ_POLICIES, C.VIEW_BOARD_AGENDA}),
     Role.EMPLOYEE: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},

@@ -21,6 +21,8 @@ from .records import (
     StudentRecord,
 )
 from .types import (
+    NO_REGISTRY,
+    ApprovedChannels,
     Attachment,
     Audience,
     Finding,
@@ -32,6 +34,8 @@ from .types import (
 
 __all__ = [
     "CLAUSES",
+    "NO_REGISTRY",
+    "ApprovedChannels",
     "Attachment",
     "Audience",
     "ClassRecord",

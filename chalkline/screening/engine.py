@@ -6,7 +6,14 @@ from .detectors import TEXT_DETECTORS
 from .detectors.context import ScreenContext
 from .index import RosterIndex
 from .text import MAX_TEXT_CHARS, html_to_text
-from .types import SEVERITY_RANK, Finding, Message, ScreeningInputError
+from .types import (
+    NO_REGISTRY,
+    SEVERITY_RANK,
+    ApprovedChannels,
+    Finding,
+    Message,
+    ScreeningInputError,
+)
 
 
 def screened_text(message: Message) -> str:
@@ -27,14 +34,19 @@ def screened_text(message: Message) -> str:
     return text
 
 
-def screen(message: Message, *, index: RosterIndex) -> list[Finding]:
+def screen(
+    message: Message, *, index: RosterIndex, approved: ApprovedChannels = NO_REGISTRY
+) -> list[Finding]:
     """Findings for ``message``, most serious first (opt-out students before others).
+
+    ``approved`` is the District's registry of approved accounts and applications, as data: the
+    personal_channel detector does not flag them, and names apps that are not in it.
 
     Offsets are character offsets into ``screened_text(message)``, which is ``message.text`` for
     plain-text messages. Raises ScreeningInputError for text over the size limit.
     """
     text = screened_text(message)
-    ctx = ScreenContext(message, text, index)
+    ctx = ScreenContext(message, text, index, approved)
     findings: list[Finding] = []
     if text.strip():
         for detect in TEXT_DETECTORS.values():

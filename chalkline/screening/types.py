@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -64,6 +66,60 @@ class Message:
     html: bool = False
     attachments: tuple[Attachment, ...] = ()
     id: str = ""
+
+
+_WORD = re.compile(r"[\w.+-]+")
+
+
+def fold_app_name(name: str) -> str:
+    """An app name as the approved-channel check compares it: lower case, single spaces."""
+    return " ".join(_WORD.findall(name.lower()))
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovedChannels:
+    """The District-approved accounts and applications, as plain data the caller hands the engine
+    (the registry's approved apps: their names and internet domains). ``enabled`` is False when
+    the caller has no registry: the engine then behaves as before and names no unapproved app.
+    ``request_url`` is where staff ask for an app to be approved (put in the finding)."""
+
+    names: frozenset[str] = frozenset()
+    domains: frozenset[str] = frozenset()
+    request_url: str = ""
+    enabled: bool = False
+
+    @classmethod
+    def of(
+        cls, *, names: Iterable[str], domains: Iterable[str], request_url: str = ""
+    ) -> ApprovedChannels:
+        return cls(
+            names=frozenset(n for n in (fold_app_name(x) for x in names) if n),
+            domains=frozenset(d.strip().lower().strip(".") for d in domains if d.strip()),
+            request_url=request_url,
+            enabled=True,
+        )
+
+    def allows_domain(self, domain: str) -> bool:
+        """Whether ``domain`` or a domain above it (``mail.example.org`` → ``example.org``) is
+        approved."""
+        if not self.domains:
+            return False
+        parts = domain.lower().strip(".").split(".")
+        return any(".".join(parts[i:]) in self.domains for i in range(len(parts) - 1))
+
+    def allows_name_in(self, text: str) -> bool:
+        """Whether ``text`` names an approved app (one to four words, compared folded)."""
+        if not self.names:
+            return False
+        words = _WORD.findall(text.lower())
+        return any(
+            " ".join(words[i : i + n]) in self.names
+            for n in range(1, 5)
+            for i in range(len(words) - n + 1)
+        )
+
+
+NO_REGISTRY = ApprovedChannels()
 
 
 @dataclass(frozen=True, slots=True)

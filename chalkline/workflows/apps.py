@@ -10,6 +10,7 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Cross-app workflows"
 
     def ready(self) -> None:
-        from chalkline.workflows.audit_targets import register
+        from chalkline.workflows import audit_targets, channels
 
-        register()
+        audit_targets.register()
+        channels.register()

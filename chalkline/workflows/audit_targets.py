@@ -14,6 +14,7 @@ from chalkline.audit.targets import register_target
 from chalkline.people.access import import_batches_visible_to
 from chalkline.people.models import District, User
 from chalkline.policies.access import policy_versions_visible_to
+from chalkline.registry.access import apps_visible_to, breaches_visible_to
 
 
 def _resolver(
@@ -32,6 +33,8 @@ def register() -> None:
         "policies.policyversion", _resolver(policy_versions_visible_to, "policies:version")
     )
     register_target("acks.campaign", _resolver(campaigns_visible_to, "acks:campaign"))
+    register_target("registry.app", _resolver(apps_visible_to, "registry:app"))
+    register_target("registry.breach", _resolver(breaches_visible_to, "registry:breach"))
     register_target(
         "people.importbatch", _resolver(import_batches_visible_to, "people:import_detail")
     )

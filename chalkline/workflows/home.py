@@ -23,6 +23,7 @@ from chalkline.people.models import ImportBatch, Person
 from chalkline.people.roles import Capability
 from chalkline.policies import access as policy_access
 from chalkline.policies.selectors import board_agenda
+from chalkline.registry.reminders import reminders_for
 
 STUDENT_POLICY = "5:125"  # the policy whose meaning for students the student card explains
 
@@ -40,6 +41,7 @@ def home(request: DistrictRequest) -> HttpResponse:
         "can_directory": grants.can_anywhere(Capability.VIEW_STAFF_DIRECTORY),
         "can_audit": grants.can_anywhere(Capability.VIEW_AUDIT),
         "can_read_policies": grants.can_anywhere(Capability.READ_POLICIES),
+        "can_see_registry": grants.can_anywhere(Capability.REQUEST_APPS),
         "is_district_wide": bool(grants.district_caps),
         "districts": access.districts_of(user),
         "is_student": person is not None and person.kind == Person.Kind.STUDENT,
@@ -66,4 +68,5 @@ def home(request: DistrictRequest) -> HttpResponse:
         )
     if policy_access.sees_board_agenda(user, district):
         context["agenda"] = board_agenda(district)
+    context["reminders"] = reminders_for(user, district)  # SOPPA deadlines, for approvers
     return render(request, "workflows/home.html", context)

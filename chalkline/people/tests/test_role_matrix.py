@@ -107,6 +107,9 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "policies:portal_pdf",
         "policies:portal_community",
         "policies:portal_guideline",
+        # The public SOPPA page (chalkline/registry/tests/test_public_page.py)
+        "registry:public",
+        "registry:public_agreement",
     }
     names: set[str] = set()
 
@@ -186,5 +189,21 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "policies:guideline",
         "policies:guideline_edit",
         "policies:guideline_publish",
+        # The registry: chalkline/registry/tests/test_registry_role_matrix.py
+        "registry:apps",
+        "registry:request",
+        "registry:import",
+        "registry:privacy_settings",
+        "registry:breaches",
+        "registry:breach",
+        "registry:recipients",
+        "registry:app",
+        "registry:review",
+        "registry:changes",
+        "registry:refuse",
+        "registry:approve",
+        "registry:post",
+        "registry:retire",
+        "registry:agreement",
     }
     assert names - covered - public == set()

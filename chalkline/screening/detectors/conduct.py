@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from .. import prefilter
 from ..clauses import clause_for
@@ -196,6 +197,51 @@ CHANNEL = [
     re.compile(r"\bwa\.me/\+?\d{6,}", _I),
 ]
 _FIRST_PERSON_EMAIL = re.compile(r"\b(?:my|me\s+at|reach\s+me|email\s+me|write\s+me)\b", _I)
+# Apps that teachers use with families and students. Named in a message to families, one that is
+# not in the District's registry is flagged (only when the caller hands the registry over).
+KNOWN_APPS: tuple[str, ...] = (
+    "ClassDojo",
+    "Class Dojo",
+    "Remind",
+    "Seesaw",
+    "Bloomz",
+    "ParentSquare",
+    "GroupMe",
+    "WhatsApp",
+    "TalkingPoints",
+    "Talking Points",
+    "ClassTag",
+    "Schoology",
+    "Canvas",
+    "Google Classroom",
+    "Microsoft Teams",
+    "Teams",
+    "Zoom",
+    "Padlet",
+    "Flip",
+    "Kahoot",
+    "Quizlet",
+    "Edmodo",
+    "Signal",
+    "Telegram",
+    "Discord",
+    "Messenger",
+    "Konstella",
+    "Brightwheel",
+)
+_APP_NAMES = "|".join(
+    sorted((re.escape(a).replace(r"\ ", r"\s+") for a in KNOWN_APPS), key=len, reverse=True)
+)
+# An app named as the place to go: "join us on Bloomz", "download GroupMe", "via Seesaw". The
+# name is matched as written (a proper noun), so "to remind you" and "paint on canvas" are not apps.
+_APP_MENTION = re.compile(
+    rf"\b(?i:on|in|via|through|using|use|join|download|install|with|to)\s+(?i:the\s+|our\s+)?"
+    rf"({_APP_NAMES})\b(?!\s*@)"
+)
+# Its case-insensitive twin, for the Hyperscan prefilter only (which cannot tell case within a
+# pattern): no match of the twin, no match of the pattern.
+_APP_GATE = re.compile(_APP_MENTION.pattern.replace("(?i:", "(?:"), _I)
+_CANONICAL = {a.lower().replace(" ", ""): a for a in KNOWN_APPS}
 _PROVIDER = re.compile(
     r"^(?:gmail|yahoo|hotmail|outlook|live|aol|icloud|me|msn|proton|protonmail|comcast|att|ymail)\.",
     _I,
@@ -284,7 +330,7 @@ HARASSMENT = [
 
 # _INTL_PHONE is not registered: its digit groups cost the prefilter about 1 us a message (a
 # third of its scan), while the "+" it needs is rare; a "+" in the text gates it instead.
-prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, *SECRECY, *ABUSE, *HARASSMENT)
+prefilter.register(*CREDENTIAL, *CHANNEL, _PHONE, _APP_GATE, *SECRECY, *ABUSE, *HARASSMENT)
 # English or Spanish first person before a number or address, searched in the deaccented text
 _FIRST_PERSON_PHONE_ANY = re.compile(
     f"{_FIRST_PERSON_PHONE.pattern}|{es.FIRST_PERSON_PHONE.pattern}", _I
@@ -390,10 +436,12 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
     )
     if not to_families:
         return []
+    approved = ctx.approved
     found: list[tuple[int, int, Severity, str]] = []
     found += [
         (s, e, "block", _CHANNEL_INVITE)
         for s, e in _both(ctx, CHANNEL, es.CHANNEL, "personal_channel")
+        if not approved.allows_name_in(text[s:e])
     ]
     for m in phone_matches(text) if ctx.may_match(_PHONE) else ():
         digits = "".join(m.groups())
@@ -410,16 +458,37 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
         dom = m.group(1)
         if idx.is_district_email(m.group()) or dom.lower() in idx.student_email_domains:
             continue
+        if approved.allows_domain(dom):
+            continue
         near = ctx.plain[max(0, m.start() - 60) : m.start()]
         first_person = bool(_FIRST_PERSON_EMAIL_ANY.search(near))
         personal = bool(_PROVIDER.match(dom))
         if first_person or personal or not idx.district_domains:
             sev = "block" if first_person and personal else "warn"
             found.append((m.start(), m.end(), sev, _CHANNEL_EMAIL))
+    apps: dict[int, str] = {}
+    if approved.enabled and ctx.may_match(_APP_GATE):
+        for m in _APP_MENTION.finditer(text):
+            name = m.group(1)
+            if approved.allows_name_in(name):
+                continue
+            apps[m.start(1)] = _CANONICAL.get("".join(name.lower().split()), name)
+            found.append(
+                (
+                    m.start(1),
+                    m.end(1),
+                    "warn",
+                    f"{apps[m.start(1)]} is not on the District's list of approved accounts "
+                    "and applications.",
+                )
+            )
     found.sort()
     out: list[Finding] = []
     for s, e, sev, why in found:
         if out and s < out[-1].end:
+            continue
+        if s in apps:
+            out.append(_unapproved_app(s, e, why, apps[s], approved.request_url))
             continue
         out.append(
             _f(
@@ -432,6 +501,22 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
             )
         )
     return out
+
+
+def _unapproved_app(s: int, e: int, why: str, app: str, request_url: str) -> Finding:
+    extra: dict[str, str] = {"app": app}
+    if request_url:
+        extra["request_url"] = f"{request_url}?{urlencode({'name': app})}"
+    return Finding(
+        "personal_channel",
+        s,
+        e,
+        "warn",
+        clause_for("personal_channel"),
+        why + " School-related messages must use District-approved accounts and applications.",
+        "Use an approved app, or ask for this one to be approved.",
+        extra=extra,
+    )
 
 
 def secrecy(ctx: ScreenContext) -> list[Finding]:

@@ -13,7 +13,7 @@ from ..index import RosterIndex
 from ..names import COMMON_WORDS
 from ..text import Folded, deaccent, fold
 from ..triggers import triggered
-from ..types import Message
+from ..types import NO_REGISTRY, ApprovedChannels, Message
 
 _NONE: list[re.Pattern[str]] = []  # read-only: no pattern can match
 _UNASKED: frozenset[int] = frozenset({-1})  # ScreenContext._prefiltered before the first question
@@ -34,6 +34,7 @@ class ScreenContext:
     __slots__ = (
         "_ctx",
         "_plain",
+        "approved",
         "_prefiltered",
         "staff_sender",
         "_triggered",
@@ -45,8 +46,15 @@ class ScreenContext:
         "text",
     )
 
-    def __init__(self, message: Message, text: str, index: RosterIndex) -> None:
+    def __init__(
+        self,
+        message: Message,
+        text: str,
+        index: RosterIndex,
+        approved: ApprovedChannels = NO_REGISTRY,
+    ) -> None:
         self.message = message
+        self.approved = approved
         self.text = text
         self.index = index
         self.folded = Folded(text)
