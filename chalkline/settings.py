@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "chalkline.drafts",
     "chalkline.api",
     "chalkline.acks",
+    "chalkline.training",
     "chalkline.workflows",
 ]
 

@@ -46,4 +46,5 @@ urlpatterns = [
     path("", include("chalkline.drafts.urls")),
     path("api/v1/", include("chalkline.api.urls")),
     path("acknowledgments/", include("chalkline.acks.urls")),
+    path("training/", include("chalkline.training.urls")),
 ]
