@@ -131,8 +131,10 @@ def schedule_session(
     starts_at: datetime | None = None,
     location: str = "",
     presenter: User | None = None,
+    roster: list[int] | None = None,
 ) -> Session:
-    """Schedule a session for a building (or the district) and roster its active staff."""
+    """Schedule a session for a building (or the district) and roster its active staff, or
+    only the people ``roster`` names (a campaign's audience, given by a workflow)."""
     session = Session.objects.create(
         district=training.district,
         training=training,
@@ -143,7 +145,11 @@ def schedule_session(
         presenter=presenter,
         created_by=by,
     )
-    count = _insert_roster(session, _roster_rows(training.district, building))
+    if roster is None:
+        rows = _roster_rows(training.district, building)
+    else:
+        rows = [(p.pk, _first_building(p)) for p in Person.objects.filter(pk__in=roster)]
+    count = _insert_roster(session, rows)
     Session.objects.filter(pk=session.pk).update(roster_count=count)
     session.roster_count = count
     record_event(
@@ -161,6 +167,11 @@ def schedule_session(
     return session
 
 
+def _first_building(person: Person) -> int | None:
+    first = person.affiliations.filter(active=True).order_by("building_id").first()
+    return first.building_id if first else None
+
+
 @transaction.atomic
 def add_to_roster(*, session: Session, people: list[Person], by: User | None) -> int:
     """Add people (new hires, a campaign's audience) to a session; those already on it stay."""
@@ -169,12 +180,7 @@ def add_to_roster(*, session: Session, people: list[Person], by: User | None) ->
             "person_id", flat=True
         )
     )
-    rows = []
-    for person in people:
-        if person.pk in have:
-            continue
-        first = person.affiliations.filter(active=True).order_by("building_id").first()
-        rows.append((person.pk, first.building_id if first else None))
+    rows = [(p.pk, _first_building(p)) for p in people if p.pk not in have]
     if not rows:
         return 0
     added = _insert_roster(session, rows)
