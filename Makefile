@@ -37,6 +37,7 @@ demo: install
 	$(DEMO) demo-data --if-missing
 	$(DEMO) import-policy chalkline/policies/seeds/policy-5-125.txt --district demo --publish --summary "Imported from the district's published text"
 	$(DEMO) demo-campaign
+	$(DEMO) demo-training
 	@echo "Serving the demo district at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	$(DEMO) runserver 127.0.0.1:8000
 

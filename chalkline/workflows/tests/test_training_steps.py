@@ -140,3 +140,13 @@ def test_steps_role_matrix(world: World, persona: str) -> None:
     assert c.get(reverse("steps:mine")).status_code == 200
     response = c.get(reverse("steps:campaign_training", args=[campaign.pk]))
     assert response.status_code == expected_form.get(persona, 404)
+
+
+def test_the_demo_training_command_gives_the_district_its_training_once(world: World) -> None:
+    campaign = make_campaign(world.district, by=world.users["hr"])
+    call_command("demo_training", slug="prairie")
+    call_command("demo_training", slug="prairie")
+    titles = list(Training.objects.filter(district=world.district).values_list("title", flat=True))
+    assert len(titles) == 2 and any("Mandated reporter" in t for t in titles)
+    assert CampaignTraining.objects.filter(campaign=campaign).exists()
+    assert RosterEntry.objects.filter(method=RosterEntry.Method.PRESENTER).exists()
