@@ -10,6 +10,7 @@ asserts nothing.
 Usage:
   .venv/bin/python bench/training_bench.py --db pg --buildings 1800 --staff 150000
   .venv/bin/python bench/training_bench.py --db sqlite --staff 150000 --only roster
+  .venv/bin/python bench/training_bench.py --db pg --reuse   # the directory of the last run
 Databases: chalkline_training_bench on 127.0.0.1:5432 (recreated), or var/bench-training.sqlite3.
 """
 
@@ -35,8 +36,10 @@ PG_URL = "postgres://postgres@127.0.0.1:5432/chalkline_training_bench"
 SQLITE_PATH = ROOT / "var" / "bench-training.sqlite3"
 
 
-def setup(db: str) -> str:
-    if db == "pg":
+def setup(db: str, reuse: bool = False) -> str:
+    if reuse:
+        url = PG_URL if db == "pg" else f"sqlite:///{SQLITE_PATH}"
+    elif db == "pg":
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
@@ -126,12 +129,17 @@ def check_ins(session: Any, attendees: int, clients: int, seconds: float, worker
     from chalkline.training import qr
     from chalkline.training.models import RosterEntry
 
-    rows = list(RosterEntry.objects.filter(session=session).order_by("-pk")[:attendees])
+    rows = list(
+        RosterEntry.objects.filter(session=session, person__user__isnull=True).order_by("-pk")[
+            :attendees
+        ]
+    )
     jobs: list[tuple[int, str]] = []
     with transaction.atomic():
         unusable = make_password(None)
         users = User.objects.bulk_create(
-            User(username=f"t{e.person_id}", person_id=e.person_id, password=unusable) for e in rows
+            User(username=f"t{session.pk}-{e.person_id}", person_id=e.person_id, password=unusable)
+            for e in rows
         )
         Membership.objects.bulk_create(
             Membership(
@@ -225,8 +233,12 @@ def check_ins(session: Any, attendees: int, clients: int, seconds: float, worker
         took = time.perf_counter() - t0
         done = RosterEntry.objects.filter(pk__in=confirmed, completed_at__isnull=False).count()
         events = (
-            AuditEvent.objects.filter(action="training.checked_in").count()
-            + PendingAuditEvent.objects.filter(action="training.checked_in").count()
+            AuditEvent.objects.filter(
+                action="training.checked_in", target_id=str(session.pk)
+            ).count()
+            + PendingAuditEvent.objects.filter(
+                action="training.checked_in", target_id=str(session.pk)
+            ).count()
         )
         ordered = sorted(lat)
         p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000 if ordered else 0.0
@@ -255,9 +267,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--reuse", action="store_true", help="Keep the database and directory of the last run."
+    )
     args = parser.parse_args()
-    print(f"database: {setup(args.db).split('@')[-1]}")
-    district = build(args.buildings, args.staff)
+    print(f"database: {setup(args.db, args.reuse).split('@')[-1]}")
+    if args.reuse:
+        from chalkline.people.models import District
+
+        district = District.objects.get(slug="bench")
+    else:
+        district = build(args.buildings, args.staff)
     session = roster(district)
     if args.only != "roster":
         check_ins(session, args.attendees, args.clients, args.seconds, args.workers)
