@@ -105,5 +105,23 @@ def steps_for_assignment(assignment: Assignment) -> Steps:
     return Steps(assignment, link.training, entry, done)
 
 
+def training_pending(*, district: District, person_id: int | None, assignment_pk: int) -> bool:
+    """Does the employee's assignment wait for a required training? One query when the campaign
+    requires none (the signing path's query budget), and False for an assignment that is not
+    the employee's (the signing page then answers 404 itself)."""
+    training_id = (
+        CampaignTraining.objects.filter(
+            campaign__district=district,
+            campaign__assignments__pk=assignment_pk,
+            campaign__assignments__person_id=person_id or 0,
+        )
+        .values_list("training_id", flat=True)
+        .first()
+    )
+    if training_id is None or person_id is None:
+        return False
+    return not has_completed(person_id, training_id, timezone.localdate())
+
+
 def steps_of(assignments: list[Assignment]) -> list[Steps]:
     return [steps_for_assignment(a) for a in assignments]

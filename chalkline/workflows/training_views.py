@@ -20,8 +20,8 @@ from chalkline.workflows.models import CampaignTraining
 from chalkline.workflows.training_steps import (
     RequirementError,
     require_training_for_campaign,
-    steps_for_assignment,
     steps_of,
+    training_pending,
 )
 
 
@@ -42,11 +42,15 @@ def sign_after_training(request: HttpRequest, pk: int) -> HttpResponse:
     """In front of ``acks:sign`` (same path, matched first): signing waits until the campaign's
     required training is complete; then the acknowledgment app's own page takes over."""
     district = getattr(request, "district", None)
-    if request.user.is_authenticated and district is not None:
-        assignment = acks_access.get_own_assignment_for(request.user, district, pk)
-        if not steps_for_assignment(assignment).may_sign:
-            messages.info(request, "Complete the training first; then you can sign.")
-            return redirect("steps:mine")
+    if (
+        request.user.is_authenticated
+        and district is not None
+        and training_pending(
+            district=district, person_id=getattr(request.user, "person_id", None), assignment_pk=pk
+        )
+    ):
+        messages.info(request, "Complete the training first; then you can sign.")
+        return redirect("steps:mine")
     return acks_employee.sign(request, pk)
 
 

@@ -314,3 +314,14 @@ def test_a_lapsed_completion_counts_as_missing(world: World, frozen: dict[str, d
     frozen["now"] = T0 + timedelta(days=3 * 366)
     page = client_for(world.users["hr"]).get(reverse("training:report", args=[training.pk]))
     assert world.staff_north in page.context["report"].missing
+
+
+def test_the_menu_leads_staff_to_their_training_and_hr_to_the_sessions(world: World) -> None:
+    teacher = client_for(world.users["teacher_north"]).get(reverse("home"))
+    hr = client_for(world.users["hr"]).get(reverse("home"))
+    guardian = client_for(world.users["guardian_north"]).get(reverse("home"))
+    assert ("My training", reverse("training:mine")) in teacher.context["nav_items"]
+    assert ("Training", reverse("training:manage")) in hr.context["nav_items"]
+    assert all(
+        label not in ("My training", "Training") for label, _ in guardian.context["nav_items"]
+    )
