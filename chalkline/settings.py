@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chalkline.api",
     "chalkline.acks",
     "chalkline.registry",
+    "chalkline.training",
     "chalkline.workflows",
 ]
 

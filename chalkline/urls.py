@@ -7,6 +7,7 @@ from chalkline.people import views as people_views
 from chalkline.people.forms import ThrottledAuthenticationForm
 from chalkline.people.password_reset import RateLimitedPasswordResetView
 from chalkline.workflows.home import home
+from chalkline.workflows.training_views import sign_after_training
 
 register_converter(IdConverter, "id")
 
@@ -50,6 +51,10 @@ urlpatterns = [
     path("", include(("chalkline.workflows.urls", "policies"))),
     path("", include("chalkline.drafts.urls")),
     path("api/v1/", include("chalkline.api.urls")),
+    # Matched before acks:sign (same path): signing waits for a required training (workflows).
+    path("acknowledgments/a/<id:pk>/sign/", sign_after_training),
+    path("acknowledgments/steps/", include("chalkline.workflows.training_urls")),
     path("acknowledgments/", include("chalkline.acks.urls")),
     path("", include("chalkline.registry.urls")),
+    path("training/", include("chalkline.training.urls")),
 ]

@@ -58,6 +58,17 @@ class Action(StrEnum):
     # outbound mail
     MAIL_QUEUED = "outbox.queued"
     MAIL_RETRY_REQUESTED = "outbox.retry_requested"
+    # training
+    TRAINING_CREATED = "training.created"
+    TRAINING_SESSION_SCHEDULED = "training.session_scheduled"
+    TRAINING_ROSTER_ADDED = "training.roster_added"
+    TRAINING_CHECKED_IN = "training.checked_in"
+    TRAINING_ATTENDANCE_MARKED = "training.attendance_marked"
+    TRAINING_MODULE_COMPLETED = "training.module_completed"
+    TRAINING_CHECK_FAILED = "training.knowledge_check_failed"
+    TRAINING_SETTINGS_CHANGED = "training.settings_changed"
+    TRAINING_REMINDERS_SENT = "training.reminders_sent"
+    TRAINING_REQUIRED_BY_CAMPAIGN = "training.required_by_campaign"
     # screening / drafts
     DRAFT_CHECK_KEPT = "drafts.draft_check_kept"
     # api
@@ -131,6 +142,16 @@ LABELS: dict[Action, str] = {
     Action.ACK_EXPORTED: "Exported acknowledgment records",
     Action.MAIL_QUEUED: "Queued e-mail",
     Action.MAIL_RETRY_REQUESTED: "Asked to retry failed e-mail",
+    Action.TRAINING_CREATED: "Created a training",
+    Action.TRAINING_SESSION_SCHEDULED: "Scheduled a training session",
+    Action.TRAINING_ROSTER_ADDED: "Added people to a training roster",
+    Action.TRAINING_CHECKED_IN: "Checked in to a training session with the QR code",
+    Action.TRAINING_ATTENDANCE_MARKED: "Marked attendance at a training session",
+    Action.TRAINING_MODULE_COMPLETED: "Completed a self-paced training module",
+    Action.TRAINING_CHECK_FAILED: "Did not pass a training's knowledge check",
+    Action.TRAINING_SETTINGS_CHANGED: "Changed the training settings",
+    Action.TRAINING_REMINDERS_SENT: "Sent training renewal reminders",
+    Action.TRAINING_REQUIRED_BY_CAMPAIGN: "Required a training before an acknowledgment",
     Action.DRAFT_CHECK_KEPT: "Kept a draft check",
     Action.API_ACCESS_GRANTED: "Created an API token",
     Action.API_ACCESS_REVOKED: "Revoked an API token",

@@ -28,6 +28,10 @@ def chalkline(request: HttpRequest) -> dict[str, Any]:
             nav.append(("My acknowledgments", reverse("acks:mine")))
         if grants.can_anywhere(Capability.VIEW_ACK_RECORDS):
             nav.append(("Acknowledgments", reverse("acks:campaigns")))
+        if getattr(user, "person_id", None) and grants.is_staff_member:
+            nav.append(("My training", reverse("training:mine")))
+        elif grants.can_anywhere(Capability.MANAGE_TRAINING):
+            nav.append(("Training", reverse("training:manage")))
         if grants.can_anywhere(Capability.VIEW_AUDIT):
             nav.append(("Audit log", reverse("audit:events")))
     role_labels = [Role(r).label for r in sorted(grants.roles)]

@@ -46,6 +46,10 @@ class Capability(StrEnum):
     REQUEST_APPS = "request_apps"
     REVIEW_APPS = "review_apps"
     APPROVE_APPS = "approve_apps"
+    # Training (issue 21): write trainings and schedule sessions (a principal for the building),
+    # and see who completed them.
+    MANAGE_TRAINING = "manage_training"
+    VIEW_TRAINING_RECORDS = "view_training_records"
 
 
 C = Capability
@@ -72,10 +76,12 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.DESIGNEE: frozenset(C) - {C.EXPORT_AUDIT},
     Role.HR: _STAFF_BASE
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS, C.MANAGE_DIRECTORY}
-    | {C.MANAGE_CAMPAIGNS, C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS},
+    | {C.MANAGE_CAMPAIGNS, C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}
+    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS},
     Role.PRINCIPAL: _STAFF_BASE
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS}
-    | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS},
+    | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}
+    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS},
     Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.MANAGE_API_TOKENS, C.REVIEW_APPS},
     Role.EMPLOYEE_REP: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
     Role.BOARD_MEMBER: frozenset({C.READ_POLICIES, C.VIEW_BOARD_AGENDA}),

@@ -2,8 +2,9 @@ from django.apps import AppConfig
 
 
 class WorkflowsConfig(AppConfig):
-    """No models: installed for its management commands (``import-policy``), and the place where
-    the audit page learns which page shows each kind of target (``audit_targets``)."""
+    """Installed for its management commands (``import-policy``, ``assign-new-hire-steps``), the
+    links between domain apps that neither may hold (``models.CampaignTraining``), and the place
+    where the audit page learns which page shows each kind of target (``audit_targets``)."""
 
     name = "chalkline.workflows"
     label = "workflows"

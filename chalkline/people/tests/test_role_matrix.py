@@ -205,5 +205,23 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "registry:post",
         "registry:retire",
         "registry:agreement",
+        # Training: chalkline/training/tests/test_training_role_matrix.py
+        "training:mine",
+        "training:module",
+        "training:certificate",
+        "training:check_in",
+        "training:manage",
+        "training:training_new",
+        "training:settings",
+        "training:training",
+        "training:session_new",
+        "training:session",
+        "training:attendance",
+        "training:code",
+        "training:reports",
+        "training:report",
+        # A campaign's required training: chalkline/workflows/tests/test_training_steps.py
+        "steps:mine",
+        "steps:campaign_training",
     }
     assert names - covered - public == set()
