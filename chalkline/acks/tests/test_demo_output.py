@@ -24,6 +24,8 @@ def _demo_setup_steps(mail_dir: Path) -> list[str]:
             "-n",
             "-o",
             ".venv/.installed",
+            "-o",
+            "messages",  # its prerequisites (install, compile translations) are not the demo's
             "demo",
             f"DEMO_MAIL={mail_dir}",
         ],
