@@ -66,11 +66,10 @@ migrations-check: dev
 test-sqlite: dev pdftools messages
 	$(TESTENV) $(BIN)/pytest -n 2 -q
 
+# PostgreSQL on 127.0.0.1:5432 with trust for the postgres role: installed with apt-get (as root),
+# started and configured by the script, or one line saying what to install. Never skipped.
 postgres:
-	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
-	  echo "Starting PostgreSQL"; \
-	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start; \
-	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+	@scripts/ensure-postgres
 
 test-pg: dev pdftools postgres messages
 	$(TESTENV) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q

@@ -9,13 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 
 from chalkline.api.errors import ApiError
 from chalkline.screening import Attachment, Audience, Message, Sender
-from chalkline.screening.types import AUDIENCE_KINDS
+from chalkline.screening.types import AUDIENCE_KINDS, AudienceKind
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_TEXT_CHARS = 100_000
@@ -205,12 +205,12 @@ def _long_text(value: Any, field: str, factor: int) -> str:
 def _audience(value: Any) -> Audience:
     aud = _object(value, "audience", AUDIENCE_KEYS)
     kind = aud.get("kind")
-    if kind not in AUDIENCE_KINDS:
+    if not isinstance(kind, str) or kind not in AUDIENCE_KINDS:  # {} or [] are unhashable
         raise _bad("audience.kind", f"must be one of {sorted(AUDIENCE_KINDS)}")
     class_id = _first(aud, ("class_id", "class", "classId"))
     building_id = _first(aud, ("building_id", "building", "buildingId"))
     return Audience(
-        kind=kind,
+        kind=cast(AudienceKind, kind),
         recipients=_strings(aud.get("recipients"), "audience.recipients", max_items=MAX_RECIPIENTS),
         class_id=class_id,
         building_id=building_id,
@@ -218,10 +218,10 @@ def _audience(value: Any) -> Audience:
 
 
 def _first(aud: dict[str, Any], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        if aud.get(name) is not None:
-            return _string(aud[name], f"audience.{name}") or None
-    return None
+    """The first of a field's spellings that is given; every given spelling is validated (an
+    alias after the first is ignored, but a bad one is still a 400, as the schema says)."""
+    given = [_string(aud[name], f"audience.{name}") for name in names if aud.get(name) is not None]
+    return (given[0] or None) if given else None
 
 
 def _attachments(value: Any) -> tuple[Attachment, ...]:

@@ -34,8 +34,9 @@ SCREEN_RESPONSE_EXAMPLE: dict[str, Any] = {
     ]
 }
 
-_ID = {"type": "string", "minLength": 1, "maxLength": c.MAX_ID_CHARS}
-_IDS = {"type": "array", "items": _ID, "maxItems": c.MAX_RECIPIENTS}
+_ID = {"type": "string", "minLength": 1, "maxLength": c.MAX_ID_CHARS, "pattern": r"\S"}
+# Optional fields may be sent as null, which means the same as leaving them out.
+_IDS = {"type": ["array", "null"], "items": _ID, "maxItems": c.MAX_RECIPIENTS}
 _OPTIONAL_ID = {"type": ["string", "null"], "maxLength": c.MAX_ID_CHARS}
 
 
@@ -53,18 +54,32 @@ SCHEMAS: dict[str, Any] = {
         ),
         "required": ["sender", "audience"],
         "additionalProperties": False,
+        # Something to screen: non-blank text or html, or an attachment ...
+        "anyOf": [
+            {"required": ["text"], "properties": {"text": {"type": "string", "pattern": r"\S"}}},
+            {"required": ["html"], "properties": {"html": {"type": "string", "pattern": r"\S"}}},
+            {
+                "required": ["attachments"],
+                "properties": {"attachments": {"type": "array", "minItems": 1}},
+            },
+        ],
+        # ... and not both a text and an HTML string.
+        "not": {
+            "required": ["text", "html"],
+            "properties": {"text": {"type": "string"}, "html": {"type": "string"}},
+        },
         "properties": {
             "id": {**_OPTIONAL_ID, "description": "Your id for the message; not stored."},
-            "text": {"type": "string", "maxLength": c.MAX_TEXT_CHARS},
+            "text": {"type": ["string", "null"], "maxLength": c.MAX_TEXT_CHARS},
             "html": {
-                "type": ["string", "boolean"],
+                "type": ["string", "boolean", "null"],
                 "maxLength": c.MAX_TEXT_CHARS * 4,
                 "description": "HTML to screen, or `true` when `text` holds HTML.",
             },
             "sender": {"$ref": "#/components/schemas/Sender"},
             "audience": {"$ref": "#/components/schemas/Audience"},
             "attachments": {
-                "type": "array",
+                "type": ["array", "null"],
                 "maxItems": c.MAX_ATTACHMENTS,
                 "items": {"$ref": "#/components/schemas/Attachment"},
             },
@@ -88,6 +103,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": 50,
+                "pattern": r"\S",
                 "description": (
                     "`student`, `guardian`, `parent` or `relative` for students and families; "
                     "any other role (teacher, coach, principal...) is staff."
@@ -121,9 +137,11 @@ SCHEMAS: dict[str, Any] = {
         "required": ["content_base64"],
         "additionalProperties": False,
         "properties": {
-            "filename": {"type": "string", "maxLength": c.MAX_FILENAME_CHARS},
+            "filename": {"type": ["string", "null"], "maxLength": c.MAX_FILENAME_CHARS},
             "content_base64": {
                 "type": "string",
+                "minLength": 1,
+                "pattern": r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
                 "contentEncoding": "base64",
                 "maxLength": (c.MAX_ATTACHMENT_BYTES * 4) // 3 + 4,
             },
@@ -282,7 +300,10 @@ def openapi_document(server_url: str = "/api/v1") -> dict[str, Any]:
                     "operationId": "openapi",
                     "summary": "This document.",
                     "security": [],
-                    "responses": {"200": {"description": "The OpenAPI 3.1 document."}},
+                    "responses": {
+                        "200": {"description": "The OpenAPI 3.1 document."},
+                        "405": _error("Only GET is allowed."),
+                    },
                 }
             },
         },

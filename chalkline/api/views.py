@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from chalkline.api import contract, services
 from chalkline.api.auth import TokenRequest, token_required
@@ -34,8 +35,12 @@ from chalkline.screening.i18n import localize
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@csrf_exempt  # reads and writes nothing: another method is a JSON 405, not a CSRF page
 def openapi(request: HttpRequest) -> JsonResponse:
+    if request.method not in ("GET", "HEAD"):
+        response = error_response(405, "method_not_allowed", "Use GET.")
+        response["Allow"] = "GET, HEAD"
+        return response
     return JsonResponse(openapi_document(request.build_absolute_uri("/api/v1").rstrip("/")))
 
 

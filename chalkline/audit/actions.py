@@ -17,6 +17,7 @@ class Action(StrEnum):
     DISTRICT_DEMO_LOADED = "district.demo_loaded"
     MEMBERSHIP_GRANTED = "membership.granted"
     MEMBERSHIP_REVOKED = "membership.revoked"
+    ACCOUNT_CREATED = "account.created"
     DIRECTORY_IMPORTED = "directory.imported"
     DIRECTORY_IMPORT_FAILED = "directory.import_failed"
     DIRECTORY_ROLE_CONFIRMED = "directory.role_confirmed"
@@ -104,6 +105,7 @@ LABELS: dict[Action, str] = {
     Action.DISTRICT_DEMO_LOADED: "Loaded the demo data",
     Action.MEMBERSHIP_GRANTED: "Granted a role",
     Action.MEMBERSHIP_REVOKED: "Revoked a role",
+    Action.ACCOUNT_CREATED: "Created a sign-in account",
     Action.DIRECTORY_IMPORTED: "Imported the directory",
     Action.DIRECTORY_IMPORT_FAILED: "Directory import failed",
     Action.DIRECTORY_ROLE_CONFIRMED: "Confirmed a suggested role",

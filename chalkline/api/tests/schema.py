@@ -3,6 +3,7 @@ without a new dependency. It refuses keywords it does not know instead of ignori
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 KNOWN = {
@@ -15,6 +16,10 @@ KNOWN = {
     "minLength",
     "maxLength",
     "maxItems",
+    "minItems",
+    "pattern",
+    "anyOf",
+    "not",
     "minimum",
     "$ref",
     "description",
@@ -52,6 +57,10 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str
             target = target[part]
         validate(value, target, root, path)
         return
+    if "anyOf" in schema and not any(_valid(value, s, root) for s in schema["anyOf"]):
+        raise SchemaError(f"{path}: matches none of anyOf")
+    if "not" in schema and _valid(value, schema["not"], root):
+        raise SchemaError(f"{path}: matches the schema under 'not'")
     if "type" in schema:
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         if not any(_type_ok(value, t) for t in types):
@@ -63,6 +72,8 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str
             raise SchemaError(f"{path}: too short")
         if len(value) > schema.get("maxLength", float("inf")):
             raise SchemaError(f"{path}: too long")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            raise SchemaError(f"{path}: does not match {schema['pattern']!r}")
     if (
         isinstance(value, int)
         and not isinstance(value, bool)
@@ -72,6 +83,8 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str
     if isinstance(value, list):
         if len(value) > schema.get("maxItems", float("inf")):
             raise SchemaError(f"{path}: too many items")
+        if len(value) < schema.get("minItems", 0):
+            raise SchemaError(f"{path}: too few items")
         if "items" in schema:
             for n, item in enumerate(value):
                 validate(item, schema["items"], root, f"{path}[{n}]")
@@ -85,3 +98,11 @@ def validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str
                 validate(item, props[key], root, f"{path}.{key}")
             elif schema.get("additionalProperties", True) is False:
                 raise SchemaError(f"{path}: unexpected {key!r}")
+
+
+def _valid(value: Any, schema: dict[str, Any], root: dict[str, Any]) -> bool:
+    try:
+        validate(value, schema, root)
+    except SchemaError:
+        return False
+    return True
