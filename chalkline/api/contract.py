@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any, cast
 
 from django.http import HttpRequest
@@ -50,6 +51,15 @@ def _too_large(size: int) -> ApiError:
         "too_large",
         f"The request body is {size:,} bytes; the limit is {MAX_BODY_BYTES:,} bytes.",
     )
+
+
+# "Blank" as the OpenAPI document's `\S` patterns mean it (ECMAScript's white space), not as
+# Python's str.strip(), which also strips control characters such as U+001D.
+_BLANK = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
+
+
+def _blank(value: str) -> bool:
+    return _BLANK.fullmatch(value) is not None
 
 
 def _reject_constant(name: str) -> Any:
@@ -125,7 +135,7 @@ def _string(
         return ""
     if not isinstance(value, str):
         raise _bad(field, "must be a string")
-    if required and not value.strip():
+    if required and _blank(value):
         raise _bad(field, "must not be empty")
     if len(value) > max_chars:
         raise _bad(field, f"is {len(value):,} characters; the limit is {max_chars:,}")
@@ -142,16 +152,24 @@ def _strings(value: Any, field: str, *, max_items: int) -> tuple[str, ...]:
     return tuple(_string(v, f"{field}[{n}]", required=True) for n, v in enumerate(value))
 
 
+def language_pattern(supported: frozenset[str]) -> str:
+    """What ``lang`` may be, as the OpenAPI document states it: a language the API speaks, in
+    either case, optionally with a region or other subtags ("es", "es-MX", "en_US")."""
+    bases = "|".join(
+        "".join(f"[{ch.lower()}{ch.upper()}]" for ch in code) for code in sorted(supported)
+    )
+    return rf"^(?:{bases})(?:[-_][A-Za-z0-9]{{1,8}})*$"
+
+
 def language_of(obj: Any, supported: frozenset[str]) -> str | None:
-    """The body's ``lang`` (a language code such as "es" or "es-MX", answered as its base
-    language), or None when absent; a language the API does not speak is a 400 naming it."""
+    """The body's ``lang`` answered as its base language ("es-MX" is "es"), or None when absent
+    or null; anything else than ``language_pattern`` is a 400 naming the languages."""
     value = _string(obj.get("lang") if isinstance(obj, dict) else None, "lang", max_chars=35)
-    if not value:
+    if not value and (not isinstance(obj, dict) or obj.get("lang") is None):
         return None
-    base = value.strip().lower().replace("_", "-").split("-")[0]
-    if base not in supported:
+    if not re.fullmatch(language_pattern(supported), value):
         raise _bad("lang", f"unsupported language {value!r}; expected one of {sorted(supported)}")
-    return base
+    return value.lower().replace("_", "-").split("-")[0]
 
 
 def parse_screen_request(obj: Any) -> Message:
@@ -163,7 +181,7 @@ def parse_screen_request(obj: Any) -> Message:
     sender_id = _string(sender.get("id"), "sender.id")
     audience = _audience(body.get("audience"))
     attachments = _attachments(body.get("attachments"))
-    if not text.strip() and not attachments:
+    if _blank(text) and not attachments:
         raise _bad("text", "there is nothing to screen: send text, html or an attachment")
     return Message(
         text=text,

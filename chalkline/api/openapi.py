@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from chalkline.api import contract as c
 from chalkline.screening import CLAUSES
 from chalkline.screening.types import AUDIENCE_KINDS
@@ -84,8 +86,9 @@ SCHEMAS: dict[str, Any] = {
                 "items": {"$ref": "#/components/schemas/Attachment"},
             },
             "lang": {
-                "type": "string",
+                "type": ["string", "null"],
                 "maxLength": 35,
+                "pattern": c.language_pattern(frozenset(code for code, _ in settings.LANGUAGES)),
                 "description": (
                     "The language of the findings' `message` and `fix`: `en` or `es` (a region "
                     "such as `es-MX` is accepted). Without it the `Accept-Language` header "

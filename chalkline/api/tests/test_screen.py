@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -331,3 +332,29 @@ def test_an_unsupported_lang_is_a_400_naming_the_field(world: World, api: Api) -
     response = api.post({**body("Hello"), "lang": "tlh"})
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "lang"
+
+
+def test_a_null_lang_is_no_lang_and_the_document_says_which_langs_are_valid(
+    world: World, api: Api
+) -> None:
+    """What the OpenAPI document allows the API accepts, and what it forbids the API refuses
+    (schemathesis found both halves apart: null refused by the document, "0000" by the API)."""
+    assert api.post({**body("Hello"), "lang": None}).status_code == 200
+    pattern = openapi_document()["components"]["schemas"]["ScreenRequest"]["properties"]["lang"][
+        "pattern"
+    ]
+    for value, ok in [
+        ("es", True),
+        ("ES-mx", True),
+        ("en_US", True),
+        ("0000", False),
+        (" es", False),
+    ]:
+        assert bool(re.fullmatch(pattern, value)) is ok, value
+        assert (api.post({**body("Hello"), "lang": value}).status_code == 200) is ok, value
+
+
+def test_control_characters_are_not_blank(world: World, api: Api) -> None:
+    """Blank is the document's `\\S` (ECMAScript white space), not Python's str.strip()."""
+    assert api.post({**body(""), "text": "\u001d"}).status_code == 200
+    assert api.post({**body(""), "text": " \u3000\t"}).status_code == 400
