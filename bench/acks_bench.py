@@ -40,26 +40,32 @@ PG_URL = "postgres://postgres@127.0.0.1:5432/chalkline_acks_bench"
 SQLITE_PATH = ROOT / "var" / "bench-acks.sqlite3"
 
 
-def setup(db: str, certificates: str = "worker") -> str:
-    if db == "pg":
+def prepare_database(
+    db: str, *, name: str, var: str, task_backend: str, reuse: bool = False
+) -> str:
+    """A fresh (or, with ``reuse``, the existing) bench database ``name`` on PostgreSQL or
+    ``var/<var>.sqlite3``, Django set up on it, migrated; returns its URL. Shared by the benches
+    that build a big district (acks, training)."""
+    sqlite_path = ROOT / "var" / f"{var}.sqlite3"
+    pg_url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    url = pg_url if db == "pg" else f"sqlite:///{sqlite_path}"
+    if not reuse and db == "pg":
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS chalkline_acks_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE chalkline_acks_bench")
-        url = PG_URL
-    else:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
+    elif not reuse:
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{SQLITE_PATH}"
+            Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
     os.environ.update(
         DATABASE_URL=url,
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
         DJANGO_SETTINGS_MODULE="chalkline.settings",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        TASK_BACKEND="immediate" if certificates == "immediate" else "database",
+        TASK_BACKEND=task_backend,
         LOG_LEVEL="WARNING",
-        CHALKLINE_VAR_DIR=str(ROOT / "var" / "bench-acks"),
+        CHALKLINE_VAR_DIR=str(ROOT / "var" / var),
     )
     sys.path.insert(0, str(ROOT))
     import django
@@ -70,6 +76,15 @@ def setup(db: str, certificates: str = "worker") -> str:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
     return url
+
+
+def setup(db: str, certificates: str = "worker") -> str:
+    return prepare_database(
+        db,
+        name="chalkline_acks_bench",
+        var="bench-acks",
+        task_backend="immediate" if certificates == "immediate" else "database",
+    )
 
 
 def uptime() -> str:

@@ -19,76 +19,28 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import secrets
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from acks_bench import build, prepare_database, uptime
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_URL = "postgres://postgres@127.0.0.1:5432/chalkline_training_bench"
-SQLITE_PATH = ROOT / "var" / "bench-training.sqlite3"
 
 
 def setup(db: str, reuse: bool = False) -> str:
-    if reuse:
-        url = PG_URL if db == "pg" else f"sqlite:///{SQLITE_PATH}"
-    elif db == "pg":
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS chalkline_training_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE chalkline_training_bench")
-        url = PG_URL
-    else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{SQLITE_PATH}"
-    os.environ.update(
-        DATABASE_URL=url,
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
-        DJANGO_SETTINGS_MODULE="chalkline.settings",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        TASK_BACKEND="immediate",
-        LOG_LEVEL="WARNING",
-        CHALKLINE_VAR_DIR=str(ROOT / "var" / "bench-training"),
+    return prepare_database(
+        db,
+        name="chalkline_training_bench",
+        var="bench-training",
+        task_backend="immediate",
+        reuse=reuse,
     )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    return url
-
-
-def uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
-
-
-def build(buildings: int, staff: int) -> Any:
-    from chalkline.people.demo.loader import load_demo_district
-
-    t = time.perf_counter()
-    district, _ = load_demo_district(
-        name="Bench",
-        slug="bench",
-        buildings=buildings,
-        staff=staff,
-        students=0,
-        seed=1,
-        password=secrets.token_urlsafe(16),
-    )
-    print(f"directory: {buildings:,} buildings, {staff:,} staff in {time.perf_counter() - t:.1f} s")
-    return district
 
 
 def roster(district: Any) -> Any:
