@@ -149,6 +149,17 @@ AUTH_PASSWORD_VALIDATORS = [
 # LOGIN_LOCKOUT_SECONDS, further attempts are refused with the same generic message.
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = envint("LOGIN_LOCKOUT_SECONDS", 900)
+# Sign-in with a district's OpenID Connect provider (docs/operations.md). The providers'
+# discovery documents and signing keys are kept this long in the shared cache (the keys are
+# fetched again at once when a token names a key the cached set lacks: key rotation).
+SIGN_IN_METADATA_SECONDS = envint("SIGN_IN_METADATA_SECONDS", 3600)
+# On the providers page, a client secret may only be named as an environment variable with this
+# prefix or a file inside SIGN_IN_SECRET_DIR (empty: no files), so that nobody can make Chalkline
+# send another of the server's secrets to a provider of their choosing.
+SIGN_IN_SECRET_ENV_PREFIX = envstr("SIGN_IN_SECRET_ENV_PREFIX", "CHALKLINE_SIGN_IN_")
+SIGN_IN_SECRET_DIR = envstr("SIGN_IN_SECRET_DIR", "")
+# Issuers must be https; the tests' provider on 127.0.0.1 is plain http. Never in production.
+SIGN_IN_ALLOW_HTTP_ISSUER = envbool("SIGN_IN_ALLOW_HTTP_ISSUER", False)
 # Rate limits, COUNT/SECONDS, counted in the shared cache; over the limit a request gets 429 with
 # Retry-After. Per API token on POST /api/v1/screen; per client address and per submitted email
 # on the password reset form; per client address on every other anonymous POST (sign-in, setting

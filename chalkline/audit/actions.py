@@ -25,6 +25,9 @@ class Action(StrEnum):
     DIRECTORY_IMPORT_LOCK_TAKEN_OVER = "directory.import_lock_taken_over"
     ACCESS_SUSPENDED = "access.suspended"
     SIGN_IN_PROVIDER_CONFIGURED = "accounts.provider_configured"
+    SIGN_IN_PROVIDER_CHANGED = "accounts.provider_changed"
+    SIGN_IN_PROVIDER_DEACTIVATED = "accounts.provider_deactivated"
+    SIGN_IN_PROVIDER_REACTIVATED = "accounts.provider_reactivated"
     SIGN_IN_LINKED = "accounts.linked_to_provider"
     LOCAL_PASSWORDS_SET = "accounts.local_passwords_set"
     SECOND_FACTOR_ADDED = "accounts.second_factor_added"
@@ -113,6 +116,9 @@ LABELS: dict[Action, str] = {
     Action.DIRECTORY_IMPORT_LOCK_TAKEN_OVER: "Took over the directory import lock",
     Action.ACCESS_SUSPENDED: "Suspended the access of people who left",
     Action.SIGN_IN_PROVIDER_CONFIGURED: "Configured a sign-in provider",
+    Action.SIGN_IN_PROVIDER_CHANGED: "Changed a sign-in provider",
+    Action.SIGN_IN_PROVIDER_DEACTIVATED: "Turned off a sign-in provider",
+    Action.SIGN_IN_PROVIDER_REACTIVATED: "Turned a sign-in provider back on",
     Action.SIGN_IN_LINKED: "Linked an account to the district's sign-in provider",
     Action.LOCAL_PASSWORDS_SET: "Changed whether staff may sign in with a password",
     Action.SECOND_FACTOR_ADDED: "Added a second factor (authenticator app) to an account",

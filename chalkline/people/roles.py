@@ -50,6 +50,9 @@ class Capability(StrEnum):
     # and see who completed them.
     MANAGE_TRAINING = "manage_training"
     VIEW_TRAINING_RECORDS = "view_training_records"
+    # Sign-in (issue 20): the district's identity providers and whether staff may still sign in
+    # with a Chalkline password (the superintendent and the designee).
+    MANAGE_SIGN_IN = "manage_sign_in"
 
 
 C = Capability
@@ -66,6 +69,7 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.VIEW_BOARD_AGENDA,
         C.REVIEW_APPS,
         C.APPROVE_APPS,
+        C.MANAGE_SIGN_IN,
     }
 )
 

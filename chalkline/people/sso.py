@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_GET
 from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 
 from chalkline.people.models import IdentityProvider, User
+from chalkline.people.oidc_metadata import DiscoveryError, discovery, signing_keys
 from chalkline.people.services.sign_in import SignInRefused, sign_in_with_provider
 from chalkline.people.two_factor import begin_second_step, confirmed_device
 
@@ -66,14 +68,36 @@ def client_secret(provider: IdentityProvider) -> str:
     return ""
 
 
+class _ProviderApp(DjangoOAuth2App):  # type: ignore[misc]  # authlib is untyped
+    """authlib's client, with the discovery document and keys from the shared cache
+    (``people.oidc_metadata``) instead of fetched on every sign-in."""
+
+    def __init__(self, *args: Any, issuer: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._issuer = issuer
+
+    def load_server_metadata(self) -> dict[str, Any]:
+        metadata: dict[str, Any] = self.server_metadata
+        if "_loaded_at" not in metadata:
+            metadata.update(discovery(self._issuer))
+            metadata["_loaded_at"] = time.time()
+        return metadata
+
+    def fetch_jwk_set(self, force: bool = False) -> dict[str, Any]:
+        # authlib asks with force=True once, when the token's key id is not in the set it has.
+        metadata = self.load_server_metadata()
+        keys = signing_keys(self._issuer, str(metadata["jwks_uri"]), refresh=force)
+        metadata["jwks"] = keys
+        return keys
+
+
 def _client(provider: IdentityProvider) -> DjangoOAuth2App:
-    issuer = provider.issuer.rstrip("/")
-    return DjangoOAuth2App(
+    return _ProviderApp(
         DjangoIntegration(f"chalkline-{provider.slug}"),
         name=f"chalkline-{provider.slug}",
+        issuer=provider.issuer,
         client_id=provider.client_id,
         client_secret=client_secret(provider),
-        server_metadata_url=f"{issuer}/.well-known/openid-configuration",
         client_kwargs={
             "scope": "openid email profile",
             "code_challenge_method": "S256",
@@ -106,7 +130,7 @@ def sso_start(request: HttpRequest, slug: str) -> HttpResponse:
         response: HttpResponse = _client(provider).authorize_redirect(
             request, _callback_url(request, provider), **extra
         )
-    except (requests.RequestException, ValueError, KeyError):
+    except (requests.RequestException, DiscoveryError, ValueError, KeyError):
         log.warning("sign-in provider %s unreachable at start", provider.slug)
         return _refused(request, provider, "provider")
     return response

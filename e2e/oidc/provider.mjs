@@ -12,6 +12,12 @@
 //     account receives is to be re-signed wrongly: {"aud": ..., "iss": ..., "nonce": ...,
 //     "exp_offset": -3600}. The re-signed token carries the provider's real signature, so the
 //     client sees exactly what a misbehaving or hostile provider would send.
+//   POST /__test__/rotate-key
+//     key rotation: a new signing key (a new `kid`) is published beside the old one, and every ID
+//     token from then on is signed with it.
+//   GET /__test__/requests
+//     how many times the discovery document and the key set were fetched: {"discovery": n,
+//     "jwks": n}, so the tests can see what the client caches.
 import Provider from 'oidc-provider';
 import * as jose from 'jose';
 
@@ -19,8 +25,22 @@ const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
 const clients = JSON.parse(process.env.OIDC_CLIENTS || '[]');
 
-const { privateKey, publicKey } = await jose.generateKeyPair('RS256', { extractable: true });
-const jwk = { ...(await jose.exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+// A fresh key id per process: a client's cache from an earlier run never matches by accident.
+async function newKey() {
+  const { privateKey, publicKey } = await jose.generateKeyPair('RS256', { extractable: true });
+  const kid = `test-key-${crypto.randomUUID().slice(0, 8)}`;
+  const meta = { kid, alg: 'RS256', use: 'sig' };
+  return {
+    kid,
+    privateKey,
+    privateJwk: { ...(await jose.exportJWK(privateKey)), ...meta },
+    publicJwk: { ...(await jose.exportJWK(publicKey)), ...meta },
+  };
+}
+const keys = [await newKey()];
+const jwk = keys[0].privateJwk;
+let rotated = false;
+const requestCounts = { discovery: 0, jwks: 0 };
 
 const accounts = new Map(); // sub -> { claims, tamper }
 let nextLogin = null;
@@ -57,6 +77,22 @@ async function readJson(req) {
 }
 
 provider.use(async (ctx, next) => {
+  if (ctx.path === '/.well-known/openid-configuration') requestCounts.discovery += 1;
+  if (ctx.path === '/jwks' && ctx.method === 'GET') {
+    requestCounts.jwks += 1;
+    ctx.body = { keys: keys.map((k) => k.publicJwk) };
+    return;
+  }
+  if (ctx.path === '/__test__/requests' && ctx.method === 'GET') {
+    ctx.body = requestCounts;
+    return;
+  }
+  if (ctx.path === '/__test__/rotate-key' && ctx.method === 'POST') {
+    keys.push(await newKey());
+    rotated = true;
+    ctx.status = 204;
+    return;
+  }
   if (ctx.path === '/__test__/next-login' && ctx.method === 'POST') {
     const body = await readJson(ctx.req);
     accounts.set(body.sub, { claims: body.claims || {}, tamper: body.tamper || null });
@@ -92,8 +128,8 @@ provider.use(async (ctx, next) => {
   if (ctx.oidc?.route === 'token' && ctx.body && ctx.body.id_token) {
     const claims = jose.decodeJwt(ctx.body.id_token);
     const account = accounts.get(claims.sub);
-    const tamper = account && account.tamper;
-    if (tamper) {
+    const tamper = (account && account.tamper) || {};
+    if ((account && account.tamper) || rotated) {
       if (tamper.aud !== undefined) claims.aud = tamper.aud;
       if (tamper.iss !== undefined) claims.iss = tamper.iss;
       if (tamper.nonce !== undefined) claims.nonce = tamper.nonce;
@@ -102,17 +138,17 @@ provider.use(async (ctx, next) => {
         claims.exp = now + tamper.exp_offset;
         claims.iat = claims.exp - 3600;
       }
+      const signer = keys[keys.length - 1];
       ctx.body = {
         ...ctx.body,
         id_token: await new jose.SignJWT(claims)
-          .setProtectedHeader({ alg: 'RS256', kid: jwk.kid })
-          .sign(privateKey),
+          .setProtectedHeader({ alg: 'RS256', kid: signer.kid })
+          .sign(signer.privateKey),
       };
     }
   }
 });
 
-void publicKey;
 provider.listen(port, '127.0.0.1', () => {
   process.stdout.write(`READY ${issuer}\n`);
 });

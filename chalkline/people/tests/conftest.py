@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -60,6 +62,16 @@ class OidcProvider:
         parts = urlsplit(url)
         return client.get(f"{parts.path}?{parts.query}")
 
+    def requests_seen(self) -> dict[str, int]:
+        """How many times the discovery document and the key set were fetched so far."""
+        answer = requests.get(f"{self.issuer}/__test__/requests", timeout=10)
+        answer.raise_for_status()
+        return dict(answer.json())
+
+    def rotate_key(self) -> None:
+        """Publish a new signing key (new kid) and sign every ID token from now on with it."""
+        requests.post(f"{self.issuer}/__test__/rotate-key", timeout=10).raise_for_status()
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -67,18 +79,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def oidc_provider_process() -> Iterator[OidcProvider]:
+@contextmanager
+def running_provider(redirect_uris: list[str]) -> Iterator[OidcProvider]:
+    """Start e2e/oidc/provider.mjs on a free port with our test client registered for these
+    callback URLs; stop it on leaving. The browser journeys (e2e/) use it with the live server's
+    address."""
     node = shutil.which("node")
     assert node, "Node.js is needed for the sign-in tests (make node-deps)"
     assert (ROOT / "node_modules" / "oidc-provider").is_dir(), "run `npm ci` (make node-deps)"
     port = _free_port()
     clients = [
-        {
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "redirect_uris": [f"http://testserver/accounts/sign-in/{s}/callback/" for s in SLUGS],
-        },
+        {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": redirect_uris}
     ]
     env = {**os.environ, "PORT": str(port), "OIDC_CLIENTS": json.dumps(clients)}
     proc = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
@@ -98,9 +109,18 @@ def oidc_provider_process() -> Iterator[OidcProvider]:
         proc.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def oidc_provider_process() -> Iterator[OidcProvider]:
+    with running_provider(
+        [f"http://testserver/accounts/sign-in/{s}/callback/" for s in SLUGS]
+    ) as provider:
+        yield provider
+
+
 @pytest.fixture
 def oidc_provider(
-    oidc_provider_process: OidcProvider, monkeypatch: pytest.MonkeyPatch
+    db: Any, oidc_provider_process: OidcProvider, monkeypatch: pytest.MonkeyPatch
 ) -> OidcProvider:
     monkeypatch.setenv(SECRET_ENV, CLIENT_SECRET)
+    cache.clear()  # no discovery document or keys cached by an earlier test
     return oidc_provider_process
