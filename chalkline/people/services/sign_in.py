@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
@@ -95,6 +95,30 @@ def sign_in_with_provider(*, provider: IdentityProvider, claims: dict[str, Any])
     person = people[0]
     if not person.active:
         raise SignInRefused("inactive")
+    try:
+        # A savepoint: two first sign-ins of the same person at once (two tabs, a double submit)
+        # both get here; the second one's insert meets the first one's row (the account's
+        # one-person-one-account rule, or the link's provider+subject rule) and is undone alone.
+        with transaction.atomic():
+            user, created = _link_account(
+                provider=provider, person=person, subject=subject, email=email
+            )
+    except IntegrityError:
+        return _linked_meanwhile(provider=provider, person=person, subject=subject)
+    record_event(
+        district=provider.district,
+        actor=user,
+        action=Action.SIGN_IN_LINKED,
+        target=user,
+        after={"provider": provider.pk, "person": person.pk, "account_created": created},
+    )
+    return user
+
+
+def _link_account(
+    *, provider: IdentityProvider, person: Person, subject: str, email: str
+) -> tuple[User, bool]:
+    """Link the person's account (created if they have none) to the provider's subject."""
     user = User.objects.filter(person=person).first()
     created = user is None
     if user is None:
@@ -108,14 +132,22 @@ def sign_in_with_provider(*, provider: IdentityProvider, claims: dict[str, Any])
         # address is exactly what a re-used or spoofed email looks like.
         raise SignInRefused("already_linked")
     IdentityLink.objects.create(provider=provider, subject=subject, user=user)
-    record_event(
-        district=provider.district,
-        actor=user,
-        action=Action.SIGN_IN_LINKED,
-        target=user,
-        after={"provider": provider.pk, "person": person.pk, "account_created": created},
+    return user, created
+
+
+def _linked_meanwhile(*, provider: IdentityProvider, person: Person, subject: str) -> User:
+    """Another sign-in linked this person while we tried: the same subject and person is the
+    same sign-in (answer with its account); anything else is refused as a second link."""
+    link = (
+        IdentityLink.objects.select_related("user__person")
+        .filter(provider=provider, subject=subject)
+        .first()
     )
-    return user
+    if link is None or link.user.person_id != person.pk:
+        raise SignInRefused("already_linked")
+    if not _usable(link.user):
+        raise SignInRefused("inactive")
+    return link.user
 
 
 def _free_username(email: str) -> str:

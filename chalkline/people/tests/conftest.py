@@ -44,6 +44,19 @@ class OidcProvider:
     ) -> Any:
         """A whole browser round trip: start at Chalkline, sign in at the provider as ``sub``
         with these claims, come back to Chalkline's callback. Returns the callback's response."""
+        return client.get(self.authorize(client, slug, sub=sub, claims=claims, tamper=tamper))
+
+    def authorize(
+        self,
+        client: Client,
+        slug: str,
+        *,
+        sub: str,
+        claims: dict[str, Any],
+        tamper: dict[str, Any] | None = None,
+    ) -> str:
+        """The round trip up to the provider's answer: the callback URL (path and query) the
+        browser is sent back to, not yet opened."""
         requests.post(
             f"{self.issuer}/__test__/next-login",
             json={"sub": sub, "claims": claims, "tamper": tamper},
@@ -60,7 +73,7 @@ class OidcProvider:
             if url.startswith("http://testserver/"):
                 break
         parts = urlsplit(url)
-        return client.get(f"{parts.path}?{parts.query}")
+        return f"{parts.path}?{parts.query}"
 
     def requests_seen(self) -> dict[str, int]:
         """How many times the discovery document and the key set were fetched so far."""
