@@ -27,6 +27,7 @@ from chalkline.people.models import (
     Building,
     BuildingQuerySet,
     District,
+    IdentityProvider,
     ImportBatch,
     Membership,
     Person,
@@ -287,7 +288,27 @@ def get_role_suggestion_for(user: User | object, district: District, pk: int) ->
     return get_visible(qs, pk, not_found="No such suggestion")
 
 
-def can_add_second_factor(user: User) -> bool:
+def can_add_second_factor(user: User | object) -> bool:
     """A local account (one that signs in with a Chalkline password) can add a TOTP second
-    factor; an account that signs in with the district's provider gets its second factor there."""
-    return bool(user.is_authenticated and user.has_usable_password())
+    factor; an account that signs in with the district's provider gets its second factor there.
+    The account menu links the page for exactly these accounts."""
+    return bool(isinstance(user, User) and user.is_authenticated and user.has_usable_password())
+
+
+# --- sign-in: the district's providers and local passwords --------------------------------
+
+
+def can_manage_sign_in(user: User | object, district: District | None) -> bool:
+    return grants_for(user, district).can(Capability.MANAGE_SIGN_IN)
+
+
+def providers_visible_to(user: User | object, district: District) -> QuerySet[IdentityProvider]:
+    """The district's sign-in providers, for those who manage sign-in (nobody else sees the
+    configuration page; the sign-in page lists active providers to everyone)."""
+    if not can_manage_sign_in(user, district):
+        return IdentityProvider.objects.none()
+    return IdentityProvider.objects.filter(district=district)
+
+
+def get_provider_for(user: User | object, district: District, pk: int) -> IdentityProvider:
+    return get_visible(providers_visible_to(user, district), pk, not_found="No such provider")

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from chalkline.people.access import grants_for
+from chalkline.people.access import can_add_second_factor, grants_for
 from chalkline.people.roles import Capability, Role
 
 
@@ -34,5 +34,13 @@ def chalkline(request: HttpRequest) -> dict[str, Any]:
             nav.append(("Training", reverse("training:manage")))
         if grants.can_anywhere(Capability.VIEW_AUDIT):
             nav.append(("Audit log", reverse("audit:events")))
+        if grants.can(Capability.MANAGE_SIGN_IN):
+            nav.append(("Sign-in settings", reverse("people:sign_in")))
     role_labels = [Role(r).label for r in sorted(grants.roles)]
-    return {"current_district": district, "nav_items": nav, "my_roles": role_labels}
+    return {
+        "current_district": district,
+        "nav_items": nav,
+        "my_roles": role_labels,
+        # the account menu's link to the authenticator-app page (local password accounts only)
+        "two_factor_link": can_add_second_factor(user),
+    }

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
+from chalkline.people import oidc_metadata
 from chalkline.people.models import (
     District,
     IdentityLink,
@@ -241,12 +242,88 @@ def configure_provider(
         actor=by,
         action=Action.SIGN_IN_PROVIDER_CONFIGURED,
         target=provider,
-        after={
-            "slug": provider.slug,
-            "kind": provider.kind,
-            "issuer": provider.issuer,
-            "tenant_id": provider.tenant_id,
-            "hosted_domain": provider.hosted_domain,
-        },
+        after=_described(provider),
     )
+    return provider
+
+
+# What the audit records of a provider: everything but the secret, which is never in the
+# database (the variable's name and the file's path are not secrets).
+PROVIDER_FIELDS = (
+    "name",
+    "kind",
+    "issuer",
+    "client_id",
+    "client_secret_env",
+    "client_secret_file",
+    "allowed_domains",
+    "tenant_id",
+    "hosted_domain",
+)
+
+
+def _described(provider: IdentityProvider) -> dict[str, Any]:
+    return {
+        "slug": provider.slug,
+        "active": provider.active,
+        **{f: getattr(provider, f) for f in PROVIDER_FIELDS},
+    }
+
+
+def _forget_metadata_on_commit(issuer: str) -> None:
+    transaction.on_commit(lambda: oidc_metadata.forget(issuer))
+
+
+@transaction.atomic
+def change_provider(
+    *, provider: IdentityProvider, changes: dict[str, str], by: User | None
+) -> IdentityProvider:
+    """Change a provider's settings (not its slug: the callback URL registered at the provider
+    holds it). Only the fields in PROVIDER_FIELDS; audited with before and after."""
+    unknown = set(changes) - set(PROVIDER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a provider setting: {', '.join(sorted(unknown))}")
+    provider = IdentityProvider.objects.select_for_update().get(pk=provider.pk)
+    before = _described(provider)
+    changed = [f for f, value in changes.items() if getattr(provider, f) != value]
+    if not changed:
+        return provider
+    old_issuer = provider.issuer
+    for field_name in changed:
+        setattr(provider, field_name, changes[field_name])
+    provider.save(update_fields=changed)
+    record_event(
+        district=provider.district,
+        actor=by,
+        action=Action.SIGN_IN_PROVIDER_CHANGED,
+        target=provider,
+        before={f: before[f] for f in changed},
+        after={f: getattr(provider, f) for f in changed},
+    )
+    _forget_metadata_on_commit(old_issuer)
+    return provider
+
+
+@transaction.atomic
+def set_provider_active(
+    *, provider: IdentityProvider, active: bool, by: User | None
+) -> IdentityProvider:
+    """Turn a provider off (its button disappears and its callback refuses; the links to its
+    accounts are kept, so turning it back on needs no new first sign-ins) or back on."""
+    provider = IdentityProvider.objects.select_for_update().get(pk=provider.pk)
+    if provider.active == active:
+        return provider
+    provider.active = active
+    provider.save(update_fields=["active"])
+    record_event(
+        district=provider.district,
+        actor=by,
+        action=(
+            Action.SIGN_IN_PROVIDER_REACTIVATED if active else Action.SIGN_IN_PROVIDER_DEACTIVATED
+        ),
+        target=provider,
+        before={"active": not active},
+        after={"active": active},
+    )
+    _forget_metadata_on_commit(provider.issuer)
     return provider

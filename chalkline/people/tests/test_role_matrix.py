@@ -165,6 +165,12 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "people:import_report",
         "people:role_suggestions",
         "people:role_suggestion_decide",
+        # Sign-in settings: chalkline/people/tests/test_sign_in_role_matrix.py
+        "people:sign_in",
+        "people:sign_in_provider_new",
+        "people:sign_in_provider",
+        "people:sign_in_provider_active",
+        "people:sign_in_passwords",
         "audit:events",
         "audit:export",
         "audit:verify",  # POST only: chalkline/audit/tests/test_audit_page.py

@@ -98,3 +98,35 @@ def test_an_account_signing_in_with_the_provider_cannot_add_one(
     user.save(update_fields=["password"])
     client.force_login(user)
     assert client.get(reverse("two_factor_setup")).status_code == 403
+
+
+def _account_menu(client: Client) -> str:
+    page = client.get(reverse("home")).content.decode()
+    start = page.index('<div class="account">')
+    return page[start : page.index("</div>", start)]
+
+
+@pytest.mark.parametrize("persona", ["superintendent", "designee", "hr", "netadmin"])
+def test_the_account_menu_links_the_page_for_local_password_accounts(
+    world: World, client: Client, persona: str
+) -> None:
+    client.force_login(world.users[persona])
+    menu = _account_menu(client)
+    assert f'href="{reverse("two_factor_setup")}"' in menu
+    assert "Two-step sign-in" in menu
+    assert client.get(reverse("two_factor_setup")).status_code == 200, "the link leads somewhere"
+
+
+def test_the_account_menu_has_no_link_for_accounts_of_the_district_provider(
+    world: World, client: Client
+) -> None:
+    user = world.users["teacher_north"]
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    client.force_login(user)
+    assert reverse("two_factor_setup") not in _account_menu(client)
+    assert client.get(reverse("two_factor_setup")).status_code == 403
+
+
+def test_signed_out_visitors_see_no_link(world: World, client: Client) -> None:
+    assert reverse("two_factor_setup") not in client.get(reverse("login")).content.decode()
