@@ -12,7 +12,7 @@ from chalkline.people.roles import Role
 from chalkline.people.roster_index import forget_roster_indexes
 from chalkline.policies.tests.factories import import_seed
 from conftest import make_building, make_district, make_person, make_user
-from e2e.conftest import assert_accessible, axe_violations, sign_in
+from e2e.conftest import assert_accessible, assert_fits_phone, axe_violations, sign_in
 
 PASSWORD = "correct horse battery staple"
 DRAFT = "So proud of Maria Garcia-Lopez for winning the spelling bee today!"
@@ -76,3 +76,39 @@ def test_the_findings_are_near_the_top_after_checking(
         assert_accessible(page)
     finally:
         context.close()
+
+
+# Signed-in pages checked with axe (every WCAG 2.1 A/AA rule) and for a 375 px phone, each as the
+# persona that can open it. Add new signed-in pages here.
+SIGNED_IN_PAGES: list[tuple[str, str]] = [
+    # sign-in settings (issue 20)
+    ("super", "/directory/sign-in/"),
+    ("super", "/directory/sign-in/providers/new/"),
+    ("super", "/directory/sign-in/providers/{provider}/"),
+    ("super", "/accounts/two-factor/"),
+]
+
+
+@pytest.mark.parametrize(("who", "path"), SIGNED_IN_PAGES)
+def test_signed_in_pages_pass_axe_and_fit_a_phone(
+    phone_page: Any, live_server: Any, district: dict[str, Any], who: str, path: str
+) -> None:
+    from chalkline.people.models import IdentityProvider
+    from chalkline.people.services.sign_in import configure_provider
+
+    provider = configure_provider(
+        by=None,
+        district=district["district"],
+        slug="prairie-google",
+        name="Prairie Valley Google account",
+        kind=IdentityProvider.Kind.GOOGLE,
+        issuer="https://accounts.google.com",
+        client_id="1234.apps.googleusercontent.com",
+        client_secret_env="CHALKLINE_SIGN_IN_GOOGLE",
+        hosted_domain="prairie.example.org",
+    )
+    sign_in(phone_page, live_server.url, who, PASSWORD)
+    response = phone_page.goto(live_server.url + path.format(provider=provider.pk))
+    assert response.status == 200, path
+    assert axe_violations(phone_page, impacts=("minor", "moderate", "serious", "critical")) == []
+    assert_fits_phone(phone_page)
