@@ -124,8 +124,8 @@ def check_sign_in_providers(
                 Error(
                     f"The sign-in provider {provider.slug!r} has no client secret ({where} is "
                     "missing or empty).",
-                    hint="Set the environment variable or file that add-sign-in-provider named, "
-                    "in every web process.",
+                    hint="Set the environment variable or file named on the sign-in settings page "
+                    "(or by add-sign-in-provider), in every web process.",
                     id="chalkline.E010",
                 )
             )

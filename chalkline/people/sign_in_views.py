@@ -20,6 +20,7 @@ from chalkline.people.forms import LocalPasswordsForm, ProviderForm
 from chalkline.people.models import IdentityProvider
 from chalkline.people.roles import Capability
 from chalkline.people.services.sign_in import (
+    ProviderError,
     change_provider,
     configure_provider,
     set_local_passwords,
@@ -129,7 +130,11 @@ def provider_active(request: DistrictRequest, pk: int) -> HttpResponse:
     access.require(request.user, request.district, Capability.MANAGE_SIGN_IN)
     provider = access.get_provider_for(request.user, request.district, pk)
     active = request.POST.get("active") == "on"
-    set_provider_active(provider=provider, active=active, by=request.user)
+    try:
+        set_provider_active(provider=provider, active=active, by=request.user)
+    except ProviderError as exc:
+        messages.error(request, str(exc))
+        return redirect("people:sign_in")
     state = "on again: its button is back on the sign-in page" if active else "off"
     messages.success(request, f"{provider.name} is {state}.")
     return redirect("people:sign_in")

@@ -37,6 +37,10 @@ class LocalPasswordsError(ValueError):
     pass
 
 
+class ProviderError(ValueError):
+    """A provider change that would leave the district's staff unable to sign in."""
+
+
 class SignInRefused(Exception):
     """Why a provider's sign-in was refused; ``reason`` picks the sentence on the page."""
 
@@ -313,6 +317,14 @@ def set_provider_active(
     provider = IdentityProvider.objects.select_for_update().get(pk=provider.pk)
     if provider.active == active:
         return provider
+    district = District.objects.select_for_update().get(pk=provider.district_id)
+    others = IdentityProvider.objects.filter(district=district, active=True).exclude(pk=provider.pk)
+    if not active and district.local_passwords_off and not others.exists():
+        raise ProviderError(
+            "This is the district's last active provider and Chalkline passwords are off: "
+            "turning it off would leave only the break-glass account able to sign in. Turn "
+            "passwords back on first."
+        )
     provider.active = active
     provider.save(update_fields=["active"])
     record_event(

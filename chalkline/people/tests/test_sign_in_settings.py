@@ -309,3 +309,33 @@ def test_local_passwords_are_turned_off_with_a_break_glass_superintendent(
     world.district.refresh_from_db()
     assert not world.district.local_passwords_off
     assert world.district.break_glass_user_id is None
+
+
+def test_the_last_provider_cannot_be_turned_off_while_passwords_are_off(
+    world: World, manager: Client, oidc_provider: OidcProvider
+) -> None:
+    manager.post(reverse("people:sign_in_provider_new"), _form(oidc_provider.issuer))
+    provider = IdentityProvider.objects.get()
+    superintendent = world.users["superintendent"]
+    manager.post(
+        reverse("people:sign_in_passwords"), {"passwords": "off", "break_glass": superintendent.pk}
+    )
+    response = manager.post(
+        reverse("people:sign_in_provider_active", args=[provider.pk]), follow=True
+    )
+    assert "Turn passwords back on first" in _page(response)
+    provider.refresh_from_db()
+    assert provider.active
+    assert not AuditEvent.objects.filter(action=Action.SIGN_IN_PROVIDER_DEACTIVATED).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [("superintendent", True), ("designee", True), ("hr", False), ("teacher_north", False)],
+)
+def test_the_menu_links_the_settings_for_those_who_manage_sign_in(
+    world: World, client: Client, persona: str, shown: bool
+) -> None:
+    client.force_login(world.users[persona])
+    menu = client.get(reverse("home")).content.decode()
+    assert (f'href="{reverse("people:sign_in")}"' in menu) == shown
