@@ -50,6 +50,10 @@ class Capability(StrEnum):
     # and see who completed them.
     MANAGE_TRAINING = "manage_training"
     VIEW_TRAINING_RECORDS = "view_training_records"
+    # The District's logo (issue 21, point 7; Policy 5:125 duty 7): staff ask for permission to
+    # use it for a purpose, the superintendent or designee grants, refuses or revokes it.
+    REQUEST_LOGO_USE = "request_logo_use"
+    GRANT_LOGO_USE = "grant_logo_use"
 
 
 C = Capability
@@ -66,10 +70,11 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.VIEW_BOARD_AGENDA,
         C.REVIEW_APPS,
         C.APPROVE_APPS,
+        C.GRANT_LOGO_USE,
     }
 )
 
-_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS})
+_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS, C.REQUEST_LOGO_USE})
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SUPERINTENDENT: frozenset(C),
