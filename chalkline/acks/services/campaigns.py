@@ -590,6 +590,7 @@ def open_follow_up_campaign(
         reminder_days_before=list(parent.reminder_days_before),
         weekly_after_due=parent.weekly_after_due,
         escalate_superintendent_after_days=parent.escalate_superintendent_after_days,
+        hired_from=parent.hired_from,  # a standing campaign for new hires stays one
         follows=parent,
         duplicate_reason=(
             f"Follow-up of campaign {parent.pk} for the material revision (version {version.seq})"

@@ -162,3 +162,30 @@ def test_the_demo_training_opens_the_statement_campaign_after_the_training(world
     campaign = Campaign.objects.get(hired_from=TODAY)
     link = CampaignTraining.objects.get(campaign=campaign)
     assert link.training.topic == Training.Topic.MANDATED_REPORTER
+
+
+def test_a_revised_statement_follows_up_for_the_same_new_hires_only(world: World) -> None:
+    from chalkline.acks import services as acks
+    from chalkline.policies import services as policies
+    from chalkline.policies.models import PolicyVersion
+
+    _run("--no-training")
+    campaign = Campaign.objects.get(hired_from__isnull=False)
+    hire = make_person(world.district, building=world.north, hire_date=TODAY)
+    assign_new_hire_steps(district=world.district, by=None)
+    text = (
+        b"5:90-E - Acknowledgment of Mandated Reporter Status\n\nExhibit 5:90-E\n\n"
+        b"General Personnel\n\nAcknowledgment of Mandated Reporter Status\n\nStatement\n\n"
+        b"I am a mandated reporter under 325 ILCS 5/4; I call 1-800-25-ABUSE myself.\n"
+    )
+    policies.import_policy(district=world.district, data=text, filename="v2.txt", by=None)
+    draft = PolicyVersion.objects.get(district=world.district, status=VersionStatus.DRAFT)
+    v2 = policies.publish_policy_version(
+        version=draft, change_summary="Shorter statement", material=True, by=None
+    )
+    follow = acks.open_follow_up_campaign(version=v2, by=None)
+    assert follow is not None and follow.follows == campaign
+    assert follow.hired_from == TODAY
+    assert list(Assignment.objects.filter(campaign=follow).values_list("person", flat=True)) == [
+        hire.pk
+    ]
