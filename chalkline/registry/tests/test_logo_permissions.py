@@ -287,3 +287,14 @@ def test_the_api_honours_a_grant_and_links_to_ask_without_one(world: World, with
     assert finding["permitted_until"] == end.isoformat()
     assert finding["permitted_for"] == "the robotics team's T-shirts"
     assert "request_url" not in finding
+
+
+def test_the_audit_page_links_a_decision_to_the_review_list(world: World) -> None:
+    permission = _ask(world)
+    designee = _client(world, "designee")
+    designee.post(
+        reverse("registry:logo_refuse", args=[permission.pk]), {"reason": "Not for fundraising."}
+    )
+    page = _client(world, "superintendent").get(reverse("audit:events")).content.decode()
+    assert "Refused permission to use the District logo" in page
+    assert f'href="{reverse("registry:logo_review")}#logo-{permission.pk}"' in page
