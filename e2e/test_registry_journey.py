@@ -110,3 +110,53 @@ def test_the_approvers_pages_pass_axe(
     page.wait_for_load_state("networkidle")
     assert "Notify families by" in page.content()
     assert_accessible(page)
+
+
+def test_a_teacher_asks_to_use_the_logo_and_the_superintendent_grants_it(
+    browser: Any, live_server: Any, district: dict[str, Any], tmp_path: Any
+) -> None:
+    """The District's logo (duty 7): the teacher asks, the superintendent adds the logo image
+    screening looks for and grants the request for a period; the pages pass axe, on a phone
+    too."""
+    from chalkline.registry.models import DistrictLogo, LogoPermission
+    from chalkline.screening.tests.test_images import _jpeg, _logo
+    from e2e.conftest import assert_fits_phone
+
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    teacher = context.new_page()
+    teacher.set_default_timeout(10_000)
+    sign_in(teacher, base, "teacher", PASSWORD)
+    teacher.goto(f"{base}/registry/logo/")
+    assert_accessible(teacher)
+    assert_fits_phone(teacher)
+    teacher.get_by_role("link", name="Ask for permission to use the logo").click()
+    assert_accessible(teacher)
+    teacher.get_by_label("What will you use the logo for?").fill("Robotics team T-shirts")
+    teacher.get_by_role("button", name="Send the request").click()
+    teacher.wait_for_load_state("networkidle")
+    assert "Requested" in teacher.content()
+    assert_accessible(teacher)
+
+    official = browser.new_context().new_page()
+    official.set_default_timeout(10_000)
+    sign_in(official, base, "super", PASSWORD)
+    official.goto(f"{base}/registry/logo/review/")
+    assert_accessible(official)
+    image = tmp_path / "seal.jpg"
+    image.write_bytes(_jpeg(_logo()))
+    official.get_by_label("Name").fill("District seal")
+    official.get_by_label("Logo image (PNG or JPEG, up to 5 MB)").set_input_files(str(image))
+    official.get_by_role("button", name="Add the image").click()
+    official.wait_for_load_state("networkidle")
+    assert DistrictLogo.objects.filter(name="District seal").exists()
+    permission = LogoPermission.objects.get()
+    official.get_by_label("Permitted until").fill("2099-06-30")
+    official.get_by_role("button", name="Grant").click()
+    official.wait_for_load_state("networkidle")
+    assert_accessible(official)
+    permission.refresh_from_db()
+    assert permission.status == LogoPermission.Status.GRANTED
+
+    teacher.goto(f"{base}/registry/logo/")
+    assert "Granted" in teacher.content() and "June 30, 2099" in teacher.content()

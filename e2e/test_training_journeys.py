@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from chalkline.acks import services as acks_services
-from chalkline.acks.models import Signature
+from chalkline.acks.models import Assignment, Signature
 from chalkline.people.roles import Role
 from chalkline.policies.tests.factories import import_seed
 from chalkline.training import services
@@ -149,6 +149,17 @@ def test_a_campaign_requires_the_training_and_the_employee_completes_both(
     phone_page.goto(f"{base}/acknowledgments/steps/")
     assert "available once the training is done" in phone_page.content()
     _check_phone(phone_page)
+    # The acknowledgment's own page shows the two steps too: step 1 with its link.
+    assignment = Assignment.objects.get(campaign=campaign, person=district["teacher"].person)
+    ack_page = f"{base}/acknowledgments/a/{assignment.pk}/"
+    phone_page.goto(ack_page)
+    steps = phone_page.get_by_role("region", name="Your two steps")
+    assert "Step 1: complete the training “Ethics in-service”: not done yet" in steps.inner_text()
+    assert "opens once the training is done" in steps.inner_text()
+    _check_phone(phone_page)
+    steps.get_by_role("link", name="Take the training (Ethics in-service)").click()
+    assert "Ethics in-service" in phone_page.content()
+    phone_page.goto(f"{base}/acknowledgments/steps/")
     phone_page.get_by_role("link", name="Take the training Ethics in-service").click()
     _check_phone(phone_page)
     phone_page.get_by_label("Your personal phone").check()
@@ -162,14 +173,24 @@ def test_a_campaign_requires_the_training_and_the_employee_completes_both(
     phone_page.goto(f"{base}/acknowledgments/steps/")
     assert "<strong>done</strong>" in phone_page.content()
     phone_page.get_by_role("link", name="Read and sign Annual acknowledgment 5:125").click()
+    steps = phone_page.get_by_role("region", name="Your two steps")
+    assert "“Ethics in-service”: done on" in steps.inner_text()
+    assert "read and sign the acknowledgment: open now" in steps.inner_text()
+    _check_phone(phone_page)
     phone_page.get_by_role("button", name="Open the policy text").click()
     phone_page.get_by_role("button", name="I have read it: continue to sign").press("Enter")
     phone_page.get_by_label("I agree to sign electronically").check()
     phone_page.get_by_role("button", name="I agree").click()
+    # The signing page shows both steps, step 1 done.
+    steps = phone_page.get_by_role("region", name="Your two steps")
+    assert "done on" in steps.inner_text() and "open now" in steps.inner_text()
+    _check_phone(phone_page)
     phone_page.get_by_label("Type your full name").fill("Tess Teacher")
     phone_page.get_by_role("button", name="Sign", exact=True).click()
     assert "Signed. Your verification code is" in phone_page.content()
     assert Signature.objects.filter(person=district["teacher"].person).exists()
+    steps = phone_page.get_by_role("region", name="Your two steps")
+    assert "read and sign the acknowledgment: done" in steps.inner_text()
     phone_page.goto(f"{base}/acknowledgments/steps/")
     assert "Signed" in phone_page.content()
     _check_phone(phone_page)

@@ -80,6 +80,9 @@ class Campaign(models.Model):
     job_categories = models.JSONField(default=list, blank=True, help_text="Empty means all.")
     include_new_hires = models.BooleanField(default=True)
     new_hire_days = models.PositiveSmallIntegerField(default=30)
+    # A standing campaign for new hires (the mandated-reporter statement): only staff hired on
+    # or after this day are in its audience. Empty: every staff member, whenever hired.
+    hired_from = models.DateField(null=True, blank=True)
     reminder_days_before = models.JSONField(default=default_ladder)
     weekly_after_due = models.BooleanField(default=True)
     escalate_superintendent_after_days = models.PositiveSmallIntegerField(default=14)

@@ -187,7 +187,18 @@ SCHEMAS: dict[str, Any] = {
             },
             "request_url": {
                 "type": "string",
-                "description": "Where staff ask for that app to be approved.",
+                "description": "Where staff ask for that app to be approved (personal_channel), "
+                "or for permission to use the District logo (district_logo, without a grant).",
+            },
+            "permitted_until": {
+                "type": "string",
+                "format": "date",
+                "description": "district_logo: the sender holds a current permission to use the "
+                "logo, up to this day (the finding is then a note, severity info).",
+            },
+            "permitted_for": {
+                "type": "string",
+                "description": "district_logo: the purpose the permission was granted for.",
             },
         },
         "additionalProperties": True,

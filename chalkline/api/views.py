@@ -28,8 +28,8 @@ from chalkline.people import access
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
 from chalkline.people.roster_index import roster_index_for
-from chalkline.registry.selectors import approved_channels
-from chalkline.screening import ScreeningInputError, screen, screened_text
+from chalkline.registry.selectors import approved_channels, logo_use_for, person_for_key
+from chalkline.screening import NO_LOGO_USE, ScreeningInputError, screen, screened_text
 from chalkline.screening.i18n import localize
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,14 @@ def screen_message(request: TokenRequest) -> HttpResponse:
         approved = dataclasses.replace(
             approved, request_url=request.build_absolute_uri(approved.request_url)
         )
-        findings = screen(message, index=index, approved=approved)
+        logo = NO_LOGO_USE
+        if message.attachments:
+            author = person_for_key(request.district, message.sender.id)
+            logo = logo_use_for(request.district, author if message.sender.is_staff else None)
+            logo = dataclasses.replace(
+                logo, request_url=request.build_absolute_uri(logo.request_url)
+            )
+        findings = screen(message, index=index, approved=approved, logo=logo)
         text = screened_text(message) if message.html else None
     except ApiError as exc:
         return from_error(exc)

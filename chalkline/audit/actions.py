@@ -92,6 +92,12 @@ class Action(StrEnum):
     REGISTRY_BREACH_NOTICE_DELAYED = "registry.breach_notice_delayed"
     REGISTRY_BREACH_NOTICE_EXPORTED = "registry.breach_notice_exported"
     REGISTRY_PRIVACY_PAGE_EDITED = "registry.privacy_page_edited"
+    REGISTRY_LOGO_REQUESTED = "registry.logo_requested"
+    REGISTRY_LOGO_GRANTED = "registry.logo_granted"
+    REGISTRY_LOGO_REFUSED = "registry.logo_refused"
+    REGISTRY_LOGO_REVOKED = "registry.logo_revoked"
+    REGISTRY_LOGO_IMAGE_ADDED = "registry.logo_image_added"
+    REGISTRY_LOGO_IMAGE_REMOVED = "registry.logo_image_removed"
     # audit
     AUDIT_EXPORTED = "audit.exported"
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"
@@ -180,6 +186,12 @@ LABELS: dict[Action, str] = {
     Action.REGISTRY_BREACH_NOTICE_DELAYED: "Recorded a delay of a breach notice",
     Action.REGISTRY_BREACH_NOTICE_EXPORTED: "Exported a breach notice's recipients",
     Action.REGISTRY_PRIVACY_PAGE_EDITED: "Edited the public privacy page",
+    Action.REGISTRY_LOGO_REQUESTED: "Asked for permission to use the District logo",
+    Action.REGISTRY_LOGO_GRANTED: "Granted permission to use the District logo",
+    Action.REGISTRY_LOGO_REFUSED: "Refused permission to use the District logo",
+    Action.REGISTRY_LOGO_REVOKED: "Revoked permission to use the District logo",
+    Action.REGISTRY_LOGO_IMAGE_ADDED: "Added an image of the District logo for screening",
+    Action.REGISTRY_LOGO_IMAGE_REMOVED: "Removed an image of the District logo from screening",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

@@ -25,12 +25,21 @@ from chalkline.drafts.access import (
     kept_checks_of,
     require_draft_checker,
 )
-from chalkline.drafts.channels import approved_channels_for
+from chalkline.drafts.channels import approved_channels_for, logo_use_for
 from chalkline.drafts.forms import DraftForm, KeepForm
 from chalkline.drafts.services import keep_draft_check
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roster_index import key_of, roster_index_for
-from chalkline.screening import Attachment, Audience, Message, ScreeningInputError, Sender, screen
+from chalkline.screening import (
+    NO_LOGO_USE,
+    Attachment,
+    Audience,
+    LogoUse,
+    Message,
+    ScreeningInputError,
+    Sender,
+    screen,
+)
 from chalkline.screening.highlight import number_findings, segments
 from chalkline.screening.i18n import localize
 
@@ -95,6 +104,14 @@ def _message(request: DistrictRequest, data: dict[str, Any]) -> Message:
     )
 
 
+def _logo_use(request: DistrictRequest, data: dict[str, Any]) -> LogoUse:
+    """The logos to look for, and the employee's logo permission when they wrote the draft."""
+    if not data.get("image"):
+        return NO_LOGO_USE
+    author = request.user.person if (data.get("author") or "me") == "me" else None
+    return logo_use_for(request.district, author)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @district_required
@@ -111,6 +128,7 @@ def check(request: DistrictRequest) -> HttpResponse:
                     message,
                     index=roster_index_for(request.district),
                     approved=approved_channels_for(request.district),
+                    logo=_logo_use(request, form.cleaned_data),
                 )
             except ScreeningInputError as exc:
                 form.add_error("text", str(exc))

@@ -53,6 +53,10 @@ class Capability(StrEnum):
     # Sign-in (issue 20): the district's identity providers and whether staff may still sign in
     # with a Chalkline password (the superintendent and the designee).
     MANAGE_SIGN_IN = "manage_sign_in"
+    # The District's logo (issue 21, point 7; Policy 5:125 duty 7): staff ask for permission to
+    # use it for a purpose, the superintendent or designee grants, refuses or revokes it.
+    REQUEST_LOGO_USE = "request_logo_use"
+    GRANT_LOGO_USE = "grant_logo_use"
 
 
 C = Capability
@@ -70,10 +74,11 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.REVIEW_APPS,
         C.APPROVE_APPS,
         C.MANAGE_SIGN_IN,
+        C.GRANT_LOGO_USE,
     }
 )
 
-_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS})
+_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS, C.REQUEST_LOGO_USE})
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SUPERINTENDENT: frozenset(C),

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from chalkline.people.access import get_visible, grants_for, require
 from chalkline.people.models import District, User
 from chalkline.people.roles import Capability
-from chalkline.registry.models import App, Breach
+from chalkline.registry.models import App, Breach, DistrictLogo, LogoPermission
 
 
 def require_registry_reader(user: User, district: District) -> None:
@@ -58,4 +58,50 @@ def registry_permissions(user: User, district: District) -> dict[str, bool]:
         "can_request": grants.can_anywhere(Capability.REQUEST_APPS),
         "can_review": grants.can_anywhere(Capability.REVIEW_APPS),
         "can_approve": grants.can_anywhere(Capability.APPROVE_APPS),
+        "can_ask_logo": grants.can_anywhere(Capability.REQUEST_LOGO_USE),
+        "can_grant_logo": grants.can_anywhere(Capability.GRANT_LOGO_USE),
     }
+
+
+# --- the District's logo -----------------------------------------------------------------------
+
+
+def require_logo_requester(user: User, district: District) -> None:
+    require(user, district, Capability.REQUEST_LOGO_USE)
+
+
+def require_logo_granter(user: User, district: District) -> None:
+    require(user, district, Capability.GRANT_LOGO_USE)
+
+
+def logo_permissions_visible_to(
+    user: User | object, district: District
+) -> QuerySet[LogoPermission]:
+    """The superintendent and designee (``grant_logo_use``) see every request of the district;
+    staff see their own."""
+    grants = grants_for(user, district)
+    qs = LogoPermission.objects.in_district(district)
+    if grants.can_anywhere(Capability.GRANT_LOGO_USE):
+        return qs
+    person_id = getattr(user, "person_id", None)
+    if not person_id or not grants.can_anywhere(Capability.REQUEST_LOGO_USE):
+        return LogoPermission.objects.none()
+    return qs.filter(person_id=person_id)
+
+
+def get_logo_permission_for(user: User, district: District, pk: int) -> LogoPermission:
+    """One request, to decide on: 404 when hidden, 403 for its own author without the grant."""
+    grants = grants_for(user, district)
+    return get_visible(
+        logo_permissions_visible_to(user, district),
+        pk,
+        not_found="No such logo permission",
+        allowed=grants.can_anywhere(Capability.GRANT_LOGO_USE),
+    )
+
+
+def get_district_logo_for(user: User, district: District, pk: int) -> DistrictLogo:
+    require_logo_granter(user, district)
+    return get_visible(
+        DistrictLogo.objects.filter(district=district), pk, not_found="No such logo image"
+    )

@@ -140,3 +140,48 @@ class PrivacyPageForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(max_length=100, required=False, label="Search the operators")
+
+
+# --- the District's logo -----------------------------------------------------------------------
+
+
+class LogoRequestForm(forms.Form):
+    purpose = forms.CharField(
+        max_length=300,
+        label="What will you use the logo for?",
+        help_text="e.g. the robotics team's T-shirts for the 2026-2027 season.",
+    )
+    details = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Where and how it will appear",
+        help_text="Optional: the places, the sizes, how long.",
+    )
+
+
+class LogoGrantForm(forms.Form):
+    starts_on = forms.DateField(widget=_DATE, label="Permitted from")
+    ends_on = forms.DateField(widget=_DATE, label="Permitted until")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "The end date must be on or after the start date.")
+        return data
+
+
+class LogoReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="Reason (the employee sees it)",
+    )
+
+
+class LogoImageForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Name", help_text="e.g. District seal, mascot.")
+    image = forms.FileField(
+        label="Logo image (PNG or JPEG, up to 5 MB)",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )

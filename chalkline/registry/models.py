@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from chalkline.people.models import District
+from chalkline.people.models import District, Person
 
 
 class AppQuerySet(models.QuerySet["App"]):
@@ -186,3 +186,102 @@ class PrivacyPage(models.Model):
 
     def __str__(self) -> str:
         return f"Privacy page of {self.district_id}"
+
+
+class LogoPermissionQuerySet(models.QuerySet["LogoPermission"]):
+    def in_district(self, district: District) -> LogoPermissionQuerySet:
+        return self.filter(district=district)
+
+    def current(self, today: datetime.date) -> LogoPermissionQuerySet:
+        """Granted, and ``today`` falls within the granted period."""
+        return self.filter(
+            status=LogoPermission.Status.GRANTED, starts_on__lte=today, ends_on__gte=today
+        )
+
+
+class LogoPermission(models.Model):
+    """An employee's permission to use the District's logo for a purpose (Policy 5:125, duty 7:
+    "Refrain from using the District's logos without permission"). Staff ask; the
+    superintendent or designee grants it for a period, refuses it with a reason, or revokes it.
+    A grant whose period ended is expired: it stays on record, and no longer counts."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+        REVOKED = "revoked", "Revoked"
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="logo_permissions")
+    purpose = models.CharField(max_length=300)
+    details = models.TextField(blank=True, help_text="Where and how the logo will be used.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was refused or revoked.")
+    objects = LogoPermissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="registry_logo_permission_period",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="granted")
+                | (Q(starts_on__isnull=False) & Q(ends_on__isnull=False)),
+                name="registry_logo_permission_granted_has_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "person", "status"])]
+
+    def __str__(self) -> str:
+        return f"Logo permission {self.pk}"
+
+    def is_expired(self, today: datetime.date) -> bool:
+        return (
+            self.status == self.Status.GRANTED and self.ends_on is not None and self.ends_on < today
+        )
+
+    def state_label(self, today: datetime.date) -> str:
+        """What the employee and the designee read: the status, or "Expired"/"Not yet
+        started" for a grant outside its period."""
+        if self.status == self.Status.GRANTED and self.ends_on and self.starts_on:
+            if self.ends_on < today:
+                return "Expired"
+            if self.starts_on > today:
+                return "Granted, not yet started"
+        return self.get_status_display()
+
+
+class DistrictLogo(models.Model):
+    """An image of the District's logo that screening looks for in attachments."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100)
+    image = models.FileField(upload_to="registry/logos/")
+    sha256 = models.CharField(max_length=64)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint("district", Lower("name"), name="registry_logo_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

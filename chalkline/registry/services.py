@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,10 +14,10 @@ from django.utils import timezone
 
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
-from chalkline.people.models import District, User
+from chalkline.people.models import District, Person, User
 from chalkline.registry.agreements import read_agreement, stored_name
 from chalkline.registry.csv_import import CsvError, parse_registry_csv
-from chalkline.registry.models import App, Breach, PrivacyPage
+from chalkline.registry.models import App, Breach, DistrictLogo, LogoPermission, PrivacyPage
 
 S = App.Status
 # Notice to families: 30 days after the district learns of a breach, 60 when the operator caused
@@ -315,3 +317,177 @@ def edit_privacy_page(
         district=district, actor=by, action=Action.REGISTRY_PRIVACY_PAGE_EDITED, target=page
     )
     return page
+
+
+# --- the District's logo (Policy 5:125, duty 7) ------------------------------------------------
+
+LS = LogoPermission.Status
+MAX_LOGO_BYTES = 5 * 1024 * 1024
+
+
+def _require_logo_status(permission: LogoPermission, *allowed: str) -> None:
+    if permission.status not in allowed:
+        raise RegistryError(
+            f"This permission is {permission.get_status_display().lower()}; that step is not open."
+        )
+
+
+@transaction.atomic
+def request_logo_permission(
+    *, district: District, by: User, person: Person, purpose: str, details: str = ""
+) -> LogoPermission:
+    """An employee asks to use the District's logo for a purpose."""
+    if person.district_id != district.pk:
+        raise RegistryError("That person belongs to another district.")
+    if not purpose.strip():
+        raise RegistryError("Say what you want to use the logo for.")
+    permission = LogoPermission.objects.create(
+        district=district,
+        person=person,
+        purpose=purpose.strip()[:300],
+        details=details.strip(),
+        requested_by=by,
+    )
+    record_event(
+        district=district,
+        actor=by,
+        action=Action.REGISTRY_LOGO_REQUESTED,
+        target=permission,
+        after={"person": person.pk, "purpose": permission.purpose, "status": permission.status},
+    )
+    return permission
+
+
+def _decide(
+    permission: LogoPermission, by: User, action: Action, after: dict[str, Any], **fields: Any
+) -> LogoPermission:
+    before = {"status": permission.status}
+    for name, value in fields.items():
+        setattr(permission, name, value)
+    permission.decided_by = by
+    permission.decided_at = timezone.now()
+    permission.save(update_fields=[*fields, "decided_by", "decided_at"])
+    record_event(
+        district=permission.district_id,
+        actor=by,
+        action=action,
+        target=permission,
+        before=before,
+        after={"status": permission.status, **after},
+    )
+    return permission
+
+
+@transaction.atomic
+def grant_logo_permission(
+    *,
+    permission: LogoPermission,
+    by: User,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    today: datetime.date | None = None,
+) -> LogoPermission:
+    """The superintendent or designee grants the request for a period (both days included)."""
+    permission = LogoPermission.objects.select_for_update().get(pk=permission.pk)
+    _require_logo_status(permission, LS.REQUESTED)
+    today = today or timezone.localdate()
+    if ends_on < starts_on:
+        raise RegistryError("The permission must end on or after the day it starts.")
+    if ends_on < today:
+        raise RegistryError("The period ends before today; choose an end date from today on.")
+    return _decide(
+        permission,
+        by,
+        Action.REGISTRY_LOGO_GRANTED,
+        {"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
+        status=LS.GRANTED,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+
+
+@transaction.atomic
+def refuse_logo_permission(*, permission: LogoPermission, by: User, reason: str) -> LogoPermission:
+    permission = LogoPermission.objects.select_for_update().get(pk=permission.pk)
+    _require_logo_status(permission, LS.REQUESTED)
+    if not reason.strip():
+        raise RegistryError("Give the reason for refusing, for the employee.")
+    return _decide(
+        permission,
+        by,
+        Action.REGISTRY_LOGO_REFUSED,
+        {"reason": reason.strip()},
+        status=LS.REFUSED,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def revoke_logo_permission(*, permission: LogoPermission, by: User, reason: str) -> LogoPermission:
+    """Withdraw a grant before its end date (an expired grant needs no revoking)."""
+    permission = LogoPermission.objects.select_for_update().get(pk=permission.pk)
+    _require_logo_status(permission, LS.GRANTED)
+    if not reason.strip():
+        raise RegistryError("Give the reason for revoking, for the employee.")
+    return _decide(
+        permission,
+        by,
+        Action.REGISTRY_LOGO_REVOKED,
+        {"reason": reason.strip()},
+        status=LS.REVOKED,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def add_district_logo(*, district: District, by: User, name: str, data: bytes) -> DistrictLogo:
+    """An image of the District's logo for screening to look for; it must be a readable image
+    with detail enough to be recognised."""
+    from chalkline.screening.detectors.images import ImageCheckError, usable_logo
+
+    name = name.strip()[:100]
+    if not name:
+        raise RegistryError("Name the logo (e.g. District seal).")
+    if len(data) > MAX_LOGO_BYTES:
+        raise RegistryError("The logo image is over 5 MB. Upload a smaller PNG or JPEG.")
+    try:
+        usable = usable_logo(data)
+    except ImageCheckError as exc:
+        raise RegistryError(f"The logo image cannot be used: {exc}.") from exc
+    if not usable:
+        raise RegistryError(
+            "The logo image has too little detail to be recognised; upload a larger image."
+        )
+    if DistrictLogo.objects.filter(district=district, name__iexact=name).exists():
+        raise RegistryError(f"There is a logo named “{name}” already.")
+    logo = DistrictLogo(
+        district=district, name=name, sha256=hashlib.sha256(data).hexdigest(), added_by=by
+    )
+    logo.image.save(f"logo-{secrets.token_hex(12)}", ContentFile(data), save=False)
+    logo.save()
+    record_event(
+        district=district,
+        actor=by,
+        action=Action.REGISTRY_LOGO_IMAGE_ADDED,
+        target=logo,
+        after={"name": logo.name, "sha256": logo.sha256},
+    )
+    return logo
+
+
+@transaction.atomic
+def remove_district_logo(*, logo: DistrictLogo, by: User) -> None:
+    before = {"name": logo.name, "sha256": logo.sha256}
+    district_id = logo.district_id
+    record_event(
+        district=district_id,
+        actor=by,
+        action=Action.REGISTRY_LOGO_IMAGE_REMOVED,
+        target=logo,
+        before=before,
+    )
+    stored = logo.image.name or ""
+    storage = logo.image.storage
+    logo.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))

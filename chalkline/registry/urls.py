@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chalkline.registry import public, views
+from chalkline.registry import logo_views, public, views
 
 app_name = "registry"
 
@@ -9,6 +9,14 @@ urlpatterns = [
     path("registry/request/", views.request_app, name="request"),
     path("registry/import/", views.import_csv, name="import"),
     path("registry/privacy-page/", views.privacy_settings, name="privacy_settings"),
+    path("registry/logo/", logo_views.mine, name="logo_mine"),
+    path("registry/logo/request/", logo_views.request_permission, name="logo_request"),
+    path("registry/logo/review/", logo_views.review, name="logo_review"),
+    path("registry/logo/<id:pk>/grant", logo_views.grant, name="logo_grant"),
+    path("registry/logo/<id:pk>/refuse", logo_views.refuse, name="logo_refuse"),
+    path("registry/logo/<id:pk>/revoke", logo_views.revoke, name="logo_revoke"),
+    path("registry/logo/images/", logo_views.add_image, name="logo_image_add"),
+    path("registry/logo/images/<id:pk>/remove", logo_views.remove_image, name="logo_image_remove"),
     path("registry/breaches/", views.breaches, name="breaches"),
     path("registry/breaches/<id:pk>/", views.breach, name="breach"),
     path("registry/breaches/<id:pk>/recipients.csv", views.breach_recipients, name="recipients"),

@@ -21,11 +21,13 @@ from .records import (
     StudentRecord,
 )
 from .types import (
+    NO_LOGO_USE,
     NO_REGISTRY,
     ApprovedChannels,
     Attachment,
     Audience,
     Finding,
+    LogoUse,
     Message,
     RosterError,
     ScreeningInputError,
@@ -34,6 +36,7 @@ from .types import (
 
 __all__ = [
     "CLAUSES",
+    "NO_LOGO_USE",
     "NO_REGISTRY",
     "ApprovedChannels",
     "Attachment",
@@ -43,6 +46,7 @@ __all__ = [
     "Finding",
     "GuardianRecord",
     "LogoRecord",
+    "LogoUse",
     "Message",
     "RosterError",
     "RosterIndex",

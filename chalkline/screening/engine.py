@@ -7,10 +7,12 @@ from .detectors.context import ScreenContext
 from .index import RosterIndex
 from .text import MAX_TEXT_CHARS, html_to_text
 from .types import (
+    NO_LOGO_USE,
     NO_REGISTRY,
     SEVERITY_RANK,
     ApprovedChannels,
     Finding,
+    LogoUse,
     Message,
     ScreeningInputError,
 )
@@ -35,18 +37,26 @@ def screened_text(message: Message) -> str:
 
 
 def screen(
-    message: Message, *, index: RosterIndex, approved: ApprovedChannels = NO_REGISTRY
+    message: Message,
+    *,
+    index: RosterIndex,
+    approved: ApprovedChannels = NO_REGISTRY,
+    logo: LogoUse = NO_LOGO_USE,
 ) -> list[Finding]:
     """Findings for ``message``, most serious first (opt-out students before others).
 
     ``approved`` is the District's registry of approved accounts and applications, as data: the
     personal_channel detector does not flag them, and names apps that are not in it.
 
+    ``logo`` is the District's logos and the author's logo permission, as data: an attachment
+    that shows a logo is a warning without a current grant (with the link to ask for one), and
+    a note naming the grant's purpose and end date with one.
+
     Offsets are character offsets into ``screened_text(message)``, which is ``message.text`` for
     plain-text messages. Raises ScreeningInputError for text over the size limit.
     """
     text = screened_text(message)
-    ctx = ScreenContext(message, text, index, approved)
+    ctx = ScreenContext(message, text, index, approved, logo)
     findings: list[Finding] = []
     if text.strip():
         for detect in TEXT_DETECTORS.values():

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .records import LogoRecord
+
 Severity = Literal["block", "warn", "info"]
 AudienceKind = Literal["direct", "class", "building", "staff", "public"]
 AUDIENCE_KINDS: frozenset[str] = frozenset({"direct", "class", "building", "staff", "public"})
@@ -120,6 +122,30 @@ class ApprovedChannels:
 
 
 NO_REGISTRY = ApprovedChannels()
+
+
+@dataclass(frozen=True, slots=True)
+class LogoUse:
+    """The District's logos and the author's permission to use them, as plain data the caller
+    hands the engine (the registry's logo images and the author's logo permission).
+
+    ``until`` is the last day (ISO date) of the author's current grant and ``purpose`` what it
+    was granted for; both empty when the author holds no current grant (none, refused, revoked
+    or expired: the caller decides what is current). ``request_url`` is where staff ask for
+    permission (put in the finding). The logos are searched besides the index's own
+    (``RosterIndex.logos``, which the OneRoster loader fills)."""
+
+    logos: tuple[LogoRecord, ...] = ()
+    until: str = ""
+    purpose: str = ""
+    request_url: str = ""
+
+    @property
+    def permitted(self) -> bool:
+        return bool(self.until)
+
+
+NO_LOGO_USE = LogoUse()
 
 
 @dataclass(frozen=True, slots=True)

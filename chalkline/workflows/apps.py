@@ -11,7 +11,8 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Cross-app workflows"
 
     def ready(self) -> None:
-        from chalkline.workflows import audit_targets, channels
+        from chalkline.workflows import audit_targets, channels, training_steps
 
         audit_targets.register()
         channels.register()
+        training_steps.register()

@@ -14,7 +14,11 @@ from chalkline.audit.targets import register_target
 from chalkline.people.access import import_batches_visible_to
 from chalkline.people.models import District, User
 from chalkline.policies.access import policy_versions_visible_to
-from chalkline.registry.access import apps_visible_to, breaches_visible_to
+from chalkline.registry.access import (
+    apps_visible_to,
+    breaches_visible_to,
+    logo_permissions_visible_to,
+)
 
 
 def _resolver(
@@ -28,6 +32,18 @@ def _resolver(
     return resolve
 
 
+def _logo_permissions(user: User | object, district: District, ids: list[str]) -> dict[str, str]:
+    """A logo permission on the review list (for those who decide) or on the employee's own
+    page, at its row."""
+    seen = logo_permissions_visible_to(user, district).filter(pk__in=[int(i) for i in ids])
+    page = reverse("registry:logo_review")
+    own = getattr(user, "person_id", None)
+    return {
+        str(pk): (reverse("registry:logo_mine") if person_id == own else page) + f"#logo-{pk}"
+        for pk, person_id in seen.values_list("pk", "person_id")
+    }
+
+
 def register() -> None:
     register_target(
         "policies.policyversion", _resolver(policy_versions_visible_to, "policies:version")
@@ -35,6 +51,7 @@ def register() -> None:
     register_target("acks.campaign", _resolver(campaigns_visible_to, "acks:campaign"))
     register_target("registry.app", _resolver(apps_visible_to, "registry:app"))
     register_target("registry.breach", _resolver(breaches_visible_to, "registry:breach"))
+    register_target("registry.logopermission", _logo_permissions)
     register_target(
         "people.importbatch", _resolver(import_batches_visible_to, "people:import_detail")
     )

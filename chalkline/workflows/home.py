@@ -42,6 +42,7 @@ def home(request: DistrictRequest) -> HttpResponse:
         "can_audit": grants.can_anywhere(Capability.VIEW_AUDIT),
         "can_read_policies": grants.can_anywhere(Capability.READ_POLICIES),
         "can_see_registry": grants.can_anywhere(Capability.REQUEST_APPS),
+        "can_ask_logo": grants.can_anywhere(Capability.REQUEST_LOGO_USE),
         "is_district_wide": bool(grants.district_caps),
         "districts": access.districts_of(user),
         "is_student": person is not None and person.kind == Person.Kind.STUDENT,

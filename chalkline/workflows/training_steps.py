@@ -7,6 +7,8 @@ domain apps, which stay independent of each other.
   on the training's roster (``training``), in one transaction.
 - ``steps_of``: the employee's two steps per campaign, for the "My steps" page and the gate in
   front of the signing page.
+- ``step_before_signing``: step 1 as the acknowledgment pages show it (registered with ``acks``
+  at start-up by ``register``, since acks may not import training).
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from chalkline.acks.models import Assignment, Campaign
 from chalkline.acks.services import SyncResult, assign_new_hires
+from chalkline.acks.steps import StepBeforeSigning, set_step_before_signing_provider
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.people.models import District, Person, User
@@ -125,3 +130,54 @@ def training_pending(*, district: District, person_id: int | None, assignment_pk
 
 def steps_of(assignments: list[Assignment]) -> list[Steps]:
     return [steps_for_assignment(a) for a in assignments]
+
+
+def step_before_signing(assignment: Assignment) -> StepBeforeSigning | None:
+    """Step 1 of a campaign that requires a training, for the acknowledgment and signing pages:
+    the training's title, whether it is done, and the link to take it (the employee's place on
+    the campaign's self-paced session) or, once done, to its certificate. None when the
+    campaign requires no training (one query)."""
+    steps = steps_for_assignment(assignment)
+    if steps.training is None:
+        return None
+    title = steps.training.title
+    if steps.training_done:
+        done_entry = (
+            RosterEntry.objects.filter(
+                person_id=assignment.person_id,
+                session__training_id=steps.training.pk,
+                completed_at__isnull=False,
+            )
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+            .order_by("-completed_at")
+            .first()
+        )
+        when = (
+            f" on {timezone.localdate(done_entry.completed_at):%B %-d, %Y}"
+            if done_entry is not None and done_entry.completed_at
+            else ""
+        )
+        if done_entry is not None:
+            return StepBeforeSigning(
+                title,
+                True,
+                f"done{when}",
+                reverse("training:certificate", args=[done_entry.pk]),
+                "Your training certificate (PDF)",
+            )
+        return StepBeforeSigning(title, True, "done")
+    if steps.entry is not None:
+        return StepBeforeSigning(
+            title,
+            False,
+            "not done yet",
+            reverse("training:module", args=[steps.entry.pk]),
+            "Take the training",
+        )
+    return StepBeforeSigning(
+        title, False, "not done yet: ask your principal to add you to a session"
+    )
+
+
+def register() -> None:
+    set_step_before_signing_provider(step_before_signing)

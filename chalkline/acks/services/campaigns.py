@@ -102,10 +102,15 @@ def create_campaign(
     intent_text: str = "",
     follows: Campaign | None = None,
     duplicate_reason: str = "",
+    hired_from: date | None = None,
     by: User | None,
 ) -> Campaign:
     """A draft campaign. When another campaign of the same school year already carries one of
-    the versions, ``DuplicateCampaignError`` unless ``duplicate_reason`` says why (audited)."""
+    the versions, ``DuplicateCampaignError`` unless ``duplicate_reason`` says why (audited).
+    ``hired_from`` makes a standing campaign for new hires: its audience is only the staff
+    hired on or after that day (new hires join it as they arrive, see ``assign_new_hires``)."""
+    if hired_from is not None and not include_new_hires:
+        raise CampaignError("A campaign for new hires must include new hires.")
     if not versions:
         raise CampaignError("Choose at least one published policy version.")
     policies = [v.policy_id for v in versions]
@@ -142,6 +147,7 @@ def create_campaign(
         escalate_superintendent_after_days=escalate_superintendent_after_days,
         intent_text=intent_text.strip() or DEFAULT_INTENT.format(packet=packet_label(versions)),
         follows=follows,
+        hired_from=hired_from,
         created_by=by,
     )
     campaign.versions.set(versions)
@@ -159,6 +165,7 @@ def create_campaign(
             "buildings": [b.pk for b in buildings],
             "job_categories": campaign.job_categories,
             "follows": follows.pk if follows else None,
+            **({"hired_from": hired_from.isoformat()} if hired_from else {}),
             **(
                 {"duplicate_of": [c.pk for c in duplicates], "duplicate_reason": duplicate_reason}
                 if duplicates
@@ -172,13 +179,17 @@ def create_campaign(
 def audience(campaign: Campaign) -> Iterator[tuple[int, int, str]]:
     """(person id, building id, job title) of every active staff member the campaign targets:
     active staff with an active affiliation in a chosen building (all when none chosen) whose
-    job category is chosen (all when none). A person's primary affiliation wins."""
+    job category is chosen (all when none), hired on or after ``hired_from`` when the campaign
+    has one (staff without a hire date are then left out). A person's primary affiliation
+    wins."""
     rows = Affiliation.objects.filter(
         person__district_id=campaign.district_id,
         person__kind=Person.Kind.STAFF,
         person__active=True,
         active=True,
     )
+    if campaign.hired_from is not None:
+        rows = rows.filter(person__hire_date__gte=campaign.hired_from)
     building_ids = list(campaign.buildings.values_list("pk", flat=True))
     if building_ids:
         rows = rows.filter(building_id__in=building_ids)
@@ -579,6 +590,7 @@ def open_follow_up_campaign(
         reminder_days_before=list(parent.reminder_days_before),
         weekly_after_due=parent.weekly_after_due,
         escalate_superintendent_after_days=parent.escalate_superintendent_after_days,
+        hired_from=parent.hired_from,  # a standing campaign for new hires stays one
         follows=parent,
         duplicate_reason=(
             f"Follow-up of campaign {parent.pk} for the material revision (version {version.seq})"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chalkline.acks import access, selectors, services
 from chalkline.acks.consent import CURRENT_CONSENT_VERSION, consent_text
 from chalkline.acks.forms import ConsentForm, RefuseForm, SignForm
+from chalkline.acks.steps import step_before_signing
 from chalkline.acks.views.common import (
     agent_of,
     forget_stash,
@@ -83,6 +84,7 @@ def assignment_detail(request: DistrictRequest, pk: int) -> HttpResponse:
             "opened": assignment.opened_at is not None,
             "can_act": assignment.is_open and record is None,
             "superseded": any(not v.is_published for v in versions),
+            "before_signing": step_before_signing(assignment),
         },
     )
 
@@ -220,6 +222,7 @@ def _sign(request: DistrictRequest, pk: int) -> HttpResponse:
             "campaign": assignment.campaign,
             "versions": services.packet_versions(assignment.campaign),
             "form": form,
+            "before_signing": step_before_signing(assignment),
         },
         status=status,
     )

@@ -211,6 +211,15 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "registry:post",
         "registry:retire",
         "registry:agreement",
+        # The District's logo: chalkline/registry/tests/test_logo_role_matrix.py
+        "registry:logo_mine",
+        "registry:logo_request",
+        "registry:logo_review",
+        "registry:logo_grant",
+        "registry:logo_refuse",
+        "registry:logo_revoke",
+        "registry:logo_image_add",
+        "registry:logo_image_remove",
         # Training: chalkline/training/tests/test_training_role_matrix.py
         "training:mine",
         "training:module",

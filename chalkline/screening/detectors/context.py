@@ -13,7 +13,7 @@ from ..index import RosterIndex
 from ..names import COMMON_WORDS
 from ..text import Folded, deaccent, fold
 from ..triggers import triggered
-from ..types import NO_REGISTRY, ApprovedChannels, Message
+from ..types import NO_LOGO_USE, NO_REGISTRY, ApprovedChannels, LogoUse, Message
 
 _NONE: list[re.Pattern[str]] = []  # read-only: no pattern can match
 _UNASKED: frozenset[int] = frozenset({-1})  # ScreenContext._prefiltered before the first question
@@ -35,6 +35,7 @@ class ScreenContext:
         "_ctx",
         "_plain",
         "approved",
+        "logo",
         "_prefiltered",
         "staff_sender",
         "_triggered",
@@ -52,9 +53,11 @@ class ScreenContext:
         text: str,
         index: RosterIndex,
         approved: ApprovedChannels = NO_REGISTRY,
+        logo: LogoUse = NO_LOGO_USE,
     ) -> None:
         self.message = message
         self.approved = approved
+        self.logo = logo
         self.text = text
         self.index = index
         self.folded = Folded(text)

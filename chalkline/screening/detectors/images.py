@@ -130,6 +130,13 @@ def _logo_features(logos: list[LogoRecord]) -> list[_LogoFeatures]:
     return cached
 
 
+def usable_logo(data: bytes) -> bool:
+    """Whether an image of a logo has detail enough to be found in attachments (the keypoints
+    ``find_logo`` matches). Raises ImageCheckError for a file that is not a readable image."""
+    kp, des = _orb().detectAndCompute(decode_gray(data, 512), None)
+    return des is not None and len(kp) >= 10
+
+
 def logo_inliers(logo: _LogoFeatures, gray: np.ndarray[Any, Any]) -> int:
     kp, des = _orb().detectAndCompute(gray, None)
     if des is None or len(kp) < 10:
@@ -203,13 +210,65 @@ def _face_severity(ctx: ScreenContext, att: Attachment) -> tuple[Severity, str] 
 
 _UNCHECKED = _("Attachment %(number)s could not be checked: %(reason)s.")
 _LOGO = _("Attachment %(number)s shows the District logo (%(name)s); using it needs permission.")
+_LOGO_PERMITTED = _(
+    "Attachment %(number)s shows the District logo (%(name)s): you have permission to use it "
+    "until %(until)s for %(purpose)s."
+)
+
+
+def _logo_finding(ctx: ScreenContext, n: int, name: str) -> Finding:
+    """A warning (a note from students and families) without a current grant, with the link to
+    ask for one; a note naming the grant's end date and purpose with one."""
+    use = ctx.logo
+    number = str(n + 1)
+    if use.permitted:
+        return Finding(
+            "district_logo",
+            0,
+            0,
+            "info",
+            clause_for("district_logo"),
+            _LOGO_PERMITTED
+            % {"number": number, "name": name, "until": use.until, "purpose": use.purpose},
+            _("Use the logo only for that purpose, and only until then."),
+            attachment=n,
+            extra={"permitted_until": use.until, "permitted_for": use.purpose},
+            template=_LOGO_PERMITTED,
+            args=(
+                ("number", number),
+                ("name", name),
+                ("until", use.until),
+                ("purpose", use.purpose),
+            ),
+        )
+    extra: dict[str, object] = {}
+    fix = _("Remove the logo, or ask the communications office for permission.")
+    if use.request_url:
+        fix = _("Remove the logo, or ask for permission to use it.")
+        extra["request_url"] = use.request_url
+    return Finding(
+        "district_logo",
+        0,
+        0,
+        "warn" if ctx.message.sender.is_staff else "info",
+        clause_for("district_logo"),
+        _LOGO % {"number": number, "name": name},
+        fix,
+        attachment=n,
+        extra=extra,
+        template=_LOGO,
+        args=(("number", number), ("name", name)),
+    )
 
 
 def detect(ctx: ScreenContext) -> list[Finding]:
     msg = ctx.message
     out: list[Finding] = []
     staff = ctx.index.staff(msg.sender.id)
+    # A roster's own flag (OneRoster metadata, for the CLI) exempts the sender outright; a grant
+    # handed in by the caller (ctx.logo) turns the warning into a note instead.
     logo_exempt = bool(staff and staff.logo_permission)
+    logos = ctx.index.logos + list(ctx.logo.logos) if ctx.logo.logos else ctx.index.logos
     for n, att in enumerate(msg.attachments):
         try:
             gray = decode_gray(att.data)
@@ -247,21 +306,8 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                         attachment=n,
                     )
                 )
-        if ctx.index.logos and not logo_exempt:
-            name = find_logo(ctx.index.logos, gray)
+        if logos and not logo_exempt:
+            name = find_logo(logos, gray)
             if name:
-                out.append(
-                    Finding(
-                        "district_logo",
-                        0,
-                        0,
-                        "warn" if msg.sender.is_staff else "info",
-                        clause_for("district_logo"),
-                        _LOGO % {"number": n + 1, "name": name},
-                        _("Remove the logo, or ask the communications office for permission."),
-                        attachment=n,
-                        template=_LOGO,
-                        args=(("number", str(n + 1)), ("name", name)),
-                    )
-                )
+                out.append(_logo_finding(ctx, n, name))
     return out

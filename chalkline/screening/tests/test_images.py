@@ -117,3 +117,42 @@ def test_one_megapixel_photo_without_faces_gives_no_finding(index: RosterIndex) 
         "pic", Sender("teacher", "t-ortiz"), Audience("public"), attachments=(Attachment(data),)
     )
     assert [f.detector for f in screen(msg, index=index)] == []
+
+
+def test_the_callers_logo_use_flags_without_a_grant_and_notes_with_one(index: RosterIndex) -> None:
+    """The caller hands the logos and the author's permission as data (LogoUse): no grant, a
+    warning with the link to ask; a current grant, a note naming its purpose and last day."""
+    from chalkline.screening import LogoUse
+
+    logos = (LogoRecord("District seal", _jpeg(_logo())),)
+    message = Message(
+        "Go team",
+        Sender("teacher", "t-ortiz"),
+        Audience("public"),
+        attachments=(Attachment(_jpeg(_photo(True))),),
+    )
+    assert screen(message, index=index) == []  # no logos anywhere: nothing to look for
+    (flagged,) = screen(
+        message, index=index, logo=LogoUse(logos=logos, request_url="/registry/logo/request/")
+    )
+    assert (flagged.detector, flagged.severity) == ("district_logo", "warn")
+    assert flagged.to_dict()["request_url"] == "/registry/logo/request/"
+    (noted,) = screen(
+        message,
+        index=index,
+        logo=LogoUse(logos=logos, until="2027-06-30", purpose="team shirts", request_url="/x"),
+    )
+    assert (noted.detector, noted.severity) == ("district_logo", "info")
+    assert noted.message == (
+        "Attachment 1 shows the District logo (District seal): you have permission to use it "
+        "until 2027-06-30 for team shirts."
+    )
+    assert noted.to_dict()["permitted_until"] == "2027-06-30"
+    assert "request_url" not in noted.to_dict()
+    without_logo = Message(
+        "Go team",
+        Sender("teacher", "t-ortiz"),
+        Audience("public"),
+        attachments=(Attachment(_jpeg(_photo(False))),),
+    )
+    assert screen(without_logo, index=index, logo=LogoUse(logos=logos)) == []

@@ -9,11 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from chalkline.acks.models import Campaign
-from chalkline.people.models import District, Membership
+from chalkline.people.models import District, Membership, Person, User
 from chalkline.people.roles import Role
 from chalkline.policies.models import PolicyVersion, VersionStatus
 from chalkline.training import services
 from chalkline.training.models import RosterEntry, Session, Training
+from chalkline.workflows.mandated_reporter import open_statement_campaign
 from chalkline.workflows.models import CampaignTraining
 from chalkline.workflows.training_steps import require_training_for_campaign
 
@@ -45,8 +46,10 @@ class Command(BaseCommand):
         "Give the demo district its training: the in-service on Policies 5:120 and 5:125 (an "
         "in-person session for the district with its QR check-in, and a self-paced module with "
         "the policy's clauses and a knowledge check that the demo campaign requires before "
-        "signing), and mandated-reporter training renewed every three years. Does nothing if "
-        "the district has a training already."
+        "signing), mandated-reporter training renewed every three years, and the standing "
+        "campaign in which new hires sign the mandated-reporter statement after that training "
+        "(the demo teacher is the new hire). Does nothing if the district has a training "
+        "already."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -113,14 +116,27 @@ class Command(BaseCommand):
         module = services.schedule_session(
             training=mandated, by=by, format=Session.Format.SELF_PACED
         )
-        done = list(
-            RosterEntry.objects.filter(session=module)
+        # The demo teacher is the demo's new hire: hired today, with the mandated-reporter
+        # training and the statement both due (sign in as teacher@<slug> to see both steps).
+        teacher = User.objects.filter(username=f"teacher@{district.slug}").first()
+        new_hire_id = teacher.person_id if teacher is not None else None
+        done = [
+            pid
+            for pid in RosterEntry.objects.filter(session=module)
             .order_by("pk")
             .values_list("person_id", flat=True)[::3]
-        )
+            if pid != new_hire_id
+        ]
         if by is not None:
             services.mark_attendance(session=module, person_ids=done, by=by)
+        today = timezone.localdate()
+        if new_hire_id is not None:
+            Person.objects.filter(pk=new_hire_id).update(hire_date=today)  # demo data only
+        statement = open_statement_campaign(
+            district=district, by=by, starts_on=today, training=mandated
+        )
         self.stdout.write(
             f"Training: an in-service for {session.roster_count:,} staff and mandated-reporter "
-            f"training ({len(done):,} done)."
+            f"training ({len(done):,} done); the mandated-reporter statement for new hires "
+            f"({statement.assigned:,} due now, after the training)."
         )
