@@ -28,7 +28,7 @@ def db_tasks(settings: Any) -> None:
     settings.TASK_MAX_WORKER_LOSSES = 3
 
 
-def _claimed(by: list[str], seconds_ago: int) -> DBTaskResult:
+def _claimed(by: list[str], seconds_ago: int) -> Any:
     """A queued task claimed by the workers ``by`` (the last one running it), as a worker does."""
     result = send_mail_task.enqueue()
     row = DBTaskResult.objects.get(pk=result.id)
