@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import soak_report as r
 
 
-def req(start: float, kind: str = "page", ok: bool = True, ms: float = 50, method: str = "GET"):
+def req(
+    start: float, kind: str = "page", ok: bool = True, ms: float = 50, method: str = "GET"
+) -> r.Request:
     return r.Request(start=start, kind=kind, method=method, ms=ms, status=200 if ok else 500, ok=ok)
 
 
@@ -63,8 +66,8 @@ def test_a_confirmed_signature_must_exist_once_and_none_twice() -> None:
     assert (clean.lost, clean.duplicated, clean.recorded) == ([], [], 1)
 
 
-def _checks(**overrides):
-    base = {
+def _checks(**overrides: Any) -> dict[str, bool]:
+    base: dict[str, Any] = {
         "errors": {"outside": []},
         "recovery": 2.0,
         "signatures": r.count_signatures({1}, {1: 1}, {1: 1}),
