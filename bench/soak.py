@@ -156,7 +156,7 @@ class TaskWorkers:
 
     def __init__(self, count: int, env: dict[str, str]) -> None:
         self.env = env
-        self.log = (VAR / "db_worker.log").open("ab")
+        self.log = (VAR / "db_worker.log").open("wb")
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
         self.ids: dict[int, str] = {}
         self.started = 0
@@ -486,7 +486,12 @@ def mail_counts() -> tuple[int, int, int]:
 
 
 def phases(
-    args: argparse.Namespace, base: str, plan: dict[str, Any], pg: Postgres, web: int
+    args: argparse.Namespace,
+    base: str,
+    plan: dict[str, Any],
+    pg: Postgres,
+    web: int,
+    workers: TaskWorkers,
 ) -> list[dict[str, Any]]:
     """PostgreSQL's and the web's CPU per request of each kind, one kind at a time."""
     spare = plan["spare"]
@@ -526,20 +531,24 @@ def phases(
         if n == 0:
             continue
         pg0, web0, t = tree_cpu(pg.pid()), tree_cpu(web), time.time()
+        tasks0 = sum(tree_cpu(p.pid) for p in workers.procs.values())
         for _ in range(n):
             action()
         if name.startswith("signing"):
             drain_tasks(60)  # the certificates are part of a signature's cost
         pg1, web1 = tree_cpu(pg.pid()), tree_cpu(web)
+        tasks1 = sum(tree_cpu(p.pid) for p in workers.procs.values())
         row = {
             "kind": name,
             "requests": n,
             "pg_ms": (pg1 - pg0) / n * 1000,
             "web_ms": (web1 - web0) / n * 1000,
+            "tasks_ms": (tasks1 - tasks0) / n * 1000,
             "wall_ms": (time.time() - t) / n * 1000,
         }
         out.append(row)
         print(f"  {name}: PostgreSQL {row['pg_ms']:.1f} ms CPU, web {row['web_ms']:.1f} ms CPU, "
+              f"task workers {row['tasks_ms']:.1f} ms CPU, "
               f"wall {row['wall_ms']:.0f} ms per request ({n} sequential)")  # fmt: skip
     return out
 
@@ -737,7 +746,9 @@ def main() -> int:
         )
         print(f"audit verify: {(audit.stdout + audit.stderr).strip()[:300]}")
         print(f"  load before: {load_before}\n  load after:  {load_after}")
-        cpu_phases = phases(args, base, plan, pg, gunicorn.pid) if args.phase_requests else []
+        cpu_phases = (
+            phases(args, base, plan, pg, gunicorn.pid, workers) if args.phase_requests else []
+        )
         (VAR / "report.json").write_text(
             json.dumps(
                 {
