@@ -519,6 +519,11 @@ def phases(
     kinds: list[tuple[str, Any]] = [
         ("dashboard (GET)", lambda: principal.request(plan["dashboard"])),
         ("my acknowledgments (GET)", lambda: employee.request("/acknowledgments/")),
+        (
+            "assignment page (GET)",
+            lambda: employee.request(f"/acknowledgments/a/{spare[0]['assignment']}/"),
+        ),
+        ("check page (GET)", lambda: employee.request("/check/")),
         ("check a draft (POST)", lambda: employee.request("/check/", text)),
         ("sign in (GET + POST)", lambda: Client(base).sign_in(plan["principal"], plan["password"])),
         ("signing journey (sign in, open, done, consent, sign)", sign_one),
@@ -634,6 +639,8 @@ def main() -> int:
         procs.append(gunicorn)
         workers = TaskWorkers(2, env)
         wait_http(base, 60)
+        time.sleep(2)  # every worker has loaded the application
+        rss_cold = [rss_mb(p) for p in children(gunicorn.pid)]
         warm_up(base, plan)
         print("  stack up: PostgreSQL, gunicorn 4 workers, 2 db_workers, SMTP sink; warmed")
         probe = Probe(base, plan)
@@ -722,7 +729,8 @@ def main() -> int:
               f"({locust_cpu / took * 100:.0f}% of one core)")  # fmt: skip
         print(f"CPU during the load: PostgreSQL {pg_cpu:.1f} s, gunicorn {web_cpu:.1f} s "
               f"(web/PostgreSQL {web_cpu / max(pg_cpu, 0.001):.1f}); gunicorn worker RSS "
-              + ", ".join(f"{r:.0f}" for r in rss) + " MB")  # fmt: skip
+              + ", ".join(f"{r:.0f}" for r in rss) + " MB (before the warm-up: "
+              + ", ".join(f"{r:.0f}" for r in rss_cold) + " MB)")  # fmt: skip
         print(
             f"{'kind':<22}{'method':<7}{'count':>7}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}  target"
         )
