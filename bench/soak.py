@@ -338,14 +338,18 @@ def wait_http(base: str, seconds: float) -> None:
 
 
 def warm_up(base: str, plan: dict[str, Any]) -> None:
-    """One draft check per gunicorn worker (several at once), so no measured request builds the
-    screening roster index (docs/operations.md: after a restart, send one to each worker)."""
-    clients = [Client(base) for _ in range(12)]
+    """One draft check per gunicorn worker (several at once, one signed-in session), so no
+    measured request builds the screening roster index (docs/operations.md: after a restart, send
+    one to each worker)."""
+    first = Client(base)
+    if not first.sign_in(plan["principal"], plan["password"]):
+        raise SystemExit("soak: the principal could not sign in for the warm-up")
+    clients = [first] + [Client(base) for _ in range(11)]
+    for c in clients[1:]:
+        c.jar, c.opener = first.jar, first.opener  # the same session (one password hash)
 
     def one(c: Client) -> None:
-        if c.sign_in(plan["principal"], plan["password"]):
-            c.request("/check/")
-            c.request("/check/", {"text": "Warm-up.", "audience": "public", "author": "me"})
+        c.request("/check/", {"text": "Warm-up.", "audience": "public", "author": "me"})
 
     threads = [threading.Thread(target=one, args=(c,)) for c in clients]
     for t in threads:
@@ -639,7 +643,7 @@ def main() -> int:
         procs.append(gunicorn)
         workers = TaskWorkers(2, env)
         wait_http(base, 60)
-        time.sleep(2)  # every worker has loaded the application
+        time.sleep(1)  # every worker has loaded the application
         rss_cold = [rss_mb(p) for p in children(gunicorn.pid)]
         warm_up(base, plan)
         print("  stack up: PostgreSQL, gunicorn 4 workers, 2 db_workers, SMTP sink; warmed")
