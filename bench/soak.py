@@ -777,6 +777,11 @@ def main() -> int:
                     "web_cpu_s": web_cpu,
                     "phases": cpu_phases,
                     "load": [load_before, load_after],
+                    "faults_s": {
+                        k: v - t0
+                        for k, v in fault_log.items()
+                        if k.startswith(("pg_s", "pg_b", "gun", "task_k"))
+                    },
                 },
                 default=str,
             )
