@@ -780,7 +780,7 @@ def main() -> int:
                     "faults_s": {
                         k: v - t0
                         for k, v in fault_log.items()
-                        if k.startswith(("pg_s", "pg_b", "gun", "task_k"))
+                        if k in ("gunicorn_kill", "task_kill", "pg_stop", "pg_back")
                     },
                 },
                 default=str,
