@@ -673,6 +673,9 @@ def main() -> int:
         locust.returncode = os.waitstatus_to_exitcode(status)
         took = time.time() - t0
         fault_thread.join(timeout=120)
+        if "pg_back" not in fault_log:
+            print("soak: FAIL the faults did not all run (the load ended first?); see above")
+            return 1
         # the restart started a new postmaster: its CPU since then, and the old one's until then
         pg_cpu = (fault_log["pg_cpu_before_stop"] - pg_cpu0) + (
             tree_cpu(pg.pid()) - fault_log["pg_cpu_after_start"]
