@@ -14,8 +14,8 @@ worker. A task that has lost ``TASK_MAX_WORKER_LOSSES`` workers is marked FAILED
 ``chalkline requeue-stale-tasks`` runs the same sweep (cron), for a site with no live worker.
 
 A requeued task runs again from the start, so tasks must be safe to run twice: a certificate is
-made once per record, mail is claimed per delivery row, a directory import checks its lock. Two
-are not exact: a password-reset mail may go out twice (two valid links), and a policy import the
+made once per record, mail is claimed per delivery row; a directory import's rerun finds its batch
+claimed and stops, and the import's own heartbeat takeover abandons it. Two are not exact: a password-reset mail may go out twice (two valid links), and a policy import the
 dead worker had claimed stays *parsing* (the rerun finds it claimed and does nothing; import the
 file again).
 """
