@@ -247,6 +247,7 @@ class Client:
         self.base = base
         self.jar = CookieJar()
         self.opener = build_opener(HTTPCookieProcessor(self.jar), _NoRedirect)
+        self.last_location = ""
 
     def request(self, path: str, data: dict[str, str] | None = None, timeout: float = 30) -> int:
         body = None
@@ -260,6 +261,7 @@ class Client:
                 return int(r.status)
         except HTTPError as exc:
             exc.read()
+            self.last_location = exc.headers.get("Location", "") if exc.headers else ""
             return int(exc.code)
         except (URLError, OSError):
             return 0
@@ -379,6 +381,34 @@ class Probe:
             )
 
 
+class Signer:
+    """``--signer`` (on in the smoke): one more client that signs without think time, through the
+    faults, so a short run still has signatures and certificate tasks to count. Its confirmed
+    signatures are counted with the load's; its requests are not in the latency table."""
+
+    def __init__(self, base: str, plan: dict[str, Any], employees: list[dict[str, Any]]) -> None:
+        self.base, self.plan, self.queue = base, plan, list(employees)
+        self.confirmed: list[int] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        while self.queue and not self.stop.is_set():
+            e = self.queue.pop()
+            c, pk = Client(self.base), e["assignment"]
+            if not c.sign_in(e["username"], self.plan["password"]):
+                continue
+            c.request(f"/acknowledgments/a/{pk}/open/", {})
+            c.request(f"/acknowledgments/a/{pk}/done-reading/", {})
+            c.request("/acknowledgments/consent/", {"agree": "on"})
+            url = f"/acknowledgments/a/{pk}/sign/"
+            if c.request(url, {"typed_name": e["name"], "comment": ""}) == 302 and (
+                c.last_location.endswith(f"/a/{pk}/")
+            ):
+                self.confirmed.append(pk)
+
+
 def running_task_workers() -> list[str]:
     from django.db import connections
     from django_tasks_db.models import DBTaskResult
@@ -465,7 +495,7 @@ def count(plan: dict[str, Any], confirmed: set[int]) -> report.SignatureCount:
     from chalkline.acks.models import Signature
     from chalkline.audit.models import AuditEvent, PendingAuditEvent
 
-    touched = [e["assignment"] for e in plan["employees"]]
+    touched = [e["assignment"] for e in plan["employees"] + plan["signer"]]
     records = dict(
         Signature.objects.filter(assignment_id__in=touched)
         .values("assignment_id")
@@ -583,6 +613,11 @@ def main() -> int:
     parser.add_argument(
         "--enforce-latency", action="store_true", help="fail when a p95 target is missed"
     )
+    parser.add_argument(
+        "--signer",
+        action=argparse.BooleanOptionalAction,
+        help="one more client signing without think time (default: on in the smoke)",
+    )
     args = parser.parse_args()
     smoke = args.smoke
     defaults = {"duration": (300, 25), "users": (50, 10), "buildings": (50, 4), "staff": (6000, 200),
@@ -590,9 +625,12 @@ def main() -> int:
     for key, (full, small) in defaults.items():
         if getattr(args, key) is None:
             setattr(args, key, small if smoke else full)
+    if args.signer is None:
+        args.signer = smoke
     # Each simulated user signs about one employee every 20 s: enough employees for the run.
     args.employees = min(
-        args.staff - 20, int(args.users * args.duration / 12) + 40 + args.phase_requests
+        args.staff - 20,
+        int(args.users * args.duration / 12) + 40 + args.phase_requests + 100 * args.signer,
     )
 
     shutil.rmtree(VAR / "app", ignore_errors=True)
@@ -616,6 +654,9 @@ def main() -> int:
         spare = plan["employees"][: args.phase_requests + 1] if args.phase_requests else []
         plan["employees"] = plan["employees"][len(spare) :]
         plan["spare"] = spare
+        for_signer = plan["employees"][:100] if args.signer else []
+        plan["employees"] = plan["employees"][len(for_signer) :]
+        plan["signer"] = for_signer
         (VAR / "plan.json").write_text(json.dumps(plan))
         from django.db import connections
 
@@ -651,6 +692,7 @@ def main() -> int:
         warm_up(base, plan)
         print("  stack up: PostgreSQL, gunicorn 4 workers, 2 db_workers, SMTP sink; warmed")
         probe = Probe(base, plan)
+        signer = Signer(base, plan, for_signer) if for_signer else None
         out = VAR / "requests.json"
         out.unlink(missing_ok=True)
         locust_env = dict(os.environ, SOAK_PLAN=str(VAR / "plan.json"), SOAK_OUT=str(out))
@@ -684,6 +726,9 @@ def main() -> int:
         locust_cpu = usage.ru_utime + usage.ru_stime
         load_after = uptime()
         probe.stop.set()
+        if signer is not None:
+            signer.stop.set()
+            signer.thread.join()
         probe.thread.join()
         if not out.exists():
             print(
@@ -692,7 +737,7 @@ def main() -> int:
             return 1
         result = json.loads(out.read_text())
         requests = report.as_requests(result["requests"])
-        confirmed = set(result["confirmed"])
+        confirmed = set(result["confirmed"]) | set(signer.confirmed if signer else [])
 
         back = fault_log["pg_back"]
         windows = [
