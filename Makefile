@@ -15,11 +15,12 @@ DEMO_SETUP := LOG_LEVEL=WARNING $(DEMO)
 TESTENV := SECRET_KEY=test-only-secret-key-not-for-production-0123456789 ALLOWED_HOSTS=localhost,testserver CHALKLINE_VAR_DIR=$(CURDIR)/var/test
 
 .PHONY: help demo serve test install dev lint types migrations-check test-sqlite test-pg e2e \
-        chromium pdftools node-deps postgres bench clean messages gettext
+        chromium pdftools node-deps postgres bench clean messages gettext soak soak-smoke
 
 help:
 	@echo "make demo   set up and run the demo district on SQLite (http://127.0.0.1:8000)"
-	@echo "make test   lint, types, migrations check, suite on SQLite and PostgreSQL, browser journeys"
+	@echo "make test   lint, types, migrations check, suite on SQLite and PostgreSQL, browser journeys, soak smoke"
+	@echo "make soak   the production stack under load and faults for 5 minutes (not part of make test)"
 
 # setup.py builds the compiled screening name finder from its .pyx: an edit rebuilds it.
 $(VENV)/.installed: pyproject.toml setup.py chalkline/screening/_mentions.pyx
@@ -49,7 +50,7 @@ demo: install messages
 	@echo "Serving the demo district at http://127.0.0.1:8000 (Ctrl-C stops it)"
 	$(DEMO) runserver 127.0.0.1:8000
 
-test: dev chromium pdftools node-deps lint types migrations-check test-sqlite test-pg e2e
+test: dev chromium pdftools node-deps lint types migrations-check test-sqlite test-pg e2e soak-smoke
 	@echo "All checks passed."
 
 lint: dev
@@ -109,6 +110,15 @@ node-deps: node_modules/.installed
 
 e2e: dev chromium node-deps messages
 	$(TESTENV) $(BIN)/pytest -m e2e e2e -q -p no:xdist
+
+# The production stack under load and faults (bench/soak.py, docs/operations.md "Soak"): its own
+# PostgreSQL on a free port (var/soak/pg), gunicorn, two db_workers, an SMTP sink, Locust. The full
+# run (5 min, 50 users, 60,000 students) is not part of `make test`; the smoke (~1 min) is.
+soak: dev postgres
+	$(BIN)/python bench/soak.py --enforce-latency
+
+soak-smoke: dev postgres
+	$(BIN)/python bench/soak.py --smoke
 
 bench: dev
 	@echo "See docs/benchmarks.md for each benchmark's command and recorded figures."

@@ -41,18 +41,24 @@ SQLITE_PATH = ROOT / "var" / "bench-acks.sqlite3"
 
 
 def prepare_database(
-    db: str, *, name: str, var: str, task_backend: str, reuse: bool = False
+    db: str,
+    *,
+    name: str,
+    var: str,
+    task_backend: str,
+    reuse: bool = False,
+    server: str = "127.0.0.1:5432",
 ) -> str:
-    """A fresh (or, with ``reuse``, the existing) bench database ``name`` on PostgreSQL or
-    ``var/<var>.sqlite3``, Django set up on it, migrated; returns its URL. Shared by the benches
-    that build a big district (acks, training)."""
+    """A fresh (or, with ``reuse``, the existing) bench database ``name`` on the PostgreSQL at
+    ``server`` or ``var/<var>.sqlite3``, Django set up on it, migrated; returns its URL. Shared by
+    the benches that build a big district (acks, training, the soak)."""
     sqlite_path = ROOT / "var" / f"{var}.sqlite3"
-    pg_url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    pg_url = f"postgres://postgres@{server}/{name}"
     url = pg_url if db == "pg" else f"sqlite:///{sqlite_path}"
     if not reuse and db == "pg":
         import psycopg
 
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        with psycopg.connect(f"postgres://postgres@{server}/postgres", autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {name}")
     elif not reuse:
@@ -91,7 +97,7 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
 
 
-def build(buildings: int, staff: int) -> Any:
+def build(buildings: int, staff: int, students: int = 0, password: str = "") -> Any:
     from chalkline.people.demo.loader import load_demo_district
 
     t = time.perf_counter()
@@ -100,11 +106,14 @@ def build(buildings: int, staff: int) -> Any:
         slug="bench",
         buildings=buildings,
         staff=staff,
-        students=0,
+        students=students,
         seed=1,
-        password=secrets.token_urlsafe(16),
+        password=password or secrets.token_urlsafe(16),
     )
-    print(f"directory: {buildings:,} buildings, {staff:,} staff in {time.perf_counter() - t:.1f} s")
+    print(
+        f"directory: {buildings:,} buildings, {staff:,} staff, {students:,} students "
+        f"in {time.perf_counter() - t:.1f} s"
+    )
     return district
 
 

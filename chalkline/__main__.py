@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> None:
         args[1] = args[1].replace("-", "_")
     if len(args) > 1 and args[1] in _server_commands():
         _refuse_insecure_start()
+    if len(args) > 1 and args[1] == "db_worker":
+        from chalkline.lib.task_workers import start_worker_monitor
+
+        start_worker_monitor()  # heartbeats, and the requeue of tasks whose worker died
     from django.core.management import execute_from_command_line
     from django.db import OperationalError
 

@@ -213,7 +213,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "chalkline_cache",
-    }
+    },
+    # Task workers' heartbeats (chalkline/lib/task_workers.py), in a table of their own so that
+    # culling the rate-limit counters never drops a live worker's beat. createcachetable makes it.
+    "task_workers": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "chalkline_task_workers",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
 
 LANGUAGE_CODE = "en-us"
@@ -288,6 +295,12 @@ TASKS = {
         ),
     }
 }
+# A task left RUNNING by a worker that died (SIGKILL, out of memory, a lost host) is put back in
+# the queue once its worker has not beaten for TASK_WORKER_TIMEOUT_SECONDS; after
+# TASK_MAX_WORKER_LOSSES workers lost on it, it is marked failed instead (chalkline/lib/task_workers.py).
+TASK_WORKER_HEARTBEAT_SECONDS = envint("TASK_WORKER_HEARTBEAT_SECONDS", 10)
+TASK_WORKER_TIMEOUT_SECONDS = envint("TASK_WORKER_TIMEOUT_SECONDS", 60)
+TASK_MAX_WORKER_LOSSES = envint("TASK_MAX_WORKER_LOSSES", 3)
 
 LOGGING = {
     "version": 1,
