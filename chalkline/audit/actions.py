@@ -89,6 +89,28 @@ class Action(StrEnum):
     REGISTRY_BREACH_NOTICE_DELAYED = "registry.breach_notice_delayed"
     REGISTRY_BREACH_NOTICE_EXPORTED = "registry.breach_notice_exported"
     REGISTRY_PRIVACY_PAGE_EDITED = "registry.privacy_page_edited"
+    # cases (issue 19)
+    CASE_OPENED = "cases.opened"
+    CASE_VIEWED = "cases.viewed"
+    CASE_EXPORTED = "cases.exported"
+    CASE_TRIAGED = "cases.triaged"
+    CASE_NOTE_ADDED = "cases.note_added"
+    CASE_EVIDENCE_ADDED = "cases.evidence_added"
+    CASE_EVIDENCE_VIEWED = "cases.evidence_viewed"
+    CASE_NOTICE_SENT = "cases.notice_sent"
+    CASE_RESPONSE_ADDED = "cases.response_added"
+    CASE_REP_INVITED = "cases.rep_invited"
+    CASE_FINDINGS_RECORDED = "cases.findings_recorded"
+    CASE_OUTCOME_RECORDED = "cases.outcome_recorded"
+    CASE_OUTCOME_ACKNOWLEDGED = "cases.outcome_acknowledged"
+    CASE_REFUSAL_WITNESSED = "cases.refusal_witnessed"
+    CASE_PAUSED = "cases.paused"
+    CASE_RESUMED = "cases.resumed"
+    CASE_CLOSED = "cases.closed"
+    CASE_AMENDED = "cases.amended"
+    CASE_REMINDERS_SENT = "cases.reminders_sent"
+    MANDATED_REPORT_LOGGED = "cases.mandated_report_logged"
+    MANDATED_LOG_VIEWED = "cases.mandated_log_viewed"
     # audit
     AUDIT_EXPORTED = "audit.exported"
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"
@@ -174,6 +196,27 @@ LABELS: dict[Action, str] = {
     Action.REGISTRY_BREACH_NOTICE_DELAYED: "Recorded a delay of a breach notice",
     Action.REGISTRY_BREACH_NOTICE_EXPORTED: "Exported a breach notice's recipients",
     Action.REGISTRY_PRIVACY_PAGE_EDITED: "Edited the public privacy page",
+    Action.CASE_OPENED: "Opened a case",
+    Action.CASE_VIEWED: "Viewed a case",
+    Action.CASE_EXPORTED: "Exported a case",
+    Action.CASE_TRIAGED: "Triaged a case",
+    Action.CASE_NOTE_ADDED: "Added a note to a case",
+    Action.CASE_EVIDENCE_ADDED: "Added evidence to a case",
+    Action.CASE_EVIDENCE_VIEWED: "Opened a case's evidence",
+    Action.CASE_NOTICE_SENT: "Sent notice to the employee",
+    Action.CASE_RESPONSE_ADDED: "Responded in writing to a case",
+    Action.CASE_REP_INVITED: "Invited the employee representative to a case",
+    Action.CASE_FINDINGS_RECORDED: "Recorded a case's findings",
+    Action.CASE_OUTCOME_RECORDED: "Recorded a case's outcome",
+    Action.CASE_OUTCOME_ACKNOWLEDGED: "Acknowledged a case's outcome",
+    Action.CASE_REFUSAL_WITNESSED: "Recorded a witnessed refusal to acknowledge an outcome",
+    Action.CASE_PAUSED: "Paused a case",
+    Action.CASE_RESUMED: "Resumed a case",
+    Action.CASE_CLOSED: "Closed a case",
+    Action.CASE_AMENDED: "Added an amendment to a closed case",
+    Action.CASE_REMINDERS_SENT: "Sent case due-date reminders",
+    Action.MANDATED_REPORT_LOGGED: "Logged a report to DCFS",
+    Action.MANDATED_LOG_VIEWED: "Viewed the mandated-report log",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

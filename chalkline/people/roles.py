@@ -50,6 +50,11 @@ class Capability(StrEnum):
     # and see who completed them.
     MANAGE_TRAINING = "manage_training"
     VIEW_TRAINING_RECORDS = "view_training_records"
+    # Cases (issue 19): enter a case by hand and see the cases one is named on as a manager;
+    # see the mandated-report log (to support, never to approve); the periodic-review counts.
+    MANAGE_CASES = "manage_cases"
+    VIEW_MANDATED_REPORT_LOG = "view_mandated_report_log"
+    VIEW_CASE_REPORTS = "view_case_reports"
 
 
 C = Capability
@@ -66,6 +71,9 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.VIEW_BOARD_AGENDA,
         C.REVIEW_APPS,
         C.APPROVE_APPS,
+        C.MANAGE_CASES,
+        C.VIEW_MANDATED_REPORT_LOG,
+        C.VIEW_CASE_REPORTS,
     }
 )
 
@@ -77,7 +85,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.HR: _STAFF_BASE
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS, C.MANAGE_DIRECTORY}
     | {C.MANAGE_CAMPAIGNS, C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}
-    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS},
+    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS}
+    | {C.MANAGE_CASES, C.VIEW_CASE_REPORTS},
     Role.PRINCIPAL: _STAFF_BASE
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS}
     | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}
