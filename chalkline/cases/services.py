@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from chalkline.audit.actions import Action
@@ -27,6 +28,7 @@ from chalkline.cases.models import (
     MandatedReport,
     OutcomeType,
 )
+from chalkline.outbox.services import Mail, queue_mails
 from chalkline.people.models import Building, District, Membership, Person, User
 from chalkline.people.roles import Role
 from chalkline.screening import Audience, Message, RosterIndex, ScreeningInputError, Sender, screen
@@ -737,6 +739,50 @@ def record_evidence_view(*, evidence: Evidence, by: User) -> None:
 @transaction.atomic
 def record_mandated_log_view(*, district: District, by: User) -> None:
     record_event(district=district, actor=by, action=Action.MANDATED_LOG_VIEWED)
+
+
+# --- due dates ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_case_reminders(
+    *, district: District, by: User | None = None, today: datetime.date | None = None
+) -> int:
+    """E-mail the managers and the investigator of every open, unpaused case whose step is past
+    its due date. One reminder per case and step (the outbox skips a message already queued for
+    its case and step), so running it daily is safe. The mail names no one: it links the case."""
+    today = today or timezone.localdate()
+    mails: dict[str, list[Mail]] = {}
+    overdue = Case.objects.in_district(district).overdue(today).prefetch_related("members__user")
+    for case in overdue:
+        users = {
+            m.user
+            for m in case.members.all()
+            if m.part in {P.MANAGER, P.INVESTIGATOR, P.TITLE_IX} and m.user.email
+        }
+        path = reverse("cases:case", args=[case.pk])
+        for user in users:
+            mails.setdefault(case.status, []).append(
+                Mail(
+                    to=user.email,
+                    subject=f"Case {case.pk}: a step is overdue",
+                    body=(
+                        f"Case {case.pk} is {case.get_status_display().lower()}; the step was "
+                        f"due on {case.due_on:%B %-d, %Y}. Open it in Chalkline: {path}"
+                    ),
+                    ref_id=case.pk,
+                )
+            )
+    queued = sum(
+        queue_mails(
+            district=district, mails=batch, kind="cases.reminder", ref_type=f"cases.{status}", by=by
+        )
+        for status, batch in mails.items()
+    )
+    record_event(
+        district=district, actor=by, action=Action.CASE_REMINDERS_SENT, after={"queued": queued}
+    )
+    return queued
 
 
 # --- the mandated-report log -----------------------------------------------------------------
