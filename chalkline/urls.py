@@ -58,4 +58,6 @@ urlpatterns = [
     path("", include("chalkline.registry.urls")),
     path("training/", include("chalkline.training.urls")),
     path("", include("chalkline.cases.urls")),
+    # The personnel file: acknowledgments beside case outcomes (chalkline/workflows/personnel.py).
+    path("personnel/", include("chalkline.workflows.personnel")),
 ]

@@ -109,6 +109,15 @@ class Action(StrEnum):
     CASE_CLOSED = "cases.closed"
     CASE_AMENDED = "cases.amended"
     CASE_REMINDERS_SENT = "cases.reminders_sent"
+    CASE_DISCLOSED = "cases.disclosed"
+    CASE_OUTCOMES_CHANGED = "cases.outcomes_changed"
+    PERSONNEL_INSPECTION_REQUESTED = "cases.inspection_requested"
+    PERSONNEL_INSPECTION_EXTENDED = "cases.inspection_extended"
+    PERSONNEL_INSPECTION_FULFILLED = "cases.inspection_fulfilled"
+    PERSONNEL_FILE_VIEWED = "cases.personnel_file_viewed"
+    CASE_LEGAL_HOLD_SET = "cases.legal_hold_set"
+    CASE_PURGED = "cases.purged"
+    CASE_REVIEW_EXPORTED = "cases.review_exported"
     MANDATED_REPORT_LOGGED = "cases.mandated_report_logged"
     MANDATED_LOG_VIEWED = "cases.mandated_log_viewed"
     # audit
@@ -215,6 +224,15 @@ LABELS: dict[Action, str] = {
     Action.CASE_CLOSED: "Closed a case",
     Action.CASE_AMENDED: "Added an amendment to a closed case",
     Action.CASE_REMINDERS_SENT: "Sent case due-date reminders",
+    Action.CASE_DISCLOSED: "Disclosed a disciplinary record to a third party",
+    Action.CASE_OUTCOMES_CHANGED: "Changed the district's list of case outcomes",
+    Action.PERSONNEL_INSPECTION_REQUESTED: "Asked to inspect a personnel file",
+    Action.PERSONNEL_INSPECTION_EXTENDED: "Took 7 more working days for a personnel-file inspection",
+    Action.PERSONNEL_INSPECTION_FULFILLED: "Provided a personnel-file inspection",
+    Action.PERSONNEL_FILE_VIEWED: "Viewed a personnel file",
+    Action.CASE_LEGAL_HOLD_SET: "Placed or lifted a legal hold on a case",
+    Action.CASE_PURGED: "Deleted cases past their retention period",
+    Action.CASE_REVIEW_EXPORTED: "Exported the case counts for the periodic review",
     Action.MANDATED_REPORT_LOGGED: "Logged a report to DCFS",
     Action.MANDATED_LOG_VIEWED: "Viewed the mandated-report log",
 }

@@ -26,10 +26,11 @@ from chalkline.cases.models import (
     Case,
     CaseMember,
     CaseQuerySet,
+    InspectionRequest,
     MandatedReport,
 )
 from chalkline.people.access import get_visible, grants_for, require
-from chalkline.people.models import District, User
+from chalkline.people.models import District, Person, User
 from chalkline.people.roles import Capability, Role
 
 View = Literal["full", "employee", "reporter"]
@@ -53,6 +54,10 @@ def require_case_manager(user: User | object, district: District) -> None:
     require(user, district, Capability.MANAGE_CASES)
 
 
+def require_case_reports(user: User | object, district: District) -> None:
+    require(user, district, Capability.VIEW_CASE_REPORTS)
+
+
 def cases_visible_to(user: User | object, district: District) -> CaseQuerySet:
     if not getattr(user, "is_authenticated", False) or not isinstance(user, User):
         return Case.objects.none()
@@ -72,9 +77,12 @@ def parts_of(user: User | object, case: Case) -> set[str]:
     return set(CaseMember.objects.filter(case=case, user=user).values_list("part", flat=True))
 
 
-def view_of(user: User | object, district: District, case: Case) -> View:
-    """What of a visible case the user sees (the widest of their parts)."""
-    parts = parts_of(user, case)
+def view_of(
+    user: User | object, district: District, case: Case, parts: set[str] | None = None
+) -> View:
+    """What of a visible case the user sees (the widest of their parts; pass ``parts`` when
+    they are already known, as the case list does for a whole page)."""
+    parts = parts_of(user, case) if parts is None else parts
     if parts & FULL_PARTS:
         return "full"
     if (
@@ -108,6 +116,16 @@ def get_case_for(
     return case, view
 
 
+def views_of(user: User | object, district: District, cases: list[Case]) -> dict[int, View]:
+    """``view_of`` for a page of cases, in one query."""
+    parts: dict[int, set[str]] = {c.pk: set() for c in cases}
+    if isinstance(user, User):
+        rows = CaseMember.objects.filter(case__in=[c.pk for c in cases], user=user)
+        for case_id, part in rows.values_list("case_id", "part"):
+            parts[case_id].add(part)
+    return {c.pk: view_of(user, district, c, parts[c.pk]) for c in cases}
+
+
 def case_permissions(user: User | object, district: District) -> dict[str, bool]:
     grants = grants_for(user, district)
     return {
@@ -136,3 +154,49 @@ def mandated_log_for(user: User | object, district: District) -> QuerySet[Mandat
     """The whole log, for the designee (and the superintendent): to support, never to approve."""
     require(user, district, Capability.VIEW_MANDATED_REPORT_LOG)
     return MandatedReport.objects.filter(district=district).select_related("reporter")
+
+
+# --- the personnel file (820 ILCS 40) ----------------------------------------------------------
+
+
+def personnel_outcomes_for(user: User | object, district: District, person: Person) -> CaseQuerySet:
+    """The final outcomes that go into ``person``'s personnel file, for the personnel-file page:
+    the employee sees their own; case managers (HR, the superintendent) see those of cases not
+    routed around them to the Board's designee; a principal, who sees the acknowledgments of
+    their building's staff, sees none of these."""
+    qs = (
+        Case.objects.in_district(district)
+        .filter(
+            subject=person,
+            outcome__personnel_file=True,
+            status__in=[Case.Status.OUTCOME, Case.Status.ACKNOWLEDGMENT, Case.Status.CLOSED],
+        )
+        .select_related("outcome")
+        .order_by("-opened_at")
+    )
+    if getattr(user, "person_id", None) == person.pk:
+        return qs
+    if grants_for(user, district).can_anywhere(Capability.MANAGE_CASES) and isinstance(user, User):
+        named = Exists(CaseMember.objects.filter(case=OuterRef("pk"), user=user))
+        return qs.filter(named | ~Q(route=Case.Route.BOARD))
+    return qs.none()
+
+
+def inspection_requests_visible_to(
+    user: User | object, district: District
+) -> QuerySet[InspectionRequest]:
+    """HR and the superintendent see every request of the district; an employee their own."""
+    qs = InspectionRequest.objects.filter(district=district).select_related("person")
+    if grants_for(user, district).can_anywhere(Capability.MANAGE_CASES):
+        return qs
+    own = getattr(user, "person_id", None)
+    return qs.filter(person_id=own) if own else qs.none()
+
+
+def get_inspection_request_for(
+    user: User | object, district: District, pk: int
+) -> InspectionRequest:
+    require(user, district, Capability.MANAGE_CASES)
+    return get_visible(
+        inspection_requests_visible_to(user, district), pk, not_found="No such request"
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from chalkline.cases.models import Case, Evidence, MandatedReport, OutcomeType
+from chalkline.cases.models import Case, Disclosure, Evidence, MandatedReport, OutcomeType
 from chalkline.people.models import Building, Person, User
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -200,3 +200,30 @@ class CaseFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(choices=[("", "Any"), *Case.Kind.choices], required=False)
     building = forms.IntegerField(required=False, min_value=1)
+
+
+class OutcomeTypeForm(forms.Form):
+    label = forms.CharField(max_length=200, label="Outcome")
+    discipline = forms.BooleanField(required=False, label="Imposes discipline (FOIA-releasable)")
+    personnel_file = forms.BooleanField(required=False, label="Goes into the personnel file")
+    has_period = forms.BooleanField(required=False, label="Lasts for a period")
+    isbe_may_apply = forms.BooleanField(required=False, label="May have to be reported to ISBE")
+    active = forms.BooleanField(required=False, initial=True, label="In use")
+
+
+class DisclosureForm(forms.Form):
+    recipient = forms.CharField(max_length=200, label="Disclosed to")
+    basis = forms.ChoiceField(choices=Disclosure.Basis.choices, label="Basis")
+    notice_sent_on = forms.DateField(
+        required=False, widget=_DATE, label="Written notice sent to the employee on"
+    )
+    disclosed_on = forms.DateField(widget=_DATE, label="Disclosed on")
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Why the deadline cannot be met")
+
+
+class HoldForm(forms.Form):
+    hold = forms.BooleanField(required=False, label="Keep this case under a legal hold")
+    reason = forms.CharField(max_length=300, label="Reason")

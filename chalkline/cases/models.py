@@ -163,6 +163,20 @@ class Case(models.Model):
     def is_paused(self) -> bool:
         return self.paused_until is not None
 
+    @property
+    def has_final_outcome(self) -> bool:
+        return self.outcome_id is not None and self.status in {
+            self.Status.OUTCOME,
+            self.Status.ACKNOWLEDGMENT,
+            self.Status.CLOSED,
+        }
+
+    @property
+    def foia_releasable(self) -> bool:
+        """The final outcome of a case that imposes discipline is releasable under FOIA
+        (5 ILCS 140/7(1)(n)); the rest of the case is not."""
+        return self.has_final_outcome and bool(self.outcome and self.outcome.discipline)
+
 
 class CaseMember(models.Model):
     """A person named on a case, and their part in it (what they may see and do)."""
@@ -355,3 +369,71 @@ class MandatedReport(models.Model):
 
     def __str__(self) -> str:
         return f"Report to DCFS {self.pk}"
+
+
+class InspectionRequest(models.Model):
+    """An employee's request to inspect their personnel file (820 ILCS 40/2): the District
+    provides the opportunity within 7 working days, or 7 more when it shows it cannot."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="inspection_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    due_on = models.DateField()
+    extended_reason = models.CharField(max_length=300, blank=True)
+    fulfilled_on = models.DateField(null=True, blank=True)
+    fulfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Inspection request {self.pk}"
+
+
+class Disclosure(models.Model):
+    """A disciplinary record of a case disclosed to a third party, with the written notice the
+    employee got first (820 ILCS 40/7: mailed on or before the day it is divulged), or the
+    exception that applies."""
+
+    class Basis(models.TextChoices):
+        NOTICE = "notice", "Written notice to the employee"
+        FOIA = "foia", "A FOIA request (notice by e-mail or mail, 820 ILCS 40/7(4))"
+        LEGAL = "legal", "Ordered in a legal action or arbitration (no notice, 40/7(3)(b))"
+        AGENCY = "agency", "A government agency's claim or criminal investigation (40/7(3)(c))"
+        WAIVED = "waived", "The employee waived notice in a signed application (40/7(3)(a))"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disclosures")
+    recipient = models.CharField(max_length=200)
+    basis = models.CharField(max_length=10, choices=Basis.choices)
+    notice_sent_on = models.DateField(null=True, blank=True)
+    disclosed_on = models.DateField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-disclosed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Disclosure {self.pk} of case {self.case_id}"
+
+
+class DisclosurePrompt(models.Model):
+    """The Check a draft page showed the abuse_disclosure prompt to this employee: 24 hours
+    later a reminder asks whether a log entry followed (``send-dcfs-log-reminders``). A reminder
+    only; it never gates, delays or replaces the call."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shown_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["reminded_at", "shown_at"], name="cases_prompt_due")]
+
+    def __str__(self) -> str:
+        return f"Abuse prompt {self.pk}"

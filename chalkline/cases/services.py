@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
@@ -24,7 +25,10 @@ from chalkline.cases.models import (
     CaseEntry,
     CaseMember,
     CaseSettings,
+    Disclosure,
+    DisclosurePrompt,
     Evidence,
+    InspectionRequest,
     MandatedReport,
     OutcomeType,
 )
@@ -629,6 +633,9 @@ def record_outcome(
     if outcome.has_period and until is None:
         raise CaseError(f"{outcome.label}: give the date it ends.")
     _move(case, S.OUTCOME, outcome=outcome, outcome_text=text, outcome_until=until)
+    subject_user = _user_of(case.subject)
+    if subject_user is not None:  # the outcome is addressed to the employee: they see it
+        _name(case, [subject_user], P.SUBJECT)
     line = outcome.label + (f" until {until}" if until else "") + (f". {text}" if text else "")
     _entry(case, E.OUTCOME, by, line, employee=True)
     _event(
@@ -741,6 +748,263 @@ def record_mandated_log_view(*, district: District, by: User) -> None:
     record_event(district=district, actor=by, action=Action.MANDATED_LOG_VIEWED)
 
 
+# --- outcomes, the personnel file and disclosures (820 ILCS 40) ------------------------------
+
+
+@transaction.atomic
+def save_outcome_type(
+    *,
+    district: District,
+    by: User,
+    label: str,
+    outcome: OutcomeType | None = None,
+    discipline: bool = False,
+    personnel_file: bool = False,
+    has_period: bool = False,
+    isbe_may_apply: bool = False,
+    active: bool = True,
+) -> OutcomeType:
+    """Rename or change one of the district's outcomes, or add one to the range."""
+    if not label.strip():
+        raise CaseError("Name the outcome.")
+    ensure_outcome_types(district)
+    fields = {
+        "label": label.strip(),
+        "discipline": discipline,
+        "personnel_file": personnel_file,
+        "has_period": has_period,
+        "isbe_may_apply": isbe_may_apply,
+        "active": active,
+    }
+    if outcome is None:
+        code = slugify(label)[:30] or "outcome"
+        taken = set(OutcomeType.objects.filter(district=district).values_list("code", flat=True))
+        base, n = code, 2
+        while code in taken:
+            code, n = f"{base}-{n}", n + 1
+        last = OutcomeType.objects.filter(district=district).order_by("-rank").first()
+        outcome = OutcomeType.objects.create(
+            district=district, code=code, rank=(last.rank if last else 0) + 10, **fields
+        )
+    else:
+        if outcome.district_id != district.pk:
+            raise CaseError("That outcome is not the district's.")
+        for name, value in fields.items():
+            setattr(outcome, name, value)
+        outcome.save(update_fields=list(fields))
+    record_event(
+        district=district,
+        actor=by,
+        action=Action.CASE_OUTCOMES_CHANGED,
+        target=outcome,
+        after={"code": outcome.code, **{k: v for k, v in fields.items() if k != "label"}},
+    )
+    return outcome
+
+
+def working_days_after(day: datetime.date, n: int) -> datetime.date:
+    """``n`` working days (Monday to Friday) after ``day``. Holidays are not known here."""
+    while n > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+@transaction.atomic
+def request_inspection(*, district: District, person: Person, by: User) -> InspectionRequest:
+    """The employee asks to inspect their personnel file: tracked against the 7 working days of
+    820 ILCS 40/2."""
+    if person.district_id != district.pk or person.kind != Person.Kind.STAFF:
+        raise CaseError("Only an employee's own personnel file can be inspected.")
+    request = InspectionRequest.objects.create(
+        district=district,
+        person=person,
+        requested_by=by,
+        due_on=working_days_after(timezone.localdate(), 7),
+    )
+    record_event(
+        district=district,
+        actor=by,
+        action=Action.PERSONNEL_INSPECTION_REQUESTED,
+        target=request,
+        after={"person": person.pk, "due_on": request.due_on.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def extend_inspection(*, request: InspectionRequest, by: User, reason: str) -> InspectionRequest:
+    """When the District can reasonably show the deadline cannot be met: 7 more working days,
+    once (820 ILCS 40/2)."""
+    if request.fulfilled_on is not None:
+        raise CaseError("This inspection was already provided.")
+    if request.extended_reason:
+        raise CaseError("This request was already extended once; the Act allows 7 more days only.")
+    if not reason.strip():
+        raise CaseError("Say why the deadline cannot be met.")
+    request.due_on = working_days_after(request.due_on, 7)
+    request.extended_reason = reason
+    request.save(update_fields=["due_on", "extended_reason"])
+    record_event(
+        district=request.district_id,
+        actor=by,
+        action=Action.PERSONNEL_INSPECTION_EXTENDED,
+        target=request,
+        after={"due_on": request.due_on.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def fulfil_inspection(
+    *, request: InspectionRequest, by: User, on: datetime.date | None = None
+) -> InspectionRequest:
+    if request.fulfilled_on is not None:
+        raise CaseError("This inspection was already provided.")
+    request.fulfilled_on = on or timezone.localdate()
+    request.fulfilled_by = by
+    request.save(update_fields=["fulfilled_on", "fulfilled_by"])
+    record_event(
+        district=request.district_id,
+        actor=by,
+        action=Action.PERSONNEL_INSPECTION_FULFILLED,
+        target=request,
+        after={
+            "on": request.fulfilled_on.isoformat(),
+            "late": request.fulfilled_on > request.due_on,
+        },
+    )
+    return request
+
+
+NOTICE_BASES = {Disclosure.Basis.NOTICE, Disclosure.Basis.FOIA}
+
+
+@transaction.atomic
+def record_disclosure(
+    *,
+    case: Case,
+    by: User,
+    recipient: str,
+    basis: str,
+    disclosed_on: datetime.date,
+    notice_sent_on: datetime.date | None = None,
+) -> Disclosure:
+    """Record that the case's disciplinary record is disclosed to a third party. The employee
+    must have been sent written notice on or before that day (820 ILCS 40/7(2)) unless an
+    exception applies; the notice is added to their view of the case and e-mailed to them."""
+    if not (case.foia_releasable):
+        raise CaseError("Only the final outcome of a case that imposes discipline is disclosed.")
+    if not recipient.strip():
+        raise CaseError("Name who receives the record.")
+    if basis in NOTICE_BASES:
+        if notice_sent_on is None:
+            raise CaseError("Give the date written notice was sent to the employee.")
+        if notice_sent_on > disclosed_on:
+            raise CaseError(
+                "The employee's notice must be sent on or before the day the record is "
+                "disclosed (820 ILCS 40/7(2))."
+            )
+    disclosure = Disclosure.objects.create(
+        case=case,
+        recipient=recipient,
+        basis=basis,
+        notice_sent_on=notice_sent_on if basis in NOTICE_BASES else None,
+        disclosed_on=disclosed_on,
+        by=by,
+    )
+    text = (
+        f"Your disciplinary record from this case ({case.outcome.label if case.outcome else ''}) "
+        f"is disclosed to {recipient} on {disclosed_on:%B %-d, %Y}. "
+        f"{Disclosure.Basis(basis).label}."
+    )
+    CaseEntry.objects.create(
+        case=case, kind=E.NOTE, by=by, text=f"Disclosure notice: {text}", for_employee=True
+    )
+    email = case.subject.email if case.subject else ""
+    if basis in NOTICE_BASES and email:
+        queue_mails(
+            district=case.district_id,
+            mails=[
+                Mail(
+                    to=email,
+                    subject="Notice: your disciplinary record is being disclosed",
+                    body=text + " (Personnel Record Review Act, 820 ILCS 40/7.)",
+                    ref_id=disclosure.pk,
+                )
+            ],
+            kind="cases.disclosure_notice",
+            ref_type="cases.disclosure",
+            by=by,
+        )
+    _event(case, by, Action.CASE_DISCLOSED, disclosure=disclosure.pk, basis=basis)
+    return disclosure
+
+
+@transaction.atomic
+def record_personnel_file_view(*, district: District, person: Person, by: User) -> None:
+    record_event(
+        district=district,
+        actor=by,
+        action=Action.PERSONNEL_FILE_VIEWED,
+        target=person,
+        after={"person": person.pk},
+    )
+
+
+# --- retention and legal hold ------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_legal_hold(*, case: Case, by: User, hold: bool, reason: str) -> Case:
+    """A legal hold keeps a case (and its evidence) past its retention period until lifted."""
+    if not reason.strip():
+        raise CaseError("Give the reason for the legal hold (or for lifting it).")
+    case.legal_hold = hold
+    case.save(update_fields=["legal_hold"])
+    CaseEntry.objects.create(
+        case=case, kind=E.HOLD, by=by, text=("Placed" if hold else "Lifted") + f": {reason}"
+    )
+    _event(case, by, Action.CASE_LEGAL_HOLD_SET, hold=hold)
+    return case
+
+
+def purge_expired_cases(
+    *, district: District, today: datetime.date | None = None, dry_run: bool = False
+) -> int:
+    """Delete closed cases past their retention date that no legal hold keeps, with their
+    timeline and evidence files. One audit event per district names the case ids only."""
+    today = today or timezone.localdate()
+    expired = Case.objects.in_district(district).filter(
+        status=S.CLOSED, retain_until__lt=today, legal_hold=False
+    )
+    ids = list(expired.values_list("pk", flat=True))
+    if dry_run or not ids:
+        return len(ids)
+    files = list(Evidence.objects.filter(case_id__in=ids).values_list("file", flat=True))
+    with transaction.atomic():
+        Disclosure.objects.filter(case_id__in=ids).delete()
+        Case.objects.filter(pk__in=ids, legal_hold=False).delete()
+        record_event(district=district, actor=None, action=Action.CASE_PURGED, after={"cases": ids})
+
+        def remove_files() -> None:
+            from django.core.files.storage import default_storage
+
+            for name in files:
+                default_storage.delete(name)
+
+        transaction.on_commit(remove_files)
+    return len(ids)
+
+
+@transaction.atomic
+def record_review_export(*, district: District, by: User, rows: int) -> None:
+    record_event(
+        district=district, actor=by, action=Action.CASE_REVIEW_EXPORTED, after={"rows": rows}
+    )
+
+
 # --- due dates ------------------------------------------------------------------------------
 
 
@@ -815,3 +1079,54 @@ def log_mandated_report(
         after={"method": method, "reference": bool(reference)},
     )
     return report
+
+
+def record_disclosure_prompt(*, district: District, user: User) -> DisclosurePrompt:
+    """The abuse prompt was shown to ``user`` (not audited: the draft itself is never kept)."""
+    return DisclosurePrompt.objects.create(district=district, user=user)
+
+
+def send_dcfs_log_reminders(*, now: datetime.datetime | None = None) -> int:
+    """24 hours after an abuse prompt, ask the employee whether they reported and, if so, to log
+    it: one reminder per prompt with no log entry since, claimed with a conditional UPDATE (safe
+    to run from cron beside another copy). A reminder only."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=24)
+    due = DisclosurePrompt.objects.filter(reminded_at__isnull=True, shown_at__lte=cutoff)
+    sent = 0
+    for prompt in due.select_related("user")[:5000]:
+        with transaction.atomic():
+            claimed = DisclosurePrompt.objects.filter(
+                pk=prompt.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            logged = MandatedReport.objects.filter(
+                district_id=prompt.district_id,
+                reporter_id=prompt.user_id,
+                recorded_at__gte=prompt.shown_at,
+            ).exists()
+            if logged or not prompt.user.email:
+                continue
+            sent += queue_mails(
+                district=prompt.district_id,
+                mails=[
+                    Mail(
+                        to=prompt.user.email,
+                        subject="Did you report to DCFS?",
+                        body=(
+                            "Yesterday a draft you checked in Chalkline may have described abuse "
+                            "or neglect of a child. If you have reasonable cause to suspect it, "
+                            "the report to the DCFS hotline, 1-800-25-ABUSE (1-800-252-2873), is "
+                            "your own duty, at once; no one may require you to tell the District "
+                            "first. If you already reported, you can log it under Cases, "
+                            '"I reported to DCFS". This is a reminder only.'
+                        ),
+                        ref_id=prompt.pk,
+                    )
+                ],
+                kind="cases.dcfs_log_reminder",
+                ref_type="cases.disclosure_prompt",
+                by=None,
+            )
+    return sent

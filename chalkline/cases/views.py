@@ -19,19 +19,23 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chalkline.cases import access, services
+from chalkline.cases import access, selectors, services
 from chalkline.cases.forms import (
     CaseFilterForm,
     CloseForm,
     ConcernForm,
+    DisclosureForm,
     EvidenceForm,
+    ExtendForm,
     FindingsForm,
+    HoldForm,
     InviteRepForm,
     MandatedReportForm,
     ManualCaseForm,
     NoteForm,
     NoticeForm,
     OutcomeForm,
+    OutcomeTypeForm,
     PauseForm,
     RefusalForm,
     ResponseForm,
@@ -120,7 +124,8 @@ def cases(request: DistrictRequest) -> HttpResponse:
         "case_id", "part"
     ):
         parts.setdefault(case_id, set()).add(part)
-    rows = [(c, access.view_of(request.user, request.district, c)) for c in page]
+    views = access.views_of(request.user, request.district, list(page))
+    rows = [(c, views[c.pk]) for c in page]
     query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page" and v)
     return render(
         request,
@@ -224,6 +229,9 @@ def _case_context(
                 "refusal_form": forms.get("refusal") or RefusalForm(),
                 "close_form": forms.get("close") or CloseForm(),
                 "pause_form": forms.get("pause") or PauseForm(),
+                "disclosure_form": forms.get("disclosure") or DisclosureForm(),
+                "disclosures": list(case.disclosures.all()),
+                "hold_form": forms.get("hold") or HoldForm(initial={"hold": not case.legal_hold}),
             }
         )
     if view == "employee":
@@ -554,3 +562,146 @@ def mandated_log(request: DistrictRequest) -> HttpResponse:
     services.record_mandated_log_view(district=request.district, by=request.user)
     page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cases/mandated_log.html", {"page": page, "query": ""})
+
+
+@require_POST
+@district_required
+def disclose(request: DistrictRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        "disclosure",
+        lambda r: DisclosureForm(r.POST),
+        lambda case, data: services.record_disclosure(case=case, by=request.user, **data),
+        "The disclosure is recorded; the employee's notice is on the case.",
+    )
+
+
+# --- the district's outcomes -----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def outcomes(request: DistrictRequest) -> HttpResponse:
+    """Rename, change or add outcomes on the policy's range."""
+    access.require_case_manager(request.user, request.district)
+    d = request.district
+    form = OutcomeTypeForm(request.POST or None, auto_id="new_%s")
+    status = 200
+    if request.method == "POST":
+        target = None
+        if request.POST.get("outcome"):
+            target = get_object_or_404(OutcomeType, district=d, pk=request.POST["outcome"])
+        if form.is_valid():
+            try:
+                services.save_outcome_type(
+                    district=d, by=request.user, outcome=target, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error("label", exc)
+            else:
+                messages.success(request, "The outcomes are saved.")
+                return redirect("cases:outcomes")
+        status = 400
+    rows = [
+        (
+            o,
+            OutcomeTypeForm(
+                auto_id=f"o{o.pk}_%s",
+                initial={
+                    "label": o.label,
+                    "discipline": o.discipline,
+                    "personnel_file": o.personnel_file,
+                    "has_period": o.has_period,
+                    "isbe_may_apply": o.isbe_may_apply,
+                    "active": o.active,
+                },
+            ),
+        )
+        for o in OutcomeType.objects.filter(district=d)
+    ]
+    return render(request, "cases/outcomes.html", {"rows": rows, "form": form}, status=status)
+
+
+# --- personnel-file inspection requests (820 ILCS 40/2) --------------------------------------
+
+
+@require_GET
+@district_required
+def inspections(request: DistrictRequest) -> HttpResponse:
+    access.require_case_manager(request.user, request.district)
+    qs = access.inspection_requests_visible_to(request.user, request.district)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/inspections.html",
+        {"page": page, "query": "", "today": timezone.localdate()},
+    )
+
+
+@require_POST
+@district_required
+def inspection_extend(request: DistrictRequest, pk: int) -> HttpResponse:
+    item = access.get_inspection_request_for(request.user, request.district, pk)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the deadline cannot be met.")
+        return redirect("cases:inspections")
+    try:
+        services.extend_inspection(request=item, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "The deadline is extended by 7 working days.")
+    return redirect("cases:inspections")
+
+
+@require_POST
+@district_required
+def inspection_fulfil(request: DistrictRequest, pk: int) -> HttpResponse:
+    item = access.get_inspection_request_for(request.user, request.district, pk)
+    try:
+        services.fulfil_inspection(request=item, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "The inspection is recorded as provided.")
+    return redirect("cases:inspections")
+
+
+@require_POST
+@district_required
+def hold(request: DistrictRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        "hold",
+        lambda r: HoldForm(r.POST),
+        lambda case, data: services.set_legal_hold(case=case, by=request.user, **data),
+        "The legal hold is recorded.",
+    )
+
+
+# --- the periodic review (Supt. 6) ----------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@district_required
+def review(request: DistrictRequest) -> HttpResponse:
+    """Counts by school year, building, kind and outcome: no names. ``?format=csv`` exports
+    them (audited) for the review packet."""
+    access.require_case_reports(request.user, request.district)
+    rows = selectors.review_counts(request.district)
+    if request.GET.get("format") == "csv":
+        services.record_review_export(district=request.district, by=request.user, rows=len(rows))
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="case-review.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["school year", "building", "kind", "outcome", "cases"])
+        for r in rows:
+            writer.writerow(safe_row([r.school_year, r.building, r.kind, r.outcome, r.cases]))
+        return response
+    return render(request, "cases/review.html", {"rows": rows})

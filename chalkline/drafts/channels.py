@@ -22,3 +22,20 @@ def set_approved_channels_provider(provider: Provider) -> None:
 
 def approved_channels_for(district: District) -> ApprovedChannels:
     return _provider[0](district) if _provider else NO_REGISTRY
+
+
+# When the page shows the abuse_disclosure prompt, whoever registered (the mandated-report log,
+# from ``chalkline.workflows.channels``) is told, so it can ask 24 hours later whether a log
+# entry followed. A reminder only: nothing here gates, delays or replaces the call.
+PromptListener = Callable[[District, object], None]
+
+_prompt_listeners: list[PromptListener] = []
+
+
+def set_abuse_prompt_listener(listener: PromptListener) -> None:
+    _prompt_listeners[:] = [listener]
+
+
+def abuse_prompt_shown(district: District, user: object) -> None:
+    for listener in _prompt_listeners:
+        listener(district, user)

@@ -1,13 +1,23 @@
-"""Screening knows the approved apps: the draft page gets the registry's approved channels.
+"""Screening knows the approved apps: the draft page gets the registry's approved channels; and
+the draft page's abuse prompt starts the mandated-report log's reminder (cases).
 
 The registry and drafts are both domain apps and stay independent; this glue, above them,
 hands drafts the registry's reader at start-up (``WorkflowsConfig.ready``)."""
 
 from __future__ import annotations
 
-from chalkline.drafts.channels import set_approved_channels_provider
+from chalkline.cases.services import record_disclosure_prompt
+from chalkline.drafts.channels import set_abuse_prompt_listener, set_approved_channels_provider
+from chalkline.people.models import District, User
 from chalkline.registry.selectors import approved_channels
+
+
+def _prompt_shown(district: District, user: object) -> None:
+    if isinstance(user, User):
+        record_disclosure_prompt(district=district, user=user)
 
 
 def register() -> None:
     set_approved_channels_provider(approved_channels)
+    # The Check a draft page's abuse prompt starts the mandated-report log's 24-hour reminder.
+    set_abuse_prompt_listener(_prompt_shown)

@@ -42,6 +42,9 @@ PAGES: dict[str, tuple[str, set[str], int]] = {
     "new": ("get", {"superintendent", "designee", "hr", "outsider"}, 403),
     "mandated_reports": ("get", STAFF, 403),
     "mandated_log": ("get", {"superintendent", "designee", "outsider"}, 403),
+    "outcomes": ("get", {"superintendent", "designee", "hr", "outsider"}, 403),
+    "inspections": ("get", {"superintendent", "designee", "hr", "outsider"}, 403),
+    "review": ("get", {"superintendent", "designee", "hr", "outsider"}, 403),
 }
 
 # Case views: name -> (method, who may: "any" visible / "full" / "employee", status when allowed)
@@ -59,6 +62,8 @@ CASE_VIEWS: dict[str, tuple[str, str, set[int]]] = {
     "close": ("post", "full", {400}),
     "pause": ("post", "full", {400}),
     "resume": ("post", "full", {400}),
+    "disclose": ("post", "full", {400}),
+    "hold": ("post", "full", {400}),
     "respond": ("post", "employee", {400}),
     "invite_rep": ("post", "employee", {400}),
     "acknowledge": ("post", "employee", {400}),
@@ -140,3 +145,27 @@ def test_anonymous_is_sent_to_sign_in_from_pages(world: World, client: Client, n
 
 def test_the_public_concerns_page_needs_no_sign_in(world: World, client: Client) -> None:
     assert client.get(reverse("cases:public", args=[world.district.slug])).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["inspection_extend", "inspection_fulfil"])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_inspection_requests_role_matrix(
+    world: World, client: Client, persona: str, name: str
+) -> None:
+    teacher = world.users["teacher_north"]
+    assert teacher.person is not None
+    item = services.request_inspection(district=world.district, person=teacher.person, by=teacher)
+    client.force_login(world.users[persona])
+    response = client.post(reverse(f"cases:{name}", args=[item.pk]), {"reason": "Audit week."})
+    managers = {"superintendent", "designee", "hr"}
+    expected = 302 if persona in managers else 404 if persona == "outsider" else 403
+    assert response.status_code == expected, (persona, name, response.status_code)
+
+
+@pytest.mark.parametrize("name", ["inspection_extend", "inspection_fulfil"])
+def test_anonymous_is_sent_to_sign_in_from_inspections(
+    world: World, client: Client, name: str
+) -> None:
+    response = client.post(reverse(f"cases:{name}", args=[1]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

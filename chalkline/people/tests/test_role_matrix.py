@@ -247,5 +247,15 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "cases:close",
         "cases:pause",
         "cases:resume",
+        "cases:disclose",
+        "cases:hold",
+        "cases:review",
+        "cases:outcomes",
+        "cases:inspections",
+        "cases:inspection_extend",
+        "cases:inspection_fulfil",
+        # The personnel file (acks beside cases): chalkline/workflows/tests/test_personnel_file.py
+        "personnel:file",
+        "personnel:inspect",
     }
     assert names - covered - public == set()
