@@ -174,3 +174,15 @@ def test_the_case_list_shows_reporters_only_received_or_closed(
     assert b"<td>Received</td>" in listed.content
     assert b"<td>Notice sent to the employee" not in listed.content
     assert b"Tess Teacher" not in listed.content
+
+
+def test_the_audit_page_links_a_case_only_for_those_who_may_open_it(
+    world: World, client: Client
+) -> None:
+    case = report(world)
+    link = f'href="{reverse("cases:case", args=[case.pk])}"'.encode()
+    client.force_login(world.users["superintendent"])
+    assert link in client.get(reverse("audit:events")).content
+    client.force_login(world.users["designee"])  # reads the audit log, is not named on the case
+    page = client.get(reverse("audit:events"))
+    assert page.status_code == 200 and link not in page.content
