@@ -129,3 +129,13 @@ def test_the_draft_prompt_links_to_the_log_and_starts_the_reminder(
     assert DisclosurePrompt.objects.get().user == world.users["teacher_north"]
     client.post(reverse("drafts:check"), {"text": "Book fair on Monday.", "audience": "public"})
     assert DisclosurePrompt.objects.count() == 1
+
+
+def test_the_reminder_command_prints_its_summary(world: World) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("send_dcfs_log_reminders", stdout=out)
+    assert out.getvalue() == "Queued 0 DCFS log reminders.\n"
