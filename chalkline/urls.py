@@ -57,4 +57,7 @@ urlpatterns = [
     path("acknowledgments/", include("chalkline.acks.urls")),
     path("", include("chalkline.registry.urls")),
     path("training/", include("chalkline.training.urls")),
+    path("", include("chalkline.cases.urls")),
+    # The personnel file: acknowledgments beside case outcomes (chalkline/workflows/personnel.py).
+    path("personnel/", include("chalkline.workflows.personnel")),
 ]

@@ -98,6 +98,37 @@ class Action(StrEnum):
     REGISTRY_LOGO_REVOKED = "registry.logo_revoked"
     REGISTRY_LOGO_IMAGE_ADDED = "registry.logo_image_added"
     REGISTRY_LOGO_IMAGE_REMOVED = "registry.logo_image_removed"
+    # cases (issue 19)
+    CASE_OPENED = "cases.opened"
+    CASE_VIEWED = "cases.viewed"
+    CASE_EXPORTED = "cases.exported"
+    CASE_TRIAGED = "cases.triaged"
+    CASE_NOTE_ADDED = "cases.note_added"
+    CASE_EVIDENCE_ADDED = "cases.evidence_added"
+    CASE_EVIDENCE_VIEWED = "cases.evidence_viewed"
+    CASE_NOTICE_SENT = "cases.notice_sent"
+    CASE_RESPONSE_ADDED = "cases.response_added"
+    CASE_REP_INVITED = "cases.rep_invited"
+    CASE_FINDINGS_RECORDED = "cases.findings_recorded"
+    CASE_OUTCOME_RECORDED = "cases.outcome_recorded"
+    CASE_OUTCOME_ACKNOWLEDGED = "cases.outcome_acknowledged"
+    CASE_REFUSAL_WITNESSED = "cases.refusal_witnessed"
+    CASE_PAUSED = "cases.paused"
+    CASE_RESUMED = "cases.resumed"
+    CASE_CLOSED = "cases.closed"
+    CASE_AMENDED = "cases.amended"
+    CASE_REMINDERS_SENT = "cases.reminders_sent"
+    CASE_DISCLOSED = "cases.disclosed"
+    CASE_OUTCOMES_CHANGED = "cases.outcomes_changed"
+    PERSONNEL_INSPECTION_REQUESTED = "cases.inspection_requested"
+    PERSONNEL_INSPECTION_EXTENDED = "cases.inspection_extended"
+    PERSONNEL_INSPECTION_FULFILLED = "cases.inspection_fulfilled"
+    PERSONNEL_FILE_VIEWED = "cases.personnel_file_viewed"
+    CASE_LEGAL_HOLD_SET = "cases.legal_hold_set"
+    CASE_PURGED = "cases.purged"
+    CASE_REVIEW_EXPORTED = "cases.review_exported"
+    MANDATED_REPORT_LOGGED = "cases.mandated_report_logged"
+    MANDATED_LOG_VIEWED = "cases.mandated_log_viewed"
     # audit
     AUDIT_EXPORTED = "audit.exported"
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"
@@ -192,6 +223,36 @@ LABELS: dict[Action, str] = {
     Action.REGISTRY_LOGO_REVOKED: "Revoked permission to use the District logo",
     Action.REGISTRY_LOGO_IMAGE_ADDED: "Added an image of the District logo for screening",
     Action.REGISTRY_LOGO_IMAGE_REMOVED: "Removed an image of the District logo from screening",
+    Action.CASE_OPENED: "Opened a case",
+    Action.CASE_VIEWED: "Viewed a case",
+    Action.CASE_EXPORTED: "Exported a case",
+    Action.CASE_TRIAGED: "Triaged a case",
+    Action.CASE_NOTE_ADDED: "Added a note to a case",
+    Action.CASE_EVIDENCE_ADDED: "Added evidence to a case",
+    Action.CASE_EVIDENCE_VIEWED: "Opened a case's evidence",
+    Action.CASE_NOTICE_SENT: "Sent notice to the employee",
+    Action.CASE_RESPONSE_ADDED: "Responded in writing to a case",
+    Action.CASE_REP_INVITED: "Invited the employee representative to a case",
+    Action.CASE_FINDINGS_RECORDED: "Recorded a case's findings",
+    Action.CASE_OUTCOME_RECORDED: "Recorded a case's outcome",
+    Action.CASE_OUTCOME_ACKNOWLEDGED: "Acknowledged a case's outcome",
+    Action.CASE_REFUSAL_WITNESSED: "Recorded a witnessed refusal to acknowledge an outcome",
+    Action.CASE_PAUSED: "Paused a case",
+    Action.CASE_RESUMED: "Resumed a case",
+    Action.CASE_CLOSED: "Closed a case",
+    Action.CASE_AMENDED: "Added an amendment to a closed case",
+    Action.CASE_REMINDERS_SENT: "Sent case due-date reminders",
+    Action.CASE_DISCLOSED: "Disclosed a disciplinary record to a third party",
+    Action.CASE_OUTCOMES_CHANGED: "Changed the district's list of case outcomes",
+    Action.PERSONNEL_INSPECTION_REQUESTED: "Asked to inspect a personnel file",
+    Action.PERSONNEL_INSPECTION_EXTENDED: "Took 7 more working days for a personnel-file inspection",
+    Action.PERSONNEL_INSPECTION_FULFILLED: "Provided a personnel-file inspection",
+    Action.PERSONNEL_FILE_VIEWED: "Viewed a personnel file",
+    Action.CASE_LEGAL_HOLD_SET: "Placed or lifted a legal hold on a case",
+    Action.CASE_PURGED: "Deleted cases past their retention period",
+    Action.CASE_REVIEW_EXPORTED: "Exported the case counts for the periodic review",
+    Action.MANDATED_REPORT_LOGGED: "Logged a report to DCFS",
+    Action.MANDATED_LOG_VIEWED: "Viewed the mandated-report log",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

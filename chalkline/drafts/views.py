@@ -25,7 +25,7 @@ from chalkline.drafts.access import (
     kept_checks_of,
     require_draft_checker,
 )
-from chalkline.drafts.channels import approved_channels_for, logo_use_for
+from chalkline.drafts.channels import abuse_prompt_shown, approved_channels_for, logo_use_for
 from chalkline.drafts.forms import DraftForm, KeepForm
 from chalkline.drafts.services import keep_draft_check
 from chalkline.people.decorators import DistrictRequest, district_required
@@ -170,6 +170,8 @@ def _results(
     hotlines = sorted(
         {str(f.extra.get("hotline")) for f in findings if f.detector == "abuse_disclosure"}
     )
+    if hotlines:
+        abuse_prompt_shown(request.district, request.user)
     slug = request.district.slug
     return {
         "checked": True,

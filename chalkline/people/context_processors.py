@@ -32,6 +32,8 @@ def chalkline(request: HttpRequest) -> dict[str, Any]:
             nav.append(("My training", reverse("training:mine")))
         elif grants.can_anywhere(Capability.MANAGE_TRAINING):
             nav.append(("Training", reverse("training:manage")))
+        if grants.roles:
+            nav.append(("Cases", reverse("cases:cases")))
         if grants.can_anywhere(Capability.VIEW_AUDIT):
             nav.append(("Audit log", reverse("audit:events")))
         if grants.can(Capability.MANAGE_SIGN_IN):

@@ -57,6 +57,11 @@ class Capability(StrEnum):
     # use it for a purpose, the superintendent or designee grants, refuses or revokes it.
     REQUEST_LOGO_USE = "request_logo_use"
     GRANT_LOGO_USE = "grant_logo_use"
+    # Cases (issue 19): enter a case by hand and see the cases one is named on as a manager;
+    # see the mandated-report log (to support, never to approve); the periodic-review counts.
+    MANAGE_CASES = "manage_cases"
+    VIEW_MANDATED_REPORT_LOG = "view_mandated_report_log"
+    VIEW_CASE_REPORTS = "view_case_reports"
 
 
 C = Capability
@@ -75,6 +80,9 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.APPROVE_APPS,
         C.MANAGE_SIGN_IN,
         C.GRANT_LOGO_USE,
+        C.MANAGE_CASES,
+        C.VIEW_MANDATED_REPORT_LOG,
+        C.VIEW_CASE_REPORTS,
     }
 )
 
@@ -86,7 +94,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.HR: _STAFF_BASE
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS, C.MANAGE_DIRECTORY}
     | {C.MANAGE_CAMPAIGNS, C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}
-    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS},
+    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS}
+    | {C.MANAGE_CASES, C.VIEW_CASE_REPORTS},
     Role.PRINCIPAL: _STAFF_BASE
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS}
     | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from chalkline.acks.access import campaigns_visible_to
 from chalkline.audit.targets import register_target
+from chalkline.cases.access import cases_visible_to
 from chalkline.people.access import import_batches_visible_to
 from chalkline.people.models import District, User
 from chalkline.policies.access import policy_versions_visible_to
@@ -50,6 +51,8 @@ def register() -> None:
     )
     register_target("acks.campaign", _resolver(campaigns_visible_to, "acks:campaign"))
     register_target("registry.app", _resolver(apps_visible_to, "registry:app"))
+    # a case links only for those named on it (and the superintendent): cases/access.py
+    register_target("cases.case", _resolver(cases_visible_to, "cases:case"))
     register_target("registry.breach", _resolver(breaches_visible_to, "registry:breach"))
     register_target("registry.logopermission", _logo_permissions)
     register_target(

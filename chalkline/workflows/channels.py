@@ -1,15 +1,29 @@
-"""Screening knows the registry: the draft page gets the registry's approved channels, and the
-District's logos with the author's logo permission.
+"""Screening knows the registry and cases: the draft page gets the registry's approved channels
+and the District's logos with the author's logo permission; and the draft page's abuse prompt
+starts the mandated-report log's reminder (cases).
 
 The registry and drafts are both domain apps and stay independent; this glue, above them,
 hands drafts the registry's readers at start-up (``WorkflowsConfig.ready``)."""
 
 from __future__ import annotations
 
-from chalkline.drafts.channels import set_approved_channels_provider, set_logo_use_provider
+from chalkline.cases.services import record_disclosure_prompt
+from chalkline.drafts.channels import (
+    set_abuse_prompt_listener,
+    set_approved_channels_provider,
+    set_logo_use_provider,
+)
+from chalkline.people.models import District, User
 from chalkline.registry.selectors import approved_channels, logo_use_for
+
+
+def _prompt_shown(district: District, user: object) -> None:
+    if isinstance(user, User):
+        record_disclosure_prompt(district=district, user=user)
 
 
 def register() -> None:
     set_approved_channels_provider(approved_channels)
     set_logo_use_provider(logo_use_for)
+    # The Check a draft page's abuse prompt starts the mandated-report log's 24-hour reminder.
+    set_abuse_prompt_listener(_prompt_shown)

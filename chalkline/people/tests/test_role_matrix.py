@@ -110,6 +110,8 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         # The public SOPPA page (chalkline/registry/tests/test_public_page.py)
         "registry:public",
         "registry:public_agreement",
+        # The public concerns page (chalkline/cases/tests/test_intake.py)
+        "cases:public",
     }
     names: set[str] = set()
 
@@ -238,5 +240,37 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         # A campaign's required training: chalkline/workflows/tests/test_training_steps.py
         "steps:mine",
         "steps:campaign_training",
+        # Cases: chalkline/cases/tests/test_cases_role_matrix.py
+        "cases:cases",
+        "cases:report",
+        "cases:new",
+        "cases:mandated_reports",
+        "cases:mandated_log",
+        "cases:case",
+        "cases:export",
+        "cases:triage",
+        "cases:note",
+        "cases:evidence",
+        "cases:evidence_file",
+        "cases:notice",
+        "cases:respond",
+        "cases:invite_rep",
+        "cases:findings",
+        "cases:outcome",
+        "cases:acknowledge",
+        "cases:refusal",
+        "cases:close",
+        "cases:pause",
+        "cases:resume",
+        "cases:disclose",
+        "cases:hold",
+        "cases:review",
+        "cases:outcomes",
+        "cases:inspections",
+        "cases:inspection_extend",
+        "cases:inspection_fulfil",
+        # The personnel file (acks beside cases): chalkline/workflows/tests/test_personnel_file.py
+        "personnel:file",
+        "personnel:inspect",
     }
     assert names - covered - public == set()
