@@ -35,6 +35,8 @@ def logo_use_for(district: District, author: Person | None) -> LogoUse:
     """The logos to look for and ``author``'s current logo permission (None: a message the
     employee received, whose writer holds no permission of ours)."""
     return _logo_provider[0](district, author) if _logo_provider else NO_LOGO_USE
+
+
 # When the page shows the abuse_disclosure prompt, whoever registered (the mandated-report log,
 # from ``chalkline.workflows.channels``) is told, so it can ask 24 hours later whether a log
 # entry followed. A reminder only: nothing here gates, delays or replaces the call.
