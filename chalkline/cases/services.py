@@ -500,8 +500,32 @@ def add_note(*, case: Case, by: User, text: str, kind: str = E.NOTE) -> CaseEntr
     return entry
 
 
+def _looks_like(ext: str, head: bytes) -> bool:
+    """Whether the file's first bytes are those of its claimed type (a renamed program or archive
+    is refused; the name alone proves nothing). Text types must decode and hold no NUL byte."""
+    if ext == ".pdf":
+        return head.startswith(b"%PDF-")
+    if ext == ".png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if ext in (".jpg", ".jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    if ext == ".gif":
+        return head[:6] in (b"GIF87a", b"GIF89a")
+    if ext == ".webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if ext == ".docx":
+        return head.startswith(b"PK\x03\x04")
+    if ext in (".mp4", ".m4a"):
+        return head[4:8] == b"ftyp"
+    if ext == ".mp3":
+        return head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] >= 0xE0)
+    # .txt, .eml: text in UTF-8 (a cut multi-byte character at the end is allowed) or Latin-1.
+    return b"\x00" not in head
+
+
 def check_upload(upload: UploadedFile[Any]) -> str:
-    """The content type of an allowed upload; refuses with the limit named."""
+    """The content type of an allowed upload; refuses with the limit named, and a file whose
+    content is not of the type its name claims."""
     name = (upload.name or "").lower()
     ext = name[name.rfind(".") :] if "." in name else ""
     if ext not in ALLOWED_EVIDENCE:
@@ -509,6 +533,15 @@ def check_upload(upload: UploadedFile[Any]) -> str:
         raise CaseError(f"Evidence must be one of these types: {allowed}.")
     if (upload.size or 0) > MAX_EVIDENCE_BYTES:
         raise CaseError("Evidence files are limited to 25 MB each.")
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    if not head:
+        raise CaseError("The file is empty.")
+    if not _looks_like(ext, head):
+        raise CaseError(
+            f"The file's content is not a {ext[1:].upper()} file, although its name says so."
+        )
     return ALLOWED_EVIDENCE[ext]
 
 

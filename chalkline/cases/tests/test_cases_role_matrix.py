@@ -79,7 +79,7 @@ def _case(world: World, *, rep_invited: bool) -> tuple[Case, Evidence]:
     item = services.add_evidence(
         case=case,
         by=world.users["principal_north"],
-        upload=SimpleUploadedFile("screenshot.png", b"\x89PNG fake", "image/png"),
+        upload=SimpleUploadedFile("screenshot.png", b"\x89PNG\r\n\x1a\n fake", "image/png"),
         reason="reported",
     )
     return case, item

@@ -179,9 +179,17 @@ def test_evidence_over_25_mb_or_of_another_type_is_refused_with_the_limit(
         reverse("cases:evidence", args=[case.pk]), {"file": exe, "reason": "reported"}
     )
     assert response.status_code == 400 and b"must be one of these types" in response.content
+    # A program renamed to look like a PDF or a picture is refused by its content.
+    for name in ("report.pdf", "snap.png", "memo.docx", "notes.txt"):
+        renamed = SimpleUploadedFile(name, b"MZ\x90\x00\x03\x00\x00\x00", "application/pdf")
+        response = client.post(
+            reverse("cases:evidence", args=[case.pk]), {"file": renamed, "reason": "reported"}
+        )
+        assert response.status_code == 400, name
+        assert b"content is not a" in response.content, name
     response = client.post(
         reverse("cases:evidence", args=[case.pk]),
-        {"file": SimpleUploadedFile("a.pdf", b"%PDF", "application/pdf")},
+        {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4", "application/pdf")},
     )
     assert response.status_code == 400 and b"Why it may be kept" in response.content
     assert not Evidence.objects.exists()
