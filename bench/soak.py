@@ -515,6 +515,17 @@ def count(plan: dict[str, Any], confirmed: set[int]) -> report.SignatureCount:
     return report.count_signatures(confirmed, records, dict(events))
 
 
+def count_concerns(confirmed: set[str]) -> report.CaseCount:
+    from chalkline.cases.models import Case
+
+    stored = list(
+        Case.objects.filter(description__startswith=report.CASE_MARKER).values_list(
+            "description", flat=True
+        )
+    )
+    return report.count_cases(confirmed, stored)
+
+
 def mail_counts() -> tuple[int, int, int]:
     from chalkline.outbox.models import Delivery
 
@@ -761,6 +772,7 @@ def main() -> int:
         # A delivery a killed worker left "sending" is sent again after 15 minutes: at least once.
         mail_ok_received = sent if sent <= sink.total <= sent + sending else sink.total
         signatures = count(plan, confirmed)
+        concerns = count_concerns(set(result.get("cases", [])))
         audit = subprocess.run(
             [str(BIN / "python"), "-m", "chalkline", "audit", "verify"],
             cwd=ROOT, env=env, capture_output=True, text=True, check=False,
@@ -777,6 +789,7 @@ def main() -> int:
             audit_ok=audit.returncode == 0,
             latency=latency,
             enforce_latency=args.enforce_latency,
+            cases=concerns,
         )
         rss = [rss_mb(p) for p in children(gunicorn.pid)]
         print(f"\nLoad: {len(requests):,} requests in {took:.0f} s ({len(requests) / took:.1f}/s), "
@@ -801,6 +814,8 @@ def main() -> int:
               + (f"{max(late):.1f} s after" if late else "before it came back"))  # fmt: skip
         print(f"Signatures: {signatures.confirmed} confirmed to clients, {signatures.recorded} "
               f"recorded, lost {len(signatures.lost)}, duplicated {len(signatures.duplicated)}")  # fmt: skip
+        print(f"Concerns (cases): {concerns.confirmed} confirmed to clients, {concerns.recorded} "
+              f"stored, lost {len(concerns.lost)}, duplicated {len(concerns.duplicated)}")  # fmt: skip
         print(f"Tasks: {unfinished} unfinished, {failed} failed {dict(failures) if failures else ''}; "
               f"task worker restarts {workers.restarts}; SIGKILLed one "
               f"{'while it ran a task' if fault_log.get('task_killed_busy') else 'while idle'}")  # fmt: skip
@@ -820,6 +835,7 @@ def main() -> int:
                     "errors": {k: len(v) for k, v in errors.items()},
                     "recovery_s": recovery,
                     "signatures": signatures.__dict__,
+                    "concerns": concerns.__dict__,
                     "locust_cpu_s": locust_cpu,
                     "pg_cpu_s": pg_cpu,
                     "web_cpu_s": web_cpu,

@@ -8,8 +8,10 @@ Locust stops. Each simulated user waits 1-3 s between actions and stops after
 - Employees (most users): sign in as the next employee of the pool, read the campaign's policy
   (the assignment page, open it, done reading), give e-consent, sign (one POST in ten is sent
   twice, as a retry would), check a draft, sign out.
+  One employee in three also reports a concern (opens a case) about a communication, with a
+  marker of its own in the text, so the soak can count each confirmed concern in the database.
 - Principals: sign in once, then the building's dashboard and the campaign list.
-Messages and cases do not exist yet (issue 20 adds their journeys once they do).
+Messages do not exist yet (issue 20 adds their journey once they do).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ MAX_ACTIONS = int(PLAN["max_actions"])
 EMPLOYEES: list[dict[str, Any]] = list(PLAN["employees"])
 RECORDS: list[list[Any]] = []
 CONFIRMED: list[int] = []
+CASES: list[str] = []  # markers of the concerns whose filing was confirmed
+CASE_MARKER = "Soak concern "
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DRAFTS = [
     "Reminder: the field trip form is due Friday. Thanks, families!",
@@ -55,7 +59,7 @@ def _record(
 
 
 def _write(**kwargs: Any) -> None:
-    OUT.write_text(json.dumps({"requests": RECORDS, "confirmed": CONFIRMED}))
+    OUT.write_text(json.dumps({"requests": RECORDS, "confirmed": CONFIRMED, "cases": CASES}))
 
 
 events.request.add_listener(_record)  # type: ignore[no-untyped-call]
@@ -196,6 +200,28 @@ class EmployeeJourney(Journey):
             is None
         ):
             self.broken()
+
+    @task
+    def report_concern(self) -> None:
+        pk = self.employee["assignment"]
+        if pk % 3:
+            return
+        page = self.get("/cases/report/", "report page")
+        if page is None:
+            self.broken()
+            return
+        marker = f"{pk}-{random.getrandbits(32):08x}"
+        data = {
+            "kind": "communication",
+            "subject_position": "unknown",
+            "description": f"{CASE_MARKER}{marker}: a coach messaged a student from a personal "
+            "account about practice times.",
+        }
+        r = self.post("/cases/report/", "report a concern", data, page)
+        if r is None:
+            self.broken()
+        elif "/cases/" in r.headers.get("Location", ""):
+            CASES.append(marker)
 
     @task
     def sign_out(self) -> None:

@@ -10,7 +10,7 @@ Signatures are counted in the database against what the clients were told.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,6 +145,32 @@ def count_signatures(
 
 
 @dataclass
+class CaseCount:
+    confirmed: int  # concerns whose filing the client saw confirmed (redirected to the case)
+    recorded: int  # of those, stored as a case
+    lost: list[str] = field(default_factory=list)  # confirmed, not stored
+    duplicated: list[str] = field(default_factory=list)  # stored more than once
+
+
+CASE_MARKER = "Soak concern "
+
+
+def count_cases(confirmed: set[str], descriptions: list[str]) -> CaseCount:
+    """``descriptions``: the description of every case the load may have filed; each begins
+    with ``CASE_MARKER`` and the client's own marker, up to the first colon. A confirmed concern
+    must be stored exactly once; no marker may be stored twice."""
+    stored: Counter[str] = Counter(
+        d[len(CASE_MARKER) :].split(":", 1)[0] for d in descriptions if d.startswith(CASE_MARKER)
+    )
+    return CaseCount(
+        confirmed=len(confirmed),
+        recorded=sum(1 for m in confirmed if stored[m] > 0),
+        lost=sorted(m for m in confirmed if stored[m] == 0),
+        duplicated=sorted(m for m, n in stored.items() if n > 1),
+    )
+
+
+@dataclass
 class Check:
     name: str
     ok: bool
@@ -163,6 +189,7 @@ def checks(
     audit_ok: bool,
     latency: list[KindStats],
     enforce_latency: bool,
+    cases: CaseCount | None = None,
 ) -> list[Check]:
     """The soak's verdicts. Latency targets fail the run only with ``enforce_latency``."""
     out = [
@@ -199,6 +226,19 @@ def checks(
         ),
         Check("chalkline audit verify", audit_ok, "passes" if audit_ok else "FAILED"),
     ]
+    if cases is not None:
+        out += [
+            Check(
+                "no concern lost",
+                not cases.lost,
+                f"{cases.recorded} of {cases.confirmed} confirmed are stored as cases",
+            ),
+            Check(
+                "no concern duplicated",
+                not cases.duplicated,
+                f"{len(cases.duplicated)} concerns stored twice",
+            ),
+        ]
     missed = [s for s in latency if not s.meets_target]
     out.append(
         Check(

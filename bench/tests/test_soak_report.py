@@ -97,3 +97,35 @@ def test_every_check_fails_the_run_on_its_own_and_latency_only_when_enforced() -
     assert not _checks(failed_tasks=1)["every queued task finished"]
     assert not _checks(mail_received=4)["every sent message received once"]
     assert not _checks(audit_ok=False)["chalkline audit verify"]
+
+
+def test_a_confirmed_concern_must_be_stored_once_and_none_twice() -> None:
+    stored = [
+        f"{r.CASE_MARKER}a1: a coach messaged a student",
+        f"{r.CASE_MARKER}b2: text: with a colon",
+        f"{r.CASE_MARKER}b2: the same concern filed again",
+        f"{r.CASE_MARKER}c3: filed, but the client never saw the confirmation",
+        "A concern someone else filed: not the soak's",
+    ]
+    count = r.count_cases({"a1", "b2", "d4"}, stored)
+    assert (count.confirmed, count.recorded) == (3, 2)
+    assert count.lost == ["d4"] and count.duplicated == ["b2"]
+    verdicts = {
+        c.name: c.ok
+        for c in r.checks(
+            errors={"outside": []},
+            recovery=0.5,
+            signatures=r.SignatureCount(confirmed=0, recorded=0),
+            unfinished_tasks=0,
+            failed_tasks=0,
+            mail_sent=0,
+            mail_received=0,
+            audit_ok=True,
+            latency=[],
+            enforce_latency=False,
+            cases=count,
+        )
+    }
+    assert verdicts["no concern lost"] is False and verdicts["no concern duplicated"] is False
+    clean = r.count_cases({"a1", "c3"}, stored[:1] + stored[3:])
+    assert (clean.lost, clean.duplicated, clean.recorded) == ([], [], 2)
