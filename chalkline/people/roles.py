@@ -53,6 +53,12 @@ class Capability(StrEnum):
     # Sign-in (issue 20): the district's identity providers and whether staff may still sign in
     # with a Chalkline password (the superintendent and the designee).
     MANAGE_SIGN_IN = "manage_sign_in"
+    # Messaging hub (issue 18): write to the families and students of one's own classes (any
+    # staff member who teaches them), to a building's families and staff (its principal), to
+    # the whole district (the superintendent and the designee).
+    MESSAGE_OWN_CLASSES = "message_own_classes"
+    MESSAGE_BUILDING = "message_building"
+    MESSAGE_DISTRICT = "message_district"
 
 
 C = Capability
@@ -70,10 +76,11 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.REVIEW_APPS,
         C.APPROVE_APPS,
         C.MANAGE_SIGN_IN,
+        C.MESSAGE_DISTRICT,
     }
 )
 
-_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS})
+_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS, C.MESSAGE_OWN_CLASSES})
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SUPERINTENDENT: frozenset(C),
@@ -85,7 +92,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.PRINCIPAL: _STAFF_BASE
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS}
     | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}
-    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS},
+    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS}
+    | {C.MESSAGE_BUILDING},
     Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.MANAGE_API_TOKENS, C.REVIEW_APPS},
     Role.EMPLOYEE_REP: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
     Role.BOARD_MEMBER: frozenset({C.READ_POLICIES, C.VIEW_BOARD_AGENDA}),

@@ -1,0 +1,308 @@
+"""Write paths of the messaging hub: one function per business event, each audited in its
+transaction. Screening happens before these are called (views), which hand over what it found."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chalkline.audit.actions import Action
+from chalkline.audit.services import record_event
+from chalkline.messaging.models import (
+    DEFAULT_RULES,
+    WIDE_KINDS,
+    AudienceKind,
+    BlockedAttempt,
+    Message,
+    MessagingSettings,
+    Recipient,
+    Retraction,
+    ScreeningRule,
+    Thread,
+)
+from chalkline.messaging.selectors import (
+    Addressee,
+    audience_addressees,
+    mine,
+    thread_participants,
+)
+from chalkline.people.models import District, User
+
+
+class MessagingError(ValueError):
+    """A write the hub refuses (the message names the field)."""
+
+
+def body_digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _existing(by: User, idempotency_key: str) -> Message | None:
+    return Message.objects.filter(sender=by, idempotency_key=idempotency_key).first()
+
+
+def _deliver(message: Message, addressees: list[Addressee]) -> int:
+    rows = [
+        Recipient(
+            message=message,
+            person=a.person,
+            user_id=a.user_id,
+            copy_of_student=a.copy_of_student,
+            # in the in-app inbox at once when the person has an account; queued otherwise
+            # (invitations and email delivery come later)
+            status=Recipient.Status.SENT if a.user_id else Recipient.Status.QUEUED,
+        )
+        for a in addressees
+    ]
+    Recipient.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _write(
+    *,
+    thread: Thread,
+    by: User,
+    body: str,
+    idempotency_key: str,
+    findings: dict[str, Any],
+    override_reason: str,
+    addressees: list[Addressee],
+) -> Message:
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                thread=thread,
+                sender=by,
+                body=body,
+                sha256=body_digest(body),
+                idempotency_key=idempotency_key,
+                findings=findings,
+                override_reason=override_reason,
+            )
+    except IntegrityError:
+        # the same send, submitted twice at once: the first one won
+        existing = _existing(by, idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    count = _deliver(message, addressees)
+    Thread.objects.filter(pk=thread.pk).update(last_message_at=message.sent_at)
+    record_event(
+        district=thread.district_id,
+        actor=by,
+        action=Action.MESSAGE_SENT,
+        target=message,
+        after={
+            "thread": thread.pk,
+            "audience": thread.audience_kind,
+            "audience_key": thread.audience_key,
+            "recipients": count,
+            "sha256": message.sha256,
+            "detectors": findings.get("detectors", []),
+            "overridden": bool(override_reason),
+        },
+    )
+    return message
+
+
+def _check(body: str, idempotency_key: str) -> None:
+    if not body.strip():
+        raise MessagingError("Message: write something to send.")
+    if len(body) > 10_000:
+        raise MessagingError(f"Message: at most 10,000 characters (this one has {len(body):,}).")
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise MessagingError("The form is out of date: reload the page and send again.")
+
+
+@transaction.atomic
+def start_thread(
+    *,
+    district: District,
+    by: User,
+    kind: str,
+    key: str,
+    audience_label: str,
+    subject: str,
+    body: str,
+    idempotency_key: str,
+    findings: dict[str, Any] | None = None,
+    override_reason: str = "",
+) -> Message:
+    """A new thread to an audience the caller already checked (``access.resolve_audience``),
+    with its first message. Sent twice with the same key, it makes one message."""
+    _check(body, idempotency_key)
+    existing = _existing(by, idempotency_key)
+    if existing is not None:
+        return existing
+    thread = Thread.objects.create(
+        district=district,
+        audience_kind=kind,
+        audience_key=key,
+        audience_label=audience_label,
+        subject=subject.strip() or "(no subject)",
+        started_by=by,
+    )
+    return _write(
+        thread=thread,
+        by=by,
+        body=body,
+        idempotency_key=idempotency_key,
+        findings=findings or {},
+        override_reason=override_reason,
+        addressees=audience_addressees(district, kind, key, sender=by),
+    )
+
+
+def reply_target(thread: Thread, by: User) -> tuple[Thread | None, bool]:
+    """Where a reply by ``by`` goes: (thread, False) for the thread itself, or (the private
+    thread with the wide thread's sender or None when it does not exist yet, True)."""
+    if thread.audience_kind in WIDE_KINDS and thread.started_by_id != by.pk:
+        private = Thread.objects.filter(parent=thread, started_by=by).first()
+        return private, True
+    return thread, False
+
+
+@transaction.atomic
+def reply_in_thread(
+    *,
+    thread: Thread,
+    by: User,
+    body: str,
+    idempotency_key: str,
+    findings: dict[str, Any] | None = None,
+    override_reason: str = "",
+) -> Message:
+    """A reply. To a class-wide or building-wide (or district) thread it goes privately to the
+    thread's sender, in a direct thread of its own; its sender's reply there reaches the
+    audience again only when written in the wide thread itself."""
+    _check(body, idempotency_key)
+    existing = _existing(by, idempotency_key)
+    if existing is not None:
+        return existing
+    target, private = reply_target(thread, by)
+    if private:
+        if target is None:
+            starter = thread.started_by
+            name = starter.person.display_name if starter.person else starter.get_username()
+            try:
+                with transaction.atomic():
+                    target = Thread.objects.create(
+                        district_id=thread.district_id,
+                        audience_kind=AudienceKind.DIRECT,
+                        audience_key=str(starter.pk),
+                        audience_label=name,
+                        subject=f"Re: {thread.subject}"[:200],
+                        started_by=by,
+                        parent=thread,
+                    )
+            except IntegrityError:
+                target = Thread.objects.get(parent=thread, started_by=by)
+        addressees = thread_participants(target, sender=by)
+        if not any(a.user_id == thread.started_by_id for a in addressees):
+            starter = thread.started_by
+            addressees.append(Addressee(starter.person, starter.pk))
+    else:
+        target = thread
+        if thread.audience_kind in WIDE_KINDS:
+            # the sender writes to the whole audience again, resolved now
+            addressees = audience_addressees(
+                thread.district, thread.audience_kind, thread.audience_key, sender=by
+            )
+        else:
+            addressees = thread_participants(target, sender=by)
+    return _write(
+        thread=target,
+        by=by,
+        body=body,
+        idempotency_key=idempotency_key,
+        findings=findings or {},
+        override_reason=override_reason,
+        addressees=addressees,
+    )
+
+
+@transaction.atomic
+def record_blocked_attempt(
+    *,
+    district: District,
+    by: User,
+    kind: str,
+    key: str,
+    detectors: list[str],
+    thread: Thread | None = None,
+) -> BlockedAttempt:
+    """A send screening blocked: who, when, which detectors, the audience; never the text."""
+    attempt = BlockedAttempt.objects.create(
+        district=district,
+        by=by,
+        detectors=sorted(set(detectors)),
+        audience_kind=kind,
+        audience_key=key,
+        thread=thread,
+    )
+    record_event(
+        district=district,
+        actor=by,
+        action=Action.MESSAGE_SEND_BLOCKED,
+        target=attempt,
+        after={
+            "detectors": attempt.detectors,
+            "audience": kind,
+            "audience_key": key,
+            "thread": thread.pk if thread else None,
+        },
+    )
+    return attempt
+
+
+@transaction.atomic
+def retract_message(*, message: Message, by: User, reason: str = "") -> Retraction:
+    """Hide a sent message from its recipients; the archive keeps it. Only its sender, once."""
+    if message.sender_id != by.pk:
+        raise MessagingError("Only the sender can retract a message.")
+    if Retraction.objects.filter(message=message).exists():
+        raise MessagingError("This message is already retracted.")
+    retraction = Retraction.objects.create(message=message, by=by, reason=reason.strip()[:500])
+    record_event(
+        district=message.thread.district_id,
+        actor=by,
+        action=Action.MESSAGE_RETRACTED,
+        target=message,
+        after={"thread": message.thread_id, "sha256": message.sha256},
+    )
+    return retraction
+
+
+def mark_thread_read(*, thread: Thread, by: User) -> int:
+    """The reader's deliveries in the thread become ``read`` (a delivery status, not a business
+    event: not audited)."""
+    return Recipient.objects.filter(
+        mine(by),
+        message__thread=thread,
+        status__in=[Recipient.Status.QUEUED, Recipient.Status.SENT],
+    ).update(status=Recipient.Status.READ, read_at=timezone.now())
+
+
+@transaction.atomic
+def set_screening_rule(*, district: District, detector: str, rule: str, by: User) -> None:
+    """What a finding of ``detector`` does to a message in this district. abuse_disclosure is
+    not configurable: it only ever prompts."""
+    if detector not in DEFAULT_RULES:
+        raise MessagingError(f"Detector: {detector!r} has no rule to choose.")
+    if rule not in ScreeningRule.values:
+        raise MessagingError(f"Rule: choose one of {', '.join(ScreeningRule.values)}.")
+    current, _ = MessagingSettings.objects.select_for_update().get_or_create(district=district)
+    before = current.rule_for(detector)
+    current.rules = {**current.rules, detector: rule}
+    current.save(update_fields=["rules"])
+    record_event(
+        district=district,
+        actor=by,
+        action=Action.MESSAGING_RULE_CHANGED,
+        target=current,
+        before={"detector": detector, "rule": before},
+        after={"detector": detector, "rule": rule},
+    )
