@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chalkline.messaging.models import (
+    WIDE_KINDS,
     AudienceKind,
     MessagingSettings,
     Recipient,
@@ -149,6 +150,34 @@ def thread_participants(thread: Thread, *, sender: User) -> list[Addressee]:
     if starter is not None:
         out.insert(0, Addressee(starter.person, starter.pk))
     return _without(out, sender)
+
+
+def reply_target(thread: Thread, by: User) -> tuple[Thread | None, bool]:
+    """Where a reply by ``by`` goes: (the thread itself, False), or, for a wide thread written
+    to by someone other than its sender, (the private thread with that sender, None when it
+    does not exist yet; True)."""
+    if thread.audience_kind in WIDE_KINDS and thread.started_by_id != by.pk:
+        private = Thread.objects.filter(parent=thread, started_by=by).first()
+        return private, True
+    return thread, False
+
+
+def reply_addressees(thread: Thread, by: User) -> list[Addressee]:
+    """Who a reply by ``by`` in ``thread`` reaches: privately the sender of a wide thread (and
+    whoever is already in that private thread); the whole audience again, resolved now, when
+    the wide thread's sender writes in it; everyone in any other thread."""
+    target, private = reply_target(thread, by)
+    if private:
+        addressees = thread_participants(target, sender=by) if target is not None else []
+        if not any(a.user_id == thread.started_by_id for a in addressees):
+            starter = thread.started_by
+            addressees.append(Addressee(starter.person, starter.pk))
+        return addressees
+    if thread.audience_kind in WIDE_KINDS:
+        return audience_addressees(
+            thread.district, thread.audience_kind, thread.audience_key, sender=by
+        )
+    return thread_participants(thread, sender=by)
 
 
 def mine(user: User) -> Q:

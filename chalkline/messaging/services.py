@@ -13,7 +13,6 @@ from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.messaging.models import (
     DEFAULT_RULES,
-    WIDE_KINDS,
     AudienceKind,
     BlockedAttempt,
     Message,
@@ -27,7 +26,8 @@ from chalkline.messaging.selectors import (
     Addressee,
     audience_addressees,
     mine,
-    thread_participants,
+    reply_addressees,
+    reply_target,
 )
 from chalkline.people.models import District, User
 
@@ -156,15 +156,6 @@ def start_thread(
     )
 
 
-def reply_target(thread: Thread, by: User) -> tuple[Thread | None, bool]:
-    """Where a reply by ``by`` goes: (thread, False) for the thread itself, or (the private
-    thread with the wide thread's sender or None when it does not exist yet, True)."""
-    if thread.audience_kind in WIDE_KINDS and thread.started_by_id != by.pk:
-        private = Thread.objects.filter(parent=thread, started_by=by).first()
-        return private, True
-    return thread, False
-
-
 @transaction.atomic
 def reply_in_thread(
     *,
@@ -183,36 +174,24 @@ def reply_in_thread(
     if existing is not None:
         return existing
     target, private = reply_target(thread, by)
-    if private:
-        if target is None:
-            starter = thread.started_by
-            name = starter.person.display_name if starter.person else starter.get_username()
-            try:
-                with transaction.atomic():
-                    target = Thread.objects.create(
-                        district_id=thread.district_id,
-                        audience_kind=AudienceKind.DIRECT,
-                        audience_key=str(starter.pk),
-                        audience_label=name,
-                        subject=f"Re: {thread.subject}"[:200],
-                        started_by=by,
-                        parent=thread,
-                    )
-            except IntegrityError:
-                target = Thread.objects.get(parent=thread, started_by=by)
-        addressees = thread_participants(target, sender=by)
-        if not any(a.user_id == thread.started_by_id for a in addressees):
-            starter = thread.started_by
-            addressees.append(Addressee(starter.person, starter.pk))
-    else:
-        target = thread
-        if thread.audience_kind in WIDE_KINDS:
-            # the sender writes to the whole audience again, resolved now
-            addressees = audience_addressees(
-                thread.district, thread.audience_kind, thread.audience_key, sender=by
-            )
-        else:
-            addressees = thread_participants(target, sender=by)
+    if private and target is None:
+        starter = thread.started_by
+        name = starter.person.display_name if starter.person else starter.get_username()
+        try:
+            with transaction.atomic():
+                target = Thread.objects.create(
+                    district_id=thread.district_id,
+                    audience_kind=AudienceKind.DIRECT,
+                    audience_key=str(starter.pk),
+                    audience_label=name,
+                    subject=f"Re: {thread.subject}"[:200],
+                    started_by=by,
+                    parent=thread,
+                )
+        except IntegrityError:
+            target = Thread.objects.get(parent=thread, started_by=by)
+    addressees = reply_addressees(thread, by)
+    target = target or thread
     return _write(
         thread=target,
         by=by,
