@@ -63,16 +63,21 @@ def _deliver(message: Message, addressees: list[Addressee]) -> int:
 
 def _write(
     *,
-    thread: Thread,
+    thread: Thread | None,
     by: User,
     body: str,
     idempotency_key: str,
     findings: dict[str, Any],
     override_reason: str,
     addressees: list[Addressee],
+    new_thread: dict[str, Any] | None = None,
 ) -> Message:
+    """Store the message (and its new thread, in the same savepoint: a send that loses a race
+    with its own double leaves no empty thread behind), deliver it, audit it."""
     try:
         with transaction.atomic():
+            if thread is None:
+                thread = Thread.objects.create(**(new_thread or {}))
             message = Message.objects.create(
                 thread=thread,
                 sender=by,
@@ -137,16 +142,17 @@ def start_thread(
     existing = _existing(by, idempotency_key)
     if existing is not None:
         return existing
-    thread = Thread.objects.create(
-        district=district,
-        audience_kind=kind,
-        audience_key=key,
-        audience_label=audience_label,
-        subject=subject.strip() or "(no subject)",
-        started_by=by,
-    )
+    new_thread = {
+        "district": district,
+        "audience_kind": kind,
+        "audience_key": key,
+        "audience_label": audience_label,
+        "subject": subject.strip() or "(no subject)",
+        "started_by": by,
+    }
     return _write(
-        thread=thread,
+        thread=None,
+        new_thread=new_thread,
         by=by,
         body=body,
         idempotency_key=idempotency_key,
