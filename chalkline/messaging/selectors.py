@@ -116,11 +116,18 @@ def audience_addressees(
     elif kind == AudienceKind.DIRECT:
         user = User.objects.filter(pk=pk).select_related("person").first()
         out = [Addressee(user.person, user.pk)] if user else []
-        if user and user.person and user.person.kind == Person.Kind.STUDENT:
-            out += _guardian_copies(district, [user.person])
+        out += _student_copies(district, out)
+        out += _student_copies(district, [Addressee(sender.person, sender.pk)])
     else:
         out = []
     return _without(out, sender)
+
+
+def _student_copies(district: District, addressees: list[Addressee]) -> list[Addressee]:
+    """The guardian copies of the students among ``addressees`` (a staff-student conversation
+    is shown to the student's guardians, as the district set)."""
+    students = [a.person for a in addressees if a.person and a.person.kind == Person.Kind.STUDENT]
+    return _guardian_copies(district, students)
 
 
 def _without(addressees: list[Addressee], sender: User) -> list[Addressee]:
@@ -172,7 +179,11 @@ def reply_addressees(thread: Thread, by: User) -> list[Addressee]:
         if not any(a.user_id == thread.started_by_id for a in addressees):
             starter = thread.started_by
             addressees.append(Addressee(starter.person, starter.pk))
-        return addressees
+        if target is None:  # the first private reply: a student's guardians see it too
+            addressees += _student_copies(
+                thread.district, [*addressees, Addressee(by.person, by.pk)]
+            )
+        return _without(addressees, by)
     if thread.audience_kind in WIDE_KINDS:
         return audience_addressees(
             thread.district, thread.audience_kind, thread.audience_key, sender=by

@@ -29,7 +29,7 @@ from chalkline.messaging.selectors import (
     reply_addressees,
     reply_target,
 )
-from chalkline.people.models import District, User
+from chalkline.people.models import District, Person, User
 
 
 class MessagingError(ValueError):
@@ -93,6 +93,10 @@ def _write(
         if existing is None:
             raise
         return existing
+    if "abuse_disclosure" in findings.get("detectors", ()) and _is_student(by):
+        # A student who may be disclosing abuse or neglect: the message goes to staff, never to
+        # the guardians copied on the conversation (one of them may be the person it is about).
+        addressees = [a for a in addressees if a.copy_of_student is None]
     count = _deliver(message, addressees)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.sent_at)
     record_event(
@@ -111,6 +115,10 @@ def _write(
         },
     )
     return message
+
+
+def _is_student(user: User) -> bool:
+    return user.person is not None and user.person.kind == Person.Kind.STUDENT
 
 
 def _check(body: str, idempotency_key: str) -> None:
@@ -179,6 +187,7 @@ def reply_in_thread(
     existing = _existing(by, idempotency_key)
     if existing is not None:
         return existing
+    addressees = reply_addressees(thread, by)
     target, private = reply_target(thread, by)
     if private and target is None:
         starter = thread.started_by
@@ -196,7 +205,6 @@ def reply_in_thread(
                 )
         except IntegrityError:
             target = Thread.objects.get(parent=thread, started_by=by)
-    addressees = reply_addressees(thread, by)
     target = target or thread
     return _write(
         thread=target,

@@ -234,8 +234,13 @@ def compose_check(request: DistrictRequest) -> HttpResponse:
 def _thread_context(
     request: DistrictRequest, thread: Thread, form: ReplyForm | None = None
 ) -> dict[str, Any]:
+    # each reader sees the messages they sent or received (a guardian copied on a staff-student
+    # conversation does not see a student's message that was kept from them)
+    received = Recipient.objects.filter(mine(request.user)).values("message_id")
     messages = list(
-        thread.messages.select_related("sender__person", "retraction").annotate(
+        thread.messages.filter(Q(sender=request.user) | Q(pk__in=received))
+        .select_related("sender__person", "retraction")
+        .annotate(
             queued=Count("recipients", filter=Q(recipients__status=Recipient.Status.QUEUED)),
             delivered=Count("recipients", filter=Q(recipients__status=Recipient.Status.SENT)),
             read=Count("recipients", filter=Q(recipients__status=Recipient.Status.READ)),

@@ -83,3 +83,38 @@ def test_guardians_see_staff_student_threads_through_grade_8_only(
     client.force_login(w.users["guardian_north"])
     page = client.get(reverse("messaging:thread", args=[thread.pk])).content.decode()
     assert "between school staff and your child" in page
+
+
+def test_a_students_private_reply_is_copied_to_guardians_but_not_a_disclosure(
+    client: Client, school: School
+) -> None:
+    w = school.world
+    thread = _send(client, school, f"class_students:{school.math.pk}")
+    client.force_login(w.users["student_north"])
+    ok = client.post(
+        reverse("messaging:reply", args=[thread.pk]),
+        {"body": "I finished the worksheet.", "idempotency_key": "s1"},
+    )
+    private = Thread.objects.get(parent=thread)
+    assert ok["Location"] == reverse("messaging:thread", args=[private.pk])
+    first = private.messages.get()
+    assert set(first.recipients.values_list("person_id", flat=True)) == {
+        w.users["teacher_north"].person_id,
+        w.guardian_north.pk,  # staff-student conversations are shown to the family
+    }
+    disclosure = "My stepdad hits me when I'm late."
+    client.post(
+        reverse("messaging:reply", args=[private.pk]),
+        {"body": disclosure, "idempotency_key": "s2"},
+    )
+    second = private.messages.get(body=disclosure)
+    assert list(second.recipients.values_list("user_id", flat=True)) == [
+        w.users["teacher_north"].pk
+    ]
+    client.force_login(w.users["guardian_north"])
+    page = client.get(reverse("messaging:thread", args=[private.pk])).content.decode()
+    assert "I finished the worksheet." in page
+    assert "stepdad" not in page
+    client.force_login(w.users["teacher_north"])
+    page = client.get(reverse("messaging:thread", args=[private.pk])).content.decode()
+    assert "stepdad" in page
