@@ -90,6 +90,7 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("teacher", "/messages/"),
     ("teacher", "/messages/new/"),
     ("super", "/messages/new/"),
+    ("super", "/messages/settings/"),
 ]
 
 

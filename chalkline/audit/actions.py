@@ -102,6 +102,7 @@ class Action(StrEnum):
     MESSAGE_SEND_BLOCKED = "messaging.send_blocked"
     MESSAGE_RETRACTED = "messaging.message_retracted"
     MESSAGING_RULE_CHANGED = "messaging.screening_rule_changed"
+    MESSAGING_SETTINGS_CHANGED = "messaging.settings_changed"
 
     @property
     def label(self) -> str:
@@ -170,6 +171,7 @@ LABELS: dict[Action, str] = {
     Action.MESSAGE_SEND_BLOCKED: "A message was blocked by screening before it was sent",
     Action.MESSAGE_RETRACTED: "Retracted a sent message",
     Action.MESSAGING_RULE_CHANGED: "Changed what a screening finding does to a message",
+    Action.MESSAGING_SETTINGS_CHANGED: "Changed the messaging hub's settings",
     Action.API_ACCESS_GRANTED: "Created an API token",
     Action.API_ACCESS_REVOKED: "Revoked an API token",
     Action.API_SCREENED: "Screened messages through the API",

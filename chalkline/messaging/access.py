@@ -241,3 +241,12 @@ def get_own_message_for(user: User | object, district: District, pk: int) -> Mes
         allowed=lambda m: m.sender_id == getattr(user, "pk", None),
     )
     return message
+
+
+def require_messaging_manager(user: User | object, district: District) -> None:
+    """403 unless the user chooses the district's messaging settings."""
+    people_access.require(user, district, C.MANAGE_MESSAGING)
+
+
+def can_manage_messaging(user: User | object, district: District) -> bool:
+    return people_access.can(user, district, C.MANAGE_MESSAGING)

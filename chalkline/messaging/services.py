@@ -299,3 +299,50 @@ def set_screening_rule(*, district: District, detector: str, rule: str, by: User
         before={"detector": detector, "rule": before},
         after={"detector": detector, "rule": rule},
     )
+
+
+@transaction.atomic
+def update_messaging_settings(
+    *,
+    district: District,
+    rules: dict[str, str],
+    students_may_start: bool,
+    guardians_through_grade: int | None,
+    by: User,
+) -> MessagingSettings:
+    """The district's messaging settings, all at once (the settings page). Unknown detectors
+    and rules are refused, abuse_disclosure among them: it only ever prompts."""
+    for detector, rule in rules.items():
+        if detector not in DEFAULT_RULES:
+            raise MessagingError(f"Detector: {detector!r} has no rule to choose.")
+        if rule not in ScreeningRule.values:
+            raise MessagingError(
+                f"Rule for {detector}: choose one of {', '.join(ScreeningRule.values)}."
+            )
+    if guardians_through_grade is not None and not 0 <= guardians_through_grade <= 12:
+        raise MessagingError("Grade: from 0 (kindergarten) to 12, or empty for never.")
+    current, _ = MessagingSettings.objects.select_for_update().get_or_create(district=district)
+    before = _settings_data(current)
+    current.rules = dict(sorted(rules.items()))
+    current.students_may_start = students_may_start
+    current.guardians_see_student_threads_through_grade = guardians_through_grade
+    current.save(
+        update_fields=["rules", "students_may_start", "guardians_see_student_threads_through_grade"]
+    )
+    record_event(
+        district=district,
+        actor=by,
+        action=Action.MESSAGING_SETTINGS_CHANGED,
+        target=current,
+        before=before,
+        after=_settings_data(current),
+    )
+    return current
+
+
+def _settings_data(current: MessagingSettings) -> dict[str, Any]:
+    return {
+        "rules": {d: current.rule_for(d) for d in DEFAULT_RULES},
+        "students_may_start": current.students_may_start,
+        "guardians_through_grade": current.guardians_see_student_threads_through_grade,
+    }

@@ -19,21 +19,30 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chalkline.messaging.access import (
     audiences_for,
+    can_manage_messaging,
     get_own_message_for,
     get_thread_for,
     may_compose,
     require_composer,
+    require_messaging_manager,
     resolve_audience,
     threads_visible_to,
 )
-from chalkline.messaging.forms import ComposeForm, ReplyForm
-from chalkline.messaging.models import WIDE_KINDS, AudienceKind, Recipient, Thread
+from chalkline.messaging.forms import ComposeForm, ReplyForm, SettingsForm
+from chalkline.messaging.models import (
+    DEFAULT_RULES,
+    WIDE_KINDS,
+    AudienceKind,
+    Recipient,
+    Thread,
+)
 from chalkline.messaging.screen import Screened, engine_audience, screen_message
 from chalkline.messaging.selectors import (
     audience_addressees,
     mine,
     reply_addressees,
     reply_target,
+    settings_of,
     unread_thread_ids,
 )
 from chalkline.messaging.services import (
@@ -43,6 +52,7 @@ from chalkline.messaging.services import (
     reply_in_thread,
     retract_message,
     start_thread,
+    update_messaging_settings,
 )
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.screening import ScreeningInputError
@@ -127,6 +137,7 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             "page": page,
             "unread": unread,
             "can_compose": may_compose(request.user, request.district),
+            "can_manage": can_manage_messaging(request.user, request.district),
         },
     )
 
@@ -353,3 +364,37 @@ def retract(request: DistrictRequest, pk: int) -> HttpResponse:
     else:
         flash.success(request, "Message retracted: its recipients no longer see it.")
     return redirect("messaging:thread", pk=message.thread_id)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@district_required
+def settings_page(request: DistrictRequest) -> HttpResponse:
+    """What each screening finding does to a message, and the hub's settings (superintendent
+    and designee)."""
+    require_messaging_manager(request.user, request.district)
+    current = settings_of(request.district)
+    status = 200
+    if request.method == "POST":
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                update_messaging_settings(
+                    district=request.district,
+                    rules=form.rules(),
+                    students_may_start=form.cleaned_data["students_may_start"],
+                    guardians_through_grade=form.cleaned_data["guardians_through_grade"],
+                    by=request.user,
+                )
+            except MessagingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                flash.success(request, "Messaging settings saved.")
+                return redirect("messaging:settings")
+        status = 400
+    else:
+        initial: dict[str, Any] = {f"rule_{d}": current.rule_for(d) for d in DEFAULT_RULES}
+        initial["students_may_start"] = current.students_may_start
+        initial["guardians_through_grade"] = current.guardians_see_student_threads_through_grade
+        form = SettingsForm(initial=initial)
+    return render(request, "messaging/settings.html", {"form": form}, status=status)

@@ -59,6 +59,9 @@ class Capability(StrEnum):
     MESSAGE_OWN_CLASSES = "message_own_classes"
     MESSAGE_BUILDING = "message_building"
     MESSAGE_DISTRICT = "message_district"
+    # ... and choose what each screening finding does to a message, and the hub's settings
+    # (the superintendent and the designee).
+    MANAGE_MESSAGING = "manage_messaging"
 
 
 C = Capability
@@ -77,6 +80,7 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.APPROVE_APPS,
         C.MANAGE_SIGN_IN,
         C.MESSAGE_DISTRICT,
+        C.MANAGE_MESSAGING,
     }
 )
 

@@ -203,6 +203,7 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "messaging:reply",
         "messaging:reply_check",
         "messaging:retract",
+        "messaging:settings",  # chalkline/messaging/tests/test_settings_page.py
         # The registry: chalkline/registry/tests/test_registry_role_matrix.py
         "registry:apps",
         "registry:request",
