@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "chalkline.registry",
     "chalkline.training",
     "chalkline.cases",
+    "chalkline.messaging",
     "chalkline.workflows",
 ]
 

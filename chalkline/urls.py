@@ -60,4 +60,5 @@ urlpatterns = [
     path("", include("chalkline.cases.urls")),
     # The personnel file: acknowledgments beside case outcomes (chalkline/workflows/personnel.py).
     path("personnel/", include("chalkline.workflows.personnel")),
+    path("messages/", include("chalkline.messaging.urls")),
 ]

@@ -86,6 +86,11 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("super", "/directory/sign-in/providers/new/"),
     ("super", "/directory/sign-in/providers/{provider}/"),
     ("super", "/accounts/two-factor/"),
+    # messaging hub (issue 18); thread pages: e2e/test_messaging_journey.py
+    ("teacher", "/messages/"),
+    ("teacher", "/messages/new/"),
+    ("super", "/messages/new/"),
+    ("super", "/messages/settings/"),
 ]
 
 

@@ -134,6 +134,12 @@ class Action(StrEnum):
     AUDIT_CHECKPOINT_WRITTEN = "audit.checkpoint_written"
     AUDIT_RESTORE_RECORDED = "audit.restore_recorded"
     AUDIT_CHAIN_VERIFIED = "audit.chain_verified"
+    # messaging hub (issue 18)
+    MESSAGE_SENT = "messaging.message_sent"
+    MESSAGE_SEND_BLOCKED = "messaging.send_blocked"
+    MESSAGE_RETRACTED = "messaging.message_retracted"
+    MESSAGING_RULE_CHANGED = "messaging.screening_rule_changed"
+    MESSAGING_SETTINGS_CHANGED = "messaging.settings_changed"
 
     @property
     def label(self) -> str:
@@ -198,6 +204,11 @@ LABELS: dict[Action, str] = {
     Action.TRAINING_REMINDERS_SENT: "Sent training renewal reminders",
     Action.TRAINING_REQUIRED_BY_CAMPAIGN: "Required a training before an acknowledgment",
     Action.DRAFT_CHECK_KEPT: "Kept a draft check",
+    Action.MESSAGE_SENT: "Sent a message in the messaging hub",
+    Action.MESSAGE_SEND_BLOCKED: "A message was blocked by screening before it was sent",
+    Action.MESSAGE_RETRACTED: "Retracted a sent message",
+    Action.MESSAGING_RULE_CHANGED: "Changed what a screening finding does to a message",
+    Action.MESSAGING_SETTINGS_CHANGED: "Changed the messaging hub's settings",
     Action.API_ACCESS_GRANTED: "Created an API token",
     Action.API_ACCESS_REVOKED: "Revoked an API token",
     Action.API_SCREENED: "Screened messages through the API",

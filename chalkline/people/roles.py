@@ -62,6 +62,15 @@ class Capability(StrEnum):
     MANAGE_CASES = "manage_cases"
     VIEW_MANDATED_REPORT_LOG = "view_mandated_report_log"
     VIEW_CASE_REPORTS = "view_case_reports"
+    # Messaging hub (issue 18): write to the families and students of one's own classes (any
+    # staff member who teaches them), to a building's families and staff (its principal), to
+    # the whole district (the superintendent and the designee).
+    MESSAGE_OWN_CLASSES = "message_own_classes"
+    MESSAGE_BUILDING = "message_building"
+    MESSAGE_DISTRICT = "message_district"
+    # ... and choose what each screening finding does to a message, and the hub's settings
+    # (the superintendent and the designee).
+    MANAGE_MESSAGING = "manage_messaging"
 
 
 C = Capability
@@ -83,10 +92,14 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.MANAGE_CASES,
         C.VIEW_MANDATED_REPORT_LOG,
         C.VIEW_CASE_REPORTS,
+        C.MESSAGE_DISTRICT,
+        C.MANAGE_MESSAGING,
     }
 )
 
-_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS, C.REQUEST_LOGO_USE})
+_STAFF_BASE = frozenset(
+    {C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS, C.REQUEST_LOGO_USE, C.MESSAGE_OWN_CLASSES}
+)
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SUPERINTENDENT: frozenset(C),
@@ -99,7 +112,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.PRINCIPAL: _STAFF_BASE
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS}
     | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}
-    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS},
+    | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS}
+    | {C.MESSAGE_BUILDING},
     Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.MANAGE_API_TOKENS, C.REVIEW_APPS},
     Role.EMPLOYEE_REP: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
     Role.BOARD_MEMBER: frozenset({C.READ_POLICIES, C.VIEW_BOARD_AGENDA}),

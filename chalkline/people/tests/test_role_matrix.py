@@ -197,6 +197,15 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "policies:guideline",
         "policies:guideline_edit",
         "policies:guideline_publish",
+        # The messaging hub: chalkline/messaging/tests/test_messaging_role_matrix.py
+        "messaging:inbox",
+        "messaging:compose",
+        "messaging:compose_check",
+        "messaging:thread",
+        "messaging:reply",
+        "messaging:reply_check",
+        "messaging:retract",
+        "messaging:settings",  # chalkline/messaging/tests/test_settings_page.py
         # The registry: chalkline/registry/tests/test_registry_role_matrix.py
         "registry:apps",
         "registry:request",

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from chalkline.messaging.models import (
+    DEFAULT_RULES,
+    MAX_MESSAGE_CHARS,
+    MAX_SUBJECT_CHARS,
+    ScreeningRule,
+)
+
+_BODY_ERRORS = {
+    "max_length": "Message: at most 10,000 characters (this one has %(show_value)s).",
+    "required": "Message: write something to send.",
+}
+
+
+class _Screened(forms.Form):
+    body = forms.CharField(
+        label="Message",
+        max_length=MAX_MESSAGE_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages=_BODY_ERRORS,
+        help_text="Plain text, up to 10,000 characters. It is checked against Board Policy "
+        "5:125 as you type and again when you send.",
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    reason = forms.CharField(
+        label="Why send it anyway? (needed when a finding asks for it)",
+        required=False,
+        max_length=500,
+        help_text="Recorded with the message for the District's review.",
+    )
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(_BODY_ERRORS["required"])
+        return body
+
+
+class ComposeForm(_Screened):
+    audience = forms.CharField(label="To", max_length=80)
+    subject = forms.CharField(label="Subject", max_length=MAX_SUBJECT_CHARS)
+
+    field_order = ["audience", "subject", "body", "reason", "idempotency_key"]
+
+    def clean_audience(self) -> tuple[str, str]:
+        value: str = self.cleaned_data["audience"]
+        kind, sep, key = value.partition(":")
+        if not sep or not kind:
+            raise forms.ValidationError("To: choose who the message is for.")
+        return kind, key
+
+
+class ReplyForm(_Screened):
+    pass
+
+
+DETECTOR_LABELS = {
+    "student_name": "A student's name to an audience with no right to it",
+    "student_identifier": "A student's ID number, username or similar",
+    "student_record": "Student records (grades, health, discipline, services)",
+    "credential_request": "Asking for passwords or sign-in codes",
+    "personal_channel": "Personal accounts, numbers or unapproved apps",
+    "secrecy": "Asking to keep a conversation secret",
+    "harassment": "Harassing or demeaning language",
+    "photo_face": "Photos with faces",
+    "district_logo": "The District's logo",
+}
+
+
+class SettingsForm(forms.Form):
+    """One choice per detector, then the hub's settings."""
+
+    students_may_start = forms.BooleanField(
+        label="Students may start conversations with their teachers",
+        required=False,
+        help_text="Otherwise students only reply.",
+    )
+    guardians_through_grade = forms.IntegerField(
+        label="Show staff–student conversations to the student's guardians through grade",
+        required=False,
+        min_value=0,
+        max_value=12,
+        help_text="0 is kindergarten. Leave empty to never show them.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for detector in DEFAULT_RULES:
+            self.fields[f"rule_{detector}"] = forms.ChoiceField(
+                label=DETECTOR_LABELS.get(detector, detector),
+                choices=ScreeningRule.choices,
+            )
+
+    def rule_fields(self) -> list[forms.BoundField]:
+        return [self[f"rule_{d}"] for d in DEFAULT_RULES]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [self["students_may_start"], self["guardians_through_grade"]]
+
+    def rules(self) -> dict[str, str]:
+        return {d: self.cleaned_data[f"rule_{d}"] for d in DEFAULT_RULES}

@@ -1,0 +1,98 @@
+"""demo-messages: threads in the demo district for the demo teacher, guardian and student to
+read and answer. Safe to run again: each message has a fixed idempotency key."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from chalkline.messaging import access
+from chalkline.messaging.models import AudienceKind
+from chalkline.messaging.services import start_thread
+from chalkline.people.models import District, Enrollment, User
+
+
+class Command(BaseCommand):
+    help = (
+        "Give the demo teacher, guardian and student message threads to read and answer "
+        "(run after demo-data; running it again adds nothing)."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--slug", default="demo", help="District slug (default: demo).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        slug = options["slug"]
+        district = District.objects.filter(slug=slug).first()
+        if district is None:
+            raise CommandError(f"No district {slug!r}; run demo-data first.")
+        users = {
+            u.username.split("@")[0]: u
+            for u in User.objects.filter(username__endswith=f"@{slug}").select_related("person")
+        }
+        teacher, guardian, student = (users.get(n) for n in ("teacher", "guardian", "student"))
+        if teacher is None or guardian is None or student is None or student.person is None:
+            raise CommandError("The demo district has no demo teacher, guardian and student.")
+        with transaction.atomic():
+            made = self._threads(district, teacher, guardian, student)
+        self.stdout.write(f"Messages: {made} demo threads for the teacher, guardian and student.")
+
+    def _threads(self, district: District, teacher: User, guardian: User, student: User) -> int:
+        classes = access.writable_classes(teacher, district)
+        assert student.person is not None  # noqa: S101 (checked by the caller)
+        own = (
+            classes.filter(
+                pk__in=Enrollment.objects.filter(person=student.person, active=True).values(
+                    "school_class_id"
+                )
+            ).first()
+            or classes.first()
+        )
+        if own is None:
+            raise CommandError("The demo teacher teaches no class.")
+
+        def start(by: User, kind: str, key: str, subject: str, body: str, idem: str) -> Any:
+            aud = access.resolve_audience(by, district, kind, key)
+            return start_thread(
+                district=district,
+                by=by,
+                kind=aud.kind,
+                key=aud.key,
+                audience_label=aud.label,
+                subject=subject,
+                body=body,
+                idempotency_key=idem,
+                findings={"detectors": []},
+            )
+
+        start(
+            teacher,
+            AudienceKind.CLASS_FAMILIES,
+            str(own.pk),
+            "Field trip to the Illinois State Museum",
+            "Dear families,\n\nOur class visits the Illinois State Museum next Friday. "
+            "The permission form is due Wednesday. Reply here with any questions: "
+            "your reply comes to me only.",
+            "demo-messages-1",
+        )
+        start(
+            teacher,
+            AudienceKind.CLASS_STUDENTS,
+            str(own.pk),
+            "Reading for Monday",
+            "Please read chapter 4 for Monday and bring one question about it.",
+            "demo-messages-2",
+        )
+        start(
+            guardian,
+            AudienceKind.DIRECT,
+            str(teacher.pk),
+            "Pick-up on Thursday",
+            "Hello, our child will be picked up at 1:30 on Thursday for a dentist appointment. "
+            "Could you let us know what work will be missed?",
+            "demo-messages-3",
+        )
+        return 3

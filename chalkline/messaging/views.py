@@ -1,0 +1,400 @@
+"""The messaging hub's pages: the inbox, the composer (screened as the sender types and again
+on send), a thread with its replies, retraction."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages as flash
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chalkline.messaging.access import (
+    audiences_for,
+    can_manage_messaging,
+    get_own_message_for,
+    get_thread_for,
+    may_compose,
+    require_composer,
+    require_messaging_manager,
+    resolve_audience,
+    threads_visible_to,
+)
+from chalkline.messaging.forms import ComposeForm, ReplyForm, SettingsForm
+from chalkline.messaging.models import (
+    DEFAULT_RULES,
+    WIDE_KINDS,
+    AudienceKind,
+    Recipient,
+    Thread,
+)
+from chalkline.messaging.screen import Screened, engine_audience, screen_message
+from chalkline.messaging.selectors import (
+    audience_addressees,
+    mine,
+    reply_addressees,
+    reply_target,
+    settings_of,
+    unread_thread_ids,
+)
+from chalkline.messaging.services import (
+    MessagingError,
+    mark_thread_read,
+    record_blocked_attempt,
+    reply_in_thread,
+    retract_message,
+    start_thread,
+    update_messaging_settings,
+)
+from chalkline.people.decorators import DistrictRequest, district_required
+from chalkline.screening import ScreeningInputError
+from chalkline.screening.highlight import number_findings
+from chalkline.screening.i18n import localize
+
+ACTION_LABELS = {
+    "block": "Blocks sending",
+    "confirm": "Send only with a reason",
+    "note": "Note",
+}
+
+
+def clause_url(district_slug: str, clause: str) -> str | None:
+    number = clause.split("/", 1)[0]
+    try:
+        page = reverse("policies:portal_policy", args=[district_slug, number])
+    except NoReverseMatch:
+        return None
+    return f"{page}#{clause}"
+
+
+def _findings_context(request: DistrictRequest, screened: Screened | None) -> dict[str, Any]:
+    if screened is None:
+        return {"screened": False}
+    with translation.override(translation.get_language_from_request(request)):
+        findings = localize(screened.findings, translation.gettext)
+    shown = number_findings(findings, screened.text)
+    outcome = screened.outcome
+    rows = []
+    for s in shown:
+        original = screened.findings[findings.index(s.finding)]
+        action = outcome.action_of(original)
+        rows.append(
+            {
+                "s": s,
+                "action": action,
+                "action_label": ACTION_LABELS[action],
+                "url": clause_url(request.district.slug, s.finding.clause),
+            }
+        )
+    return {
+        "screened": True,
+        "rows": rows,
+        "blocked": outcome.blocked,
+        "needs_reason": outcome.needs_reason,
+        "hotlines": outcome.hotlines,
+    }
+
+
+def _screen(request: DistrictRequest, text: str, kind: str, key: str, addressees: Any) -> Screened:
+    audience = engine_audience(request.district, kind, key, addressees)
+    return screen_message(
+        district=request.district,
+        by=request.user,
+        text=text,
+        audience=audience,
+        hub_host=request.get_host(),
+    )
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+@never_cache
+@require_http_methods(["GET"])
+@district_required
+def inbox(request: DistrictRequest) -> HttpResponse:
+    threads = (
+        threads_visible_to(request.user, request.district)
+        .select_related("started_by__person")
+        .annotate(message_count=Count("messages", distinct=True))
+        .order_by("-last_message_at", "-pk")
+    )
+    page = Paginator(threads, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = unread_thread_ids(request.user, request.district)
+    return render(
+        request,
+        "messaging/inbox.html",
+        {
+            "page": page,
+            "unread": unread,
+            "can_compose": may_compose(request.user, request.district),
+            "can_manage": can_manage_messaging(request.user, request.district),
+        },
+    )
+
+
+def _compose_context(request: DistrictRequest, form: ComposeForm) -> dict[str, Any]:
+    return {"form": form, "audiences": audiences_for(request.user, request.district)}
+
+
+def _compose_screen(request: DistrictRequest, form: ComposeForm) -> tuple[Any, Screened | None]:
+    kind, key = form.cleaned_data["audience"]
+    audience = resolve_audience(request.user, request.district, kind, key)  # 403 outside
+    addressees = (
+        audience_addressees(request.district, kind, key, sender=request.user)
+        if kind in (AudienceKind.FAMILY, AudienceKind.DIRECT)
+        else []
+    )
+    try:
+        screened = _screen(request, form.cleaned_data["body"], kind, key, addressees)
+    except ScreeningInputError as exc:
+        form.add_error("body", f"Message: {exc}")
+        return audience, None
+    return audience, screened
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@district_required
+def compose(request: DistrictRequest) -> HttpResponse:
+    require_composer(request.user, request.district)
+    status = 200
+    screened: Screened | None = None
+    if request.method == "POST":
+        form = ComposeForm(request.POST)
+        if form.is_valid():
+            audience, screened = _compose_screen(request, form)
+            if screened is not None:
+                outcome = screened.outcome
+                reason = form.cleaned_data["reason"].strip()
+                if outcome.blocked:
+                    record_blocked_attempt(
+                        district=request.district,
+                        by=request.user,
+                        kind=audience.kind,
+                        key=audience.key,
+                        detectors=outcome.detectors("block"),
+                    )
+                    status = 400
+                elif outcome.needs_reason and not reason:
+                    form.add_error(
+                        "reason", "Why send it anyway: a finding below asks for your reason."
+                    )
+                    status = 400
+                else:
+                    try:
+                        message = start_thread(
+                            district=request.district,
+                            by=request.user,
+                            kind=audience.kind,
+                            key=audience.key,
+                            audience_label=audience.label,
+                            subject=form.cleaned_data["subject"],
+                            body=form.cleaned_data["body"],
+                            idempotency_key=form.cleaned_data["idempotency_key"],
+                            findings=screened.summary,
+                            override_reason=reason if outcome.needs_reason else "",
+                        )
+                    except MessagingError as exc:
+                        form.add_error(None, str(exc))
+                        status = 400
+                    else:
+                        flash.success(request, "Message sent.")
+                        return redirect("messaging:thread", pk=message.thread_id)
+            else:
+                status = 400
+        else:
+            status = 400
+    else:
+        form = ComposeForm(
+            initial={"idempotency_key": _new_key(), "audience": request.GET.get("to", "")}
+        )
+    context = _compose_context(request, form) | _findings_context(request, screened)
+    return render(request, "messaging/compose.html", context, status=status)
+
+
+@never_cache
+@require_POST
+@district_required
+def compose_check(request: DistrictRequest) -> HttpResponse:
+    """The findings for the composer's text and audience, as the sender types (htmx); without
+    JavaScript, the whole composer with the findings. Nothing is stored."""
+    require_composer(request.user, request.district)
+    form = ComposeForm(request.POST)
+    screened = None
+    if form.is_valid():
+        _, screened = _compose_screen(request, form)
+    elif "audience" in form.cleaned_data:
+        resolve_audience(request.user, request.district, *form.cleaned_data["audience"])
+    context = _compose_context(request, form) | _findings_context(request, screened)
+    template = "messaging/compose.html"
+    if request.htmx:
+        template += "#findings"
+    return render(request, template, context)
+
+
+def _thread_context(
+    request: DistrictRequest, thread: Thread, form: ReplyForm | None = None
+) -> dict[str, Any]:
+    # each reader sees the messages they sent or received (a guardian copied on a staff-student
+    # conversation does not see a student's message that was kept from them)
+    received = Recipient.objects.filter(mine(request.user)).values("message_id")
+    messages = list(
+        thread.messages.filter(Q(sender=request.user) | Q(pk__in=received))
+        .select_related("sender__person", "retraction")
+        .annotate(
+            queued=Count("recipients", filter=Q(recipients__status=Recipient.Status.QUEUED)),
+            delivered=Count("recipients", filter=Q(recipients__status=Recipient.Status.SENT)),
+            read=Count("recipients", filter=Q(recipients__status=Recipient.Status.READ)),
+        )
+    )
+    target, private = reply_target(thread, request.user)
+    starter = thread.started_by
+    private_to = ""
+    if private:
+        private_to = starter.person.display_name if starter.person else starter.get_username()
+    return {
+        "thread": thread,
+        "thread_messages": messages,
+        "me": request.user.pk,
+        "form": form or ReplyForm(initial={"idempotency_key": _new_key()}),
+        "private_to": private_to,
+        "private_thread": target if private else None,
+        "wide": thread.audience_kind in WIDE_KINDS,
+        "is_copy": Recipient.objects.filter(
+            mine(request.user), message__thread=thread, copy_of_student__isnull=False
+        ).exists(),
+    }
+
+
+@never_cache
+@require_http_methods(["GET"])
+@district_required
+def thread(request: DistrictRequest, pk: int) -> HttpResponse:
+    found = get_thread_for(request.user, request.district, pk)
+    mark_thread_read(thread=found, by=request.user)
+    return render(request, "messaging/thread.html", _thread_context(request, found))
+
+
+def _reply_screen(request: DistrictRequest, found: Thread, text: str) -> Screened:
+    addressees = reply_addressees(found, request.user)
+    return _screen(request, text, AudienceKind.DIRECT, "", addressees)
+
+
+@never_cache
+@require_POST
+@district_required
+def reply(request: DistrictRequest, pk: int) -> HttpResponse:
+    found = get_thread_for(request.user, request.district, pk)
+    form = ReplyForm(request.POST)
+    screened: Screened | None = None
+    if form.is_valid():
+        try:
+            screened = _reply_screen(request, found, form.cleaned_data["body"])
+        except ScreeningInputError as exc:
+            form.add_error("body", f"Message: {exc}")
+        else:
+            outcome = screened.outcome
+            reason = form.cleaned_data["reason"].strip()
+            if outcome.blocked:
+                record_blocked_attempt(
+                    district=request.district,
+                    by=request.user,
+                    kind=found.audience_kind,
+                    key=found.audience_key,
+                    detectors=outcome.detectors("block"),
+                    thread=found,
+                )
+            elif outcome.needs_reason and not reason:
+                form.add_error(
+                    "reason", "Why send it anyway: a finding below asks for your reason."
+                )
+            else:
+                message = reply_in_thread(
+                    thread=found,
+                    by=request.user,
+                    body=form.cleaned_data["body"],
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    findings=screened.summary,
+                    override_reason=reason if outcome.needs_reason else "",
+                )
+                flash.success(request, "Reply sent.")
+                return redirect("messaging:thread", pk=message.thread_id)
+    context = _thread_context(request, found, form) | _findings_context(request, screened)
+    return render(request, "messaging/thread.html", context, status=400)
+
+
+@never_cache
+@require_POST
+@district_required
+def reply_check(request: DistrictRequest, pk: int) -> HttpResponse:
+    found = get_thread_for(request.user, request.district, pk)
+    form = ReplyForm(request.POST)
+    screened = None
+    if form.is_valid():
+        try:
+            screened = _reply_screen(request, found, form.cleaned_data["body"])
+        except ScreeningInputError as exc:
+            form.add_error("body", f"Message: {exc}")
+    context = _thread_context(request, found, form) | _findings_context(request, screened)
+    template = "messaging/thread.html"
+    if request.htmx:
+        template += "#findings"
+    return render(request, template, context)
+
+
+@never_cache
+@require_POST
+@district_required
+def retract(request: DistrictRequest, pk: int) -> HttpResponse:
+    message = get_own_message_for(request.user, request.district, pk)
+    try:
+        retract_message(message=message, by=request.user, reason=request.POST.get("reason", ""))
+    except MessagingError as exc:
+        flash.error(request, str(exc))
+    else:
+        flash.success(request, "Message retracted: its recipients no longer see it.")
+    return redirect("messaging:thread", pk=message.thread_id)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@district_required
+def settings_page(request: DistrictRequest) -> HttpResponse:
+    """What each screening finding does to a message, and the hub's settings (superintendent
+    and designee)."""
+    require_messaging_manager(request.user, request.district)
+    current = settings_of(request.district)
+    status = 200
+    if request.method == "POST":
+        form = SettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                update_messaging_settings(
+                    district=request.district,
+                    rules=form.rules(),
+                    students_may_start=form.cleaned_data["students_may_start"],
+                    guardians_through_grade=form.cleaned_data["guardians_through_grade"],
+                    by=request.user,
+                )
+            except MessagingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                flash.success(request, "Messaging settings saved.")
+                return redirect("messaging:settings")
+        status = 400
+    else:
+        initial: dict[str, Any] = {f"rule_{d}": current.rule_for(d) for d in DEFAULT_RULES}
+        initial["students_may_start"] = current.students_may_start
+        initial["guardians_through_grade"] = current.guardians_see_student_threads_through_grade
+        form = SettingsForm(initial=initial)
+    return render(request, "messaging/settings.html", {"form": form}, status=status)
