@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chalkline.acks",
     "chalkline.registry",
     "chalkline.training",
+    "chalkline.reviews",
     "chalkline.workflows",
 ]
 

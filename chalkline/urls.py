@@ -57,4 +57,5 @@ urlpatterns = [
     path("acknowledgments/", include("chalkline.acks.urls")),
     path("", include("chalkline.registry.urls")),
     path("training/", include("chalkline.training.urls")),
+    path("reviews/", include("chalkline.reviews.urls")),
 ]

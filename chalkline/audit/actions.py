@@ -70,6 +70,9 @@ class Action(StrEnum):
     TRAINING_SETTINGS_CHANGED = "training.settings_changed"
     TRAINING_REMINDERS_SENT = "training.reminders_sent"
     TRAINING_REQUIRED_BY_CAMPAIGN = "training.required_by_campaign"
+    # policy reviews and the Board (issue 22)
+    REVIEW_SCHEDULE_SET = "reviews.schedule_set"
+    REVIEW_REMINDERS_SENT = "reviews.reminders_sent"
     # screening / drafts
     DRAFT_CHECK_KEPT = "drafts.draft_check_kept"
     # api
@@ -154,6 +157,8 @@ LABELS: dict[Action, str] = {
     Action.TRAINING_SETTINGS_CHANGED: "Changed the training settings",
     Action.TRAINING_REMINDERS_SENT: "Sent training renewal reminders",
     Action.TRAINING_REQUIRED_BY_CAMPAIGN: "Required a training before an acknowledgment",
+    Action.REVIEW_SCHEDULE_SET: "Set a policy's review schedule",
+    Action.REVIEW_REMINDERS_SENT: "Sent policy review reminders",
     Action.DRAFT_CHECK_KEPT: "Kept a draft check",
     Action.API_ACCESS_GRANTED: "Created an API token",
     Action.API_ACCESS_REVOKED: "Revoked an API token",

@@ -50,6 +50,11 @@ class Capability(StrEnum):
     # and see who completed them.
     MANAGE_TRAINING = "manage_training"
     VIEW_TRAINING_RECORDS = "view_training_records"
+    # Policy reviews (issue 22): keep the review schedule, open reviews, name participants, edit
+    # the draft, resolve comments and take it to the Board; take part in a review one is named on
+    # (comment, propose wording, reply). Board members hold neither: they read, never comment.
+    MANAGE_REVIEWS = "manage_reviews"
+    TAKE_PART_IN_REVIEWS = "take_part_in_reviews"
 
 
 C = Capability
@@ -66,10 +71,11 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.VIEW_BOARD_AGENDA,
         C.REVIEW_APPS,
         C.APPROVE_APPS,
+        C.MANAGE_REVIEWS,
     }
 )
 
-_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS})
+_STAFF_BASE = frozenset({C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS, C.TAKE_PART_IN_REVIEWS})
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SUPERINTENDENT: frozenset(C),

@@ -220,6 +220,9 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "training:code",
         "training:reports",
         "training:report",
+        # Policy reviews and the Board: chalkline/reviews/tests/test_reviews_role_matrix.py
+        "reviews:dashboard",
+        "reviews:schedule",
         # A campaign's required training: chalkline/workflows/tests/test_training_steps.py
         "steps:mine",
         "steps:campaign_training",

@@ -1,0 +1,75 @@
+"""Every persona × the review pages: the schedule dashboard and schedules belong to the
+superintendent and the designee (manage_reviews, district-wide); a participant sees only the
+reviews they are named on; Board members see Board items, packets and outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import PERSONAS, World
+
+from .helpers import seed
+
+MANAGERS = {"superintendent", "designee"}
+
+
+@pytest.fixture
+def setup(world: World) -> dict[str, Any]:
+    version = seed(world.district)
+    other = seed(world.other_district)
+    return {"policy": version.policy, "other_policy": other.policy}
+
+
+T = Callable[[World, dict[str, Any]], str]
+# name: (url, method, personas allowed, their status, everyone else's status, overrides)
+CASES: dict[str, tuple[T, str, set[str], int, int, dict[str, int]]] = {
+    "dashboard": (
+        lambda w, s: reverse("reviews:dashboard"),
+        "get",
+        MANAGERS | {"outsider"},
+        200,
+        403,
+        {},
+    ),
+    "schedule": (
+        lambda w, s: reverse("reviews:schedule", args=[s["policy"].pk]),
+        "get",
+        MANAGERS,
+        200,
+        403,
+        {"outsider": 404},
+    ),
+    "schedule_other_district": (
+        lambda w, s: reverse("reviews:schedule", args=[s["other_policy"].pk]),
+        "get",
+        {"outsider"},
+        200,
+        403,
+        {"superintendent": 404, "designee": 404},
+    ),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_reviews_role_matrix(world: World, setup: dict[str, Any], persona: str) -> None:
+    client = Client()
+    client.force_login(world.users[persona])
+    failures = []
+    for name, (url, method, allowed, ok, other, overrides) in CASES.items():
+        expected = overrides.get(persona, ok if persona in allowed else other)
+        response = getattr(client, method)(url(world, setup))
+        if response.status_code != expected:
+            failures.append(f"{name}: {response.status_code} (expected {expected})")
+    assert failures == []
+
+
+def test_signed_out_visitors_go_to_the_login_page(world: World, setup: dict[str, Any]) -> None:
+    for name, (url, method, *_rest) in CASES.items():
+        response = getattr(Client(), method)(url(world, setup))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login")), name
