@@ -35,6 +35,7 @@ class Action(StrEnum):
     POLICY_DRAFT_REPLACED = "policies.draft_replaced"
     POLICY_DRAFT_EDITED = "policies.draft_edited"
     POLICY_PUBLISHED = "policies.published"
+    POLICY_DRAFT_STARTED = "policies.draft_started"
     GUIDELINE_CREATED = "policies.guideline_created"
     GUIDELINE_DRAFT_EDITED = "policies.guideline_draft_edited"
     GUIDELINE_PUBLISHED = "policies.guideline_published"
@@ -73,6 +74,10 @@ class Action(StrEnum):
     # policy reviews and the Board (issue 22)
     REVIEW_SCHEDULE_SET = "reviews.schedule_set"
     REVIEW_REMINDERS_SENT = "reviews.reminders_sent"
+    REVIEW_OPENED = "reviews.opened"
+    REVIEW_DRAFT_SAVED = "reviews.draft_saved"
+    REVIEW_COMMENTED = "reviews.commented"
+    REVIEW_COMMENT_RESOLVED = "reviews.comment_resolved"
     # screening / drafts
     DRAFT_CHECK_KEPT = "drafts.draft_check_kept"
     # api
@@ -125,6 +130,7 @@ LABELS: dict[Action, str] = {
     Action.POLICY_DRAFT_REPLACED: "Replaced a policy draft",
     Action.POLICY_DRAFT_EDITED: "Edited a policy draft",
     Action.POLICY_PUBLISHED: "Published a policy version",
+    Action.POLICY_DRAFT_STARTED: "Started a draft from the published text",
     Action.GUIDELINE_CREATED: "Created a guideline",
     Action.GUIDELINE_DRAFT_EDITED: "Edited a guideline draft",
     Action.GUIDELINE_PUBLISHED: "Published a guideline version",
@@ -159,6 +165,10 @@ LABELS: dict[Action, str] = {
     Action.TRAINING_REQUIRED_BY_CAMPAIGN: "Required a training before an acknowledgment",
     Action.REVIEW_SCHEDULE_SET: "Set a policy's review schedule",
     Action.REVIEW_REMINDERS_SENT: "Sent policy review reminders",
+    Action.REVIEW_OPENED: "Opened a policy review",
+    Action.REVIEW_DRAFT_SAVED: "Saved a review's draft",
+    Action.REVIEW_COMMENTED: "Commented on a review's draft",
+    Action.REVIEW_COMMENT_RESOLVED: "Resolved a review comment",
     Action.DRAFT_CHECK_KEPT: "Kept a draft check",
     Action.API_ACCESS_GRANTED: "Created an API token",
     Action.API_ACCESS_REVOKED: "Revoked an API token",

@@ -13,6 +13,8 @@ what ``need`` asks.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -20,6 +22,7 @@ from chalkline.people.access import get_visible, grants_for
 from chalkline.people.models import District, Membership, User
 from chalkline.people.roles import Capability, Role, capabilities_of
 from chalkline.policies.models import Policy
+from chalkline.reviews.models import Comment, Review
 
 
 def can_manage_reviews(user: User | object, district: District) -> bool:
@@ -47,4 +50,60 @@ def get_policy_to_schedule(user: User | object, district: District, pk: int) -> 
         Policy.objects.filter(district=district).with_published().distinct(),
         pk,
         not_found="No such policy",
+    )
+
+
+ReviewNeed = Literal["view", "comment", "manage"]
+
+
+def takes_part_in_reviews(user: User | object, district: District) -> bool:
+    return grants_for(user, district).can_anywhere(Capability.TAKE_PART_IN_REVIEWS)
+
+
+def reviews_visible_to(user: User | object, district: District) -> QuerySet[Review]:
+    """Every review of the district for a manager; a participant's own reviews otherwise."""
+    qs = Review.objects.filter(district=district)
+    if can_manage_reviews(user, district):
+        return qs
+    user_id = getattr(user, "pk", None)
+    if takes_part_in_reviews(user, district) and user_id is not None:
+        return qs.filter(participants__user_id=user_id)
+    return qs.none()
+
+
+def may_comment(user: User | object, district: District, review: Review) -> bool:
+    """Managers and the review's participants (never Board members: they hold neither)."""
+    if can_manage_reviews(user, district):
+        return True
+    user_id = getattr(user, "pk", None)
+    if user_id is None or not takes_part_in_reviews(user, district):
+        return False
+    return review.participants.filter(user_id=user_id).exists()
+
+
+def get_review_for(
+    user: User | object, district: District, pk: int, *, need: ReviewNeed = "view"
+) -> Review:
+    qs = reviews_visible_to(user, district).select_related("policy", "base", "draft")
+
+    def allowed(review: Review) -> bool:
+        if need == "manage":
+            return can_manage_reviews(user, district)
+        if need == "comment":
+            return may_comment(user, district, review)
+        return True
+
+    return get_visible(qs, pk, not_found="No such review", allowed=allowed)
+
+
+def get_comment_for(
+    user: User | object, district: District, pk: int, *, need: ReviewNeed = "manage"
+) -> Comment:
+    reviews = reviews_visible_to(user, district)
+    qs = Comment.objects.filter(review__in=reviews).select_related("review")
+    return get_visible(
+        qs,
+        pk,
+        not_found="No such comment",
+        allowed=lambda c: need != "manage" or can_manage_reviews(user, district),
     )

@@ -31,3 +31,63 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+
+class UsersChoice(forms.ModelMultipleChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class OpenReviewForm(forms.Form):
+    participants = UsersChoice(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Employee representatives, network administrators, HR and anyone else on staff.",
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = people  # type: ignore[attr-defined]
+
+
+class CommentForm(forms.Form):
+    clause_id = forms.ChoiceField(label="Clause")
+    quote = forms.CharField(
+        label="Text you comment on (optional)",
+        required=False,
+        max_length=2000,
+        help_text="Copy the words exactly from the clause; leave empty for the whole clause.",
+    )
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}))
+    proposed_text = forms.CharField(
+        label="Proposed wording (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, clause_ids: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clause_id"].choices = [(c, c) for c in clause_ids]  # type: ignore[attr-defined]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Reply", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.ChoiceField(
+        choices=[("accepted", "Accepted"), ("rejected", "Rejected"), ("deferred", "Deferred")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the comment is rejected.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("resolution") == "rejected" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for rejecting the comment.")
+        return data

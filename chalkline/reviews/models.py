@@ -1,4 +1,5 @@
-"""Policy reviews: each policy's review schedule (step 1 of issue 22).
+"""Policy reviews: each policy's review schedule, the reviews with their participants and
+comments.
 
 A policy without a ``ReviewSchedule`` row is reviewed every two years counted from its latest
 adoption or revision; a row sets another cycle, a next-review date and the owner who is
@@ -11,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from chalkline.people.models import District, User
-from chalkline.policies.models import Policy
+from chalkline.policies.models import Policy, PolicyVersion
 
 DEFAULT_CYCLE_MONTHS = 24
 
@@ -58,3 +59,123 @@ class ReviewReminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminder {self.schedule_id} {self.due_on}"
+
+
+class Review(models.Model):
+    """One review of a policy: its participants, the draft they work on, their comments."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        AT_BOARD = "at_board", "At the Board"
+        ADOPTED = "adopted", "Adopted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="reviews")
+    # The published version under review (the redline's left side) and the draft (its right).
+    base = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    draft = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # Bumped by every save of the draft: a save made from an older revision is told to merge.
+    draft_revision = models.PositiveIntegerField(default=0)
+    opened_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy"],
+                condition=Q(status__in=["open", "at_board"]),
+                name="review_one_open_per_policy",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "at_board", "adopted", "withdrawn"]),
+                name="review_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.pk} of {self.policy_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.AT_BOARD)
+
+
+class Participant(models.Model):
+    """Someone named on a review, with what they take part as."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEE_REP = "employee_rep", "Employee representative"
+        NETWORK_ADMIN = "network_admin", "Network administrator"
+        HR = "hr", "Human resources"
+        OTHER = "other", "Other"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["kind", "user__last_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="participant_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on review {self.review_id}"
+
+
+class Comment(models.Model):
+    """A comment, a proposed wording or a reply, on one clause of the draft (optionally on a
+    range of its text, ``quote``). Top-level comments are resolved; replies follow them."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PROPOSAL = "proposal", "Proposed wording"
+        REPLY = "reply", "Reply"
+
+    class Resolution(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        DEFERRED = "deferred", "Deferred"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    clause_id = models.CharField(max_length=300)
+    quote = models.TextField(blank=True, help_text="The range of the clause's text commented on.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    body = models.TextField()
+    proposed_text = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    resolution = models.CharField(
+        max_length=10, choices=Resolution.choices, default=Resolution.OPEN
+    )
+    reason = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(resolution="rejected") | ~Q(reason=""),
+                name="comment_rejected_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="proposal") | ~Q(proposed_text=""),
+                name="comment_proposal_needs_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.clause_id}"

@@ -3,21 +3,56 @@ its audit event."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.outbox.services import Mail, queue_mails
-from chalkline.people.models import District, User
-from chalkline.policies.models import Policy
-from chalkline.reviews.models import ReviewReminder, ReviewSchedule
+from chalkline.people.models import District, Membership, User
+from chalkline.people.roles import Role
+from chalkline.policies import services as policy_services
+from chalkline.policies.models import Policy, PolicyVersion, VersionStatus
+from chalkline.policies.parsing import ParsedPolicy
+from chalkline.reviews.drafting import join_sections
+from chalkline.reviews.models import (
+    Comment,
+    Participant,
+    Review,
+    ReviewReminder,
+    ReviewSchedule,
+)
 
 
 class ReviewError(Exception):
     """The change is refused; ``str(exc)`` is a message for the user."""
+
+
+class ClauseIdsLost(ReviewError):
+    """The new text would drop clause ids that the draft has: ask before saving."""
+
+    def __init__(self, lost: list[str]) -> None:
+        self.lost = lost
+        super().__init__(
+            f"This text would remove {len(lost)} clause{'s' if len(lost) != 1 else ''} "
+            "(findings, signatures and comments cite clause ids): " + ", ".join(lost)
+        )
+
+
+class DraftConflict(ReviewError):
+    """Someone saved the draft after this editor opened it: they must merge, not overwrite."""
+
+    def __init__(self, revision: int) -> None:
+        self.revision = revision
+        super().__init__(
+            f"Someone else saved this draft (now revision {revision}) after you opened it. "
+            "Nothing of yours was saved: merge your changes into the current text below and "
+            "save again."
+        )
 
 
 def _email_of(user: User | None) -> str:
@@ -145,3 +180,242 @@ def send_review_reminders(
         after={"count": len(mails), "days_before": days_before},
     )
     return len(mails)
+
+
+# --- reviews ------------------------------------------------------------------------------------
+
+_KIND_BY_ROLE = {
+    Role.EMPLOYEE_REP: Participant.Kind.EMPLOYEE_REP,
+    Role.NETWORK_ADMIN: Participant.Kind.NETWORK_ADMIN,
+    Role.HR: Participant.Kind.HR,
+}
+
+
+def participant_kind(user: User, district: District | int) -> str:
+    """What a participant takes part as, from their roles in the district."""
+    roles = set(
+        Membership.objects.filter(user=user, district=district, active=True).values_list(
+            "role", flat=True
+        )
+    )
+    for role, kind in _KIND_BY_ROLE.items():
+        if role in roles:
+            return kind
+    return Participant.Kind.OTHER
+
+
+def open_review(*, policy: Policy, participants: Sequence[User], by: User | None) -> Review:
+    """Open a review of a published policy with its participants. The draft is the policy's
+    open draft, or a new one holding the published text (parsed before the transaction)."""
+    if Review.objects.filter(policy=policy, status__in=["open", "at_board"]).exists():
+        raise ReviewError(f"Policy {policy.number_raw} already has a review under way.")
+    base = policy.versions.filter(status=VersionStatus.PUBLISHED).first()
+    if base is None:
+        raise ReviewError("Only a published policy can be reviewed.")
+    try:
+        draft = policy_services.open_policy_draft(policy=policy, by=by)
+    except (policy_services.PolicyImportError, policy_services.PolicyStateError) as exc:
+        raise ReviewError(str(exc)) from exc
+    return _store_review(policy=policy, base=base, draft=draft, participants=participants, by=by)
+
+
+@transaction.atomic
+def _store_review(
+    *,
+    policy: Policy,
+    base: PolicyVersion,
+    draft: PolicyVersion,
+    participants: Sequence[User],
+    by: User | None,
+) -> Review:
+    Policy.objects.select_for_update().get(pk=policy.pk)
+    if Review.objects.filter(policy=policy, status__in=["open", "at_board"]).exists():
+        raise ReviewError(f"Policy {policy.number_raw} already has a review under way.")
+    now = timezone.now()
+    review = Review.objects.create(
+        district_id=policy.district_id,
+        policy=policy,
+        base=base,
+        draft=draft,
+        opened_by=by,
+        opened_at=now,
+    )
+    rows = [
+        Participant(
+            review=review,
+            user=user,
+            kind=participant_kind(user, policy.district_id),
+            added_at=now,
+        )
+        for user in dict.fromkeys(participants)
+    ]
+    Participant.objects.bulk_create(rows)
+    record_event(
+        district=policy.district_id,
+        actor=by,
+        action=Action.REVIEW_OPENED,
+        target=review,
+        after={
+            "policy": policy.number,
+            "base": review.base_id,
+            "draft": review.draft_id,
+            "participants": [[p.user.pk, p.kind] for p in rows],
+        },
+    )
+    return review
+
+
+def save_review_draft(
+    *,
+    review: Review,
+    sections: Sequence[str],
+    revision: int,
+    confirm_lost: bool,
+    by: User | None,
+) -> Review:
+    """Save the draft edited by sections. The text is parsed first (outside the transaction);
+    a text that would drop clause ids raises ``ClauseIdsLost`` unless ``confirm_lost``; a save
+    made from an older ``revision`` than the draft's raises ``DraftConflict``."""
+    if not review.is_open:
+        raise ReviewError("This review is closed; its draft no longer changes.")
+    text = join_sections(list(sections))
+    draft = review.draft
+    try:
+        parsed = policy_services.parse_for_import(
+            data=text.encode("utf-8"), number=review.policy.number_raw
+        )
+    except policy_services.PolicyImportError as exc:
+        raise ReviewError(str(exc)) from exc
+    now_ids = list(draft.clauses.values_list("clause_id", flat=True))
+    new_ids = set(policy_services.draft_clause_ids(version=draft, parsed=parsed))
+    lost = [cid for cid in now_ids if cid not in new_ids]
+    if lost and not confirm_lost:
+        raise ClauseIdsLost(lost)
+    return _store_draft(review=review, parsed=parsed, revision=revision, lost=lost, by=by)
+
+
+@transaction.atomic
+def _store_draft(
+    *, review: Review, parsed: ParsedPolicy, revision: int, lost: list[str], by: User | None
+) -> Review:
+    claimed = Review.objects.filter(
+        pk=review.pk, draft_revision=revision, status__in=["open", "at_board"]
+    ).update(draft_revision=F("draft_revision") + 1)
+    if not claimed:
+        current = Review.objects.get(pk=review.pk)
+        if not current.is_open:
+            raise ReviewError("This review is closed; its draft no longer changes.")
+        raise DraftConflict(current.draft_revision)
+    try:
+        policy_services.save_parsed_draft(version=review.draft, parsed=parsed, by=by)
+    except (policy_services.PolicyImportError, policy_services.PolicyStateError) as exc:
+        raise ReviewError(str(exc)) from exc
+    review.refresh_from_db()
+    record_event(
+        district=review.district_id,
+        actor=by,
+        action=Action.REVIEW_DRAFT_SAVED,
+        target=review,
+        before={"revision": revision},
+        after={
+            "revision": review.draft_revision,
+            "sha256": review.draft.sha256,
+            "clause_ids_removed": lost,
+        },
+    )
+    return review
+
+
+@transaction.atomic
+def add_comment(
+    *,
+    review: Review,
+    by: User,
+    body: str,
+    clause_id: str = "",
+    quote: str = "",
+    proposed_text: str = "",
+    parent: Comment | None = None,
+) -> Comment:
+    """A comment (or, with ``proposed_text``, a proposed wording) on a clause of the draft,
+    optionally on a range of its text; or a reply to a comment (``parent``)."""
+    if not review.is_open:
+        raise ReviewError("This review is closed; it takes no more comments.")
+    body = body.strip()
+    if not body:
+        raise ReviewError("Write the comment.")
+    if parent is not None:
+        if parent.review_id != review.pk:
+            raise ReviewError("That comment belongs to another review.")
+        root = parent.parent or parent
+        kind, clause_id, quote, proposed_text = Comment.Kind.REPLY, root.clause_id, "", ""
+        parent = root
+    else:
+        clause = review.draft.clauses.filter(clause_id=clause_id).first()
+        if clause is None:
+            raise ReviewError(f"The draft has no clause {clause_id!r}.")
+        quote = quote.strip()
+        if quote and quote not in clause.text:
+            raise ReviewError(
+                f"The quoted text is not in clause {clause_id}: quote it exactly, or leave it "
+                "empty to comment on the whole clause."
+            )
+        proposed_text = proposed_text.strip()
+        kind = Comment.Kind.PROPOSAL if proposed_text else Comment.Kind.COMMENT
+    comment = Comment.objects.create(
+        review=review,
+        parent=parent,
+        author=by,
+        clause_id=clause_id,
+        quote=quote,
+        kind=kind,
+        body=body,
+        proposed_text=proposed_text,
+        created_at=timezone.now(),
+    )
+    record_event(
+        district=review.district_id,
+        actor=by,
+        action=Action.REVIEW_COMMENTED,
+        target=comment,
+        after={
+            "review": review.pk,
+            "clause_id": clause_id,
+            "kind": kind,
+            "parent": parent.pk if parent else None,
+            "quote": quote[:200],
+        },
+    )
+    return comment
+
+
+@transaction.atomic
+def resolve_comment(*, comment: Comment, resolution: str, reason: str, by: User) -> Comment:
+    """Resolve a top-level comment: accepted, rejected (with a reason) or deferred."""
+    comment = Comment.objects.select_for_update().select_related("review").get(pk=comment.pk)
+    if comment.parent_id is not None:
+        raise ReviewError("Replies are not resolved; resolve the comment they answer.")
+    if resolution not in (
+        Comment.Resolution.ACCEPTED,
+        Comment.Resolution.REJECTED,
+        Comment.Resolution.DEFERRED,
+    ):
+        raise ReviewError("Choose accepted, rejected or deferred.")
+    reason = reason.strip()
+    if resolution == Comment.Resolution.REJECTED and not reason:
+        raise ReviewError("Give the reason for rejecting the comment.")
+    before = {"resolution": comment.resolution, "reason": comment.reason}
+    comment.resolution = resolution
+    comment.reason = reason
+    comment.resolved_by = by
+    comment.resolved_at = timezone.now()
+    comment.save(update_fields=["resolution", "reason", "resolved_by", "resolved_at"])
+    record_event(
+        district=comment.review.district_id,
+        actor=by,
+        action=Action.REVIEW_COMMENT_RESOLVED,
+        target=comment,
+        before=before,
+        after={"review": comment.review_id, "resolution": resolution, "reason": reason},
+    )
+    return comment

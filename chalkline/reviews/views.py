@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.roles import Capability
+from chalkline.policies.selectors import changes_since
 from chalkline.reviews import access, selectors, services
-from chalkline.reviews.forms import ScheduleForm
-from chalkline.reviews.models import ReviewSchedule
+from chalkline.reviews.drafting import join_sections, split_sections
+from chalkline.reviews.forms import (
+    CommentForm,
+    OpenReviewForm,
+    ReplyForm,
+    ResolveForm,
+    ScheduleForm,
+)
+from chalkline.reviews.models import Comment, Review, ReviewSchedule
 from chalkline.reviews.schedule import add_months
 
 # --- the schedule ------------------------------------------------------------------------------
@@ -75,4 +89,214 @@ def schedule(request: DistrictRequest, pk: int) -> HttpResponse:
         "reviews/schedule.html",
         {"form": form, "policy": policy},
         status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+# --- reviews ------------------------------------------------------------------------------------
+
+
+@require_GET
+@district_required
+def review_list(request: DistrictRequest) -> HttpResponse:
+    manager = access.can_manage_reviews(request.user, request.district)
+    if not manager and not access.takes_part_in_reviews(request.user, request.district):
+        raise PermissionDenied
+    reviews = (
+        access.reviews_visible_to(request.user, request.district)
+        .select_related("policy")
+        .annotate(
+            open_comments=Count(
+                "comments", filter=Q(comments__parent=None, comments__resolution="open")
+            )
+        )
+    )
+    return render(request, "reviews/list.html", {"reviews": reviews, "can_manage": manager})
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def open_review(request: DistrictRequest, pk: int) -> HttpResponse:
+    policy = access.get_policy_to_schedule(request.user, request.district, pk)
+    people = access.users_holding(request.district, Capability.TAKE_PART_IN_REVIEWS)
+    form = OpenReviewForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.open_review(
+                policy=policy, participants=list(form.cleaned_data["participants"]), by=request.user
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"The review of {policy.number_raw} is open.")
+            return redirect("reviews:review", pk=review.pk)
+    return render(
+        request,
+        "reviews/open.html",
+        {"form": form, "policy": policy},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _review_context(request: DistrictRequest, review: Review) -> dict[str, Any]:
+    clauses = list(review.draft.clauses.order_by("position"))
+    comments = list(
+        review.comments.select_related("author", "resolved_by").order_by("created_at", "pk")
+    )
+    replies: dict[int, list[Comment]] = {}
+    for c in comments:
+        if c.parent_id:
+            replies.setdefault(c.parent_id, []).append(c)
+    threads: dict[str, list[tuple[Comment, list[Comment]]]] = {}
+    for c in comments:
+        if c.parent_id is None:
+            threads.setdefault(c.clause_id, []).append((c, replies.get(c.pk, [])))
+    rows = [(clause, threads.get(clause.clause_id, [])) for clause in clauses]
+    gone = [
+        (cid, items) for cid, items in threads.items() if cid not in {c.clause_id for c in clauses}
+    ]
+    can_comment = review.is_open and access.may_comment(request.user, request.district, review)
+    return {
+        "review": review,
+        "rows": rows,
+        "gone": gone,
+        "participants": review.participants.select_related("user"),
+        "changes": changes_since(review.base, review.draft),
+        "can_manage": access.can_manage_reviews(request.user, request.district),
+        "can_comment": can_comment,
+        "comment_form": CommentForm(
+            initial={"clause_id": request.GET.get("clause", "")},
+            clause_ids=[c.clause_id for c in clauses],
+        )
+        if can_comment
+        else None,
+    }
+
+
+@require_GET
+@district_required
+def review_detail(request: DistrictRequest, pk: int) -> HttpResponse:
+    review = access.get_review_for(request.user, request.district, pk)
+    return render(request, "reviews/review.html", _review_context(request, review))
+
+
+@require_POST
+@district_required
+def comment(request: DistrictRequest, pk: int) -> HttpResponse:
+    review = access.get_review_for(request.user, request.district, pk, need="comment")
+    parent_id = request.POST.get("parent", "")
+    parent = None
+    if parent_id.isdigit():
+        parent = access.get_comment_for(
+            request.user, request.district, int(parent_id), need="comment"
+        )
+        form: forms.Form = ReplyForm(request.POST)
+    else:
+        clause_ids = list(review.draft.clauses.values_list("clause_id", flat=True))
+        form = CommentForm(request.POST, clause_ids=clause_ids)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_comment(
+                review=review,
+                by=request.user,
+                body=data["body"],
+                clause_id=data.get("clause_id", ""),
+                quote=data.get("quote", ""),
+                proposed_text=data.get("proposed_text", ""),
+                parent=parent,
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your comment is posted.")
+            return redirect(reverse("reviews:review", args=[review.pk]) + "#comments")
+    context = _review_context(request, review)
+    if parent is None:
+        context["comment_form"] = form
+    else:
+        context["reply_errors"] = form.errors
+    return render(request, "reviews/review.html", context, status=400)
+
+
+@require_POST
+@district_required
+def resolve(request: DistrictRequest, pk: int) -> HttpResponse:
+    item = access.get_comment_for(request.user, request.district, pk, need="manage")
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.resolve_comment(
+                comment=item,
+                resolution=form.cleaned_data["resolution"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The comment is resolved.")
+            return redirect(reverse("reviews:review", args=[item.review_id]) + f"#c{item.pk}")
+    return render(request, "reviews/resolve.html", {"form": form, "comment": item}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def edit_draft(request: DistrictRequest, pk: int) -> HttpResponse:
+    review = access.get_review_for(request.user, request.district, pk, need="manage")
+    headings = [s.get("heading") or "" for s in review.draft.parsed.get("sections", [])]
+    parts = split_sections(review.draft.canonical_text, headings)
+    conflict: services.DraftConflict | None = None
+    lost: list[str] = []
+    error = ""
+    revision = review.draft_revision
+    texts = [p.text for p in parts]
+    if request.method == "POST":
+        texts = request.POST.getlist("section")
+        posted = request.POST.get("revision", "")
+        revision = int(posted) if posted.isdigit() else -1
+        try:
+            services.save_review_draft(
+                review=review,
+                sections=texts,
+                revision=revision,
+                confirm_lost=request.POST.get("confirm_lost") == "yes",
+                by=request.user,
+            )
+        except services.DraftConflict as exc:
+            conflict = exc
+        except services.ClauseIdsLost as exc:
+            lost, error = exc.lost, str(exc)
+        except services.ReviewError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "The draft is saved; the redline shows the changes.")
+            return redirect(reverse("reviews:review", args=[review.pk]) + "#redline")
+    clause_ids: dict[str, list[str]] = {}
+    for cid in review.draft.clauses.order_by("position").values_list("clause_id", flat=True):
+        section = cid.split("/")[1] if cid.count("/") >= 1 else ""
+        clause_ids.setdefault(section, []).append(cid)
+    slugs = [""] + [s.get("slug") or "" for s in review.draft.parsed.get("sections", [])]
+    editing = [
+        {
+            "heading": p.heading or "Heading (number, title, section)",
+            "text": texts[i] if i < len(texts) else p.text,
+            "clause_ids": clause_ids.get(slugs[i], []) if i < len(slugs) and i else [],
+        }
+        for i, p in enumerate(parts)
+    ]
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "reviews/edit_draft.html",
+        {
+            "review": review,
+            "parts": editing,
+            "revision": review.draft_revision if conflict else revision,
+            "conflict": conflict,
+            "theirs": review.draft.canonical_text if conflict else "",
+            "mine": join_sections(texts) if conflict else "",
+            "lost": lost,
+            "error": error,
+        },
+        status=status,
     )

@@ -223,6 +223,12 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         # Policy reviews and the Board: chalkline/reviews/tests/test_reviews_role_matrix.py
         "reviews:dashboard",
         "reviews:schedule",
+        "reviews:open",
+        "reviews:reviews",
+        "reviews:review",
+        "reviews:edit_draft",
+        "reviews:comment",
+        "reviews:resolve",
         # A campaign's required training: chalkline/workflows/tests/test_training_steps.py
         "steps:mine",
         "steps:campaign_training",

@@ -6,7 +6,10 @@ from chalkline.people.models import District, User
 from chalkline.policies import services as policy_services
 from chalkline.policies.models import PolicyVersion
 from chalkline.policies.tests.factories import import_seed, small_policy
+from chalkline.reviews import services
+from chalkline.reviews.models import Review
 from chalkline.workflows.publishing import publish_version_and_follow_up
+from conftest import World
 
 
 def published_small(district: District, number: str, title: str, *, adopted: str) -> PolicyVersion:
@@ -22,3 +25,15 @@ def published_small(district: District, number: str, title: str, *, adopted: str
 def seed(district: District, *, by: User | None = None) -> PolicyVersion:
     """Policy 5:125 as published (adopted 2014, revised 2019: long overdue for review)."""
     return import_seed(district, by=by)
+
+
+def open_review(
+    world: World, *, participants: tuple[str, ...] = ("union_rep", "netadmin")
+) -> Review:
+    """Policy 5:125 published in the world's district, and a review of it opened by the designee
+    with the employee representative and the network administrator."""
+    users = world.users
+    version = seed(world.district)
+    return services.open_review(
+        policy=version.policy, participants=[users[p] for p in participants], by=users["designee"]
+    )

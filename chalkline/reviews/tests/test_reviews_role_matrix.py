@@ -11,18 +11,37 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from chalkline.reviews import services
 from conftest import PERSONAS, World
 
 from .helpers import seed
 
 MANAGERS = {"superintendent", "designee"}
+STAFF = MANAGERS | {"hr", "principal_north", "netadmin", "union_rep"}
+STAFF |= {"teacher_north", "teacher_south"}
 
 
 @pytest.fixture
 def setup(world: World) -> dict[str, Any]:
     version = seed(world.district)
     other = seed(world.other_district)
-    return {"policy": version.policy, "other_policy": other.policy}
+    review = services.open_review(
+        policy=version.policy, participants=[world.users["union_rep"]], by=None
+    )
+    comment = services.add_comment(
+        review=review,
+        by=world.users["union_rep"],
+        body="Clarify.",
+        clause_id=review.draft.clauses.first().clause_id,  # type: ignore[union-attr]
+    )
+    other_review = services.open_review(policy=other.policy, participants=[], by=None)
+    return {
+        "policy": version.policy,
+        "other_policy": other.policy,
+        "review": review,
+        "comment": comment,
+        "other_review": other_review,
+    }
 
 
 T = Callable[[World, dict[str, Any]], str]
@@ -51,6 +70,62 @@ CASES: dict[str, tuple[T, str, set[str], int, int, dict[str, int]]] = {
         200,
         403,
         {"superintendent": 404, "designee": 404},
+    ),
+    "open": (
+        lambda w, s: reverse("reviews:open", args=[s["policy"].pk]),
+        "get",
+        MANAGERS,
+        200,
+        403,
+        {"outsider": 404},
+    ),
+    "reviews": (
+        lambda w, s: reverse("reviews:reviews"),
+        "get",
+        STAFF | {"outsider"},
+        200,
+        403,
+        {},
+    ),
+    "review": (
+        lambda w, s: reverse("reviews:review", args=[s["review"].pk]),
+        "get",
+        MANAGERS | {"union_rep"},
+        200,
+        404,
+        {},
+    ),
+    "review_other_district": (
+        lambda w, s: reverse("reviews:review", args=[s["other_review"].pk]),
+        "get",
+        {"outsider"},
+        200,
+        404,
+        {},
+    ),
+    "edit_draft": (
+        lambda w, s: reverse("reviews:edit_draft", args=[s["review"].pk]),
+        "get",
+        MANAGERS,
+        200,
+        404,
+        {"union_rep": 403},
+    ),
+    "comment_empty": (
+        lambda w, s: reverse("reviews:comment", args=[s["review"].pk]),
+        "post",
+        MANAGERS | {"union_rep"},
+        400,
+        404,
+        {},
+    ),
+    "resolve_empty": (
+        lambda w, s: reverse("reviews:resolve", args=[s["comment"].pk]),
+        "post",
+        MANAGERS,
+        400,
+        404,
+        {"union_rep": 403},
     ),
 }
 
