@@ -57,5 +57,6 @@ urlpatterns = [
     path("acknowledgments/", include("chalkline.acks.urls")),
     path("", include("chalkline.registry.urls")),
     path("training/", include("chalkline.training.urls")),
-    path("reviews/", include("chalkline.reviews.urls")),
+    # The review pages, plus the Board adoption that runs a workflow (workflows/review_urls.py).
+    path("reviews/", include(("chalkline.workflows.review_urls", "reviews"))),
 ]

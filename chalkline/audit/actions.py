@@ -78,6 +78,9 @@ class Action(StrEnum):
     REVIEW_DRAFT_SAVED = "reviews.draft_saved"
     REVIEW_COMMENTED = "reviews.commented"
     REVIEW_COMMENT_RESOLVED = "reviews.comment_resolved"
+    BOARD_ITEM_PLACED = "reviews.board_item_placed"
+    BOARD_READING_RECORDED = "reviews.board_reading_recorded"
+    BOARD_ADOPTION_RECORDED = "reviews.board_adoption_recorded"
     # screening / drafts
     DRAFT_CHECK_KEPT = "drafts.draft_check_kept"
     # api
@@ -169,6 +172,9 @@ LABELS: dict[Action, str] = {
     Action.REVIEW_DRAFT_SAVED: "Saved a review's draft",
     Action.REVIEW_COMMENTED: "Commented on a review's draft",
     Action.REVIEW_COMMENT_RESOLVED: "Resolved a review comment",
+    Action.BOARD_ITEM_PLACED: "Put a policy draft on the Board's agenda",
+    Action.BOARD_READING_RECORDED: "Recorded a Board reading",
+    Action.BOARD_ADOPTION_RECORDED: "Recorded the Board's adoption of a policy",
     Action.DRAFT_CHECK_KEPT: "Kept a draft check",
     Action.API_ACCESS_GRANTED: "Created an API token",
     Action.API_ACCESS_REVOKED: "Revoked an API token",

@@ -583,12 +583,19 @@ def _clean_summary(change_summary: str) -> str:
 
 @transaction.atomic
 def publish_policy_version(
-    *, version: PolicyVersion, change_summary: str, material: bool, by: User | None
+    *,
+    version: PolicyVersion,
+    change_summary: str,
+    material: bool,
+    by: User | None,
+    revised_on: date | None = None,
 ) -> PolicyVersion:
     """Publish a draft: the current published version becomes superseded, the search index
     follows, and the policy's title and section follow the new text. The follow-up
     acknowledgment campaign of a material revision is opened by
-    ``chalkline.workflows.publishing.publish_version_and_follow_up``, which calls this."""
+    ``chalkline.workflows.publishing.publish_version_and_follow_up``, which calls this.
+    ``revised_on`` (the Board's adoption date of this revision) goes in the version's history
+    ("Adopted ... Revised ...")."""
     version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
     _require_draft(version)
     summary = _clean_summary(change_summary)
@@ -608,6 +615,12 @@ def publish_policy_version(
     version.published_at = now
     version.published_by = by
     fields = ["status", "change_summary", "material", "published_at", "published_by"]
+    if revised_on is not None:
+        if version.adopted_on is None:
+            version.adopted_on = revised_on
+        else:
+            version.revised_on = revised_on
+        fields += ["adopted_on", "revised_on"]
     document = search.document_expression()
     if document is not None:
         version.search_document = document

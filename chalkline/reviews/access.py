@@ -22,7 +22,7 @@ from chalkline.people.access import get_visible, grants_for
 from chalkline.people.models import District, Membership, User
 from chalkline.people.roles import Capability, Role, capabilities_of
 from chalkline.policies.models import Policy
-from chalkline.reviews.models import Comment, Review
+from chalkline.reviews.models import BoardItem, Comment, Review
 
 
 def can_manage_reviews(user: User | object, district: District) -> bool:
@@ -106,4 +106,30 @@ def get_comment_for(
         pk,
         not_found="No such comment",
         allowed=lambda c: need != "manage" or can_manage_reviews(user, district),
+    )
+
+
+def sees_board_items(user: User | object, district: District) -> bool:
+    grants = grants_for(user, district)
+    return grants.can(Capability.MANAGE_REVIEWS) or grants.can(Capability.VIEW_BOARD_AGENDA)
+
+
+def board_items_visible_to(user: User | object, district: District) -> QuerySet[BoardItem]:
+    """The Board's items: for Board members (``view_board_agenda``) and the managers."""
+    if not sees_board_items(user, district):
+        return BoardItem.objects.none()
+    return BoardItem.objects.filter(district=district)
+
+
+def get_board_item_for(
+    user: User | object, district: District, pk: int, *, need: ReviewNeed = "view"
+) -> BoardItem:
+    qs = board_items_visible_to(user, district).select_related(
+        "review__policy", "review__draft", "review__base"
+    )
+    return get_visible(
+        qs,
+        pk,
+        not_found="No such Board item",
+        allowed=lambda item: need == "view" or can_manage_reviews(user, district),
     )

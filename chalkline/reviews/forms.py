@@ -91,3 +91,40 @@ class ResolveForm(forms.Form):
         if data.get("resolution") == "rejected" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Give the reason for rejecting the comment.")
         return data
+
+
+class PlaceOnAgendaForm(forms.Form):
+    public_first_reading = forms.BooleanField(
+        required=False,
+        label="Show the draft on the public portal while it is out for first reading",
+    )
+
+
+class ReadingForm(forms.Form):
+    reading = forms.ChoiceField(
+        choices=[("first", "First reading held"), ("waived", "First reading waived")],
+        widget=forms.RadioSelect,
+    )
+    on = forms.DateField(label="Meeting date", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AdoptForm(forms.Form):
+    adopted_on = forms.DateField(
+        label="Adopted on (meeting date)", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    motion = forms.CharField(
+        label="Motion, as the minutes state it", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    vote = forms.CharField(label="Vote, as the minutes state it", max_length=200)
+    minutes_url = forms.URLField(
+        label="Link to the official minutes", required=False, max_length=500, assume_scheme="https"
+    )
+    change_summary = forms.CharField(
+        label="Change summary (shown in the policy's history)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    material = forms.BooleanField(
+        required=False,
+        label="Material change: staff must acknowledge the new version (opens the follow-up campaign)",
+    )

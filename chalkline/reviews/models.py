@@ -179,3 +179,48 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"comment {self.pk} on {self.clause_id}"
+
+
+class BoardItem(models.Model):
+    """A review's draft on the Board's agenda: its readings and the outcome as the minutes state
+    it. The official minutes stay the record; ``minutes_url`` links to them."""
+
+    class Status(models.TextChoices):
+        ON_AGENDA = "on_agenda", "On the agenda"
+        FIRST_READING = "first_reading", "First reading held"
+        ADOPTED = "adopted", "Adopted"
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="board_item")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.ON_AGENDA)
+    placed_at = models.DateTimeField()
+    placed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_reading_on = models.DateField(null=True, blank=True)
+    first_reading_waived = models.BooleanField(default=False)
+    second_reading_on = models.DateField(null=True, blank=True)
+    adopted_on = models.DateField(null=True, blank=True)
+    motion = models.TextField(blank=True)
+    vote = models.CharField(max_length=200, blank=True)
+    minutes_url = models.URLField(max_length=500, blank=True)
+    material = models.BooleanField(default=False)
+    # Shown on the public portal while the draft is out for first reading, if the district says.
+    public_first_reading = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-placed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="adopted")
+                | (Q(adopted_on__isnull=False) & ~Q(motion="") & ~Q(vote="")),
+                name="board_adoption_needs_date_motion_vote",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(first_reading_waived=True) & Q(first_reading_on__isnull=False)),
+                name="board_first_reading_held_or_waived",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"board item {self.pk} (review {self.review_id})"

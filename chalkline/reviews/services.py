@@ -20,12 +20,15 @@ from chalkline.policies.models import Policy, PolicyVersion, VersionStatus
 from chalkline.policies.parsing import ParsedPolicy
 from chalkline.reviews.drafting import join_sections
 from chalkline.reviews.models import (
+    DEFAULT_CYCLE_MONTHS,
+    BoardItem,
     Comment,
     Participant,
     Review,
     ReviewReminder,
     ReviewSchedule,
 )
+from chalkline.reviews.schedule import add_months
 
 
 class ReviewError(Exception):
@@ -419,3 +422,151 @@ def resolve_comment(*, comment: Comment, resolution: str, reason: str, by: User)
         after={"review": comment.review_id, "resolution": resolution, "reason": reason},
     )
     return comment
+
+
+# --- the Board -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def place_on_agenda(
+    *, review: Review, public_first_reading: bool = False, by: User | None
+) -> BoardItem:
+    """Send a review's draft to the Board as an agenda item."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status != Review.Status.OPEN:
+        raise ReviewError("Only an open review goes to the Board.")
+    if BoardItem.objects.filter(review=review).exists():
+        raise ReviewError("This draft is already on the Board's agenda.")
+    item = BoardItem.objects.create(
+        review=review,
+        district_id=review.district_id,
+        placed_at=timezone.now(),
+        placed_by=by,
+        public_first_reading=public_first_reading,
+    )
+    review.status = Review.Status.AT_BOARD
+    review.save(update_fields=["status"])
+    record_event(
+        district=review.district_id,
+        actor=by,
+        action=Action.BOARD_ITEM_PLACED,
+        target=item,
+        after={
+            "review": review.pk,
+            "draft": review.draft_id,
+            "draft_sha256": review.draft.sha256,
+            "public_first_reading": public_first_reading,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def record_reading(*, item: BoardItem, reading: str, on: date, by: User | None) -> BoardItem:
+    """Record the first reading held on ``on``, or that the Board waived the first reading at
+    the meeting of ``on`` (adoption then follows at that meeting)."""
+    item = BoardItem.objects.select_for_update().get(pk=item.pk)
+    if item.status == BoardItem.Status.ADOPTED:
+        raise ReviewError("The Board already adopted this draft.")
+    if item.first_reading_on is not None or item.first_reading_waived:
+        raise ReviewError("The first reading is already recorded.")
+    before = {"status": item.status}
+    if reading == "first":
+        item.first_reading_on = on
+    elif reading == "waived":
+        item.first_reading_waived = True
+    else:
+        raise ReviewError("Choose the first reading or a waived first reading.")
+    item.status = BoardItem.Status.FIRST_READING
+    item.save(update_fields=["first_reading_on", "first_reading_waived", "status"])
+    record_event(
+        district=item.district_id,
+        actor=by,
+        action=Action.BOARD_READING_RECORDED,
+        target=item,
+        before=before,
+        after={"reading": reading, "on": on.isoformat()},
+    )
+    return item
+
+
+def check_adoption(*, item: BoardItem, adopted_on: date, motion: str, vote: str) -> None:
+    """Raise ``ReviewError`` when the adoption cannot be recorded (asked before the
+    confirm-first page, and again under the lock)."""
+    if item.status == BoardItem.Status.ADOPTED:
+        raise ReviewError("The Board already adopted this draft.")
+    if item.first_reading_on is None and not item.first_reading_waived:
+        raise ReviewError("Record the first reading (or that the Board waived it) first.")
+    if item.first_reading_on is not None and adopted_on <= item.first_reading_on:
+        raise ReviewError(
+            f"The second reading must come after the first reading "
+            f"({item.first_reading_on:%B %-d, %Y})."
+        )
+    if not motion.strip() or not vote.strip():
+        raise ReviewError("Enter the motion and the vote as the minutes state them.")
+
+
+@transaction.atomic
+def record_adoption(
+    *,
+    item: BoardItem,
+    adopted_on: date,
+    motion: str,
+    vote: str,
+    minutes_url: str,
+    material: bool,
+    by: User | None,
+) -> BoardItem:
+    """Record the Board's adoption as the minutes state it (date, motion, vote, link to the
+    minutes) at the second reading, or at the meeting that waived the first reading. The
+    version itself is published by ``chalkline.workflows.adoption``, which calls this; the
+    policy's next review moves one cycle after the adoption."""
+    item = BoardItem.objects.select_for_update().select_related("review").get(pk=item.pk)
+    check_adoption(item=item, adopted_on=adopted_on, motion=motion, vote=vote)
+    motion, vote = motion.strip(), vote.strip()
+    item.adopted_on = adopted_on
+    item.second_reading_on = None if item.first_reading_waived else adopted_on
+    item.motion = motion
+    item.vote = vote[:200]
+    item.minutes_url = minutes_url.strip()
+    item.material = material
+    item.status = BoardItem.Status.ADOPTED
+    item.save(
+        update_fields=[
+            "adopted_on",
+            "second_reading_on",
+            "motion",
+            "vote",
+            "minutes_url",
+            "material",
+            "status",
+        ]
+    )
+    review = item.review
+    review.status = Review.Status.ADOPTED
+    review.save(update_fields=["status"])
+    schedule = ReviewSchedule.objects.select_for_update().filter(policy_id=review.policy_id).first()
+    cycle = schedule.cycle_months if schedule else DEFAULT_CYCLE_MONTHS
+    if schedule is not None:
+        schedule.next_review_on = add_months(adopted_on, cycle)
+        schedule.save(update_fields=["next_review_on", "updated_at"])
+    record_event(
+        district=item.district_id,
+        actor=by,
+        action=Action.BOARD_ADOPTION_RECORDED,
+        target=item,
+        after={
+            "review": review.pk,
+            "version": review.draft_id,
+            "adopted_on": adopted_on.isoformat(),
+            "second_reading_on": item.second_reading_on.isoformat()
+            if item.second_reading_on
+            else None,
+            "first_reading_waived": item.first_reading_waived,
+            "motion": motion,
+            "vote": vote,
+            "minutes_url": item.minutes_url,
+            "material": material,
+        },
+    )
+    return item

@@ -15,4 +15,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("r/<id:pk>/draft/", views.edit_draft, name="edit_draft"),
     path("r/<id:pk>/comments/", views.comment, name="comment"),
     path("comments/<id:pk>/resolve/", views.resolve, name="resolve"),
+    path("r/<id:pk>/board/", views.place_on_agenda, name="place_on_agenda"),
+    path("board/", views.board, name="board"),
+    path("board/<id:pk>/", views.board_item, name="board_item"),
+    path("board/<id:pk>/reading/", views.reading, name="reading"),
+    # board/<id:pk>/adopt/ (name "adopt") is chalkline.workflows.review_views, added to this
+    # namespace by chalkline/workflows/review_urls.py: adoption publishes and may open a campaign.
 ]

@@ -20,13 +20,16 @@ from chalkline.policies.selectors import changes_since
 from chalkline.reviews import access, selectors, services
 from chalkline.reviews.drafting import join_sections, split_sections
 from chalkline.reviews.forms import (
+    AdoptForm,
     CommentForm,
     OpenReviewForm,
+    PlaceOnAgendaForm,
+    ReadingForm,
     ReplyForm,
     ResolveForm,
     ScheduleForm,
 )
-from chalkline.reviews.models import Comment, Review, ReviewSchedule
+from chalkline.reviews.models import BoardItem, Comment, Review, ReviewSchedule
 from chalkline.reviews.schedule import add_months
 
 # --- the schedule ------------------------------------------------------------------------------
@@ -163,6 +166,8 @@ def _review_context(request: DistrictRequest, review: Review) -> dict[str, Any]:
         "changes": changes_since(review.base, review.draft),
         "can_manage": access.can_manage_reviews(request.user, request.district),
         "can_comment": can_comment,
+        "board_item": BoardItem.objects.filter(review=review).first(),
+        "place_form": PlaceOnAgendaForm(),
         "comment_form": CommentForm(
             initial={"clause_id": request.GET.get("clause", "")},
             clause_ids=[c.clause_id for c in clauses],
@@ -300,3 +305,79 @@ def edit_draft(request: DistrictRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- the Board -----------------------------------------------------------------------------------
+
+
+@require_POST
+@district_required
+def place_on_agenda(request: DistrictRequest, pk: int) -> HttpResponse:
+    review = access.get_review_for(request.user, request.district, pk, need="manage")
+    form = PlaceOnAgendaForm(request.POST)
+    form.is_valid()
+    try:
+        item = services.place_on_agenda(
+            review=review,
+            public_first_reading=bool(form.cleaned_data.get("public_first_reading")),
+            by=request.user,
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+        return redirect("reviews:review", pk=review.pk)
+    messages.success(request, "The draft is on the Board's agenda.")
+    return redirect("reviews:board_item", pk=item.pk)
+
+
+@require_GET
+@district_required
+def board(request: DistrictRequest) -> HttpResponse:
+    if not access.sees_board_items(request.user, request.district):
+        raise PermissionDenied
+    items = access.board_items_visible_to(request.user, request.district).select_related(
+        "review__policy"
+    )
+    return render(request, "reviews/board.html", {"items": items})
+
+
+def board_context(request: DistrictRequest, item: BoardItem) -> dict[str, Any]:
+    review = item.review
+    manager = access.can_manage_reviews(request.user, request.district)
+    return {
+        "item": item,
+        "review": review,
+        "changes": changes_since(review.base, review.draft),
+        "can_manage": manager,
+        "reading_form": ReadingForm(),
+        "adopt_form": AdoptForm(),
+        "participants": review.participants.select_related("user"),
+    }
+
+
+@require_GET
+@district_required
+def board_item(request: DistrictRequest, pk: int) -> HttpResponse:
+    item = access.get_board_item_for(request.user, request.district, pk)
+    return render(request, "reviews/board_item.html", board_context(request, item))
+
+
+@require_POST
+@district_required
+def reading(request: DistrictRequest, pk: int) -> HttpResponse:
+    item = access.get_board_item_for(request.user, request.district, pk, need="manage")
+    form = ReadingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_reading(
+                item=item,
+                reading=form.cleaned_data["reading"],
+                on=form.cleaned_data["on"],
+                by=request.user,
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The reading is recorded.")
+            return redirect("reviews:board_item", pk=item.pk)
+    context = board_context(request, item) | {"reading_form": form}
+    return render(request, "reviews/board_item.html", context, status=400)

@@ -229,6 +229,11 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "reviews:edit_draft",
         "reviews:comment",
         "reviews:resolve",
+        "reviews:place_on_agenda",
+        "reviews:board",
+        "reviews:board_item",
+        "reviews:reading",
+        "reviews:adopt",
         # A campaign's required training: chalkline/workflows/tests/test_training_steps.py
         "steps:mine",
         "steps:campaign_training",

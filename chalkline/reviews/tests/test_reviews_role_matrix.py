@@ -35,7 +35,9 @@ def setup(world: World) -> dict[str, Any]:
         clause_id=review.draft.clauses.first().clause_id,  # type: ignore[union-attr]
     )
     other_review = services.open_review(policy=other.policy, participants=[], by=None)
+    item = services.place_on_agenda(review=review, by=None)
     return {
+        "item": item,
         "policy": version.policy,
         "other_policy": other.policy,
         "review": review,
@@ -126,6 +128,46 @@ CASES: dict[str, tuple[T, str, set[str], int, int, dict[str, int]]] = {
         400,
         404,
         {"union_rep": 403},
+    ),
+    "place_on_agenda_again": (
+        lambda w, s: reverse("reviews:place_on_agenda", args=[s["review"].pk]),
+        "post",
+        MANAGERS,
+        302,
+        404,
+        {"union_rep": 403},
+    ),
+    "board": (
+        lambda w, s: reverse("reviews:board"),
+        "get",
+        MANAGERS | {"board_member", "outsider"},
+        200,
+        403,
+        {},
+    ),
+    "board_item": (
+        lambda w, s: reverse("reviews:board_item", args=[s["item"].pk]),
+        "get",
+        MANAGERS | {"board_member"},
+        200,
+        404,
+        {},
+    ),
+    "reading_empty": (
+        lambda w, s: reverse("reviews:reading", args=[s["item"].pk]),
+        "post",
+        MANAGERS,
+        400,
+        404,
+        {"board_member": 403},
+    ),
+    "adopt_empty": (
+        lambda w, s: reverse("reviews:adopt", args=[s["item"].pk]),
+        "post",
+        MANAGERS,
+        400,
+        404,
+        {"board_member": 403},
     ),
 }
 
