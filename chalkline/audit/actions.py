@@ -81,6 +81,8 @@ class Action(StrEnum):
     BOARD_ITEM_PLACED = "reviews.board_item_placed"
     BOARD_READING_RECORDED = "reviews.board_reading_recorded"
     BOARD_ADOPTION_RECORDED = "reviews.board_adoption_recorded"
+    BOARD_COVER_MEMO_EDITED = "reviews.cover_memo_edited"
+    BOARD_PACKET_MADE = "reviews.board_packet_made"
     # screening / drafts
     DRAFT_CHECK_KEPT = "drafts.draft_check_kept"
     # api
@@ -175,6 +177,8 @@ LABELS: dict[Action, str] = {
     Action.BOARD_ITEM_PLACED: "Put a policy draft on the Board's agenda",
     Action.BOARD_READING_RECORDED: "Recorded a Board reading",
     Action.BOARD_ADOPTION_RECORDED: "Recorded the Board's adoption of a policy",
+    Action.BOARD_COVER_MEMO_EDITED: "Edited a Board packet's cover memo",
+    Action.BOARD_PACKET_MADE: "Made a Board packet",
     Action.DRAFT_CHECK_KEPT: "Kept a draft check",
     Action.API_ACCESS_GRANTED: "Created an API token",
     Action.API_ACCESS_REVOKED: "Revoked an API token",

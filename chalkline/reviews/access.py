@@ -22,7 +22,7 @@ from chalkline.people.access import get_visible, grants_for
 from chalkline.people.models import District, Membership, User
 from chalkline.people.roles import Capability, Role, capabilities_of
 from chalkline.policies.models import Policy
-from chalkline.reviews.models import BoardItem, Comment, Review
+from chalkline.reviews.models import BoardItem, BoardPacket, Comment, Review
 
 
 def can_manage_reviews(user: User | object, district: District) -> bool:
@@ -132,4 +132,12 @@ def get_board_item_for(
         pk,
         not_found="No such Board item",
         allowed=lambda item: need == "view" or can_manage_reviews(user, district),
+    )
+
+
+def get_packet_for(user: User | object, district: District, pk: int) -> BoardPacket:
+    """A Board packet: for Board members and the managers, like its item."""
+    items = board_items_visible_to(user, district)
+    return get_visible(
+        BoardPacket.objects.filter(item__in=items), pk, not_found="No such Board packet"
     )

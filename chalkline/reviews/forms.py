@@ -128,3 +128,13 @@ class AdoptForm(forms.Form):
         required=False,
         label="Material change: staff must acknowledge the new version (opens the follow-up campaign)",
     )
+
+
+class CoverMemoForm(forms.Form):
+    cover_memo = forms.CharField(
+        label="Cover memo",
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="The first page of the Board packet: why the change, what the Board is asked.",
+    )

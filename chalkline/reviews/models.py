@@ -207,6 +207,7 @@ class BoardItem(models.Model):
     material = models.BooleanField(default=False)
     # Shown on the public portal while the draft is out for first reading, if the district says.
     public_first_reading = models.BooleanField(default=False)
+    cover_memo = models.TextField(blank=True, help_text="The packet's cover memo.")
 
     class Meta:
         ordering = ["-placed_at"]
@@ -224,3 +225,26 @@ class BoardItem(models.Model):
 
     def __str__(self) -> str:
         return f"board item {self.pk} (review {self.review_id})"
+
+
+class BoardPacket(models.Model):
+    """A Board packet as it was made: the PDF, its SHA-256 (also in the audit chain) and the
+    chain head it printed."""
+
+    item = models.ForeignKey(BoardItem, on_delete=models.CASCADE, related_name="packets")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField(default=0)
+    head_seq = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"packet {self.pk} of item {self.item_id}"

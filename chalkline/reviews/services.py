@@ -3,6 +3,7 @@ its audit event."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
@@ -22,6 +23,7 @@ from chalkline.reviews.drafting import join_sections
 from chalkline.reviews.models import (
     DEFAULT_CYCLE_MONTHS,
     BoardItem,
+    BoardPacket,
     Comment,
     Participant,
     Review,
@@ -570,3 +572,65 @@ def record_adoption(
         },
     )
     return item
+
+
+@transaction.atomic
+def save_cover_memo(*, item: BoardItem, text: str, by: User | None) -> BoardItem:
+    item = BoardItem.objects.select_for_update().get(pk=item.pk)
+    before = {"chars": len(item.cover_memo)}
+    item.cover_memo = text.replace("\r\n", "\n").strip()
+    item.save(update_fields=["cover_memo"])
+    record_event(
+        district=item.district_id,
+        actor=by,
+        action=Action.BOARD_COVER_MEMO_EDITED,
+        target=item,
+        before=before,
+        after={"chars": len(item.cover_memo)},
+    )
+    return item
+
+
+@transaction.atomic
+def make_board_packet(*, item: BoardItem, by: User | None) -> BoardPacket:
+    """Make the Board packet PDF and keep it, its SHA-256 recorded in the audit chain. The packet
+    prints the chain's head as it stood when the packet was made (before this event)."""
+    import hashlib
+
+    from chalkline.audit.selectors import current_head
+    from chalkline.reviews.packet import packet_data, packet_pdf
+
+    item = (
+        BoardItem.objects.select_for_update()
+        .select_related("review__policy__district", "review__base", "review__draft")
+        .get(pk=item.pk)
+    )
+    now = timezone.now()
+    head = current_head(item.district_id)
+    data = packet_pdf(packet_data(item, head_seq=head.seq, head_hash=head.hash, made_at=now))
+    digest = hashlib.sha256(data).hexdigest()
+    packet = BoardPacket.objects.create(
+        item=item,
+        district_id=item.district_id,
+        data=data,
+        sha256=digest,
+        pages=len(re.findall(rb"/Type\s*/Page\b(?!s)", data)),
+        head_seq=head.seq,
+        head_hash=head.hash,
+        made_at=now,
+        made_by=by,
+    )
+    record_event(
+        district=item.district_id,
+        actor=by,
+        action=Action.BOARD_PACKET_MADE,
+        target=packet,
+        after={
+            "item": item.pk,
+            "sha256": digest,
+            "bytes": len(data),
+            "draft_sha256": item.review.draft.sha256,
+            "printed_head": {"seq": head.seq, "hash": head.hash},
+        },
+    )
+    return packet

@@ -19,6 +19,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("board/", views.board, name="board"),
     path("board/<id:pk>/", views.board_item, name="board_item"),
     path("board/<id:pk>/reading/", views.reading, name="reading"),
+    path("board/<id:pk>/memo/", views.cover_memo, name="cover_memo"),
+    path("board/<id:pk>/packet/", views.make_packet, name="make_packet"),
+    path("packets/<id:pk>/", views.packet, name="packet"),
     # board/<id:pk>/adopt/ (name "adopt") is chalkline.workflows.review_views, added to this
     # namespace by chalkline/workflows/review_urls.py: adoption publishes and may open a campaign.
 ]

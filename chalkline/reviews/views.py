@@ -22,6 +22,7 @@ from chalkline.reviews.drafting import join_sections, split_sections
 from chalkline.reviews.forms import (
     AdoptForm,
     CommentForm,
+    CoverMemoForm,
     OpenReviewForm,
     PlaceOnAgendaForm,
     ReadingForm,
@@ -351,6 +352,8 @@ def board_context(request: DistrictRequest, item: BoardItem) -> dict[str, Any]:
         "reading_form": ReadingForm(),
         "adopt_form": AdoptForm(),
         "participants": review.participants.select_related("user"),
+        "memo_form": CoverMemoForm(initial={"cover_memo": item.cover_memo}),
+        "packets": item.packets.only("pk", "sha256", "made_at", "pages", "head_seq"),
     }
 
 
@@ -381,3 +384,34 @@ def reading(request: DistrictRequest, pk: int) -> HttpResponse:
             return redirect("reviews:board_item", pk=item.pk)
     context = board_context(request, item) | {"reading_form": form}
     return render(request, "reviews/board_item.html", context, status=400)
+
+
+@require_POST
+@district_required
+def cover_memo(request: DistrictRequest, pk: int) -> HttpResponse:
+    item = access.get_board_item_for(request.user, request.district, pk, need="manage")
+    form = CoverMemoForm(request.POST)
+    if form.is_valid():
+        services.save_cover_memo(item=item, text=form.cleaned_data["cover_memo"], by=request.user)
+        messages.success(request, "The cover memo is saved.")
+        return redirect(reverse("reviews:board_item", args=[item.pk]) + "#packet")
+    context = board_context(request, item) | {"memo_form": form}
+    return render(request, "reviews/board_item.html", context, status=400)
+
+
+@require_POST
+@district_required
+def make_packet(request: DistrictRequest, pk: int) -> HttpResponse:
+    item = access.get_board_item_for(request.user, request.district, pk, need="manage")
+    packet = services.make_board_packet(item=item, by=request.user)
+    messages.success(request, f"The Board packet is made ({packet.pages} pages).")
+    return redirect(reverse("reviews:board_item", args=[item.pk]) + "#packet")
+
+
+@require_GET
+@district_required
+def packet(request: DistrictRequest, pk: int) -> HttpResponse:
+    found = access.get_packet_for(request.user, request.district, pk)
+    response = HttpResponse(bytes(found.data), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="board-packet-{found.pk}.pdf"'
+    return response

@@ -234,6 +234,9 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "reviews:board_item",
         "reviews:reading",
         "reviews:adopt",
+        "reviews:cover_memo",
+        "reviews:make_packet",
+        "reviews:packet",
         # A campaign's required training: chalkline/workflows/tests/test_training_steps.py
         "steps:mine",
         "steps:campaign_training",

@@ -36,7 +36,9 @@ def setup(world: World) -> dict[str, Any]:
     )
     other_review = services.open_review(policy=other.policy, participants=[], by=None)
     item = services.place_on_agenda(review=review, by=None)
+    packet = services.make_board_packet(item=item, by=None)
     return {
+        "packet": packet,
         "item": item,
         "policy": version.policy,
         "other_policy": other.policy,
@@ -168,6 +170,30 @@ CASES: dict[str, tuple[T, str, set[str], int, int, dict[str, int]]] = {
         400,
         404,
         {"board_member": 403},
+    ),
+    "cover_memo": (
+        lambda w, s: reverse("reviews:cover_memo", args=[s["item"].pk]),
+        "post",
+        MANAGERS,
+        302,
+        404,
+        {"board_member": 403},
+    ),
+    "make_packet": (
+        lambda w, s: reverse("reviews:make_packet", args=[s["item"].pk]),
+        "post",
+        MANAGERS,
+        302,
+        404,
+        {"board_member": 403},
+    ),
+    "packet": (
+        lambda w, s: reverse("reviews:packet", args=[s["packet"].pk]),
+        "get",
+        MANAGERS | {"board_member"},
+        200,
+        404,
+        {},
     ),
 }
 
