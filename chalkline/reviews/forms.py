@@ -138,3 +138,14 @@ class CoverMemoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="The first page of the Board packet: why the change, what the Board is asked.",
     )
+
+
+class UploadDraftForm(forms.Form):
+    file = forms.FileField(
+        label="Word file (.docx), text, HTML or PDF",
+        help_text="A Word file may be at most 20 MB; it must not be password-protected.",
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    confirm_lost = forms.BooleanField(
+        required=False, label="Remove the clauses this file does not have, and save"
+    )

@@ -31,6 +31,7 @@ from chalkline.reviews.models import (
     ReviewSchedule,
 )
 from chalkline.reviews.schedule import add_months
+from chalkline.reviews.wordfile import WordFileError, docx_to_text
 
 
 class ReviewError(Exception):
@@ -281,13 +282,67 @@ def save_review_draft(
     """Save the draft edited by sections. The text is parsed first (outside the transaction);
     a text that would drop clause ids raises ``ClauseIdsLost`` unless ``confirm_lost``; a save
     made from an older ``revision`` than the draft's raises ``DraftConflict``."""
+    text = join_sections(list(sections))
+    return _save_data(
+        review=review,
+        data=text.encode("utf-8"),
+        filename=None,
+        content_type=None,
+        revision=revision,
+        confirm_lost=confirm_lost,
+        by=by,
+    )
+
+
+def import_review_draft(
+    *,
+    review: Review,
+    data: bytes,
+    filename: str,
+    content_type: str | None,
+    revision: int,
+    confirm_lost: bool,
+    by: User | None,
+) -> Review:
+    """Replace the draft with an uploaded file: a Word file (.docx, read by ``wordfile``), or
+    text, HTML or PDF (read by the policy importer, in its sandbox). The same checks as
+    ``save_review_draft``."""
+    if filename.lower().endswith(".docx"):
+        try:
+            data = docx_to_text(data).encode("utf-8")
+        except WordFileError as exc:
+            raise ReviewError(str(exc)) from exc
+        filename, content_type = filename[:-5] + ".txt", "text/plain"
+    return _save_data(
+        review=review,
+        data=data,
+        filename=filename,
+        content_type=content_type,
+        revision=revision,
+        confirm_lost=confirm_lost,
+        by=by,
+    )
+
+
+def _save_data(
+    *,
+    review: Review,
+    data: bytes,
+    filename: str | None,
+    content_type: str | None,
+    revision: int,
+    confirm_lost: bool,
+    by: User | None,
+) -> Review:
     if not review.is_open:
         raise ReviewError("This review is closed; its draft no longer changes.")
-    text = join_sections(list(sections))
     draft = review.draft
     try:
         parsed = policy_services.parse_for_import(
-            data=text.encode("utf-8"), number=review.policy.number_raw
+            data=data,
+            filename=filename,
+            content_type=content_type,
+            number=review.policy.number_raw,
         )
     except policy_services.PolicyImportError as exc:
         raise ReviewError(str(exc)) from exc

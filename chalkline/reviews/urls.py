@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("all/", views.review_list, name="reviews"),
     path("r/<id:pk>/", views.review_detail, name="review"),
     path("r/<id:pk>/draft/", views.edit_draft, name="edit_draft"),
+    path("r/<id:pk>/upload/", views.upload_draft, name="upload_draft"),
     path("r/<id:pk>/comments/", views.comment, name="comment"),
     path("comments/<id:pk>/resolve/", views.resolve, name="resolve"),
     path("r/<id:pk>/board/", views.place_on_agenda, name="place_on_agenda"),

@@ -29,9 +29,11 @@ from chalkline.reviews.forms import (
     ReplyForm,
     ResolveForm,
     ScheduleForm,
+    UploadDraftForm,
 )
 from chalkline.reviews.models import BoardItem, Comment, Review, ReviewSchedule
 from chalkline.reviews.schedule import add_months
+from chalkline.reviews.wordfile import MAX_DOCX_BYTES
 
 # --- the schedule ------------------------------------------------------------------------------
 
@@ -415,3 +417,57 @@ def packet(request: DistrictRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(found.data), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="board-packet-{found.pk}.pdf"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def upload_draft(request: DistrictRequest, pk: int) -> HttpResponse:
+    review = access.get_review_for(request.user, request.district, pk, need="manage")
+    form = UploadDraftForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"revision": review.draft_revision},
+    )
+    lost: list[str] = []
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_DOCX_BYTES:
+            form.add_error(
+                "file",
+                f"The file is {upload.size / 1048576:.1f} MB; a Word file may be at most 20 MB.",
+            )
+        else:
+            try:
+                services.import_review_draft(
+                    review=review,
+                    data=upload.read(),
+                    filename=upload.name or "",
+                    content_type=upload.content_type,
+                    revision=form.cleaned_data["revision"],
+                    confirm_lost=form.cleaned_data["confirm_lost"],
+                    by=request.user,
+                )
+            except services.DraftConflict as exc:
+                conflict = True
+                data = request.POST.copy()
+                data["revision"] = str(exc.revision)  # the next upload is against it
+                form.data = data
+                form.add_error(None, str(exc))
+            except services.ClauseIdsLost as exc:
+                lost = exc.lost
+                form.add_error(None, str(exc))
+            except services.ReviewError as exc:
+                form.add_error("file", str(exc))
+            else:
+                messages.success(
+                    request, "The file is the draft now; the redline shows the changes."
+                )
+                return redirect(reverse("reviews:review", args=[review.pk]) + "#redline")
+    status = 409 if conflict else (400 if form.is_bound else 200)
+    return render(
+        request,
+        "reviews/upload.html",
+        {"form": form, "review": review, "lost": lost},
+        status=status,
+    )

@@ -227,6 +227,7 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "reviews:reviews",
         "reviews:review",
         "reviews:edit_draft",
+        "reviews:upload_draft",
         "reviews:comment",
         "reviews:resolve",
         "reviews:place_on_agenda",

@@ -115,6 +115,14 @@ CASES: dict[str, tuple[T, str, set[str], int, int, dict[str, int]]] = {
         404,
         {"union_rep": 403},
     ),
+    "upload_draft": (
+        lambda w, s: reverse("reviews:upload_draft", args=[s["review"].pk]),
+        "get",
+        MANAGERS,
+        200,
+        404,
+        {"union_rep": 403},
+    ),
     "comment_empty": (
         lambda w, s: reverse("reviews:comment", args=[s["review"].pk]),
         "post",
