@@ -83,6 +83,8 @@ class Action(StrEnum):
     BOARD_ADOPTION_RECORDED = "reviews.board_adoption_recorded"
     BOARD_COVER_MEMO_EDITED = "reviews.cover_memo_edited"
     BOARD_PACKET_MADE = "reviews.board_packet_made"
+    REVIEW_MODEL_IMPORTED = "reviews.model_text_imported"
+    REVIEW_MODEL_CHANGE_DECIDED = "reviews.model_change_decided"
     # screening / drafts
     DRAFT_CHECK_KEPT = "drafts.draft_check_kept"
     # api
@@ -179,6 +181,8 @@ LABELS: dict[Action, str] = {
     Action.BOARD_ADOPTION_RECORDED: "Recorded the Board's adoption of a policy",
     Action.BOARD_COVER_MEMO_EDITED: "Edited a Board packet's cover memo",
     Action.BOARD_PACKET_MADE: "Made a Board packet",
+    Action.REVIEW_MODEL_IMPORTED: "Imported a newer model policy text",
+    Action.REVIEW_MODEL_CHANGE_DECIDED: "Took a model change into a draft, or left it out",
     Action.DRAFT_CHECK_KEPT: "Kept a draft check",
     Action.API_ACCESS_GRANTED: "Created an API token",
     Action.API_ACCESS_REVOKED: "Revoked an API token",

@@ -22,7 +22,7 @@ from chalkline.people.access import get_visible, grants_for
 from chalkline.people.models import District, Membership, User
 from chalkline.people.roles import Capability, Role, capabilities_of
 from chalkline.policies.models import Policy
-from chalkline.reviews.models import BoardItem, BoardPacket, Comment, Review
+from chalkline.reviews.models import BoardItem, BoardPacket, Comment, ModelUpdate, Review
 
 
 def can_manage_reviews(user: User | object, district: District) -> bool:
@@ -140,4 +140,15 @@ def get_packet_for(user: User | object, district: District, pk: int) -> BoardPac
     items = board_items_visible_to(user, district)
     return get_visible(
         BoardPacket.objects.filter(item__in=items), pk, not_found="No such Board packet"
+    )
+
+
+def get_model_update_for(user: User | object, district: District, pk: int) -> ModelUpdate:
+    """A model update of a review the user sees; deciding on it needs ``manage_reviews``."""
+    reviews = reviews_visible_to(user, district)
+    return get_visible(
+        ModelUpdate.objects.filter(review__in=reviews).select_related("review"),
+        pk,
+        not_found="No such model update",
+        allowed=lambda u: can_manage_reviews(user, district),
     )

@@ -149,3 +149,14 @@ class UploadDraftForm(forms.Form):
     confirm_lost = forms.BooleanField(
         required=False, label="Remove the clauses this file does not have, and save"
     )
+
+
+class ModelUpdateForm(forms.Form):
+    label = forms.CharField(label="Which update", max_length=200, help_text="e.g. PRESS Issue 118")
+    old_model_text = forms.CharField(
+        label="The model text your policy was based on",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    new_model_text = forms.CharField(
+        label="The new model text", widget=forms.Textarea(attrs={"rows": 6})
+    )

@@ -248,3 +248,26 @@ class BoardPacket(models.Model):
 
     def __str__(self) -> str:
         return f"packet {self.pk} of item {self.item_id}"
+
+
+class ModelUpdate(models.Model):
+    """A newer model text of the policy (from the district's policy service), imported next to
+    the district's version with the model text that version was based on; ``decisions`` holds
+    what the reviewer did with each model change ({"0": "taken", "1": "left"})."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="model_updates")
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=200, help_text="e.g. PRESS Issue 118, December 2026")
+    old_model_text = models.TextField()
+    new_model_text = models.TextField()
+    decisions = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"model update {self.pk} ({self.label})"

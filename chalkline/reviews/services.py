@@ -25,6 +25,7 @@ from chalkline.reviews.models import (
     BoardItem,
     BoardPacket,
     Comment,
+    ModelUpdate,
     Participant,
     Review,
     ReviewReminder,
@@ -689,3 +690,87 @@ def make_board_packet(*, item: BoardItem, by: User | None) -> BoardPacket:
         },
     )
     return packet
+
+
+# --- model-policy updates -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_model_update(
+    *, review: Review, label: str, old_model_text: str, new_model_text: str, by: User | None
+) -> ModelUpdate:
+    """Keep a newer model text (and the model text the district's version was based on) next to
+    the review, for the three-way comparison."""
+    if not review.is_open:
+        raise ReviewError("This review is closed.")
+    if not old_model_text.strip() or not new_model_text.strip():
+        raise ReviewError(
+            "Paste both model texts: the one your policy was based on, and the new one."
+        )
+    update = ModelUpdate.objects.create(
+        review=review,
+        district_id=review.district_id,
+        label=label.strip()[:200] or "Model update",
+        old_model_text=old_model_text.replace("\r\n", "\n"),
+        new_model_text=new_model_text.replace("\r\n", "\n"),
+        created_at=timezone.now(),
+        created_by=by,
+    )
+    record_event(
+        district=review.district_id,
+        actor=by,
+        action=Action.REVIEW_MODEL_IMPORTED,
+        target=update,
+        after={"review": review.pk, "label": update.label},
+    )
+    return update
+
+
+def decide_model_change(
+    *, update: ModelUpdate, index: int, take: bool, revision: int, by: User | None
+) -> ModelUpdate:
+    """Take model change ``index`` into the draft (saved like an edit: clause ids carried, a
+    stale revision refused) or leave it out; either way the decision is kept and audited."""
+    from chalkline.reviews.threeway import apply_change, compare
+
+    review = Review.objects.select_related("draft", "policy").get(pk=update.review_id)
+    changes = compare(
+        update.old_model_text, update.new_model_text, review.draft.canonical_text
+    ).model_changes
+    if not 0 <= index < len(changes):
+        raise ReviewError("No such model change.")
+    if take:
+        text = apply_change(
+            update.old_model_text, update.new_model_text, review.draft.canonical_text, index
+        )
+        _save_data(
+            review=review,
+            data=text.encode("utf-8"),
+            filename=None,
+            content_type=None,
+            revision=revision,
+            confirm_lost=True,  # taking the model's change is the explicit choice to drop them
+            by=by,
+        )
+    return _record_decision(
+        update=update, index=index, take=take, conflict=changes[index].conflict, by=by
+    )
+
+
+@transaction.atomic
+def _record_decision(
+    *, update: ModelUpdate, index: int, take: bool, conflict: bool, by: User | None
+) -> ModelUpdate:
+    update = ModelUpdate.objects.select_for_update().get(pk=update.pk)
+    decisions = dict(update.decisions)
+    decisions[str(index)] = "taken" if take else "left"
+    update.decisions = decisions
+    update.save(update_fields=["decisions"])
+    record_event(
+        district=update.district_id,
+        actor=by,
+        action=Action.REVIEW_MODEL_CHANGE_DECIDED,
+        target=update,
+        after={"change": index, "decision": decisions[str(index)], "conflict": conflict},
+    )
+    return update

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chalkline.people.decorators import DistrictRequest, district_required
@@ -23,6 +24,7 @@ from chalkline.reviews.forms import (
     AdoptForm,
     CommentForm,
     CoverMemoForm,
+    ModelUpdateForm,
     OpenReviewForm,
     PlaceOnAgendaForm,
     ReadingForm,
@@ -470,4 +472,71 @@ def upload_draft(request: DistrictRequest, pk: int) -> HttpResponse:
         "reviews/upload.html",
         {"form": form, "review": review, "lost": lost},
         status=status,
+    )
+
+
+# --- model-policy updates -------------------------------------------------------------------------
+
+
+def _model_context(review: Review, form: ModelUpdateForm) -> dict[str, Any]:
+    from chalkline.policies.redline import redline_html
+    from chalkline.reviews.threeway import compare
+
+    updates = []
+    for update in review.model_updates.all()[:5]:
+        three = compare(update.old_model_text, update.new_model_text, review.draft.canonical_text)
+        changes = [
+            {
+                "change": c,
+                "redline": mark_safe(redline_html(c.old, c.new)),  # noqa: S308 - escapes its text
+                "decision": update.decisions.get(str(c.index), ""),
+            }
+            for c in three.model_changes
+        ]
+        updates.append({"update": update, "three": three, "changes": changes})
+    return {"review": review, "form": form, "updates": updates}
+
+
+@require_http_methods(["GET", "POST"])
+@district_required
+def model_updates(request: DistrictRequest, pk: int) -> HttpResponse:
+    review = access.get_review_for(request.user, request.district, pk, need="manage")
+    form = ModelUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_model_update(review=review, by=request.user, **form.cleaned_data)
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The model text is imported; decide on each change below.")
+            return redirect("reviews:model_updates", pk=review.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, "reviews/model_updates.html", _model_context(review, form), status=status
+    )
+
+
+@require_POST
+@district_required
+def model_change(request: DistrictRequest, pk: int, index: int) -> HttpResponse:
+    update = access.get_model_update_for(request.user, request.district, pk)
+    review = update.review
+    take = request.POST.get("decision") == "take"
+    posted = request.POST.get("revision", "")
+    try:
+        services.decide_model_change(
+            update=update,
+            index=index,
+            take=take,
+            revision=int(posted) if posted.isdigit() else -1,
+            by=request.user,
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+        return redirect("reviews:model_updates", pk=review.pk)
+    messages.success(
+        request, "The model change is in the draft." if take else "The model change is left out."
+    )
+    return redirect(
+        reverse("reviews:model_updates", args=[review.pk]) + f"#change-{update.pk}-{index}"
     )

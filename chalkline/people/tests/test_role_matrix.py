@@ -228,6 +228,8 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "reviews:review",
         "reviews:edit_draft",
         "reviews:upload_draft",
+        "reviews:model_updates",
+        "reviews:model_change",
         "reviews:comment",
         "reviews:resolve",
         "reviews:place_on_agenda",

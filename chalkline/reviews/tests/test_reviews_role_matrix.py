@@ -37,7 +37,12 @@ def setup(world: World) -> dict[str, Any]:
     other_review = services.open_review(policy=other.policy, participants=[], by=None)
     item = services.place_on_agenda(review=review, by=None)
     packet = services.make_board_packet(item=item, by=None)
+    text = review.draft.canonical_text
+    update = services.import_model_update(
+        review=review, label="PRESS", old_model_text=text, new_model_text=text + "\nNew.\n", by=None
+    )
     return {
+        "update": update,
         "packet": packet,
         "item": item,
         "policy": version.policy,
@@ -120,6 +125,22 @@ CASES: dict[str, tuple[T, str, set[str], int, int, dict[str, int]]] = {
         "get",
         MANAGERS,
         200,
+        404,
+        {"union_rep": 403},
+    ),
+    "model_updates": (
+        lambda w, s: reverse("reviews:model_updates", args=[s["review"].pk]),
+        "get",
+        MANAGERS,
+        200,
+        404,
+        {"union_rep": 403},
+    ),
+    "model_change_leave": (
+        lambda w, s: reverse("reviews:model_change", args=[s["update"].pk, 0]),
+        "post",
+        MANAGERS,
+        302,
         404,
         {"union_rep": 403},
     ),
