@@ -59,4 +59,5 @@ urlpatterns = [
     path("training/", include("chalkline.training.urls")),
     # The review pages, plus the Board adoption that runs a workflow (workflows/review_urls.py).
     path("reviews/", include(("chalkline.workflows.review_urls", "reviews"))),
+    path("", include("chalkline.reviews.portal_urls")),
 ]

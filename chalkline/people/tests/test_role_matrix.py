@@ -107,6 +107,9 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "policies:portal_pdf",
         "policies:portal_community",
         "policies:portal_guideline",
+        # The portal's review pages (chalkline/reviews/tests/test_portal_reviews.py)
+        "reviews_portal:first_reading",
+        "reviews_portal:history",
         # The public SOPPA page (chalkline/registry/tests/test_public_page.py)
         "registry:public",
         "registry:public_agreement",
