@@ -164,9 +164,35 @@ def packet_pdf(data: PacketData) -> bytes:
         pdf.multi_cell(0, 9, _t(title), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
 
+    widths: dict[tuple[str, int, str], float] = {}
+
+    def width(word: str, size: int, style: str) -> float:
+        key = (word, size, style)
+        if key not in widths:
+            widths[key] = pdf.get_string_width(word)
+        return widths[key]
+
     def para(text: str, size: int = 10, style: str = "") -> None:
+        """Wrap the text ourselves (greedy, word widths cached) and write one cell per line:
+        fpdf2's own line breaking measures every prefix of a line again for each character,
+        which made a 90-page packet take several seconds."""
         pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(0, 5, _t(text), align="L", new_x="LMARGIN", new_y="NEXT")
+        room = pdf.epw
+        space = width(" ", size, style)
+        for source in text.split("\n"):
+            line: list[str] = []
+            used = 0.0
+            for word in _t(source).split(" "):
+                w = width(word, size, style)
+                if line and used + space + w > room:
+                    pdf.cell(0, 5, " ".join(line), new_x="LMARGIN", new_y="NEXT")
+                    line, used = [], 0.0
+                if w > room:  # a word longer than the line: let fpdf2 break it
+                    pdf.multi_cell(0, 5, word, align="L", new_x="LMARGIN", new_y="NEXT")
+                    continue
+                used += (space if line else 0.0) + w
+                line.append(word)
+            pdf.cell(0, 5, " ".join(line) or " ", new_x="LMARGIN", new_y="NEXT")
 
     # Cover memo
     pdf.add_page()
@@ -201,22 +227,37 @@ def packet_pdf(data: PacketData) -> bytes:
     heading("Redline against the current version")
     para("Inserted words are underlined; deleted words are struck through and in brackets.", 8, "I")
     pdf.ln(2)
+
+    def piece(text: str) -> None:
+        # Written line by line and in runs of words (see ``para``); a newline starts a line.
+        lines = text.split("\n")
+        for n, line in enumerate(lines):
+            words = line.split(" ")
+            for start in range(0, len(words), 40):
+                chunk = " ".join(words[start : start + 40])
+                if start + 40 < len(words):
+                    chunk += " "
+                if chunk:
+                    pdf.write(5, _t(chunk))
+            if n < len(lines) - 1:
+                pdf.ln(5)
+
     for op in data.ops:
         if op.op == "insert":
             pdf.set_font("Helvetica", "U", 10)
             pdf.set_text_color(0, 90, 0)
-            pdf.write(5, _t(op.text))
+            piece(op.text)
         elif op.op == "delete":
             pdf.set_font("Helvetica", "S", 10)
             pdf.set_text_color(160, 0, 0)
             core = op.text.rstrip()
-            pdf.write(5, _t(f"[{core}]"))
+            piece(f"[{core}]")
             pdf.set_font("Helvetica", "", 10)
-            pdf.write(5, _t(op.text[len(core) :]))
+            piece(op.text[len(core) :])
         else:
             pdf.set_font("Helvetica", "", 10)
             pdf.set_text_color(0, 0, 0)
-            pdf.write(5, _t(op.text))
+            piece(op.text)
     pdf.set_text_color(0, 0, 0)
     pdf.ln(6)
 
