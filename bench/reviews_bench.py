@@ -30,7 +30,41 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_PATH = ROOT / "var" / "bench-reviews.sqlite3"
-WORDS = ["district", "employees", "shall", "use", "approved", "accounts", "with", "students", "parents", "guardians", "and", "staff", "members", "at", "all", "times", "regardless", "of", "platform", "technology", "communication", "electronic", "social", "media", "personal", "device", "school", "related", "matters", "policy", "board", "superintendent", "designee"]
+WORDS = [
+    "district",
+    "employees",
+    "shall",
+    "use",
+    "approved",
+    "accounts",
+    "with",
+    "students",
+    "parents",
+    "guardians",
+    "and",
+    "staff",
+    "members",
+    "at",
+    "all",
+    "times",
+    "regardless",
+    "of",
+    "platform",
+    "technology",
+    "communication",
+    "electronic",
+    "social",
+    "media",
+    "personal",
+    "device",
+    "school",
+    "related",
+    "matters",
+    "policy",
+    "board",
+    "superintendent",
+    "designee",
+]
 
 
 def setup() -> None:
