@@ -42,6 +42,7 @@ demo: install messages
 	@$(DEMO_SETUP) demo-data --if-missing --no-sign-ins
 	@$(DEMO_SETUP) import-policy chalkline/policies/seeds/policy-5-125.txt --district demo --publish --summary "Imported from the district's published text"
 	@$(DEMO_SETUP) demo-campaign
+	@$(DEMO_SETUP) demo-reviews
 	@$(DEMO_SETUP) demo-registry
 	@$(DEMO_SETUP) demo-training
 	@$(DEMO_SETUP) demo-cases

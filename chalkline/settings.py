@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "chalkline.training",
     "chalkline.cases",
     "chalkline.messaging",
+    "chalkline.reviews",
     "chalkline.workflows",
 ]
 

@@ -61,4 +61,7 @@ urlpatterns = [
     # The personnel file: acknowledgments beside case outcomes (chalkline/workflows/personnel.py).
     path("personnel/", include("chalkline.workflows.personnel")),
     path("messages/", include("chalkline.messaging.urls")),
+    # The review pages, plus the Board adoption that runs a workflow (workflows/review_urls.py).
+    path("reviews/", include(("chalkline.workflows.review_urls", "reviews"))),
+    path("", include("chalkline.reviews.portal_urls")),
 ]

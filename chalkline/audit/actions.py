@@ -38,6 +38,7 @@ class Action(StrEnum):
     POLICY_DRAFT_REPLACED = "policies.draft_replaced"
     POLICY_DRAFT_EDITED = "policies.draft_edited"
     POLICY_PUBLISHED = "policies.published"
+    POLICY_DRAFT_STARTED = "policies.draft_started"
     GUIDELINE_CREATED = "policies.guideline_created"
     GUIDELINE_DRAFT_EDITED = "policies.guideline_draft_edited"
     GUIDELINE_PUBLISHED = "policies.guideline_published"
@@ -73,6 +74,20 @@ class Action(StrEnum):
     TRAINING_SETTINGS_CHANGED = "training.settings_changed"
     TRAINING_REMINDERS_SENT = "training.reminders_sent"
     TRAINING_REQUIRED_BY_CAMPAIGN = "training.required_by_campaign"
+    # policy reviews and the Board (issue 22)
+    REVIEW_SCHEDULE_SET = "reviews.schedule_set"
+    REVIEW_REMINDERS_SENT = "reviews.reminders_sent"
+    REVIEW_OPENED = "reviews.opened"
+    REVIEW_DRAFT_SAVED = "reviews.draft_saved"
+    REVIEW_COMMENTED = "reviews.commented"
+    REVIEW_COMMENT_RESOLVED = "reviews.comment_resolved"
+    BOARD_ITEM_PLACED = "reviews.board_item_placed"
+    BOARD_READING_RECORDED = "reviews.board_reading_recorded"
+    BOARD_ADOPTION_RECORDED = "reviews.board_adoption_recorded"
+    BOARD_COVER_MEMO_EDITED = "reviews.cover_memo_edited"
+    BOARD_PACKET_MADE = "reviews.board_packet_made"
+    REVIEW_MODEL_IMPORTED = "reviews.model_text_imported"
+    REVIEW_MODEL_CHANGE_DECIDED = "reviews.model_change_decided"
     # screening / drafts
     DRAFT_CHECK_KEPT = "drafts.draft_check_kept"
     # api
@@ -171,6 +186,7 @@ LABELS: dict[Action, str] = {
     Action.POLICY_DRAFT_REPLACED: "Replaced a policy draft",
     Action.POLICY_DRAFT_EDITED: "Edited a policy draft",
     Action.POLICY_PUBLISHED: "Published a policy version",
+    Action.POLICY_DRAFT_STARTED: "Started a draft from the published text",
     Action.GUIDELINE_CREATED: "Created a guideline",
     Action.GUIDELINE_DRAFT_EDITED: "Edited a guideline draft",
     Action.GUIDELINE_PUBLISHED: "Published a guideline version",
@@ -203,6 +219,19 @@ LABELS: dict[Action, str] = {
     Action.TRAINING_SETTINGS_CHANGED: "Changed the training settings",
     Action.TRAINING_REMINDERS_SENT: "Sent training renewal reminders",
     Action.TRAINING_REQUIRED_BY_CAMPAIGN: "Required a training before an acknowledgment",
+    Action.REVIEW_SCHEDULE_SET: "Set a policy's review schedule",
+    Action.REVIEW_REMINDERS_SENT: "Sent policy review reminders",
+    Action.REVIEW_OPENED: "Opened a policy review",
+    Action.REVIEW_DRAFT_SAVED: "Saved a review's draft",
+    Action.REVIEW_COMMENTED: "Commented on a review's draft",
+    Action.REVIEW_COMMENT_RESOLVED: "Resolved a review comment",
+    Action.BOARD_ITEM_PLACED: "Put a policy draft on the Board's agenda",
+    Action.BOARD_READING_RECORDED: "Recorded a Board reading",
+    Action.BOARD_ADOPTION_RECORDED: "Recorded the Board's adoption of a policy",
+    Action.BOARD_COVER_MEMO_EDITED: "Edited a Board packet's cover memo",
+    Action.BOARD_PACKET_MADE: "Made a Board packet",
+    Action.REVIEW_MODEL_IMPORTED: "Imported a newer model policy text",
+    Action.REVIEW_MODEL_CHANGE_DECIDED: "Took a model change into a draft, or left it out",
     Action.DRAFT_CHECK_KEPT: "Kept a draft check",
     Action.MESSAGE_SENT: "Sent a message in the messaging hub",
     Action.MESSAGE_SEND_BLOCKED: "A message was blocked by screening before it was sent",

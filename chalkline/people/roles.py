@@ -71,6 +71,11 @@ class Capability(StrEnum):
     # ... and choose what each screening finding does to a message, and the hub's settings
     # (the superintendent and the designee).
     MANAGE_MESSAGING = "manage_messaging"
+    # Policy reviews (issue 22): keep the review schedule, open reviews, name participants, edit
+    # the draft, resolve comments and take it to the Board; take part in a review one is named on
+    # (comment, propose wording, reply). Board members hold neither: they read, never comment.
+    MANAGE_REVIEWS = "manage_reviews"
+    TAKE_PART_IN_REVIEWS = "take_part_in_reviews"
 
 
 C = Capability
@@ -94,11 +99,19 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.VIEW_CASE_REPORTS,
         C.MESSAGE_DISTRICT,
         C.MANAGE_MESSAGING,
+        C.MANAGE_REVIEWS,
     }
 )
 
 _STAFF_BASE = frozenset(
-    {C.READ_POLICIES, C.SCREEN_DRAFTS, C.REQUEST_APPS, C.REQUEST_LOGO_USE, C.MESSAGE_OWN_CLASSES}
+    {
+        C.READ_POLICIES,
+        C.SCREEN_DRAFTS,
+        C.REQUEST_APPS,
+        C.REQUEST_LOGO_USE,
+        C.MESSAGE_OWN_CLASSES,
+        C.TAKE_PART_IN_REVIEWS,
+    }
 )
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {

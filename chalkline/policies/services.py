@@ -512,6 +512,68 @@ def _store_draft_edit(
     return version
 
 
+def draft_clause_ids(*, version: PolicyVersion, parsed: ParsedPolicy) -> list[str]:
+    """The clause ids ``parsed`` would get as this draft's new text (carried exactly as
+    ``_write_clauses`` does), without writing anything: callers compare them with the ids the
+    draft has now to show which ones an edit would drop."""
+    natural = clauses_for(parsed)
+    old, reserved = _issued_clauses(version.policy) if version.seq > 1 else ([], set())
+    carried = carry_clause_ids(old, natural, reserved=reserved) if old or reserved else natural
+    return [c.id[:300] for c in carried]
+
+
+def save_parsed_draft(
+    *, version: PolicyVersion, parsed: ParsedPolicy, by: User | None
+) -> PolicyVersion:
+    """Store an already parsed text (``parse_for_import``) as the draft's new text: the same
+    write and audit event as ``edit_policy_draft``, for callers that parsed it themselves."""
+    if parsed.number is None or parsed.number.normalized != version.policy.number:
+        raise PolicyImportError(f"The text is not policy {version.policy.number_raw}.")
+    return _store_draft_edit(
+        version=version, parsed=parsed, adopted_on=None, revised_on=None, by=by
+    )
+
+
+def open_policy_draft(*, policy: Policy, by: User | None) -> PolicyVersion:
+    """The policy's open draft, or a new one holding the text of its published version (the
+    starting point of a review). The parse runs before the transaction, as for an import."""
+    draft = policy.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:
+        return draft
+    current = policy.versions.filter(status=VersionStatus.PUBLISHED).first()
+    if current is None:
+        raise PolicyStateError("The policy has no published version to start a draft from.")
+    parsed = parse_for_import(data=current.canonical_text.encode("utf-8"), number=policy.number_raw)
+    return _store_new_draft(policy=policy, parsed=parsed, source=current, by=by)
+
+
+@transaction.atomic
+def _store_new_draft(
+    *, policy: Policy, parsed: ParsedPolicy, source: PolicyVersion, by: User | None
+) -> PolicyVersion:
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    draft = policy.versions.filter(status=VersionStatus.DRAFT).first()
+    if draft is not None:  # opened meanwhile
+        return draft
+    next_seq = (policy.versions.aggregate(m=Max("seq"))["m"] or 0) + 1
+    version = PolicyVersion(
+        policy=policy, district_id=policy.district_id, seq=next_seq, created_by=by, parsed={}
+    )
+    _fill(version, parsed, filename=source.source_filename)
+    version.adopted_on = source.adopted_on
+    version.revised_on = source.revised_on
+    version.save()
+    clauses = _write_clauses(version, parsed, fresh=True)
+    record_event(
+        district=policy.district_id,
+        actor=by,
+        action=Action.POLICY_DRAFT_STARTED,
+        target=version,
+        after=_version_facts(version) | {"from_version": source.pk, "clauses": clauses},
+    )
+    return version
+
+
 def _clean_summary(change_summary: str) -> str:
     summary = change_summary.strip()
     if not summary:
@@ -521,12 +583,19 @@ def _clean_summary(change_summary: str) -> str:
 
 @transaction.atomic
 def publish_policy_version(
-    *, version: PolicyVersion, change_summary: str, material: bool, by: User | None
+    *,
+    version: PolicyVersion,
+    change_summary: str,
+    material: bool,
+    by: User | None,
+    revised_on: date | None = None,
 ) -> PolicyVersion:
     """Publish a draft: the current published version becomes superseded, the search index
     follows, and the policy's title and section follow the new text. The follow-up
     acknowledgment campaign of a material revision is opened by
-    ``chalkline.workflows.publishing.publish_version_and_follow_up``, which calls this."""
+    ``chalkline.workflows.publishing.publish_version_and_follow_up``, which calls this.
+    ``revised_on`` (the Board's adoption date of this revision) goes in the version's history
+    ("Adopted ... Revised ...")."""
     version = PolicyVersion.objects.select_for_update().select_related("policy").get(pk=version.pk)
     _require_draft(version)
     summary = _clean_summary(change_summary)
@@ -546,6 +615,12 @@ def publish_policy_version(
     version.published_at = now
     version.published_by = by
     fields = ["status", "change_summary", "material", "published_at", "published_by"]
+    if revised_on is not None:
+        if version.adopted_on is None:
+            version.adopted_on = revised_on
+        else:
+            version.revised_on = revised_on
+        fields += ["adopted_on", "revised_on"]
     document = search.document_expression()
     if document is not None:
         version.search_document = document
