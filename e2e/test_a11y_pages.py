@@ -91,6 +91,11 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("teacher", "/messages/new/"),
     ("super", "/messages/new/"),
     ("super", "/messages/settings/"),
+    # policy reviews and the Board (issue 22); review and Board item pages:
+    # e2e/test_reviews_journeys.py
+    ("super", "/reviews/"),
+    ("super", "/reviews/all/"),
+    ("super", "/reviews/board/"),
 ]
 
 

@@ -3,7 +3,7 @@ acknowledgment figures, the policies), so it lives here, above them.
 
 Which cards show is decided by the access rules (capabilities and the user's own links), never by
 role names: the dashboard with ``view_ack_records`` (district-wide or for the user's buildings),
-the Board agenda with ``view_board_agenda``, children for a guardian's person record, the student
+the Board agenda with ``view_board_agenda``, the policy reviews the user is named on, children for a guardian's person record, the student
 card for a student's own record."""
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from chalkline.people.roles import Capability
 from chalkline.policies import access as policy_access
 from chalkline.policies.selectors import board_agenda
 from chalkline.registry.reminders import reminders_for
+from chalkline.reviews import access as review_access
+from chalkline.reviews.models import Review
 
 STUDENT_POLICY = "5:125"  # the policy whose meaning for students the student card explains
 
@@ -69,5 +71,15 @@ def home(request: DistrictRequest) -> HttpResponse:
         )
     if policy_access.sees_board_agenda(user, district):
         context["agenda"] = board_agenda(district)
+    context["sees_board_items"] = review_access.sees_board_items(user, district)
+    context["manages_reviews"] = review_access.can_manage_reviews(user, district)
+    # The reviews this sign-in is named on (all of them for those who run reviews): open ones, or
+    # at the Board. Participants are reached here, not through the menu.
+    context["my_reviews"] = list(
+        review_access.reviews_visible_to(user, district)
+        .filter(status__in=[Review.Status.OPEN, Review.Status.AT_BOARD])
+        .select_related("policy")
+        .order_by("-pk")[:10]
+    )
     context["reminders"] = reminders_for(user, district)  # SOPPA deadlines, for approvers
     return render(request, "workflows/home.html", context)

@@ -57,13 +57,13 @@ def test_a_students_record_explains_its_flags(world: World, client: Client) -> N
     assert "photos or videos of you" in page
 
 
-def test_a_board_member_sees_policies_and_an_empty_board_agenda(
+def test_a_board_member_sees_policies_and_the_link_to_the_boards_items(
     world: World, client: Client
 ) -> None:
     import_seed(world.district)
     page = _home(client, world, "board_member")
     assert "Coming to the Board" in page
-    assert "Board items will appear here" in page
+    assert reverse("reviews:board") in page
     assert reverse("policies:library") in page
     assert "Personal Technology and Social Media" in page  # recently published
 
