@@ -39,6 +39,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .necessary import necessary
 from .text import TABLE_MAX, base_letter
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,28 @@ def register_gated(pattern: re.Pattern[str], gate: str) -> None:
         _gates[id(pattern)] = gate
 
 
+# id(pattern) -> the name of its group (see register_group)
+_group_of: dict[int, str] = {}
+# The first Hyperscan id of the group gates in the main database (pattern ids are positions).
+_GATE_BASE = 1 << 30
+
+
+def register_group(group: str, *patterns: re.Pattern[str]) -> None:
+    """Register ``patterns`` as a group behind one gate. The main database holds, instead of
+    the group's patterns, one gate built from what every match of each must contain (see
+    necessary.py: mostly literal words); the group's patterns, with their register_gated
+    gates, form a database of their own, scanned only when the gate matches. A group of
+    patterns that ordinary text rarely matches (the Spanish ones, in English mail) then costs
+    the main scan a few literals instead of their automata. The positions and may_match()
+    answers are the same as for register(): a gate that does not match means no pattern of
+    the group can. A group where some pattern requires nothing is compiled into the main
+    database as registered patterns."""
+    register(*patterns)
+    with _lock:
+        for p in patterns:
+            _group_of[id(p)] = group
+
+
 # id(list of patterns) -> (the list, kept alive so its id is never reused, and its positions)
 _positions: dict[int, tuple[list[re.Pattern[str]], tuple[int, ...] | None]] = {}
 
@@ -188,11 +211,9 @@ def cache_dir() -> Path:
     return Path(base) / "chalkline"
 
 
-def _compile(patterns: list[re.Pattern[str]]) -> Any:
-    exprs = [_gates.get(id(p), p.pattern).encode("ascii") for p in patterns]
-    flags = [_flags(p) for p in patterns]
+def _compile(exprs: list[bytes], flags: list[int], ids: list[int]) -> Any:
     digest = hashlib.sha256(
-        repr((getattr(_hs, "__version__", "?"), exprs, flags)).encode()
+        repr((getattr(_hs, "__version__", "?"), exprs, flags, ids)).encode()
     ).hexdigest()[:32]
     path = cache_dir() / f"prefilter-{digest}.hsdb"
     try:
@@ -202,7 +223,7 @@ def _compile(patterns: list[re.Pattern[str]]) -> Any:
     except Exception:
         log.warning("screening prefilter cache %s did not load; compiling again", path.name)
     db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-    db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+    db.compile(expressions=exprs, ids=ids, elements=len(exprs), flags=flags)
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".prefilter-")
@@ -219,25 +240,71 @@ def _compile(patterns: list[re.Pattern[str]]) -> Any:
     return db
 
 
-class _Compiled:
-    """One database over a snapshot of the registered patterns."""
+def _entry(p: re.Pattern[str]) -> bytes:
+    return _gates.get(id(p), p.pattern).encode("ascii")
 
-    __slots__ = ("db", "patterns", "local")
+
+class _Compiled:
+    """The databases over a snapshot of the registered patterns: the main one (ungrouped
+    patterns and one gate per group) and one per group (see register_group)."""
+
+    __slots__ = ("db", "groups", "patterns", "local")
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
         if not all(_gates.get(id(p), p.pattern).isascii() for p in patterns):
             raise ValueError("prefilter patterns must be ASCII (see ascii_image)")
         self.patterns = patterns
-        self.db = _compile(patterns)
+        members: dict[str, list[int]] = {}
+        for i, p in enumerate(patterns):
+            group = _group_of.get(id(p))
+            if group is not None:
+                members.setdefault(group, []).append(i)
+        exprs: list[bytes] = []
+        flags: list[int] = []
+        ids: list[int] = []
+        gated: set[int] = set()
+        groups: list[tuple[int, Any]] = []
+        caseless = int(_hs.HS_FLAG_CASELESS | _hs.HS_FLAG_SINGLEMATCH)
+        for _name, positions in sorted(members.items()):
+            needs = [necessary(patterns[i]) for i in positions]
+            if any(n is None for n in needs):
+                continue  # a pattern that requires nothing: the group's patterns go in the main
+            gate_id = _GATE_BASE + len(groups)
+            for need in dict.fromkeys("|".join(n) for n in needs if n):  # one per pattern
+                exprs.append(need.encode("ascii"))  # (a single one is too long to compile)
+                flags.append(caseless)
+                ids.append(gate_id)
+            db = _compile(
+                [_entry(patterns[i]) for i in positions],
+                [_flags(patterns[i]) for i in positions],
+                positions,
+            )
+            groups.append((gate_id, db))
+            gated.update(positions)
+        for i, p in enumerate(patterns):
+            if i not in gated:
+                exprs.append(_entry(p))
+                flags.append(_flags(p))
+                ids.append(i)
+        self.db = _compile(exprs, flags, ids)
+        self.groups = tuple(groups)
         self.local = threading.local()  # Hyperscan scratch space may not be shared by threads
 
+    def _scratch(self) -> list[Any]:
+        scratch: list[Any] = [_hs.Scratch(self.db)]
+        scratch.extend(_hs.Scratch(db) for _gate, db in self.groups)
+        self.local.scratch = scratch
+        return scratch
+
     def scan(self, data: bytes) -> list[int]:
-        local = self.local
-        scratch = getattr(local, "scratch", None)
-        if scratch is None:
-            scratch = local.scratch = _hs.Scratch(self.db)
+        scratch = getattr(self.local, "scratch", None) or self._scratch()
         found: list[int] = []
-        self.db.scan(data, match_event_handler=_on_match, context=found, scratch=scratch)
+        self.db.scan(data, match_event_handler=_on_match, context=found, scratch=scratch[0])
+        if found and self.groups:
+            for n, (gate_id, db) in enumerate(self.groups, 1):
+                if gate_id in found:
+                    found.remove(gate_id)
+                    db.scan(data, match_event_handler=_on_match, context=found, scratch=scratch[n])
         return found
 
 

@@ -34,7 +34,7 @@ FAMILIES: list[tuple[re.Pattern[str], str | None]] = [
     *((p, None) for p in conduct.ABUSE),
     *((p, "harassment") for p in conduct.HARASSMENT),
     (conduct._PHONE, None),
-    (conduct._APP_GATE, None),
+    (conduct._APP_MENTION, None),
     (student_records._RECORD, "student_record"),
     (identifiers._LABELLED_ID, "labelled_id"),
     (identifiers._DOB, "dob"),
