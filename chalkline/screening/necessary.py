@@ -29,10 +29,14 @@ caller must then treat the pattern as always possible.
 
 from __future__ import annotations
 
+import importlib
 import re
-from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
+
+# CPython's own regular-expression parser (private modules: typeshed has stubs for them in some
+# versions and not others, so they are loaded as untyped modules).
+C: Any = importlib.import_module("re._constants")
+P: Any = importlib.import_module("re._parser")
 
 #: At most this many alternatives are kept for a sequence (cross products stop there), and for
 #: an alternation of literal branches.
