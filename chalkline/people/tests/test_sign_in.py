@@ -74,15 +74,41 @@ def test_sign_out_requires_post_and_ends_the_session(world: World, client: Clien
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_production_hasher_is_argon2() -> None:
-    from django.contrib.auth.hashers import Argon2PasswordHasher
+def test_production_hasher_is_argon2id_at_owasps_parameters() -> None:
+    import argon2
 
     from chalkline import settings as production
+    from chalkline.people.hashers import Argon2idHasher
 
-    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
-    encoded = Argon2PasswordHasher().encode("a long passphrase", Argon2PasswordHasher().salt())
+    assert production.PASSWORD_HASHERS[0] == "chalkline.people.hashers.Argon2idHasher"
+    hasher = Argon2idHasher()
+    encoded = hasher.encode("a long passphrase", hasher.salt())
     assert encoded.startswith("argon2$argon2id$")
-    assert Argon2PasswordHasher().verify("a long passphrase", encoded)
+    params = argon2.extract_parameters(encoded.removeprefix("argon2"))
+    assert (params.memory_cost, params.time_cost, params.parallelism) == (19 * 1024, 2, 1)
+    assert hasher.verify("a long passphrase", encoded)
+    assert not hasher.verify("another passphrase", encoded)
+
+
+def test_a_hash_with_djangos_default_argon2_parameters_signs_in_and_is_upgraded(
+    world: World, client: Client, settings: Any
+) -> None:
+    import argon2
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    settings.PASSWORD_HASHERS = ["chalkline.people.hashers.Argon2idHasher"]
+    user = world.users["teacher_north"]
+    old = Argon2PasswordHasher()
+    user.password = old.encode("correct horse battery", old.salt())
+    user.save(update_fields=["password"])
+    assert argon2.extract_parameters(user.password.removeprefix("argon2")).memory_cost == 102400
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    upgraded = argon2.extract_parameters(user.password.removeprefix("argon2"))
+    assert (upgraded.memory_cost, upgraded.time_cost, upgraded.parallelism) == (19 * 1024, 2, 1)
 
 
 def test_password_reset_mail_arrives_over_smtp_and_works(
