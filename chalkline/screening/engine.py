@@ -65,5 +65,6 @@ def screen(
         from .detectors import images  # OpenCV is imported only when there are images
 
         findings.extend(images.detect(ctx))
-    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], not f.opt_out, f.start, f.end))
+    if len(findings) > 1:
+        findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], not f.opt_out, f.start, f.end))
     return findings

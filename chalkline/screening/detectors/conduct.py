@@ -342,9 +342,10 @@ _FIRST_PERSON_PHONE_ANY = re.compile(
 _FIRST_PERSON_EMAIL_ANY = re.compile(
     f"{_FIRST_PERSON_EMAIL.pattern}|{es.FIRST_PERSON_EMAIL.pattern}", _I
 )
-# each English list with its Spanish twin, one list (see ScreenContext.possible_pair)
-_BOTH: dict[int, list[re.Pattern[str]]] = {
-    id(en): [*en, *sp]
+# each English list with its Spanish twin, as one set of prefilter positions (see
+# ScreenContext.possible_pair); the patterns are all registered above, so positions are final
+_BOTH: dict[int, frozenset[int] | None] = {
+    id(en): prefilter.position_set([*en, *sp])
     for en, sp in (
         (CREDENTIAL, es.CREDENTIAL),
         (CHANNEL, es.CHANNEL),
@@ -353,6 +354,8 @@ _BOTH: dict[int, list[re.Pattern[str]]] = {
         (HARASSMENT, es.HARASSMENT),
     )
 }
+_PHONE_AT = prefilter.position(_PHONE)
+_APP_MENTION_AT = prefilter.position(_APP_MENTION)
 
 
 def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
@@ -368,6 +371,8 @@ def _both(
     """Merged spans of the English patterns in the text and the Spanish ones in its deaccented
     twin (same offsets); only the patterns the prefilter reports run."""
     en, es_ = ctx.possible_pair(english, spanish, _BOTH[id(english)], family)
+    if not en and not es_:  # the common case: nothing reported
+        return []
     if not es_:
         return _spans(en, ctx.text) if en else []
     return _merge(sorted([*_spans(en, ctx.text), *_spans(es_, ctx.plain)]))
@@ -447,7 +452,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
         for s, e in _both(ctx, CHANNEL, es.CHANNEL, "personal_channel")
         if not approved.allows_name_in(text[s:e])
     ]
-    for m in phone_matches(text) if ctx.may_match(_PHONE) else ():
+    for m in phone_matches(text) if ctx.may_match_at(_PHONE_AT) else ():
         digits = "".join(m.groups())
         if digits in idx.district_phones or m.group(1) in _TOLL_FREE:
             continue
@@ -471,7 +476,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
             sev = "block" if first_person and personal else "warn"
             found.append((m.start(), m.end(), sev, _CHANNEL_EMAIL))
     apps: dict[int, str] = {}
-    if approved.enabled and ctx.may_match(_APP_MENTION):
+    if approved.enabled and ctx.may_match_at(_APP_MENTION_AT):
         for m in _APP_MENTION.finditer(text):
             name = m.group(1)
             if approved.allows_name_in(name):

@@ -56,7 +56,7 @@ _RECORD = re.compile(
 _KINDS = list(_TERMS)
 prefilter.register(_RECORD)
 _ENGLISH, _SPANISH = [_RECORD], [es.RECORD]
-_BOTH = [_RECORD, es.RECORD]
+_BOTH = prefilter.position_set([_RECORD, es.RECORD])  # see ScreenContext.possible_pair
 _PARA = re.compile(r"\n\s*\n")
 
 
