@@ -356,6 +356,13 @@ _BOTH: dict[int, frozenset[int] | None] = {
 }
 _PHONE_AT = prefilter.position(_PHONE)
 _APP_MENTION_AT = prefilter.position(_APP_MENTION)
+# every registered pattern personal_channel runs: when the prefilter reports none of them and
+# the text has no "+" (international numbers) and no "@" (addresses), it finds nothing
+_CHANNEL_ANY: frozenset[int] | None = (
+    None
+    if _BOTH[id(CHANNEL)] is None or _PHONE_AT is None or _APP_MENTION_AT is None
+    else _BOTH[id(CHANNEL)] | {_PHONE_AT, _APP_MENTION_AT}
+)
 
 
 def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
@@ -370,9 +377,10 @@ def _both(
 ) -> list[tuple[int, int]]:
     """Merged spans of the English patterns in the text and the Spanish ones in its deaccented
     twin (same offsets); only the patterns the prefilter reports run."""
-    en, es_ = ctx.possible_pair(english, spanish, _BOTH[id(english)], family)
-    if not en and not es_:  # the common case: nothing reported
+    both = _BOTH[id(english)]
+    if ctx.reported_none(both):  # the common case, one set test
         return []
+    en, es_ = ctx.possible_pair(english, spanish, both, family)
     if not es_:
         return _spans(en, ctx.text) if en else []
     return _merge(sorted([*_spans(en, ctx.text), *_spans(es_, ctx.plain)]))
@@ -437,8 +445,10 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
     msg = ctx.message
     if not ctx.staff_sender:
         return []
-    idx = ctx.index
     text = ctx.text
+    if "+" not in text and "@" not in text and ctx.reported_none(_CHANNEL_ANY):
+        return []
+    idx = ctx.index
     recipients = msg.audience.recipients
     to_families = msg.audience.kind != "staff" and (
         not recipients or not all(idx.is_staff(r) for r in recipients)
@@ -533,11 +543,12 @@ def secrecy(ctx: ScreenContext) -> list[Finding]:
     if not ctx.staff_sender:
         return []
     idx = ctx.index
-    # grooming is private: only direct messages that reach a student
-    if msg.audience.kind != "direct" or not any(idx.is_student(r) for r in msg.audience.recipients):
+    # grooming is private: only direct messages that reach a student (asked after the
+    # patterns, which rarely match: the recipients' test is the dearer one)
+    if msg.audience.kind != "direct":
         return []
     spans = _both(ctx, SECRECY, es.SECRECY, None)
-    if not spans:
+    if not spans or not any(idx.is_student(r) for r in msg.audience.recipients):
         return []
     return [
         _f(

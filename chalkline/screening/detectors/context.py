@@ -109,6 +109,16 @@ class ScreenContext:
             return pos in found
         return family is None or self.triggered(family)
 
+    def reported_none(self, positions: frozenset[int] | None) -> bool:
+        """True when the prefilter ran and reported none of ``positions`` (a module constant of
+        prefilter positions, see prefilter.position_set): no pattern at them can match, and a
+        detector that needs one of them can stop before any other work. False without the
+        prefilter, or when a position is unknown (None)."""
+        found = self._prefiltered
+        if found is _UNASKED:
+            found = self._prefilter_hits()
+        return found is not None and positions is not None and found.isdisjoint(positions)
+
     def possible(
         self, patterns: list[re.Pattern[str]], family: str | None = None
     ) -> list[re.Pattern[str]]:

@@ -47,6 +47,7 @@ _IDLIKE4 = re.compile(rf"[\d_@]{_W}{{3}}|{_W}[\d_@]{_W}{{2}}|{_W}{{2}}[\d_@]{_W}
 prefilter.register(_IDLIKE4, _LABELLED_ID, _DOB)
 # their prefilter positions, asked on every message (see ScreenContext.may_match_at)
 _IDLIKE4_AT, _LABELLED_ID_AT, _DOB_AT = map(prefilter.position, (_IDLIKE4, _LABELLED_ID, _DOB))
+_ANY_AT = prefilter.position_set([_IDLIKE4, _LABELLED_ID, _DOB])
 
 
 _ID_MESSAGE = _("This is %(what)s; not every recipient may see it.")
@@ -74,6 +75,8 @@ def detect(ctx: ScreenContext) -> list[Finding]:
         return []
     idx = ctx.index
     text = ctx.text
+    if ("@" not in text or not idx.student_email_domains) and ctx.reported_none(_ANY_AT):
+        return []  # none of the three patterns can match, and no student address is possible
     clause = clause_for("student_identifier")
     out: list[Finding] = []
     taken: list[tuple[int, int]] = []
