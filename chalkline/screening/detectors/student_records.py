@@ -100,6 +100,8 @@ def record_terms(text: str) -> list[tuple[int, int, str]]:
 def detect(ctx: ScreenContext) -> list[Finding]:
     if not ctx.staff_sender:
         return []
+    if ctx.reported_none(_BOTH):  # the common case, one set test
+        return []
     english, spanish = ctx.possible_pair(_ENGLISH, _SPANISH, _BOTH, "student_record")
     if not (english or spanish):
         return []
