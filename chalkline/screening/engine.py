@@ -17,7 +17,6 @@ from .types import (
     ScreeningInputError,
 )
 
-
 _DETECTORS = tuple(TEXT_DETECTORS.values())
 
 

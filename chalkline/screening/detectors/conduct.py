@@ -358,11 +358,7 @@ _PHONE_AT = prefilter.position(_PHONE)
 _APP_MENTION_AT = prefilter.position(_APP_MENTION)
 # every registered pattern personal_channel runs: when the prefilter reports none of them and
 # the text has no "+" (international numbers) and no "@" (addresses), it finds nothing
-_CHANNEL_ANY: frozenset[int] | None = (
-    None
-    if _BOTH[id(CHANNEL)] is None or _PHONE_AT is None or _APP_MENTION_AT is None
-    else _BOTH[id(CHANNEL)] | {_PHONE_AT, _APP_MENTION_AT}
-)
+_CHANNEL_ANY = prefilter.position_set([*CHANNEL, *es.CHANNEL, _PHONE, _APP_MENTION])
 
 
 def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
