@@ -17,6 +17,8 @@ from .types import (
     ScreeningInputError,
 )
 
+_DETECTORS = tuple(TEXT_DETECTORS.values())
+
 
 def screened_text(message: Message) -> str:
     """The text the detectors see (and finding offsets refer to): HTML is reduced to visible text."""
@@ -59,11 +61,14 @@ def screen(
     ctx = ScreenContext(message, text, index, approved, logo)
     findings: list[Finding] = []
     if text.strip():
-        for detect in TEXT_DETECTORS.values():
-            findings.extend(detect(ctx))
+        for detect in _DETECTORS:
+            found = detect(ctx)
+            if found:  # most detectors find nothing in most messages
+                findings += found
     if message.attachments:
         from .detectors import images  # OpenCV is imported only when there are images
 
         findings.extend(images.detect(ctx))
-    findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], not f.opt_out, f.start, f.end))
+    if len(findings) > 1:
+        findings.sort(key=lambda f: (SEVERITY_RANK[f.severity], not f.opt_out, f.start, f.end))
     return findings

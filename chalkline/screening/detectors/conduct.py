@@ -342,9 +342,10 @@ _FIRST_PERSON_PHONE_ANY = re.compile(
 _FIRST_PERSON_EMAIL_ANY = re.compile(
     f"{_FIRST_PERSON_EMAIL.pattern}|{es.FIRST_PERSON_EMAIL.pattern}", _I
 )
-# each English list with its Spanish twin, one list (see ScreenContext.possible_pair)
-_BOTH: dict[int, list[re.Pattern[str]]] = {
-    id(en): [*en, *sp]
+# each English list with its Spanish twin, as one set of prefilter positions (see
+# ScreenContext.possible_pair); the patterns are all registered above, so positions are final
+_BOTH: dict[int, frozenset[int] | None] = {
+    id(en): prefilter.position_set([*en, *sp])
     for en, sp in (
         (CREDENTIAL, es.CREDENTIAL),
         (CHANNEL, es.CHANNEL),
@@ -353,6 +354,11 @@ _BOTH: dict[int, list[re.Pattern[str]]] = {
         (HARASSMENT, es.HARASSMENT),
     )
 }
+_PHONE_AT = prefilter.position(_PHONE)
+_APP_MENTION_AT = prefilter.position(_APP_MENTION)
+# every registered pattern personal_channel runs: when the prefilter reports none of them and
+# the text has no "+" (international numbers) and no "@" (addresses), it finds nothing
+_CHANNEL_ANY = prefilter.position_set([*CHANNEL, *es.CHANNEL, _PHONE, _APP_MENTION])
 
 
 def _spans(patterns: Iterable[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
@@ -367,7 +373,10 @@ def _both(
 ) -> list[tuple[int, int]]:
     """Merged spans of the English patterns in the text and the Spanish ones in its deaccented
     twin (same offsets); only the patterns the prefilter reports run."""
-    en, es_ = ctx.possible_pair(english, spanish, _BOTH[id(english)], family)
+    both = _BOTH[id(english)]
+    if ctx.reported_none(both):  # the common case, one set test
+        return []
+    en, es_ = ctx.possible_pair(english, spanish, both, family)
     if not es_:
         return _spans(en, ctx.text) if en else []
     return _merge(sorted([*_spans(en, ctx.text), *_spans(es_, ctx.plain)]))
@@ -432,8 +441,10 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
     msg = ctx.message
     if not ctx.staff_sender:
         return []
-    idx = ctx.index
     text = ctx.text
+    if "+" not in text and "@" not in text and ctx.reported_none(_CHANNEL_ANY):
+        return []
+    idx = ctx.index
     recipients = msg.audience.recipients
     to_families = msg.audience.kind != "staff" and (
         not recipients or not all(idx.is_staff(r) for r in recipients)
@@ -447,7 +458,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
         for s, e in _both(ctx, CHANNEL, es.CHANNEL, "personal_channel")
         if not approved.allows_name_in(text[s:e])
     ]
-    for m in phone_matches(text) if ctx.may_match(_PHONE) else ():
+    for m in phone_matches(text) if ctx.may_match_at(_PHONE_AT) else ():
         digits = "".join(m.groups())
         if digits in idx.district_phones or m.group(1) in _TOLL_FREE:
             continue
@@ -471,7 +482,7 @@ def personal_channel(ctx: ScreenContext) -> list[Finding]:
             sev = "block" if first_person and personal else "warn"
             found.append((m.start(), m.end(), sev, _CHANNEL_EMAIL))
     apps: dict[int, str] = {}
-    if approved.enabled and ctx.may_match(_APP_MENTION):
+    if approved.enabled and ctx.may_match_at(_APP_MENTION_AT):
         for m in _APP_MENTION.finditer(text):
             name = m.group(1)
             if approved.allows_name_in(name):
@@ -528,11 +539,12 @@ def secrecy(ctx: ScreenContext) -> list[Finding]:
     if not ctx.staff_sender:
         return []
     idx = ctx.index
-    # grooming is private: only direct messages that reach a student
-    if msg.audience.kind != "direct" or not any(idx.is_student(r) for r in msg.audience.recipients):
+    # grooming is private: only direct messages that reach a student (asked after the
+    # patterns, which rarely match: the recipients' test is the dearer one)
+    if msg.audience.kind != "direct":
         return []
     spans = _both(ctx, SECRECY, es.SECRECY, None)
-    if not spans:
+    if not spans or not any(idx.is_student(r) for r in msg.audience.recipients):
         return []
     return [
         _f(

@@ -17,6 +17,7 @@ from ..types import NO_LOGO_USE, NO_REGISTRY, ApprovedChannels, LogoUse, Message
 
 _NONE: list[re.Pattern[str]] = []  # read-only: no pattern can match
 _UNASKED: frozenset[int] = frozenset({-1})  # ScreenContext._prefiltered before the first question
+_position_of = prefilter.position
 
 
 @dataclass(slots=True)
@@ -95,12 +96,28 @@ class ScreenContext:
         """False only when ``pattern`` certainly does not match the text. Answered by the
         Hyperscan prefilter (see prefilter.py) when there is one, else by the anchors of the
         named trigger ``family`` (see triggers.py), else True."""
-        found = self._prefilter_hits()
-        if found is not None:
-            pos = prefilter.position(pattern)
-            if pos is not None:
-                return pos in found
+        return self.may_match_at(_position_of(pattern), family)
+
+    def may_match_at(self, pos: int | None, family: str | None = None) -> bool:
+        """may_match() for the pattern at prefilter position ``pos`` (prefilter.position(), a
+        module constant for the detectors: positions never change once registered), without
+        the look-up on every message."""
+        found = self._prefiltered
+        if found is _UNASKED:
+            found = self._prefilter_hits()
+        if found is not None and pos is not None:
+            return pos in found
         return family is None or self.triggered(family)
+
+    def reported_none(self, positions: frozenset[int] | None) -> bool:
+        """True when the prefilter ran and reported none of ``positions`` (a module constant of
+        prefilter positions, see prefilter.position_set): no pattern at them can match, and a
+        detector that needs one of them can stop before any other work. False without the
+        prefilter, or when a position is unknown (None)."""
+        found = self._prefiltered
+        if found is _UNASKED:
+            found = self._prefilter_hits()
+        return found is not None and positions is not None and found.isdisjoint(positions)
 
     def possible(
         self, patterns: list[re.Pattern[str]], family: str | None = None
@@ -119,17 +136,18 @@ class ScreenContext:
         self,
         english: list[re.Pattern[str]],
         spanish: list[re.Pattern[str]],
-        both: list[re.Pattern[str]],
+        both: frozenset[int] | None,
         family: str | None = None,
     ) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
         """possible(english, family) and possible(spanish), answered with one set test in the
-        common case that none of them can match (``both`` is ``english + spanish``, a module
-        constant). The Spanish patterns have no anchors: without the prefilter they all run."""
-        found = self._prefilter_hits()
-        if found is not None:
-            positions = prefilter.position_set(both)
-            if positions is not None and found.isdisjoint(positions):
-                return _NONE, _NONE
+        common case that none of them can match (``both`` is
+        ``prefilter.position_set(english + spanish)``, a module constant). The Spanish patterns
+        have no anchors: without the prefilter they all run."""
+        found = self._prefiltered
+        if found is _UNASKED:
+            found = self._prefilter_hits()
+        if found is not None and both is not None and found.isdisjoint(both):
+            return _NONE, _NONE
         return self.possible(english, family), self.possible(spanish)
 
     # ---- who may see what --------------------------------------------------------------------

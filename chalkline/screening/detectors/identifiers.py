@@ -45,6 +45,9 @@ _DOB = re.compile(
 _W = r"[\w.@+-]"
 _IDLIKE4 = re.compile(rf"[\d_@]{_W}{{3}}|{_W}[\d_@]{_W}{{2}}|{_W}{{2}}[\d_@]{_W}|{_W}{{3}}[\d_@]")
 prefilter.register(_IDLIKE4, _LABELLED_ID, _DOB)
+# their prefilter positions, asked on every message (see ScreenContext.may_match_at)
+_IDLIKE4_AT, _LABELLED_ID_AT, _DOB_AT = map(prefilter.position, (_IDLIKE4, _LABELLED_ID, _DOB))
+_ANY_AT = prefilter.position_set([_IDLIKE4, _LABELLED_ID, _DOB])
 
 
 _ID_MESSAGE = _("This is %(what)s; not every recipient may see it.")
@@ -72,6 +75,8 @@ def detect(ctx: ScreenContext) -> list[Finding]:
         return []
     idx = ctx.index
     text = ctx.text
+    if ("@" not in text or not idx.student_email_domains) and ctx.reported_none(_ANY_AT):
+        return []  # none of the three patterns can match, and no student address is possible
     clause = clause_for("student_identifier")
     out: list[Finding] = []
     taken: list[tuple[int, int]] = []
@@ -99,7 +104,7 @@ def detect(ctx: ScreenContext) -> list[Finding]:
 
     # Only tokens with a digit, "_" or "@" are looked up: ids, most usernames and all emails
     # (a letters-only username is indistinguishable from a word and is not matched).
-    for ms, me in idlike_spans(text) if ctx.may_match(_IDLIKE4) else ():
+    for ms, me in idlike_spans(text) if ctx.may_match_at(_IDLIKE4_AT) else ():
         tok = text[ms:me].rstrip(".-+")
         if len(tok) < 4:
             continue
@@ -116,7 +121,8 @@ def detect(ctx: ScreenContext) -> list[Finding]:
                     emit(
                         m.start(), m.end(), sids[0] if sids else None, _("a student email address")
                     )
-    labelled, dob = ctx.may_match(_LABELLED_ID, "labelled_id"), ctx.may_match(_DOB, "dob")
+    labelled = ctx.may_match_at(_LABELLED_ID_AT, "labelled_id")
+    dob = ctx.may_match_at(_DOB_AT, "dob")
     if (labelled or dob) and not _audience_is_private(ctx):
         for m in _LABELLED_ID.finditer(text) if labelled else ():
             emit(m.start("id"), m.end("id"), None, _("a student identification number"))

@@ -342,9 +342,12 @@ _NAME_FIX = _("Remove the name, or send this part privately to the student's fam
 def detect(ctx: ScreenContext) -> list[Finding]:
     if not ctx.staff_sender:
         return []
+    mentions = ctx.mentions()
+    if not mentions:
+        return []
     out: list[Finding] = []
     clause = clause_for("student_name")
-    for m in ctx.mentions():
+    for m in mentions:
         cands = (m.student,) if m.student else m.candidates
         if all(ctx.audience_may_see(c) for c in cands):
             continue

@@ -56,7 +56,7 @@ _RECORD = re.compile(
 _KINDS = list(_TERMS)
 prefilter.register(_RECORD)
 _ENGLISH, _SPANISH = [_RECORD], [es.RECORD]
-_BOTH = [_RECORD, es.RECORD]
+_BOTH = prefilter.position_set([_RECORD, es.RECORD])  # see ScreenContext.possible_pair
 _PARA = re.compile(r"\n\s*\n")
 
 
@@ -99,6 +99,8 @@ def record_terms(text: str) -> list[tuple[int, int, str]]:
 
 def detect(ctx: ScreenContext) -> list[Finding]:
     if not ctx.staff_sender:
+        return []
+    if ctx.reported_none(_BOTH):  # the common case, one set test
         return []
     english, spanish = ctx.possible_pair(_ENGLISH, _SPANISH, _BOTH, "student_record")
     if not (english or spanish):
