@@ -312,6 +312,7 @@ def prepare(args: argparse.Namespace, password: str) -> dict[str, Any]:
         "password": password,
         "principal": "principal@bench",
         "dashboard": f"/acknowledgments/campaigns/{campaign.pk}/b/{principal.building_id}/",
+        "staff_audience": f"building_staff:{principal.building_id}",
         "campaign": campaign.pk,
         "students": students or ["Ava Adler"],
         "max_actions": args.max_actions,
@@ -523,6 +524,20 @@ def count_concerns(confirmed: set[str]) -> report.CaseCount:
             "description", flat=True
         )
     )
+    return report.count_cases(confirmed, stored)
+
+
+def count_messages(confirmed: set[str]) -> report.CaseCount:
+    """Messages the principals' clients saw sent, against threads stored with their marker (the
+    same counting as concerns: each confirmed exactly once, none twice)."""
+    from chalkline.messaging.models import Message
+
+    stored = [
+        f"{report.CASE_MARKER}{subject[len(report.MESSAGE_MARKER) :]}"
+        for subject in Message.objects.filter(
+            thread__subject__startswith=report.MESSAGE_MARKER
+        ).values_list("thread__subject", flat=True)
+    ]
     return report.count_cases(confirmed, stored)
 
 
@@ -773,6 +788,7 @@ def main() -> int:
         mail_ok_received = sent if sent <= sink.total <= sent + sending else sink.total
         signatures = count(plan, confirmed)
         concerns = count_concerns(set(result.get("cases", [])))
+        sent_messages = count_messages(set(result.get("messages", [])))
         audit = subprocess.run(
             [str(BIN / "python"), "-m", "chalkline", "audit", "verify"],
             cwd=ROOT, env=env, capture_output=True, text=True, check=False,
@@ -790,6 +806,7 @@ def main() -> int:
             latency=latency,
             enforce_latency=args.enforce_latency,
             cases=concerns,
+            messages=sent_messages,
         )
         rss = [rss_mb(p) for p in children(gunicorn.pid)]
         print(f"\nLoad: {len(requests):,} requests in {took:.0f} s ({len(requests) / took:.1f}/s), "
@@ -816,6 +833,8 @@ def main() -> int:
               f"recorded, lost {len(signatures.lost)}, duplicated {len(signatures.duplicated)}")  # fmt: skip
         print(f"Concerns (cases): {concerns.confirmed} confirmed to clients, {concerns.recorded} "
               f"stored, lost {len(concerns.lost)}, duplicated {len(concerns.duplicated)}")  # fmt: skip
+        print(f"Messages: {sent_messages.confirmed} confirmed to clients, {sent_messages.recorded} "
+              f"stored, lost {len(sent_messages.lost)}, duplicated {len(sent_messages.duplicated)}")  # fmt: skip
         print(f"Tasks: {unfinished} unfinished, {failed} failed {dict(failures) if failures else ''}; "
               f"task worker restarts {workers.restarts}; SIGKILLed one "
               f"{'while it ran a task' if fault_log.get('task_killed_busy') else 'while idle'}")  # fmt: skip
@@ -836,6 +855,7 @@ def main() -> int:
                     "recovery_s": recovery,
                     "signatures": signatures.__dict__,
                     "concerns": concerns.__dict__,
+                    "messages": sent_messages.__dict__,
                     "locust_cpu_s": locust_cpu,
                     "pg_cpu_s": pg_cpu,
                     "web_cpu_s": web_cpu,

@@ -10,8 +10,9 @@ Locust stops. Each simulated user waits 1-3 s between actions and stops after
   twice, as a retry would), check a draft, sign out.
   One employee in three also reports a concern (opens a case) about a communication, with a
   marker of its own in the text, so the soak can count each confirmed concern in the database.
-- Principals: sign in once, then the building's dashboard and the campaign list.
-Messages do not exist yet (issue 20 adds their journey once they do).
+- Principals: sign in once, then the building's dashboard, the campaign list, and a message to the
+  building's staff through the messaging hub (screened before it is stored; one send in ten is
+  POSTed twice with the same idempotency key, as a double click, and must make one message).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ RECORDS: list[list[Any]] = []
 CONFIRMED: list[int] = []
 CASES: list[str] = []  # markers of the concerns whose filing was confirmed
 CASE_MARKER = "Soak concern "
+MESSAGES: list[str] = []  # markers of the messages whose sending was confirmed
+MESSAGE_MARKER = "Soak message "
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DRAFTS = [
     "Reminder: the field trip form is due Friday. Thanks, families!",
@@ -59,7 +62,11 @@ def _record(
 
 
 def _write(**kwargs: Any) -> None:
-    OUT.write_text(json.dumps({"requests": RECORDS, "confirmed": CONFIRMED, "cases": CASES}))
+    OUT.write_text(
+        json.dumps(
+            {"requests": RECORDS, "confirmed": CONFIRMED, "cases": CASES, "messages": MESSAGES}
+        )
+    )
 
 
 events.request.add_listener(_record)  # type: ignore[no-untyped-call]
@@ -246,6 +253,28 @@ class PrincipalJourney(Journey):
     def campaigns(self) -> None:
         if self.signed_in and self.get("/acknowledgments/campaigns/", "campaigns") is None:
             self.signed_in = False
+
+    @task
+    def message_staff(self) -> None:
+        if not self.signed_in:
+            return
+        page = self.get("/messages/new/", "compose page")
+        if page is None:
+            self.signed_in = False
+            return
+        marker = f"{random.getrandbits(48):012x}"
+        data = {
+            "audience": PLAN["staff_audience"],
+            "subject": f"{MESSAGE_MARKER}{marker}",
+            "body": "Staff meeting moved to Thursday at 3:15 in the library.",
+            "idempotency_key": marker,
+        }
+        for attempt in range(2 if random.random() < 0.1 else 1):  # a double click
+            r = self.post("/messages/new/", "send a message", data, page)
+            if r is None:
+                return
+            if attempt == 0 and "/messages/t/" in r.headers.get("Location", ""):
+                MESSAGES.append(marker)
 
 
 class SoakUser(HttpUser):

@@ -153,6 +153,7 @@ class CaseCount:
 
 
 CASE_MARKER = "Soak concern "
+MESSAGE_MARKER = "Soak message "
 
 
 def count_cases(confirmed: set[str], descriptions: list[str]) -> CaseCount:
@@ -190,6 +191,7 @@ def checks(
     latency: list[KindStats],
     enforce_latency: bool,
     cases: CaseCount | None = None,
+    messages: CaseCount | None = None,
 ) -> list[Check]:
     """The soak's verdicts. Latency targets fail the run only with ``enforce_latency``."""
     out = [
@@ -237,6 +239,20 @@ def checks(
                 "no concern duplicated",
                 not cases.duplicated,
                 f"{len(cases.duplicated)} concerns stored twice",
+            ),
+        ]
+    if messages is not None:
+        out += [
+            Check(
+                "no message lost",
+                not messages.lost,
+                f"{messages.recorded} of {messages.confirmed} confirmed are stored",
+            ),
+            Check(
+                "no message duplicated",
+                not messages.duplicated,
+                f"{len(messages.duplicated)} messages stored twice (one send in ten is POSTed "
+                "twice with the same idempotency key)",
             ),
         ]
     missed = [s for s in latency if not s.meets_target]

@@ -124,8 +124,10 @@ def test_a_confirmed_concern_must_be_stored_once_and_none_twice() -> None:
             latency=[],
             enforce_latency=False,
             cases=count,
+            messages=r.count_cases({"a1"}, stored[:1]),
         )
     }
     assert verdicts["no concern lost"] is False and verdicts["no concern duplicated"] is False
+    assert verdicts["no message lost"] is True and verdicts["no message duplicated"] is True
     clean = r.count_cases({"a1", "c3"}, stored[:1] + stored[3:])
     assert (clean.lost, clean.duplicated, clean.recorded) == ([], [], 2)
