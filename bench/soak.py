@@ -532,13 +532,12 @@ def count_messages(confirmed: set[str]) -> report.CaseCount:
     same counting as concerns: each confirmed exactly once, none twice)."""
     from chalkline.messaging.models import Message
 
-    stored = [
-        f"{report.CASE_MARKER}{subject[len(report.MESSAGE_MARKER) :]}"
-        for subject in Message.objects.filter(
-            thread__subject__startswith=report.MESSAGE_MARKER
-        ).values_list("thread__subject", flat=True)
-    ]
-    return report.count_cases(confirmed, stored)
+    stored = list(
+        Message.objects.filter(thread__subject__startswith=report.MESSAGE_MARKER).values_list(
+            "thread__subject", flat=True
+        )
+    )
+    return report.count_cases(confirmed, stored, prefix=report.MESSAGE_MARKER)
 
 
 def mail_counts() -> tuple[int, int, int]:

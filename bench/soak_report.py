@@ -156,12 +156,14 @@ CASE_MARKER = "Soak concern "
 MESSAGE_MARKER = "Soak message "
 
 
-def count_cases(confirmed: set[str], descriptions: list[str]) -> CaseCount:
-    """``descriptions``: the description of every case the load may have filed; each begins
-    with ``CASE_MARKER`` and the client's own marker, up to the first colon. A confirmed concern
-    must be stored exactly once; no marker may be stored twice."""
+def count_cases(
+    confirmed: set[str], descriptions: list[str], *, prefix: str = CASE_MARKER
+) -> CaseCount:
+    """``descriptions``: the text of every record the load may have made (a case's description,
+    a message's subject); each begins with ``prefix`` and the client's own marker, up to the
+    first colon. A confirmed record must be stored exactly once; no marker may be stored twice."""
     stored: Counter[str] = Counter(
-        d[len(CASE_MARKER) :].split(":", 1)[0] for d in descriptions if d.startswith(CASE_MARKER)
+        d[len(prefix) :].split(":", 1)[0] for d in descriptions if d.startswith(prefix)
     )
     return CaseCount(
         confirmed=len(confirmed),

@@ -124,7 +124,7 @@ def test_a_confirmed_concern_must_be_stored_once_and_none_twice() -> None:
             latency=[],
             enforce_latency=False,
             cases=count,
-            messages=r.count_cases({"a1"}, stored[:1]),
+            messages=r.count_cases({"m1"}, [f"{r.MESSAGE_MARKER}m1"], prefix=r.MESSAGE_MARKER),
         )
     }
     assert verdicts["no concern lost"] is False and verdicts["no concern duplicated"] is False
