@@ -20,6 +20,11 @@ class Role(models.TextChoices):
     EMPLOYEE_REP = "employee_rep", "Employee representative"
     BOARD_MEMBER = "board_member", "Board member"
     EMPLOYEE = "employee", "Employee"
+    # Issue 18: the building's registrar (family accounts, media releases and directory opt-outs)
+    # and the district's records officer (Local Records Act, 50 ILCS 205: the message archive,
+    # FOIA and parent-request exports, legal holds, retention schedules and disposal).
+    REGISTRAR = "registrar", "Registrar"
+    RECORDS_OFFICER = "records_officer", "Records officer"
     GUARDIAN = "guardian", "Parent or guardian"
     STUDENT = "student", "Student"
 
@@ -76,6 +81,22 @@ class Capability(StrEnum):
     # (comment, propose wording, reply). Board members hold neither: they read, never comment.
     MANAGE_REVIEWS = "manage_reviews"
     TAKE_PART_IN_REVIEWS = "take_part_in_reviews"
+    # Messaging hub, the rest of issue 18. Invite guardians and students to accounts from the
+    # roster's e-mail addresses (a building's registrar or principal; the district office).
+    INVITE_FAMILIES = "invite_families"
+    # Keep court-order and no-contact restrictions on who hears about a student (a principal).
+    MANAGE_CONTACT_RESTRICTIONS = "manage_contact_restrictions"
+    # Record media releases and directory opt-outs (a principal or the registrar).
+    MANAGE_MEDIA_RELEASES = "manage_media_releases"
+    # Mark a message written in quiet hours urgent, with a reason, so it is delivered now.
+    MARK_URGENT = "mark_urgent"
+    # Work the review queue: overridden findings and reported messages (a principal for the
+    # building; the designee district-wide and for escalations).
+    REVIEW_MESSAGES = "review_messages"
+    # The archive: search every message and export (FOIA, a parent's request, a legal hold).
+    SEARCH_MESSAGE_ARCHIVE = "search_message_archive"
+    # Retention schedules, disposal certificates, legal holds and disposal runs.
+    MANAGE_RECORDS_RETENTION = "manage_records_retention"
 
 
 C = Capability
@@ -100,6 +121,8 @@ DISTRICT_ONLY: frozenset[Capability] = frozenset(
         C.MESSAGE_DISTRICT,
         C.MANAGE_MESSAGING,
         C.MANAGE_REVIEWS,
+        C.SEARCH_MESSAGE_ARCHIVE,
+        C.MANAGE_RECORDS_RETENTION,
     }
 )
 
@@ -126,11 +149,17 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS}
     | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}
     | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS}
-    | {C.MESSAGE_BUILDING},
+    | {C.MESSAGE_BUILDING, C.INVITE_FAMILIES, C.MANAGE_CONTACT_RESTRICTIONS}
+    | {C.MANAGE_MEDIA_RELEASES, C.MARK_URGENT, C.REVIEW_MESSAGES},
     Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.MANAGE_API_TOKENS, C.REVIEW_APPS},
     Role.EMPLOYEE_REP: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
     Role.BOARD_MEMBER: frozenset({C.READ_POLICIES, C.VIEW_BOARD_AGENDA}),
     Role.EMPLOYEE: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
+    Role.REGISTRAR: _STAFF_BASE
+    | {C.VIEW_STAFF_DIRECTORY, C.VIEW_STUDENTS, C.VIEW_PERSON_RECORDS}
+    | {C.INVITE_FAMILIES, C.MANAGE_MEDIA_RELEASES},
+    Role.RECORDS_OFFICER: _STAFF_BASE
+    | {C.VIEW_STAFF_DIRECTORY, C.SEARCH_MESSAGE_ARCHIVE, C.MANAGE_RECORDS_RETENTION},
     Role.GUARDIAN: frozenset(),
     Role.STUDENT: frozenset(),
 }
@@ -145,6 +174,8 @@ STAFF_ROLES: frozenset[str] = frozenset(
         Role.NETWORK_ADMIN,
         Role.EMPLOYEE_REP,
         Role.EMPLOYEE,
+        Role.REGISTRAR,
+        Role.RECORDS_OFFICER,
     }
 )
 

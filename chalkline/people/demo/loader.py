@@ -30,6 +30,8 @@ DEMO_LOGIN_ROLES: list[tuple[str, Role, bool]] = [
     ("hr", Role.HR, True),
     ("principal", Role.PRINCIPAL, False),
     ("netadmin", Role.NETWORK_ADMIN, True),
+    ("registrar", Role.REGISTRAR, False),
+    ("records", Role.RECORDS_OFFICER, True),
     ("union-rep", Role.EMPLOYEE_REP, True),
     ("board", Role.BOARD_MEMBER, True),
     ("teacher", Role.EMPLOYEE, False),
@@ -45,6 +47,8 @@ LOGIN_JOBS: dict[str, tuple[str, bool]] = {
     "hr": ("Human Resources Director", True),
     "principal": ("Principal", False),
     "netadmin": ("Network Administrator", True),
+    "registrar": ("Registrar", False),
+    "records": ("Records Officer", True),
 }
 TEACHING_LOGINS = ("teacher", "union-rep")
 CLASS_SIZE = 22  # students per demo class

@@ -1,0 +1,27 @@
+"""The messaging hub's views, one module per part, re-exported for `urls.py`."""
+
+from chalkline.messaging.views.hub import (
+    ACTION_LABELS,
+    clause_url,
+    compose,
+    compose_check,
+    inbox,
+    reply,
+    reply_check,
+    retract,
+    settings_page,
+    thread,
+)
+
+__all__ = [
+    "ACTION_LABELS",
+    "clause_url",
+    "compose",
+    "compose_check",
+    "inbox",
+    "reply",
+    "reply_check",
+    "retract",
+    "settings_page",
+    "thread",
+]
