@@ -5,8 +5,13 @@ Loads --messages synthetic messages (bodies of 120-900 characters, 400 on averag
 VACUUM ANALYZE, then prints pg_total_relation_size (table + indexes + TOAST) of each archive
 table, scaled to one million messages, with the time COPY took.
 
+With --dispose N, then times one disposal run of N messages (a schedule item of 12 months and a
+certificate covering the first year of the synthetic messages), and the eligibility count.
+--reuse keeps the database of an earlier run instead of loading again.
+
 Usage:
   .venv/bin/python bench/archive_disk_bench.py --messages 1000000
+  .venv/bin/python bench/archive_disk_bench.py --messages 1000000 --reuse --dispose 5000
 Database: chalkline_archive_bench on 127.0.0.1:5432 (recreated).
 """
 
@@ -175,20 +180,80 @@ def sizes(messages: int) -> None:
     print(f"{'all three':22} total {total * 1_000_000 / messages / 2**20:8.1f} MiB per million")
 
 
+def dispose(n: int) -> None:
+    import datetime
+
+    from chalkline.messaging.models import DisposalCertificate
+    from chalkline.messaging.services import (
+        add_disposal_certificate,
+        add_retention_schedule,
+        dispose_records,
+        eligibility,
+    )
+    from chalkline.people.models import District, User
+
+    district = District.objects.get(slug="archive-bench")
+    officer = User.objects.get(username="bench0")
+    certificate = DisposalCertificate.objects.filter(district=district, number="BENCH").first()
+    if certificate is None:
+        schedule = add_retention_schedule(
+            district=district,
+            by=officer,
+            schedule_number="BENCH",
+            item_number="1",
+            series="all",
+            title="Bench messages",
+            retention_months=12,
+            approved_on=datetime.date(2024, 1, 2),
+            commission_reference="bench",
+        )
+        certificate = add_disposal_certificate(
+            district=district,
+            by=officer,
+            schedule=schedule,
+            number="BENCH",
+            approved_on=datetime.date(2024, 1, 2),
+            covers_from=None,
+            covers_through=datetime.date(2025, 6, 30),
+            description="bench",
+        )
+    t = time.perf_counter()
+    found = eligibility(certificate)
+    count_s = time.perf_counter() - t
+    print(f"eligibility: {found.eligible:,} eligible of {found.covered:,} in {count_s:.2f} s")
+    t = time.perf_counter()
+    run = dispose_records(
+        certificate=certificate, by=officer, idempotency_key=f"bench-{time.time()}", limit=n
+    )
+    run_s = time.perf_counter() - t
+    done = run.disposed if run else 0
+    rate = done / run_s if run_s else 0.0
+    print(f"one disposal run: {done:,} messages in {run_s:.2f} s ({rate:,.0f} messages/s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--reuse", action="store_true", help="Keep the loaded database.")
+    parser.add_argument("--dispose", type=int, default=0, help="Time a disposal run of N.")
     args = parser.parse_args()
     print(f"load before: {uptime()}")
     prepare_database(
-        "pg", name="chalkline_archive_bench", var="bench-archive", task_backend="immediate"
+        "pg",
+        name="chalkline_archive_bench",
+        var="bench-archive",
+        task_backend="immediate",
+        reuse=args.reuse,
     )
-    figures = load(args.messages)
-    print(
-        f"loaded {args.messages:,} messages, {figures['recipients']:,} recipients, "
-        f"{figures['threads']:,} threads by COPY in {figures['copy_s']:.1f} s"
-    )
+    if not args.reuse:
+        figures = load(args.messages)
+        print(
+            f"loaded {args.messages:,} messages, {figures['recipients']:,} recipients, "
+            f"{figures['threads']:,} threads by COPY in {figures['copy_s']:.1f} s"
+        )
     sizes(args.messages)
+    if args.dispose:
+        dispose(args.dispose)
     print(f"load after: {uptime()}")
 
 

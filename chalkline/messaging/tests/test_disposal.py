@@ -247,3 +247,17 @@ def test_dispose_records_command_is_idempotent_on_a_frozen_clock(school: School)
     assert "Disposed of 0 messages in 0 runs" in out.getvalue()
     assert DisposalRun.objects.filter(via="command").count() == 2
     assert verify_chain(school.world.district.pk).ok
+
+
+@pytest.mark.django_db
+def test_demo_records_enters_a_schedule_a_certificate_and_a_hold_once() -> None:
+    call_command(
+        "demo_data", "--buildings", "2", "--staff", "20", "--students", "10", "--seed", "2"
+    )
+    out = io.StringIO()
+    call_command("demo_records", stdout=out)
+    assert "3 demo retention records" in out.getvalue()
+    out = io.StringIO()
+    call_command("demo_records", stdout=out)
+    assert "0 demo retention records" in out.getvalue()
+    assert LegalHold.objects.filter(released_at__isnull=True).count() == 1
