@@ -44,8 +44,13 @@ class ScheduleForm(forms.Form):
     )
 
 
+class ScheduleChoiceField(forms.ModelChoiceField[RetentionSchedule]):
+    def label_from_instance(self, obj: RetentionSchedule) -> str:
+        return obj.label
+
+
 class CertificateForm(forms.Form):
-    schedule = forms.ModelChoiceField(
+    schedule = ScheduleChoiceField(
         label="Schedule item",
         queryset=RetentionSchedule.objects.none(),
         empty_label="Choose the schedule item",
@@ -74,9 +79,8 @@ class CertificateForm(forms.Form):
     def __init__(self, *args: Any, district: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["schedule"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        assert isinstance(field, ScheduleChoiceField)  # noqa: S101
         field.queryset = RetentionSchedule.objects.filter(district=district)
-        field.label_from_instance = lambda s: s.label  # type: ignore[method-assign]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

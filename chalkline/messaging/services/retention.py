@@ -197,7 +197,7 @@ def add_retention_schedule(
     return schedule
 
 
-def _check_certificate_file(upload: UploadedFile) -> str:
+def _check_certificate_file(upload: UploadedFile[Any]) -> str:
     if upload.size is None or upload.size > MAX_CERTIFICATE_BYTES:
         raise MessagingError("Certificate file: at most 20 MB.")
     head = upload.read(8)
@@ -222,7 +222,7 @@ def add_disposal_certificate(
     covers_from: datetime.date | None,
     covers_through: datetime.date,
     description: str,
-    upload: UploadedFile | None = None,
+    upload: UploadedFile[Any] | None = None,
 ) -> DisposalCertificate:
     if schedule.district_id != district.pk:
         raise MessagingError("Schedule item: not one of this district's.")

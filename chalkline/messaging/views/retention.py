@@ -120,7 +120,7 @@ def certificate_file(request: DistrictRequest, pk: int) -> FileResponse:
     return FileResponse(
         certificate.file.open("rb"),
         as_attachment=True,
-        filename=f"disposal-certificate-{certificate.number}{_suffix(certificate.file.name)}",
+        filename=f"disposal-certificate-{certificate.number}{_suffix(certificate.file.name or '')}",
     )
 
 
