@@ -19,10 +19,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError, Q, QuerySet
 from django.utils import timezone
 
@@ -36,6 +38,7 @@ from chalkline.messaging.models import (
     DisposalRun,
     LegalHold,
     Message,
+    Recipient,
     RetentionSchedule,
     Thread,
     Tombstone,
@@ -353,6 +356,50 @@ def _delete(table: str, column: str, ids: list[int]) -> int:
     return n
 
 
+def _delete_dependents(ids: list[int]) -> dict[str, int]:
+    """Delete the rows of every table that points at the messages (recipients, retractions and
+    whatever other parts of the hub add: attachments, review items…), and their files once the
+    run commits. Rows of a dependent with append-only triggers of its own are refused unless its
+    guard opens the same gate (``disposal_gate.py``): the run then fails whole, as it should."""
+    removed: dict[str, int] = {}
+    for rel in Message._meta.related_objects:
+        if rel.many_to_many or not isinstance(rel.field, models.ForeignKey):
+            continue
+        model = rel.related_model
+        assert isinstance(model, type) and issubclass(model, models.Model)  # noqa: S101
+        table, column = model._meta.db_table, rel.field.column
+        if rel.on_delete is models.SET_NULL:
+            # a record that only mentions the message (it outlives it): forget the link
+            removed[table] = _set_null(table, column, ids)
+            continue
+        files = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        if files:
+            rows = model._base_manager.filter(**{f"{rel.field.attname}__in": ids})
+            names = [name for row in rows.values_list(*files) for name in row if name]
+            transaction.on_commit(partial(_delete_files, names), robust=True)
+        removed[table] = _delete(table, column, ids)
+    return removed
+
+
+def _set_null(table: str, column: str, ids: list[int]) -> int:
+    n = 0
+    with connection.cursor() as cursor:
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} SET {column} = NULL WHERE {column} IN ({marks})",  # noqa: S608
+                chunk,
+            )
+            n += cursor.rowcount
+    return n
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
 def _drop_empty_threads(thread_ids: set[int]) -> int:
     """Delete the threads the disposal left without messages, replies or blocked attempts
     (private replies first, then their parents); keep any other."""
@@ -479,8 +526,8 @@ def _dispose(
     )
     ids = [row[0] for row in eligible]
     _gate(True)
-    recipients = _delete("messaging_recipient", "message_id", ids)
-    _delete("messaging_retraction", "message_id", ids)
+    removed = _delete_dependents(ids)
+    recipients = removed.get(Recipient._meta.db_table, 0)
     disposed = _delete("messaging_message", "id", ids)
     _gate(False)
     threads = _drop_empty_threads({row[1] for row in eligible})
