@@ -490,15 +490,17 @@ def _dispose(
     if earlier is not None:
         return earlier
     now = timezone.now()
+    # a tombstoned message is already gone: no need to exclude tombstones here
     eligible = list(
         eligible_messages(certificate, now=now)
-        .exclude(pk__in=Tombstone.objects.values("message_id"))
         .order_by("pk")
         .values_list("pk", "thread_id", "sha256", "sent_at")[:limit]
     )
     if not eligible:
         return None
-    held = eligibility(certificate, now=now).held
+    held = (
+        eligibility(certificate, now=now).held if active_holds(certificate.district).exists() else 0
+    )
     run = DisposalRun.objects.create(
         district_id=certificate.district_id,
         certificate=certificate,

@@ -247,6 +247,9 @@ def test_dispose_records_command_is_idempotent_on_a_frozen_clock(school: School)
     assert "Disposed of 0 messages in 0 runs" in out.getvalue()
     assert DisposalRun.objects.filter(via="command").count() == 2
     assert verify_chain(school.world.district.pk).ok
+    out = io.StringIO()
+    call_command("audit", "verify", "--district", slug, stdout=out)
+    assert "OK" in out.getvalue()
 
 
 @pytest.mark.django_db
