@@ -26,11 +26,13 @@ from chalkline.messaging.models import (
     Tombstone,
 )
 from chalkline.messaging.services import (
+    MessagingError,
     dispose_records,
     eligibility,
     place_legal_hold,
     release_legal_hold,
     retract_message,
+    start_thread,
 )
 from chalkline.messaging.tests.conftest import School
 from chalkline.messaging.tests.retention_helpers import (
@@ -264,3 +266,53 @@ def test_demo_records_enters_a_schedule_a_certificate_and_a_hold_once() -> None:
     call_command("demo_records", stdout=out)
     assert "0 demo retention records" in out.getvalue()
     assert LegalHold.objects.filter(released_at__isnull=True).count() == 1
+
+
+def test_a_certificate_never_reaches_another_districts_messages(school: School) -> None:
+    officer = records_officer(school)
+    w = school.world
+    outsider = w.users["outsider"]
+    with mock.patch("django.utils.timezone.now", return_value=at(2019, 5, 1)):
+        theirs = start_thread(
+            district=w.other_district,
+            by=outsider,
+            kind="district",
+            key="",
+            audience_label="Elsewhere SD 9: everyone",
+            subject="Closing",
+            body="School is closed today.",
+            idempotency_key="elsewhere-1",
+        )
+    ours = send_family_message(school, at(2019, 5, 1))
+    certificate = schedule_and_certificate(school, officer)
+    with _frozen():
+        run = dispose_records(certificate=certificate, by=officer, idempotency_key="x")
+    assert run is not None and run.disposed == 1
+    assert not Message.objects.filter(pk=ours.pk).exists()
+    assert Message.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_hold_names_someone_or_something_of_the_district(school: School) -> None:
+    officer = records_officer(school)
+    w = school.world
+    with pytest.raises(MessagingError, match="Person"):
+        place_legal_hold(
+            district=w.district,
+            by=officer,
+            name="H",
+            matter="M",
+            scope=LegalHold.Scope.PERSON,
+            person=w.staff_elsewhere,
+        )
+    with pytest.raises(MessagingError, match="Dates"):
+        place_legal_hold(
+            district=w.district,
+            by=officer,
+            name="H",
+            matter="M",
+            scope=LegalHold.Scope.DATES,
+            date_from=datetime.date(2020, 2, 1),
+            date_to=datetime.date(2020, 1, 1),
+        )
+    assert not LegalHold.objects.exists()
+    assert not AuditEvent.objects.filter(action="messaging.legal_hold_placed").exists()
