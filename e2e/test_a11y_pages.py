@@ -91,6 +91,11 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("teacher", "/messages/new/"),
     ("super", "/messages/new/"),
     ("super", "/messages/settings/"),
+    # records retention and disposal (m18f); the confirm page: e2e/test_records_journey.py
+    ("super", "/messages/records/schedules/"),
+    ("super", "/messages/records/certificates/"),
+    ("super", "/messages/records/holds/"),
+    ("super", "/messages/records/disposal/"),
     # policy reviews and the Board (issue 22); review and Board item pages:
     # e2e/test_reviews_journeys.py
     ("super", "/reviews/"),

@@ -155,6 +155,12 @@ class Action(StrEnum):
     MESSAGE_RETRACTED = "messaging.message_retracted"
     MESSAGING_RULE_CHANGED = "messaging.screening_rule_changed"
     MESSAGING_SETTINGS_CHANGED = "messaging.settings_changed"
+    # messaging: records retention and disposal (m18f)
+    RETENTION_SCHEDULE_ADDED = "messaging.retention_schedule_added"
+    DISPOSAL_CERTIFICATE_ADDED = "messaging.disposal_certificate_added"
+    LEGAL_HOLD_PLACED = "messaging.legal_hold_placed"
+    LEGAL_HOLD_RELEASED = "messaging.legal_hold_released"
+    MESSAGES_DISPOSED = "messaging.messages_disposed"
 
     @property
     def label(self) -> str:
@@ -293,6 +299,12 @@ LABELS: dict[Action, str] = {
     Action.CASE_REVIEW_EXPORTED: "Exported the case counts for the periodic review",
     Action.MANDATED_REPORT_LOGGED: "Logged a report to DCFS",
     Action.MANDATED_LOG_VIEWED: "Viewed the mandated-report log",
+    # messaging: records retention and disposal (m18f)
+    Action.RETENTION_SCHEDULE_ADDED: "Entered an approved records retention schedule item",
+    Action.DISPOSAL_CERTIFICATE_ADDED: "Entered an approved records disposal certificate",
+    Action.LEGAL_HOLD_PLACED: "Placed a legal hold on messages",
+    Action.LEGAL_HOLD_RELEASED: "Released a legal hold on messages",
+    Action.MESSAGES_DISPOSED: "Disposed of messages under a disposal certificate",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

@@ -90,6 +90,11 @@ class Guard:
     update_when: str = ""
     delete: bool = True
     truncate: bool = True
+    #: SQL over ``OLD`` that, when true, lets a DELETE through (a privileged path such as records
+    #: disposal opens it inside its own transaction); ``delete_unless_postgresql`` is ANDed to it
+    #: on PostgreSQL only (e.g. a transaction-local setting). Default: DELETE always refused.
+    delete_unless: str = ""
+    delete_unless_postgresql: str = ""
 
     @property
     def prefix(self) -> str:
@@ -107,6 +112,15 @@ class Guard:
             return f"({self.when}) AND ({changed})"
         return self.when or changed
 
+    def _delete_condition(self, vendor: str) -> str:
+        unless = self.delete_unless
+        if unless and vendor == "postgresql" and self.delete_unless_postgresql:
+            unless = f"({unless}) AND ({self.delete_unless_postgresql})"
+        if not unless:
+            return self.when
+        refused = f"NOT ({unless})"
+        return f"({self.when}) AND {refused}" if self.when else refused
+
     def _refusal(self, op: str) -> str:
         return f"{self.table} is {self.message}: {op} refused".replace("'", "''")
 
@@ -114,7 +128,7 @@ class Guard:
         statements = []
         ops = [("UPDATE", self._update_condition("sqlite"))]
         if self.delete:
-            ops.append(("DELETE", self.when))
+            ops.append(("DELETE", self._delete_condition("sqlite")))
         for op, condition in ops:
             when = f" WHEN {condition}" if condition else ""
             statements.append(
@@ -129,7 +143,7 @@ class Guard:
     def postgresql_create(self) -> list[str]:
         function = f"{self.prefix}fn"
         update = self._update_condition("postgresql") or "TRUE"
-        delete = self.when or "TRUE"
+        delete = self._delete_condition("postgresql") or "TRUE"
         refuse = "RAISE EXCEPTION '%s' USING ERRCODE = 'restrict_violation'"
         statements = [
             f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$

@@ -250,3 +250,15 @@ def require_messaging_manager(user: User | object, district: District) -> None:
 
 def can_manage_messaging(user: User | object, district: District) -> bool:
     return people_access.can(user, district, C.MANAGE_MESSAGING)
+
+
+# --- records retention and disposal (m18f) ---------------------------------------------------
+
+
+def require_records_officer(user: User | object, district: District) -> None:
+    """403 unless the user keeps the district's records (retention, holds, disposal)."""
+    people_access.require(user, district, C.MANAGE_RECORDS_RETENTION)
+
+
+def can_manage_records(user: User | object, district: District) -> bool:
+    return people_access.can(user, district, C.MANAGE_RECORDS_RETENTION)

@@ -13,4 +13,14 @@ urlpatterns = [
     path("t/<id:pk>/check", views.reply_check, name="reply_check"),
     path("m/<id:pk>/retract", views.retract, name="retract"),
     path("settings/", views.settings_page, name="settings"),
+    # records retention and disposal (m18f)
+    path("records/schedules/", views.schedules, name="records_schedules"),
+    path("records/certificates/", views.certificates, name="records_certificates"),
+    path(
+        "records/certificates/<id:pk>/file", views.certificate_file, name="records_certificate_file"
+    ),
+    path("records/holds/", views.holds, name="records_holds"),
+    path("records/holds/<id:pk>/release", views.release_hold, name="records_release_hold"),
+    path("records/disposal/", views.disposal, name="records_disposal"),
+    path("records/disposal/<id:pk>/", views.dispose, name="records_dispose"),
 ]

@@ -4,6 +4,16 @@ A new part adds its module here and re-exports its models, so `chalkline.messagi
 working for every model.
 """
 
+from chalkline.messaging.models.retention import (
+    ALL_SERIES,
+    SERIES_CHOICES,
+    DisposalCertificate,
+    DisposalRun,
+    LegalHold,
+    RetentionSchedule,
+    Tombstone,
+    add_months,
+)
 from chalkline.messaging.models.threads import (
     DEFAULT_RULES,
     MAX_MESSAGE_CHARS,
@@ -24,6 +34,16 @@ from chalkline.messaging.models.threads import (
 )
 
 __all__ = [
+    # retention and disposal (m18f)
+    "ALL_SERIES",
+    "SERIES_CHOICES",
+    "DisposalCertificate",
+    "DisposalRun",
+    "LegalHold",
+    "RetentionSchedule",
+    "Tombstone",
+    "add_months",
+    # threads and messages
     "AudienceKind",
     "BlockedAttempt",
     "BlockedAttemptQuerySet",

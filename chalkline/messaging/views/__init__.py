@@ -12,8 +12,26 @@ from chalkline.messaging.views.hub import (
     settings_page,
     thread,
 )
+from chalkline.messaging.views.retention import (
+    certificate_file,
+    certificates,
+    disposal,
+    dispose,
+    holds,
+    release_hold,
+    schedules,
+)
 
 __all__ = [
+    # records retention and disposal (m18f)
+    "certificate_file",
+    "certificates",
+    "disposal",
+    "dispose",
+    "holds",
+    "release_hold",
+    "schedules",
+    # the hub
     "ACTION_LABELS",
     "clause_url",
     "compose",
