@@ -4,6 +4,17 @@ A new part adds its module here and re-exports its models, so `chalkline.messagi
 working for every model.
 """
 
+from chalkline.messaging.models.accounts import (
+    ADULT_AGE,
+    DEFAULT_STUDENTS_FROM_GRADE,
+    ContactPreference,
+    ContactRestriction,
+    ContactRestrictionQuerySet,
+    FamilyAccountSettings,
+    Invitation,
+    InvitationQuerySet,
+    SignInLink,
+)
 from chalkline.messaging.models.threads import (
     DEFAULT_RULES,
     MAX_MESSAGE_CHARS,
@@ -24,6 +35,15 @@ from chalkline.messaging.models.threads import (
 )
 
 __all__ = [
+    "ADULT_AGE",
+    "ContactPreference",
+    "ContactRestriction",
+    "ContactRestrictionQuerySet",
+    "DEFAULT_STUDENTS_FROM_GRADE",
+    "FamilyAccountSettings",
+    "Invitation",
+    "InvitationQuerySet",
+    "SignInLink",
     "AudienceKind",
     "BlockedAttempt",
     "BlockedAttemptQuerySet",
