@@ -172,9 +172,7 @@ def test_claiming_with_a_password_creates_the_linked_account(
     assert again.status_code == 410 and b"already been used" in again.content
 
 
-def test_a_second_browser_cannot_claim_the_same_invitation(
-    client: Client, school: School
-) -> None:
+def test_a_second_browser_cannot_claim_the_same_invitation(client: Client, school: School) -> None:
     _invite_building(client, school)
     url = reverse("messaging:claim", args=[_token_for(school.classmate_guardian)])
     first, second = Client(), Client()
@@ -190,9 +188,7 @@ def test_a_second_browser_cannot_claim_the_same_invitation(
 def test_an_expired_invitation_cannot_be_claimed(school: School) -> None:
     w = school.world
     long_ago = timezone.now() - timedelta(days=30)
-    invite_people(
-        district=w.district, people=[school.classmate_guardian], by=None, now=long_ago
-    )
+    invite_people(district=w.district, people=[school.classmate_guardian], by=None, now=long_ago)
     page = Client().get(reverse("messaging:claim", args=[_token_for(school.classmate_guardian)]))
     assert page.status_code == 410 and b"expired" in page.content
 
@@ -202,15 +198,11 @@ def test_a_tampered_link_is_refused(school: School) -> None:
     assert page.status_code == 410 and b"not valid" in page.content
 
 
-def test_claiming_with_a_sign_in_link_mails_a_one_time_link(
-    client: Client, school: School
-) -> None:
+def test_claiming_with_a_sign_in_link_mails_a_one_time_link(client: Client, school: School) -> None:
     guardian = school.classmate_guardian
     _invite_building(client, school)
     visitor = Client()
-    sent = visitor.post(
-        reverse("messaging:claim", args=[_token_for(guardian)]), {"action": "link"}
-    )
+    sent = visitor.post(reverse("messaging:claim", args=[_token_for(guardian)]), {"action": "link"})
     assert sent.status_code == 200 and b"Check your e-mail" in sent.content
     user = User.objects.get(person=guardian)
     assert not user.has_usable_password()
