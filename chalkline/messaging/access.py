@@ -23,7 +23,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from chalkline.messaging.families import restricted_student_ids
-from chalkline.messaging.models import AudienceKind, ContactRestriction, Message, Thread
+from chalkline.messaging.models import (
+    AudienceKind,
+    ContactRestriction,
+    ContactRestrictionQuerySet,
+    Message,
+    Thread,
+)
 from chalkline.messaging.selectors import settings_of
 from chalkline.people import access as people_access
 from chalkline.people.models import (
@@ -315,9 +321,7 @@ def get_restriction_student_for(user: User | object, district: District, pk: int
     return student
 
 
-def restrictions_visible_to(
-    user: User | object, district: District
-) -> QuerySet[ContactRestriction]:
+def restrictions_visible_to(user: User | object, district: District) -> ContactRestrictionQuerySet:
     if not may_manage_restrictions(user, district):
         return ContactRestriction.objects.none()
     return ContactRestriction.objects.filter(
@@ -335,7 +339,7 @@ def get_restriction_for(user: User | object, district: District, pk: int) -> Con
 
 def family_person(user: User | object, district: District) -> Person:
     """The guardian or student record of a family account; 403 for everyone else."""
-    person = getattr(user, "person", None)
+    person: Person | None = getattr(user, "person", None)
     if (
         person is None
         or person.district_id != district.pk
@@ -343,3 +347,14 @@ def family_person(user: User | object, district: District) -> Person:
     ):
         raise PermissionDenied
     return person
+
+
+def family_links(user: User | object, district: District) -> dict[str, bool]:
+    """Which family-account pages the inbox links to, for this user."""
+    person: Person | None = getattr(user, "person", None)
+    return {
+        "can_invite": may_invite(user, district),
+        "can_restrict": may_manage_restrictions(user, district),
+        "is_family": person is not None
+        and person.kind in (Person.Kind.GUARDIAN, Person.Kind.STUDENT),
+    }

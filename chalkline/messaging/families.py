@@ -231,9 +231,9 @@ def family_rows(district: District, people: list[Person], now: datetime) -> list
                 "person_id", flat=True
             )
         )
-        for inv in Invitation.objects.filter(person_id__in=part, superseded_at__isnull=True):
-            if inv.person_id not in latest or inv.pk > latest[inv.person_id].pk:
-                latest[inv.person_id] = inv
+        for sent in Invitation.objects.filter(person_id__in=part, superseded_at__isnull=True):
+            if sent.person_id not in latest or sent.pk > latest[sent.person_id].pk:
+                latest[sent.person_id] = sent
     rows = []
     for p in people:
         inv = latest.get(p.pk)

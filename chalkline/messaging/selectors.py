@@ -180,12 +180,12 @@ def _still_reached(thread: Thread, addressees: list[Addressee]) -> list[Addresse
     """Leave out the guardians whom a message about the thread's student (or the student whose
     copy they had) no longer reaches: a contact restriction recorded since, an adult student."""
     about = _thread_student_id(thread)
-    pairs = {
-        (a.person.pk, a.copy_of_student.pk if a.copy_of_student else about)
-        for a in addressees
-        if a.person is not None and a.person.kind == Person.Kind.GUARDIAN
-    }
-    pairs = {(g, s) for g, s in pairs if s is not None}
+    pairs: set[tuple[int, int]] = set()
+    for a in addressees:
+        if a.person is not None and a.person.kind == Person.Kind.GUARDIAN:
+            student = a.copy_of_student.pk if a.copy_of_student else about
+            if student is not None:
+                pairs.add((a.person.pk, student))
     if not pairs:
         return addressees
     students = sorted({s for _, s in pairs})
