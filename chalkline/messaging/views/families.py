@@ -38,6 +38,7 @@ from chalkline.messaging.families import (
     Standing,
     account_settings_of,
     family_rows,
+    invitable_kind_ok,
     people_to_invite,
     today,
 )
@@ -120,7 +121,13 @@ def invitations_building(request: DistrictRequest, pk: int) -> HttpResponse:
             )
         url = reverse("messaging:invitations_building", args=[building.pk])
         return redirect(f"{url}?class={school_class.pk}" if school_class else url)
-    people = list(everyone.order_by("family_name", "given_name", "pk"))
+    conf = account_settings_of(request.district)
+    # students below the district's grade are not listed: they are not invited at all
+    people = [
+        p
+        for p in everyone.order_by("family_name", "given_name", "pk")
+        if invitable_kind_ok(p, conf)
+    ]
     rows = family_rows(request.district, people, now)
     counts = dict.fromkeys(STANDING_LABELS.values(), 0)
     for r in rows:
@@ -140,7 +147,7 @@ def invitations_building(request: DistrictRequest, pk: int) -> HttpResponse:
             "to_invite": to_invite,
             "batch_key": uuid.uuid4().hex,
             "query": f"class={school_class.pk}" if school_class else "",
-            "students_from": account_settings_of(request.district).students_invited_from_grade,
+            "students_from": conf.students_invited_from_grade,
         },
     )
 
