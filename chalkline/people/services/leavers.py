@@ -9,7 +9,9 @@ person row is written:
    person record stays active, with a warning in the report;
 3. ``suspend_leavers``: every active membership in the district held by a user whose person is
    inactive is suspended (``active = False`` with ``suspended_at`` and ``suspension_reason``), and
-   those users' sessions are deleted; one summary audit event lists the ids.
+   those users' sessions are deleted; one summary audit event lists the ids;
+4. ``sign_out_former_families``: former students and the guardians left with no active child
+   no longer sign in (their accounts deactivated, family memberships suspended, sessions ended).
 
 API tokens need nothing here: ``api.auth`` refuses a token whose creator holds no active
 membership in its district or whose person is inactive (api sits above people).
