@@ -123,9 +123,12 @@ def invite_people(
 ) -> InviteResult:
     """Invite each person of ``people`` who may be invited (see the module docstring)."""
     now = now or timezone.now()
-    repeated = Invitation.objects.filter(created_by=by, batch_key=batch_key)
-    if batch_key and by is not None and repeated.exists():
-        return InviteResult(0, 0, 0, 0, repeated=True)
+    if batch_key and by is not None:
+        # one sender's submissions queue behind each other (a row lock on their account), so a
+        # double click that arrives twice at once still finds the first one's rows
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        if Invitation.objects.filter(created_by=by, batch_key=batch_key).exists():
+            return InviteResult(0, 0, 0, 0, repeated=True)
     chosen = {p.pk: p for p in people if p.district_id == district.pk}
     conf = account_settings_of(district)
     claimed = _has_account(chosen)
