@@ -258,3 +258,37 @@ def test_students_are_invited_from_the_districts_grade(
     student = make_person(w.district, kind=Person.Kind.STUDENT, building=w.north, grade=grade)
     result = invite_people(district=w.district, people=[student], by=None)
     assert result.invited == (1 if invited else 0)
+
+
+def test_a_class_invitation_reaches_only_that_classs_families(
+    client: Client, school: School
+) -> None:
+    w = school.world
+    other = make_person(w.district, kind=Person.Kind.STUDENT, building=w.north, grade="4")
+    other_guardian = make_person(w.district, kind=Person.Kind.GUARDIAN)
+    GuardianLink.objects.create(guardian=other_guardian, student=other)  # not in Math 4
+    response = _invite_building(client, school, **{"class": str(school.math.pk)})
+    assert response.status_code == 302 and response["Location"].endswith(f"?class={school.math.pk}")
+    assert list(Delivery.objects.values_list("to", flat=True)) == [school.classmate_guardian.email]
+    # a class of another building is not found from this building's page
+    south_class = client.post(
+        reverse("messaging:invitations_building", args=[w.north.pk]),
+        {"class": str(school.other_class.pk), "batch_key": "x"},
+    )
+    assert south_class.status_code == 404
+    assert Delivery.objects.count() == 1
+
+
+def test_the_inbox_links_each_person_to_their_family_pages(client: Client, school: School) -> None:
+    w = school.world
+    links = {
+        "principal_north": (b"Invite families and students", b"Contact restrictions"),
+        "guardian_north": (b"Your language and contact preferences",),
+    }
+    for persona, texts in links.items():
+        client.force_login(w.users[persona])
+        html = client.get(reverse("messaging:inbox")).content
+        assert all(t in html for t in texts), persona
+    client.force_login(w.users["teacher_north"])
+    html = client.get(reverse("messaging:inbox")).content
+    assert b"Invite families" not in html and b"Contact restrictions" not in html
