@@ -96,6 +96,12 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("super", "/messages/records/certificates/"),
     ("super", "/messages/records/holds/"),
     ("super", "/messages/records/disposal/"),
+    # family accounts and contact restrictions (issue 18, m18a); the claim, sign-in link and
+    # preferences pages: e2e/test_family_invitation_journey.py
+    ("super", "/messages/invitations/"),
+    ("super", "/messages/restrictions/"),
+    ("super", "/messages/restrictions/s/{student}/"),
+    ("super", "/messages/settings/families/"),
     # policy reviews and the Board (issue 22); review and Board item pages:
     # e2e/test_reviews_journeys.py
     ("super", "/reviews/"),
@@ -123,7 +129,11 @@ def test_signed_in_pages_pass_axe_and_fit_a_phone(
         hosted_domain="prairie.example.org",
     )
     sign_in(phone_page, live_server.url, who, PASSWORD)
-    response = phone_page.goto(live_server.url + path.format(provider=provider.pk))
+    student = Person.objects.filter(kind=Person.Kind.STUDENT).first()
+    assert student is not None
+    response = phone_page.goto(
+        live_server.url + path.format(provider=provider.pk, student=student.pk)
+    )
     assert response.status == 200, path
     assert axe_violations(phone_page, impacts=("minor", "moderate", "serious", "critical")) == []
     assert_fits_phone(phone_page)

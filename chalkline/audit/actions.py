@@ -161,6 +161,16 @@ class Action(StrEnum):
     LEGAL_HOLD_PLACED = "messaging.legal_hold_placed"
     LEGAL_HOLD_RELEASED = "messaging.legal_hold_released"
     MESSAGES_DISPOSED = "messaging.messages_disposed"
+    # m18a: family and student accounts, preferences, contact restrictions (issue 18)
+    FAMILY_INVITED = "messaging.family_invited"
+    INVITATION_CLAIMED = "messaging.invitation_claimed"
+    SIGN_IN_LINK_SENT = "messaging.sign_in_link_sent"
+    SIGN_IN_LINK_USED = "messaging.sign_in_link_used"
+    CONTACT_PREFERENCE_CHANGED = "messaging.contact_preference_changed"
+    CONTACT_RESTRICTION_RECORDED = "messaging.contact_restriction_recorded"
+    CONTACT_RESTRICTION_ENDED = "messaging.contact_restriction_ended"
+    FAMILY_ACCOUNT_SETTINGS_CHANGED = "messaging.family_account_settings_changed"
+    FORMER_FAMILIES_SIGNED_OUT = "people.former_families_signed_out"
 
     @property
     def label(self) -> str:
@@ -305,6 +315,16 @@ LABELS: dict[Action, str] = {
     Action.LEGAL_HOLD_PLACED: "Placed a legal hold on messages",
     Action.LEGAL_HOLD_RELEASED: "Released a legal hold on messages",
     Action.MESSAGES_DISPOSED: "Disposed of messages under a disposal certificate",
+    # m18a: family and student accounts, preferences, contact restrictions (issue 18)
+    Action.FAMILY_INVITED: "Invited guardians or students to the messaging hub",
+    Action.INVITATION_CLAIMED: "Claimed an invitation to the messaging hub",
+    Action.SIGN_IN_LINK_SENT: "Sent a one-time sign-in link",
+    Action.SIGN_IN_LINK_USED: "Signed in with a one-time link",
+    Action.CONTACT_PREFERENCE_CHANGED: "Changed their language or contact preferences",
+    Action.CONTACT_RESTRICTION_RECORDED: "Recorded a contact restriction",
+    Action.CONTACT_RESTRICTION_ENDED: "Ended a contact restriction",
+    Action.FAMILY_ACCOUNT_SETTINGS_CHANGED: "Changed who may be invited to the messaging hub",
+    Action.FORMER_FAMILIES_SIGNED_OUT: "Former students and their families no longer sign in",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

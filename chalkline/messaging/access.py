@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from chalkline.messaging.models import AudienceKind, Message, Thread
+from chalkline.messaging.families import restricted_student_ids
+from chalkline.messaging.models import (
+    AudienceKind,
+    ContactRestriction,
+    ContactRestrictionQuerySet,
+    Message,
+    Thread,
+)
 from chalkline.messaging.selectors import settings_of
 from chalkline.people import access as people_access
 from chalkline.people.models import (
@@ -115,7 +122,10 @@ def writable_staff_users(user: User | object, district: District) -> QuerySet[Us
     if me is None:
         return User.objects.none()
     if me.kind == Person.Kind.GUARDIAN:
-        children = people_access.children_of(user, district)
+        # a child under a contact restriction against this guardian opens no conversation
+        children = people_access.children_of(user, district).exclude(
+            pk__in=restricted_student_ids(me.pk)
+        )
     elif me.kind == Person.Kind.STUDENT and settings_of(district).students_may_start:
         children = Person.objects.filter(pk=me.pk)
     else:
@@ -262,3 +272,101 @@ def require_records_officer(user: User | object, district: District) -> None:
 
 def can_manage_records(user: User | object, district: District) -> bool:
     return people_access.can(user, district, C.MANAGE_RECORDS_RETENTION)
+
+
+# --- family accounts, preferences, contact restrictions (m18a) -------------------------------
+
+
+def invite_buildings(user: User | object, district: District) -> QuerySet[Building]:
+    """The buildings whose families the user may invite (``INVITE_FAMILIES``)."""
+    return people_access.buildings_visible_to(user, district, C.INVITE_FAMILIES).filter(active=True)
+
+
+def may_invite(user: User | object, district: District) -> bool:
+    return people_access.grants_for(user, district).can_anywhere(C.INVITE_FAMILIES)
+
+
+def get_invite_building_for(user: User | object, district: District, pk: int) -> Building:
+    """404 when the user does not see the building's directory, 403 when they see it but may
+    not invite its families."""
+    return people_access.get_building_for(user, district, pk, need=C.INVITE_FAMILIES)
+
+
+def get_invite_class_for(
+    user: User | object, district: District, building: Building, pk: int
+) -> SchoolClass:
+    found: SchoolClass = people_access.get_visible(
+        SchoolClass.objects.filter(district=district, building=building, active=True),
+        pk,
+        not_found="No such class.",
+    )
+    return found
+
+
+def require_restriction_manager(user: User | object, district: District) -> None:
+    """403 unless the user records contact restrictions somewhere in the district."""
+    people_access.require(user, district, C.MANAGE_CONTACT_RESTRICTIONS)
+
+
+def may_manage_restrictions(user: User | object, district: District) -> bool:
+    return people_access.grants_for(user, district).can_anywhere(C.MANAGE_CONTACT_RESTRICTIONS)
+
+
+def restriction_students(user: User | object, district: District) -> QuerySet[Person]:
+    """The students whose contact restrictions the user keeps: their buildings' students (a
+    principal), every student (the district office). Restrictions are confidential: nobody else
+    sees them."""
+    students = Person.objects.filter(district=district, kind=Person.Kind.STUDENT)
+    ids = people_access.grants_for(user, district).building_ids_with(C.MANAGE_CONTACT_RESTRICTIONS)
+    if ids is None:
+        return students
+    return students.filter(
+        Q(affiliations__building_id__in=ids, affiliations__active=True)
+    ).distinct()
+
+
+def get_restriction_student_for(user: User | object, district: District, pk: int) -> Person:
+    require_restriction_manager(user, district)
+    student: Person = people_access.get_visible(
+        restriction_students(user, district), pk, not_found="No such student."
+    )
+    return student
+
+
+def restrictions_visible_to(user: User | object, district: District) -> ContactRestrictionQuerySet:
+    if not may_manage_restrictions(user, district):
+        return ContactRestriction.objects.none()
+    return ContactRestriction.objects.filter(
+        district=district, student__in=restriction_students(user, district)
+    )
+
+
+def get_restriction_for(user: User | object, district: District, pk: int) -> ContactRestriction:
+    require_restriction_manager(user, district)
+    found: ContactRestriction = people_access.get_visible(
+        restrictions_visible_to(user, district), pk, not_found="No such restriction."
+    )
+    return found
+
+
+def family_person(user: User | object, district: District) -> Person:
+    """The guardian or student record of a family account; 403 for everyone else."""
+    person: Person | None = getattr(user, "person", None)
+    if (
+        person is None
+        or person.district_id != district.pk
+        or person.kind not in (Person.Kind.GUARDIAN, Person.Kind.STUDENT)
+    ):
+        raise PermissionDenied
+    return person
+
+
+def family_links(user: User | object, district: District) -> dict[str, bool]:
+    """Which family-account pages the inbox links to, for this user."""
+    person: Person | None = getattr(user, "person", None)
+    return {
+        "can_invite": may_invite(user, district),
+        "can_restrict": may_manage_restrictions(user, district),
+        "is_family": person is not None
+        and person.kind in (Person.Kind.GUARDIAN, Person.Kind.STUDENT),
+    }

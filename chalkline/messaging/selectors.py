@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from chalkline.messaging.families import adult_students, links_reaching
 from chalkline.messaging.models import (
     WIDE_KINDS,
     AudienceKind,
@@ -15,7 +16,7 @@ from chalkline.messaging.models import (
     Recipient,
     Thread,
 )
-from chalkline.people.models import District, Enrollment, GuardianLink, Person, User
+from chalkline.people.models import District, Enrollment, Person, User
 
 
 def settings_of(district: District) -> MessagingSettings:
@@ -43,10 +44,20 @@ class Addressee:
     copy_of_student: Person | None = None
 
 
-def _guardians_of(students: QuerySet[Person]) -> QuerySet[Person]:
-    links = GuardianLink.objects.filter(student__in=students, active=True)
+def _guardians_of(district: District, students: QuerySet[Person]) -> QuerySet[Person]:
+    """The guardians a message about ``students`` reaches: contact restrictions in force and
+    adult students (where the district reaches them as adults) left out (``links_reaching``)."""
+    links = links_reaching(district, students)
     return Person.objects.filter(
         pk__in=links.values("guardian_id"), active=True, kind=Person.Kind.GUARDIAN
+    )
+
+
+def _families_of(district: District, students: QuerySet[Person]) -> list[Addressee]:
+    """A family audience of ``students``: their guardians, and the adult students themselves
+    where the district reaches adult students as adults."""
+    return _with_accounts(_guardians_of(district, students)) + _with_accounts(
+        adult_students(district, students)
     )
 
 
@@ -65,9 +76,7 @@ def _guardian_copies(district: District, students: list[Person]) -> list[Address
         return []
     young = [s for s in students if (grade_number(s.grade) or 0) <= through]
     by_pk = {s.pk: s for s in young}
-    links = GuardianLink.objects.filter(
-        student_id__in=list(by_pk), active=True, guardian__active=True
-    ).select_related("guardian")
+    links = links_reaching(district, list(by_pk)).select_related("guardian")
     accounts = dict(
         User.objects.filter(
             person_id__in=[link.guardian_id for link in links], is_active=True
@@ -89,7 +98,7 @@ def audience_addressees(
     students = people.filter(kind=Person.Kind.STUDENT)
     out: list[Addressee]
     if kind == AudienceKind.FAMILY:
-        out = _with_accounts(_guardians_of(students.filter(pk=pk)))
+        out = _families_of(district, students.filter(pk=pk))
     elif kind in (AudienceKind.CLASS_FAMILIES, AudienceKind.CLASS_STUDENTS):
         enrolled = students.filter(
             Exists(
@@ -99,18 +108,18 @@ def audience_addressees(
             )
         )
         if kind == AudienceKind.CLASS_FAMILIES:
-            out = _with_accounts(_guardians_of(enrolled))
+            out = _families_of(district, enrolled)
         else:
             listed = list(enrolled.order_by("pk"))
             out = _with_accounts(enrolled) + _guardian_copies(district, listed)
     elif kind in (AudienceKind.BUILDING_FAMILIES, AudienceKind.BUILDING_STAFF):
         here = Q(affiliations__building_id=pk, affiliations__active=True)
         if kind == AudienceKind.BUILDING_FAMILIES:
-            out = _with_accounts(_guardians_of(students.filter(here)))
+            out = _families_of(district, students.filter(here))
         else:
             out = _with_accounts(people.filter(here, kind=Person.Kind.STAFF).distinct())
     elif kind == AudienceKind.DISTRICT:
-        out = _with_accounts(_guardians_of(students)) + _with_accounts(
+        out = _families_of(district, students) + _with_accounts(
             people.filter(kind=Person.Kind.STAFF)
         )
     elif kind == AudienceKind.DIRECT:
@@ -156,7 +165,42 @@ def thread_participants(thread: Thread, *, sender: User) -> list[Addressee]:
     starter = User.objects.filter(pk=thread.started_by_id).select_related("person").first()
     if starter is not None:
         out.insert(0, Addressee(starter.person, starter.pk))
-    return _without(out, sender)
+    return _without(_still_reached(thread, out), sender)
+
+
+def _thread_student_id(thread: Thread) -> int | None:
+    """The student a family thread (or a private reply to one) is about."""
+    for t in (thread, thread.parent):
+        if t is not None and t.audience_kind == AudienceKind.FAMILY and t.audience_key.isdigit():
+            return int(t.audience_key)
+    return None
+
+
+def _still_reached(thread: Thread, addressees: list[Addressee]) -> list[Addressee]:
+    """Leave out the guardians whom a message about the thread's student (or the student whose
+    copy they had) no longer reaches: a contact restriction recorded since, an adult student."""
+    about = _thread_student_id(thread)
+    pairs: set[tuple[int, int]] = set()
+    for a in addressees:
+        if a.person is not None and a.person.kind == Person.Kind.GUARDIAN:
+            student = a.copy_of_student.pk if a.copy_of_student else about
+            if student is not None:
+                pairs.add((a.person.pk, student))
+    if not pairs:
+        return addressees
+    students = sorted({s for _, s in pairs})
+    reached = set(
+        links_reaching(thread.district, students).values_list("guardian_id", "student_id")
+    )
+    dropped = pairs - reached
+
+    def kept(a: Addressee) -> bool:
+        if a.person is None or a.person.kind != Person.Kind.GUARDIAN:
+            return True
+        student = a.copy_of_student.pk if a.copy_of_student else about
+        return (a.person.pk, student) not in dropped
+
+    return [a for a in addressees if kept(a)]
 
 
 def reply_target(thread: Thread, by: User) -> tuple[Thread | None, bool]:
@@ -183,7 +227,7 @@ def reply_addressees(thread: Thread, by: User) -> list[Addressee]:
             addressees += _student_copies(
                 thread.district, [*addressees, Addressee(by.person, by.pk)]
             )
-        return _without(addressees, by)
+        return _without(_still_reached(thread, addressees), by)
     if thread.audience_kind in WIDE_KINDS:
         return audience_addressees(
             thread.district, thread.audience_kind, thread.audience_key, sender=by

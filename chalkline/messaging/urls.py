@@ -23,4 +23,15 @@ urlpatterns = [
     path("records/holds/<id:pk>/release", views.release_hold, name="records_release_hold"),
     path("records/disposal/", views.disposal, name="records_disposal"),
     path("records/disposal/<id:pk>/", views.dispose, name="records_dispose"),
+    # family and student accounts, preferences, contact restrictions (m18a)
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/b/<id:pk>/", views.invitations_building, name="invitations_building"),
+    path("claim/<str:token>/", views.claim, name="claim"),
+    path("sign-in/", views.request_sign_in_link, name="request_sign_in_link"),
+    path("sign-in/<str:token>/", views.sign_in_link, name="sign_in_link"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("restrictions/", views.restrictions, name="restrictions"),
+    path("restrictions/s/<id:pk>/", views.restrictions_student, name="restrictions_student"),
+    path("restrictions/<id:pk>/end", views.restriction_end, name="restriction_end"),
+    path("settings/families/", views.family_settings, name="family_settings"),
 ]

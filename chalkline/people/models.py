@@ -163,6 +163,9 @@ class Person(models.Model):
     deactivation_reason = models.CharField(max_length=300, blank=True)
     hire_date = models.DateField(null=True, blank=True)
     grade = models.CharField(max_length=20, blank=True)
+    birth_date = models.DateField(
+        null=True, blank=True, help_text="A student's date of birth, where the roster has it."
+    )
     directory_opt_out = models.BooleanField(default=False)
     media_release = models.BooleanField(default=True)
     row_hash = models.BigIntegerField(

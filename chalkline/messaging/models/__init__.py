@@ -4,6 +4,17 @@ A new part adds its module here and re-exports its models, so `chalkline.messagi
 working for every model.
 """
 
+from chalkline.messaging.models.accounts import (
+    ADULT_AGE,
+    DEFAULT_STUDENTS_FROM_GRADE,
+    ContactPreference,
+    ContactRestriction,
+    ContactRestrictionQuerySet,
+    FamilyAccountSettings,
+    Invitation,
+    InvitationQuerySet,
+    SignInLink,
+)
 from chalkline.messaging.models.retention import (
     ALL_SERIES,
     SERIES_CHOICES,
@@ -44,6 +55,15 @@ __all__ = [
     "Tombstone",
     "add_months",
     # threads and messages
+    "ADULT_AGE",
+    "ContactPreference",
+    "ContactRestriction",
+    "ContactRestrictionQuerySet",
+    "DEFAULT_STUDENTS_FROM_GRADE",
+    "FamilyAccountSettings",
+    "Invitation",
+    "InvitationQuerySet",
+    "SignInLink",
     "AudienceKind",
     "BlockedAttempt",
     "BlockedAttemptQuerySet",

@@ -3,6 +3,23 @@
 Each part's module is re-exported here, so callers import from `chalkline.messaging.services`.
 """
 
+from chalkline.messaging.services.accounts import (
+    AccountError,
+    InviteResult,
+    claim_invitation,
+    invitation_from_token,
+    invite_people,
+    send_sign_in_link,
+    use_sign_in_link,
+)
+from chalkline.messaging.services.families import (
+    FamilyError,
+    end_contact_restriction,
+    preference_of,
+    record_contact_restriction,
+    set_contact_preference,
+    update_family_account_settings,
+)
 from chalkline.messaging.services.retention import (
     DEFAULT_RUN_LIMIT,
     Eligibility,
@@ -38,6 +55,19 @@ __all__ = [
     "place_legal_hold",
     "release_legal_hold",
     # sending
+    "AccountError",
+    "FamilyError",
+    "InviteResult",
+    "claim_invitation",
+    "end_contact_restriction",
+    "invitation_from_token",
+    "invite_people",
+    "preference_of",
+    "record_contact_restriction",
+    "send_sign_in_link",
+    "set_contact_preference",
+    "update_family_account_settings",
+    "use_sign_in_link",
     "MessagingError",
     "body_digest",
     "mark_thread_read",

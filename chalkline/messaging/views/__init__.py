@@ -1,5 +1,17 @@
 """The messaging hub's views, one module per part, re-exported for `urls.py`."""
 
+from chalkline.messaging.views.families import (
+    claim,
+    family_settings,
+    invitations,
+    invitations_building,
+    preferences,
+    request_sign_in_link,
+    restriction_end,
+    restrictions,
+    restrictions_student,
+    sign_in_link,
+)
 from chalkline.messaging.views.hub import (
     ACTION_LABELS,
     clause_url,
@@ -32,6 +44,16 @@ __all__ = [
     "release_hold",
     "schedules",
     # the hub
+    "claim",
+    "family_settings",
+    "invitations",
+    "invitations_building",
+    "preferences",
+    "request_sign_in_link",
+    "restriction_end",
+    "restrictions",
+    "restrictions_student",
+    "sign_in_link",
     "ACTION_LABELS",
     "clause_url",
     "compose",

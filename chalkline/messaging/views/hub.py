@@ -21,6 +21,7 @@ from chalkline.messaging.access import (
     audiences_for,
     can_manage_messaging,
     can_manage_records,
+    family_links,
     get_own_message_for,
     get_thread_for,
     may_compose,
@@ -140,6 +141,7 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             "can_compose": may_compose(request.user, request.district),
             "can_manage": can_manage_messaging(request.user, request.district),
             "can_manage_records": can_manage_records(request.user, request.district),
+            **family_links(request.user, request.district),
         },
     )
 

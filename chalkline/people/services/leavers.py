@@ -9,7 +9,9 @@ person row is written:
    person record stays active, with a warning in the report;
 3. ``suspend_leavers``: every active membership in the district held by a user whose person is
    inactive is suspended (``active = False`` with ``suspended_at`` and ``suspension_reason``), and
-   those users' sessions are deleted; one summary audit event lists the ids.
+   those users' sessions are deleted; one summary audit event lists the ids;
+4. ``sign_out_former_families``: former students and the guardians left with no active child
+   no longer sign in (their accounts deactivated, family memberships suspended, sessions ended).
 
 API tokens need nothing here: ``api.auth`` refuses a token whose creator holds no active
 membership in its district or whose person is inactive (api sits above people).
@@ -20,7 +22,7 @@ Nothing is restored when a person comes back: an administrator grants the roles 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from chalkline.audit.actions import Action
@@ -28,7 +30,14 @@ from chalkline.audit.services import record_event
 from chalkline.lib.batches import in_list_chunks
 from chalkline.lib.oneroster import Report
 from chalkline.people import roster_import
-from chalkline.people.models import District, ImportBatch, Membership, Person, User
+from chalkline.people.models import (
+    District,
+    GuardianLink,
+    ImportBatch,
+    Membership,
+    Person,
+    User,
+)
 from chalkline.people.roles import Role
 from chalkline.people.sessions import end_sessions
 
@@ -162,6 +171,53 @@ def suspend_leavers(
     return {"people": len(person_ids), "memberships": len(membership_ids), "sessions": sessions}
 
 
+def sign_out_former_families(
+    *,
+    district: District,
+    by: User | None,
+    batch: ImportBatch | None = None,
+    report: Report | None = None,
+    file: str = "",
+) -> dict[str, int]:
+    """Former students and their families no longer sign in: the accounts of inactive students
+    and of guardians left with no active child (no active link to an active student) are
+    deactivated (``is_active = False``), their family memberships suspended and their sessions
+    ended. The hub still reaches them by e-mail in the threads they were in. One summary audit
+    event; idempotent. A new invitation, once claimed, makes the account active again."""
+    current_child = GuardianLink.objects.filter(
+        guardian_id=OuterRef("person_id"), active=True, student__active=True
+    )
+    former = User.objects.filter(person__district=district, is_active=True).filter(
+        Q(person__kind=Person.Kind.STUDENT, person__active=False)
+        | Q(person__kind=Person.Kind.GUARDIAN) & ~Exists(current_child)
+    )
+    user_ids = sorted(former.values_list("pk", flat=True))
+    if not user_ids:
+        return {"users": 0, "sessions": 0}
+    sessions = end_sessions(User.objects.filter(pk__in=user_ids).values("pk"))
+    now = timezone.now()
+    for chunk in in_list_chunks(user_ids):
+        User.objects.filter(pk__in=chunk).update(is_active=False)
+        Membership.objects.filter(
+            user_id__in=chunk, role__in=[Role.GUARDIAN, Role.STUDENT], active=True
+        ).update(active=False, suspended_at=now, suspension_reason="No longer a current family")
+    record_event(
+        district=district,
+        actor=by,
+        action=Action.FORMER_FAMILIES_SIGNED_OUT,
+        target=batch if batch is not None else district,
+        after={"users": user_ids, "sessions_ended": sessions},
+    )
+    if report is not None:
+        report.info(
+            "former_families_signed_out",
+            file,
+            f"{len(user_ids):,} accounts of former students and their families no longer sign "
+            "in; the messaging hub reaches them by e-mail.",
+        )
+    return {"users": len(user_ids), "sessions": sessions}
+
+
 def cut_leavers_access(
     *,
     batch: ImportBatch,
@@ -184,4 +240,7 @@ def cut_leavers_access(
         batch=batch,
         report=report,
         file=file,
+    )
+    sign_out_former_families(
+        district=batch.district, by=batch.created_by, batch=batch, report=report, file=file
     )

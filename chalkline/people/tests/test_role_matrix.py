@@ -209,6 +209,25 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "messaging:reply_check",
         "messaging:retract",
         "messaging:settings",  # chalkline/messaging/tests/test_settings_page.py
+        # Records retention and disposal: chalkline/messaging/tests/test_records_pages.py
+        "messaging:records_schedules",
+        "messaging:records_certificates",
+        "messaging:records_certificate_file",
+        "messaging:records_holds",
+        "messaging:records_release_hold",
+        "messaging:records_disposal",
+        "messaging:records_dispose",
+        # Family accounts: chalkline/messaging/tests/test_family_role_matrix.py
+        "messaging:invitations",
+        "messaging:invitations_building",
+        "messaging:claim",
+        "messaging:request_sign_in_link",
+        "messaging:sign_in_link",
+        "messaging:preferences",
+        "messaging:restrictions",
+        "messaging:restrictions_student",
+        "messaging:restriction_end",
+        "messaging:family_settings",
         # The registry: chalkline/registry/tests/test_registry_role_matrix.py
         "registry:apps",
         "registry:request",
