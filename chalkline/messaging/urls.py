@@ -13,4 +13,9 @@ urlpatterns = [
     path("t/<id:pk>/check", views.reply_check, name="reply_check"),
     path("m/<id:pk>/retract", views.retract, name="retract"),
     path("settings/", views.settings_page, name="settings"),
+    # quiet hours and the review queue (m18d)
+    path("m/<id:pk>/report", views.report, name="report"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/<id:pk>/", views.review_item, name="review_item"),
+    path("settings/quiet-hours/", views.quiet_hours, name="quiet_hours"),
 ]

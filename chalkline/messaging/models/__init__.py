@@ -4,6 +4,14 @@ A new part adds its module here and re-exports its models, so `chalkline.messagi
 working for every model.
 """
 
+from chalkline.messaging.models.review import (
+    BuildingQuietHours,
+    ReviewItem,
+    ReviewItemQuerySet,
+    ReviewSettings,
+    UrgentMark,
+    UrgentMarkQuerySet,
+)
 from chalkline.messaging.models.threads import (
     DEFAULT_RULES,
     MAX_MESSAGE_CHARS,
@@ -24,6 +32,12 @@ from chalkline.messaging.models.threads import (
 )
 
 __all__ = [
+    "BuildingQuietHours",
+    "ReviewItem",
+    "ReviewItemQuerySet",
+    "ReviewSettings",
+    "UrgentMark",
+    "UrgentMarkQuerySet",
     "AudienceKind",
     "BlockedAttempt",
     "BlockedAttemptQuerySet",

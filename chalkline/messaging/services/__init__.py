@@ -3,6 +3,21 @@
 Each part's module is re-exported here, so callers import from `chalkline.messaging.services`.
 """
 
+from chalkline.messaging.services.review import (
+    ReviewError,
+    building_of,
+    escalate_review_queue,
+    held_until_for,
+    may_mark_urgent,
+    quiet_window,
+    record_review_outcome,
+    release_held_messages,
+    report_message,
+    review_settings_of,
+    school_days_later,
+    set_building_quiet_hours,
+    update_quiet_hours,
+)
 from chalkline.messaging.services.sending import (
     MessagingError,
     body_digest,
@@ -16,6 +31,19 @@ from chalkline.messaging.services.sending import (
 )
 
 __all__ = [
+    "ReviewError",
+    "building_of",
+    "escalate_review_queue",
+    "held_until_for",
+    "may_mark_urgent",
+    "quiet_window",
+    "record_review_outcome",
+    "release_held_messages",
+    "report_message",
+    "review_settings_of",
+    "school_days_later",
+    "set_building_quiet_hours",
+    "update_quiet_hours",
     "MessagingError",
     "body_digest",
     "mark_thread_read",

@@ -12,8 +12,13 @@ from chalkline.messaging.views.hub import (
     settings_page,
     thread,
 )
+from chalkline.messaging.views.review import quiet_hours, report, review_item, review_queue
 
 __all__ = [
+    "quiet_hours",
+    "report",
+    "review_item",
+    "review_queue",
     "ACTION_LABELS",
     "clause_url",
     "compose",
