@@ -11,7 +11,7 @@ from chalkline.audit.models import AuditEvent
 from chalkline.cases.models import Case
 from chalkline.lib.appendonly import guards_suspended
 from chalkline.messaging.models import Message, ReviewItem
-from chalkline.messaging.tests.conftest import School, school  # noqa: F401 (fixture)
+from chalkline.messaging.tests.conftest import School
 from chalkline.workflows.models import CaseMessageCitation
 
 PERSONAL = "Text me at tess.home@gmail.com about the quiz."
