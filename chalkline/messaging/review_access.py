@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from chalkline.messaging.access import threads_visible_to
-from chalkline.messaging.models import Message, Recipient, ReviewItem
+from chalkline.messaging.models import Message, Recipient, ReviewItem, ReviewItemQuerySet
 from chalkline.messaging.selectors import mine
 from chalkline.people import access as people_access
 from chalkline.people.models import Building, District, User
@@ -34,7 +34,7 @@ def require_reviewer(user: User | object, district: District) -> None:
         raise PermissionDenied
 
 
-def review_items_visible_to(user: User | object, district: District) -> QuerySet[ReviewItem]:
+def review_items_visible_to(user: User | object, district: District) -> ReviewItemQuerySet:
     grants = people_access.grants_for(user, district)
     if not grants.can_anywhere(C.REVIEW_MESSAGES):
         return ReviewItem.objects.none()

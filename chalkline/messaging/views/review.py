@@ -133,7 +133,7 @@ def _building_forms(request: DistrictRequest) -> list[dict[str, Any]]:
     }
     for b in quiet_hours_buildings(request.user, request.district).order_by("name"):
         current = own.get(b.pk)
-        initial = {"building": b.pk}
+        initial: dict[str, Any] = {"building": b.pk}
         if current is not None:
             initial |= {"quiet_start": current.quiet_start, "quiet_end": current.quiet_end}
         form = BuildingQuietHoursForm(initial=initial, auto_id=f"b{b.pk}_%s")
