@@ -47,6 +47,7 @@ demo: install messages
 	@$(DEMO_SETUP) demo-training
 	@$(DEMO_SETUP) demo-cases
 	@$(DEMO_SETUP) demo-messages
+	@$(DEMO_SETUP) demo-review-queue
 	@$(DEMO_SETUP) send-mail
 	@echo "E-mail is not sent in the demo: each message is a file in $(DEMO_MAIL)/ (read them there)."
 	@$(DEMO_SETUP) demo-data --sign-ins

@@ -4,20 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0007_sign_in_with_district_provider'),
+        ("people", "0007_sign_in_with_district_provider"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('superintendent', 'Superintendent'), ('designee', "Superintendent's designee"), ('hr', 'Human resources'), ('principal', 'Building principal'), ('network_admin', 'Network administrator'), ('employee_rep', 'Employee representative'), ('board_member', 'Board member'), ('employee', 'Employee'), ('registrar', 'Registrar'), ('records_officer', 'Records officer'), ('guardian', 'Parent or guardian'), ('student', 'Student')], max_length=30),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("superintendent", "Superintendent"),
+                    ("designee", "Superintendent's designee"),
+                    ("hr", "Human resources"),
+                    ("principal", "Building principal"),
+                    ("network_admin", "Network administrator"),
+                    ("employee_rep", "Employee representative"),
+                    ("board_member", "Board member"),
+                    ("employee", "Employee"),
+                    ("registrar", "Registrar"),
+                    ("records_officer", "Records officer"),
+                    ("guardian", "Parent or guardian"),
+                    ("student", "Student"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='rolesuggestion',
-            name='role',
-            field=models.CharField(choices=[('superintendent', 'Superintendent'), ('designee', "Superintendent's designee"), ('hr', 'Human resources'), ('principal', 'Building principal'), ('network_admin', 'Network administrator'), ('employee_rep', 'Employee representative'), ('board_member', 'Board member'), ('employee', 'Employee'), ('registrar', 'Registrar'), ('records_officer', 'Records officer'), ('guardian', 'Parent or guardian'), ('student', 'Student')], max_length=30),
+            model_name="rolesuggestion",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("superintendent", "Superintendent"),
+                    ("designee", "Superintendent's designee"),
+                    ("hr", "Human resources"),
+                    ("principal", "Building principal"),
+                    ("network_admin", "Network administrator"),
+                    ("employee_rep", "Employee representative"),
+                    ("board_member", "Board member"),
+                    ("employee", "Employee"),
+                    ("registrar", "Registrar"),
+                    ("records_officer", "Records officer"),
+                    ("guardian", "Parent or guardian"),
+                    ("student", "Student"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
