@@ -95,3 +95,11 @@ def quiet_hours_buildings(user: User | object, district: District) -> QuerySet[B
 
 def may_set_district_quiet_hours(user: User | object, district: District) -> bool:
     return people_access.can(user, district, C.MANAGE_MESSAGING)
+
+
+def may_see_quiet_hours(user: User | object, district: District) -> bool:
+    """Whether the quiet-hours page is for the user (the district's or a building's window)."""
+    return (
+        may_set_district_quiet_hours(user, district)
+        or quiet_hours_buildings(user, district).exists()
+    )

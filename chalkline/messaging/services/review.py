@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
+from chalkline.lib.batches import iter_chunks
 from chalkline.messaging.models import (
     AudienceKind,
     BuildingQuietHours,
@@ -46,6 +47,8 @@ from chalkline.people.roles import Capability
 
 ABUSE = "abuse_disclosure"
 MAX_REASON = 500
+#: rows claimed per transaction by the periodic commands
+CLAIM_CHUNK = 200
 
 
 class ReviewError(ValueError):
@@ -344,27 +347,32 @@ def release_held_messages(*, now: datetime.datetime | None = None) -> int:
         .order_by("message_id")
     )
     released = 0
-    for message_id in list(due):
+    # one transaction per chunk (not per message): a second run blocks on the rows the first
+    # holds, then finds them no longer HELD and skips them
+    for chunk in iter_chunks(list(due), CLAIM_CHUNK):
         with transaction.atomic():
-            count = Recipient.objects.filter(
-                message_id=message_id, status=Recipient.Status.HELD, held_until__lte=now
-            ).update(
-                status=Case(
-                    When(user__isnull=False, then=Value(Recipient.Status.SENT)),
-                    default=Value(Recipient.Status.QUEUED),
+            threads = dict(
+                Message.objects.filter(pk__in=chunk).values_list("pk", "thread__district_id")
+            )
+            for message_id in chunk:
+                count = Recipient.objects.filter(
+                    message_id=message_id, status=Recipient.Status.HELD, held_until__lte=now
+                ).update(
+                    status=Case(
+                        When(user__isnull=False, then=Value(Recipient.Status.SENT)),
+                        default=Value(Recipient.Status.QUEUED),
+                    )
                 )
-            )
-            if not count:
-                continue
-            message = Message.objects.select_related("thread").get(pk=message_id)
-            record_event(
-                district=message.thread.district_id,
-                actor=None,
-                action=Action.MESSAGE_RELEASED,
-                target=message,
-                after={"thread": message.thread_id, "recipients": count},
-            )
-            released += 1
+                if not count:
+                    continue
+                record_event(
+                    district=threads[message_id],
+                    actor=None,
+                    action=Action.MESSAGE_RELEASED,
+                    target=("messaging.message", message_id),
+                    after={"recipients": count},
+                )
+                released += 1
     return released
 
 
@@ -534,19 +542,20 @@ def escalate_review_queue(*, now: datetime.datetime | None = None) -> int:
         status=ReviewItem.Status.OPEN, level=ReviewItem.Level.PRINCIPAL, escalate_at__lte=now
     ).values_list("pk", "district_id")
     moved = 0
-    for pk, district_id in list(due):
+    for chunk in iter_chunks(list(due), CLAIM_CHUNK):
         with transaction.atomic():
-            claimed = ReviewItem.objects.filter(
-                pk=pk, status=ReviewItem.Status.OPEN, level=ReviewItem.Level.PRINCIPAL
-            ).update(level=ReviewItem.Level.DESIGNEE, escalated_at=now)
-            if not claimed:
-                continue
-            record_event(
-                district=district_id,
-                actor=None,
-                action=Action.REVIEW_ITEM_ESCALATED,
-                target=("messaging.reviewitem", pk),
-                after={"level": ReviewItem.Level.DESIGNEE},
-            )
-            moved += 1
+            for pk, district_id in chunk:
+                claimed = ReviewItem.objects.filter(
+                    pk=pk, status=ReviewItem.Status.OPEN, level=ReviewItem.Level.PRINCIPAL
+                ).update(level=ReviewItem.Level.DESIGNEE, escalated_at=now)
+                if not claimed:
+                    continue
+                record_event(
+                    district=district_id,
+                    actor=None,
+                    action=Action.REVIEW_ITEM_ESCALATED,
+                    target=("messaging.reviewitem", pk),
+                    after={"level": ReviewItem.Level.DESIGNEE},
+                )
+                moved += 1
     return moved

@@ -36,7 +36,7 @@ from chalkline.messaging.models import (
     Recipient,
     Thread,
 )
-from chalkline.messaging.review_access import may_review
+from chalkline.messaging.review_access import may_review, may_see_quiet_hours
 from chalkline.messaging.screen import Screened, engine_audience, screen_message
 from chalkline.messaging.selectors import (
     audience_addressees,
@@ -141,6 +141,7 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             "can_compose": may_compose(request.user, request.district),
             "can_manage": can_manage_messaging(request.user, request.district),
             "can_review": may_review(request.user, request.district),
+            "can_quiet_hours": may_see_quiet_hours(request.user, request.district),
         },
     )
 

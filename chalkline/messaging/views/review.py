@@ -23,6 +23,7 @@ from chalkline.messaging.referrals import refer
 from chalkline.messaging.review_access import (
     get_received_message_for,
     get_review_item_for,
+    may_see_quiet_hours,
     may_set_district_quiet_hours,
     quiet_hours_buildings,
     require_reviewer,
@@ -148,10 +149,10 @@ def quiet_hours(request: DistrictRequest) -> HttpResponse:
     """The district's quiet hours and review-queue settings (those who set the messaging
     settings), and each building's narrower window (also its principal)."""
     district = request.district
+    if not may_see_quiet_hours(request.user, district):
+        raise PermissionDenied
     may_district = may_set_district_quiet_hours(request.user, district)
     buildings = quiet_hours_buildings(request.user, district)
-    if not may_district and not buildings.exists():
-        raise PermissionDenied
     current = review_settings_of(district)
     initial = {
         "quiet_start": current.quiet_start,
