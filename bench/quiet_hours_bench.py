@@ -20,6 +20,7 @@ import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,10 +136,11 @@ def main() -> None:
     print(
         f"load before: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}"
     )
-    for name, run in (
+    runs: list[tuple[str, Callable[[], int]]] = [
         ("release-held-messages", lambda: release_held_messages(now=now)),
         ("escalate-review-queue", lambda: escalate_review_queue(now=now)),
-    ):
+    ]
+    for name, run in runs:
         for attempt in ("first run", "second run"):
             start = time.perf_counter()
             done = run()
