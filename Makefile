@@ -49,6 +49,7 @@ demo: install messages
 	@$(DEMO_SETUP) demo-messages
 	@$(DEMO_SETUP) demo-records
 	@$(DEMO_SETUP) demo-families
+	@$(DEMO_SETUP) demo-review-queue
 	@$(DEMO_SETUP) send-mail
 	@echo "E-mail is not sent in the demo: each message is a file in $(DEMO_MAIL)/ (read them there)."
 	@$(DEMO_SETUP) demo-data --sign-ins

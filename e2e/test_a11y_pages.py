@@ -102,6 +102,10 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("super", "/messages/restrictions/"),
     ("super", "/messages/restrictions/s/{student}/"),
     ("super", "/messages/settings/families/"),
+    # quiet hours and the review queue (m18d); item and report pages:
+    # e2e/test_review_queue_journey.py
+    ("super", "/messages/review/"),
+    ("super", "/messages/settings/quiet-hours/"),
     # policy reviews and the Board (issue 22); review and Board item pages:
     # e2e/test_reviews_journeys.py
     ("super", "/reviews/"),

@@ -171,6 +171,15 @@ class Action(StrEnum):
     CONTACT_RESTRICTION_ENDED = "messaging.contact_restriction_ended"
     FAMILY_ACCOUNT_SETTINGS_CHANGED = "messaging.family_account_settings_changed"
     FORMER_FAMILIES_SIGNED_OUT = "people.former_families_signed_out"
+    # m18d: quiet hours, the review queue, referral to a case
+    MESSAGE_MARKED_URGENT = "messaging.message_marked_urgent"
+    MESSAGE_HELD = "messaging.message_held"
+    MESSAGE_RELEASED = "messaging.message_released"
+    MESSAGE_REPORTED = "messaging.message_reported"
+    QUIET_HOURS_CHANGED = "messaging.quiet_hours_changed"
+    REVIEW_ITEM_OPENED = "messaging.review_item_opened"
+    REVIEW_ITEM_ESCALATED = "messaging.review_item_escalated"
+    REVIEW_OUTCOME_RECORDED = "messaging.review_outcome_recorded"
 
     @property
     def label(self) -> str:
@@ -325,6 +334,15 @@ LABELS: dict[Action, str] = {
     Action.CONTACT_RESTRICTION_ENDED: "Ended a contact restriction",
     Action.FAMILY_ACCOUNT_SETTINGS_CHANGED: "Changed who may be invited to the messaging hub",
     Action.FORMER_FAMILIES_SIGNED_OUT: "Former students and their families no longer sign in",
+    # m18d: quiet hours, the review queue, referral to a case
+    Action.MESSAGE_MARKED_URGENT: "Marked a message urgent (delivered even in quiet hours)",
+    Action.MESSAGE_HELD: "A message was held for quiet hours",
+    Action.MESSAGE_RELEASED: "A message held for quiet hours was delivered",
+    Action.MESSAGE_REPORTED: "Reported a received message for review",
+    Action.QUIET_HOURS_CHANGED: "Changed the quiet hours or the review queue's settings",
+    Action.REVIEW_ITEM_OPENED: "A message was put in the review queue",
+    Action.REVIEW_ITEM_ESCALATED: "A review item went to the designee",
+    Action.REVIEW_OUTCOME_RECORDED: "Recorded the outcome of a message review",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

@@ -38,6 +38,8 @@ class ConcernForm(forms.Form):
         label="What happened?",
         help_text="What was said or done, where (app, account, message), and who saw it.",
     )
+    # A double submit opens one case (issue 19): the page gives each form a fresh key.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args: Any, buildings: QuerySet[Building], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +69,7 @@ class PublicConcernForm(ConcernForm):
 
 
 class ManualCaseForm(ConcernForm):
+    idempotency_key = None  # type: ignore[assignment]
     subject = forms.ModelChoiceField(
         queryset=Person.objects.none(), required=False, label="Employee (from the directory)"
     )

@@ -142,11 +142,20 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     retain_until = models.DateField(null=True, blank=True)
     legal_hold = models.BooleanField(default=False)
+    # The concern forms' hidden key (issue 19): a double submit returns the case it opened.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
 
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="cases_concern_submitted_once",
+            ),
+        ]
         indexes = [
             models.Index(fields=["district", "status", "-opened_at"], name="cases_district_status"),
             models.Index(fields=["district", "kind"], name="cases_district_kind"),

@@ -8,6 +8,8 @@ not watched around the clock, and that a child in danger means 911 or the DCFS h
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,6 +22,11 @@ from chalkline.lib import ratelimit
 from chalkline.lib.http import HtmxRequest, client_ip
 from chalkline.people.models import Building, District
 
+
+def _key() -> str:
+    return uuid.uuid4().hex
+
+
 # Submissions per address per hour (CASES_PUBLIC_LIMIT in settings).
 SCOPE = "cases-public"
 
@@ -29,7 +36,9 @@ SCOPE = "cases-public"
 def concerns(request: HtmxRequest, district: str) -> HttpResponse:
     d = get_object_or_404(District, slug=district)
     buildings = Building.objects.in_district(d).active().order_by("name")
-    form = PublicConcernForm(request.POST or None, buildings=buildings)
+    form = PublicConcernForm(
+        request.POST or None, buildings=buildings, initial={"idempotency_key": _key()}
+    )
     context = {"district": d, "form": form, "received": False}
     if request.method == "POST":
         retry = ratelimit.consume(
@@ -45,7 +54,9 @@ def concerns(request: HtmxRequest, district: str) -> HttpResponse:
             if not data.pop("website"):  # a filled honeypot: a bot; store nothing
                 services.submit_public_concern(district=d, **data)
             context["received"] = True
-            context["form"] = PublicConcernForm(buildings=buildings)
+            context["form"] = PublicConcernForm(
+                buildings=buildings, initial={"idempotency_key": _key()}
+            )
             return render(request, "cases/public.html", context)
         return render(request, "cases/public.html", context, status=400)
     return render(request, "cases/public.html", context)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -283,6 +283,7 @@ def _open(
     happened_on: datetime.date | None = None,
     reporter_name: str = "",
     reporter_contact: str = "",
+    idempotency_key: str = "",
 ) -> Case:
     if subject is not None and subject.district_id != district.pk:
         raise CaseError("That person is not in this district.")
@@ -306,6 +307,7 @@ def _open(
         happened_on=happened_on,
         describes_abuse=describes_abuse(description),
         due_on=_due(S.RECEIVED),
+        idempotency_key=idempotency_key,
     )
     ensure_outcome_types(district)
     _name(case, _managers(case), P.MANAGER)
@@ -326,6 +328,34 @@ def _open(
     return case
 
 
+def _same_submission(district: District, key: str, by: User | None) -> Case | None:
+    found = Case.objects.filter(district=district, idempotency_key=key).first()
+    if found is None:
+        return None
+    if found.reporter_id != (by.pk if by is not None else None):
+        raise CaseError("The form is out of date: reload the page and send it again.")
+    return found
+
+
+def _once(district: District, key: str, by: User | None, open_: Callable[[], Case]) -> Case:
+    """Open the case unless this key already opened one (then return that one). Two requests
+    at once with the same key: the unique constraint lets one in; the other returns its case."""
+    key = key.strip()[:64]
+    if not key:
+        return open_()
+    found = _same_submission(district, key, by)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return open_()
+    except IntegrityError:
+        found = _same_submission(district, key, by)
+        if found is None:
+            raise
+        return found
+
+
 @transaction.atomic
 def report_concern(
     *,
@@ -338,19 +368,27 @@ def report_concern(
     subject_position: str = Case.Position.UNKNOWN,
     building: Building | None = None,
     happened_on: datetime.date | None = None,
+    idempotency_key: str = "",
 ) -> Case:
-    """A signed-in staff member, guardian or student reports a concern."""
-    return _open(
-        district=district,
-        by=by,
-        kind=kind,
-        source=Case.Source.SIGNED_IN,
-        reporter_kind=reporter_kind,
-        description=description,
-        subject_name=subject_name,
-        subject_position=subject_position,
-        building=building,
-        happened_on=happened_on,
+    """A signed-in staff member, guardian or student reports a concern. Submitted twice with
+    the same key (a double click), it opens one case and returns it both times."""
+    return _once(
+        district,
+        idempotency_key,
+        by,
+        lambda: _open(
+            district=district,
+            by=by,
+            kind=kind,
+            source=Case.Source.SIGNED_IN,
+            reporter_kind=reporter_kind,
+            description=description,
+            subject_name=subject_name,
+            subject_position=subject_position,
+            building=building,
+            happened_on=happened_on,
+            idempotency_key=idempotency_key,
+        ),
     )
 
 
@@ -367,22 +405,57 @@ def submit_public_concern(
     happened_on: datetime.date | None = None,
     reporter_name: str = "",
     reporter_contact: str = "",
+    idempotency_key: str = "",
 ) -> Case:
     """A concern from the public page (no account): a community member, or an applicant whose
-    social-media password or access was asked for."""
+    social-media password or access was asked for. The same key submitted twice opens one
+    case."""
+    return _once(
+        district,
+        idempotency_key,
+        None,
+        lambda: _open(
+            district=district,
+            by=None,
+            kind=kind,
+            source=Case.Source.PUBLIC,
+            reporter_kind=reporter_kind,
+            description=description,
+            subject_name=subject_name,
+            subject_position=subject_position,
+            building=building,
+            happened_on=happened_on,
+            reporter_name=reporter_name,
+            reporter_contact=reporter_contact,
+            idempotency_key=idempotency_key,
+        ),
+    )
+
+
+@transaction.atomic
+def open_referral(
+    *,
+    district: District,
+    by: User,
+    description: str,
+    subject: Person | None = None,
+    building: Building | None = None,
+    happened_on: datetime.date | None = None,
+) -> Case:
+    """A reviewer refers a message from the messaging review queue (the referral workflow,
+    ``chalkline.workflows.message_referral``, cites the message on the case by reference)."""
+    subject_name = f"{subject.given_name} {subject.family_name}" if subject is not None else ""
     return _open(
         district=district,
-        by=None,
-        kind=kind,
-        source=Case.Source.PUBLIC,
-        reporter_kind=reporter_kind,
+        by=by,
+        kind=Case.Kind.COMMUNICATION,
+        source=Case.Source.REFERRAL,
+        reporter_kind=Case.ReporterKind.DISTRICT,
         description=description,
+        subject=subject,
         subject_name=subject_name,
-        subject_position=subject_position,
         building=building,
         happened_on=happened_on,
-        reporter_name=reporter_name,
-        reporter_contact=reporter_contact,
     )
 
 

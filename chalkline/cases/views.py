@@ -5,6 +5,7 @@ Access checks come from cases/access.py: a case the user is not named on is a 40
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chalkline.cases import access, selectors, services
+from chalkline.cases.citations import citations_for
 from chalkline.cases.forms import (
     CaseFilterForm,
     CloseForm,
@@ -147,7 +149,7 @@ def cases(request: DistrictRequest) -> HttpResponse:
 @district_required
 def report(request: DistrictRequest) -> HttpResponse:
     access.require_reporter(request.user, request.district)
-    initial = {"kind": request.GET.get("kind", "")}
+    initial = {"kind": request.GET.get("kind", ""), "idempotency_key": uuid.uuid4().hex}
     form = ConcernForm(
         request.POST or None, initial=initial, buildings=_buildings(request.district)
     )
@@ -246,6 +248,8 @@ def _case_context(
                 "pause_form": forms.get("pause") or PauseForm(),
                 "disclosure_form": forms.get("disclosure") or DisclosureForm(),
                 "disclosures": list(case.disclosures.all()),
+                # cited records (a referred message), re-read and re-hashed on every view
+                "citations": citations_for(case),
                 "hold_form": forms.get("hold") or HoldForm(initial={"hold": not case.legal_hold}),
             }
         )

@@ -28,6 +28,7 @@ from chalkline.messaging.models import (
     ContactRestriction,
     ContactRestrictionQuerySet,
     Message,
+    Recipient,
     Thread,
 )
 from chalkline.messaging.selectors import settings_of
@@ -218,10 +219,14 @@ def audiences_for(user: User | object, district: District, *, limit: int = 2000)
 
 def _in_thread(user: User | object) -> Q:
     uid = getattr(user, "pk", None) or 0
-    q = Q(started_by_id=uid) | Q(messages__recipients__user_id=uid)
+    # a delivery held for quiet hours does not show the thread until it is released
+    delivered = Recipient.DELIVERED
+    q = Q(started_by_id=uid) | Q(
+        messages__recipients__user_id=uid, messages__recipients__status__in=delivered
+    )
     person = _person_id(user)
     if person:
-        q |= Q(messages__recipients__person_id=person)
+        q |= Q(messages__recipients__person_id=person, messages__recipients__status__in=delivered)
     return q
 
 

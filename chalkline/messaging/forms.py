@@ -35,6 +35,14 @@ class _Screened(forms.Form):
         help_text="Recorded with the message for the District's review.",
     )
 
+    urgent_reason = forms.CharField(
+        label="Urgent: why it cannot wait (optional)",
+        required=False,
+        max_length=500,
+        help_text="Only for roles that may mark messages urgent. An urgent message is delivered "
+        "at once, even in quiet hours; the reason is recorded.",
+    )
+
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
         if not body.strip():
@@ -46,7 +54,7 @@ class ComposeForm(_Screened):
     audience = forms.CharField(label="To", max_length=80)
     subject = forms.CharField(label="Subject", max_length=MAX_SUBJECT_CHARS)
 
-    field_order = ["audience", "subject", "body", "reason", "idempotency_key"]
+    field_order = ["audience", "subject", "body", "reason", "urgent_reason", "idempotency_key"]
 
     def clean_audience(self) -> tuple[str, str]:
         value: str = self.cleaned_data["audience"]

@@ -34,4 +34,9 @@ urlpatterns = [
     path("restrictions/s/<id:pk>/", views.restrictions_student, name="restrictions_student"),
     path("restrictions/<id:pk>/end", views.restriction_end, name="restriction_end"),
     path("settings/families/", views.family_settings, name="family_settings"),
+    # quiet hours and the review queue (m18d)
+    path("m/<id:pk>/report", views.report, name="report"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/<id:pk>/", views.review_item, name="review_item"),
+    path("settings/quiet-hours/", views.quiet_hours, name="quiet_hours"),
 ]

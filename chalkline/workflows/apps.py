@@ -11,8 +11,9 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "Cross-app workflows"
 
     def ready(self) -> None:
-        from chalkline.workflows import audit_targets, channels, training_steps
+        from chalkline.workflows import audit_targets, channels, message_referral, training_steps
 
         audit_targets.register()
         channels.register()
         training_steps.register()
+        message_referral.register()

@@ -139,6 +139,11 @@ class Recipient(models.Model):
         QUEUED = "queued", "Queued"
         SENT = "sent", "Sent"
         READ = "read", "Read"
+        # quiet hours (models/review.py): stored and archived, not delivered until held_until
+        HELD = "held", "Held for quiet hours"
+
+    #: the statuses of a delivery its recipient can see (everything but HELD)
+    DELIVERED: tuple[str, ...] = ("queued", "sent", "read")
 
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="recipients")
     person = models.ForeignKey(
@@ -152,6 +157,8 @@ class Recipient(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     read_at = models.DateTimeField(null=True, blank=True)
+    #: set on a delivery held for quiet hours: when ``release-held-messages`` delivers it
+    held_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -171,6 +178,11 @@ class Recipient(models.Model):
             ),
         ]
         indexes = [
+            models.Index(
+                fields=["held_until"],
+                condition=Q(status="held"),
+                name="messaging_recipient_held_idx",
+            ),
             models.Index(fields=["user", "status"], name="messaging_recipient_user_idx"),
             models.Index(fields=["person", "status"], name="messaging_recipient_person_idx"),
         ]

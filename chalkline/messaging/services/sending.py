@@ -29,6 +29,12 @@ from chalkline.messaging.selectors import (
     reply_addressees,
     reply_target,
 )
+from chalkline.messaging.services.review import (
+    ReviewError,
+    apply_quiet_hours,
+    check_urgent,
+    queue_after_send,
+)
 from chalkline.people.models import District, Person, User
 
 
@@ -71,6 +77,7 @@ def _write(
     override_reason: str,
     addressees: list[Addressee],
     new_thread: dict[str, Any] | None = None,
+    urgent_reason: str = "",
 ) -> Message:
     """Store the message (and its new thread, in the same savepoint: a send that loses a race
     with its own double leaves no empty thread behind), deliver it, audit it."""
@@ -98,6 +105,12 @@ def _write(
         # the guardians copied on the conversation (one of them may be the person it is about).
         addressees = [a for a in addressees if a.copy_of_student is None]
     count = _deliver(message, addressees)
+    # quiet hours and the review queue (services/review.py): hold or mark urgent; queue an
+    # override or an abuse-disclosure prompt for review, after the fact
+    held_until = apply_quiet_hours(
+        message=message, thread=thread, by=by, urgent_reason=urgent_reason
+    )
+    queue_after_send(message=message, findings=findings, override_reason=override_reason)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.sent_at)
     record_event(
         district=thread.district_id,
@@ -112,6 +125,8 @@ def _write(
             "sha256": message.sha256,
             "detectors": findings.get("detectors", []),
             "overridden": bool(override_reason),
+            "held_until": held_until.isoformat() if held_until else None,
+            "urgent": bool(urgent_reason),
         },
     )
     return message
@@ -119,6 +134,13 @@ def _write(
 
 def _is_student(user: User) -> bool:
     return user.person is not None and user.person.kind == Person.Kind.STUDENT
+
+
+def _urgent(district: District, by: User, urgent_reason: str) -> str:
+    try:
+        return check_urgent(district=district, by=by, urgent_reason=urgent_reason)
+    except ReviewError as exc:
+        raise MessagingError(str(exc)) from exc
 
 
 def _check(body: str, idempotency_key: str) -> None:
@@ -143,6 +165,7 @@ def start_thread(
     idempotency_key: str,
     findings: dict[str, Any] | None = None,
     override_reason: str = "",
+    urgent_reason: str = "",
 ) -> Message:
     """A new thread to an audience the caller already checked (``access.resolve_audience``),
     with its first message. Sent twice with the same key, it makes one message."""
@@ -166,6 +189,7 @@ def start_thread(
         idempotency_key=idempotency_key,
         findings=findings or {},
         override_reason=override_reason,
+        urgent_reason=_urgent(district, by, urgent_reason),
         addressees=audience_addressees(district, kind, key, sender=by),
     )
 
@@ -179,6 +203,7 @@ def reply_in_thread(
     idempotency_key: str,
     findings: dict[str, Any] | None = None,
     override_reason: str = "",
+    urgent_reason: str = "",
 ) -> Message:
     """A reply. To a class-wide or building-wide (or district) thread it goes privately to the
     thread's sender, in a direct thread of its own; its sender's reply there reaches the
@@ -213,6 +238,7 @@ def reply_in_thread(
         idempotency_key=idempotency_key,
         findings=findings or {},
         override_reason=override_reason,
+        urgent_reason=_urgent(thread.district, by, urgent_reason),
         addressees=addressees,
     )
 

@@ -38,6 +38,7 @@ from chalkline.messaging.models import (
     Recipient,
     Thread,
 )
+from chalkline.messaging.review_access import may_review, may_see_quiet_hours
 from chalkline.messaging.screen import Screened, engine_audience, screen_message
 from chalkline.messaging.selectors import (
     audience_addressees,
@@ -50,6 +51,7 @@ from chalkline.messaging.selectors import (
 from chalkline.messaging.services import (
     MessagingError,
     mark_thread_read,
+    may_mark_urgent,
     record_blocked_attempt,
     reply_in_thread,
     retract_message,
@@ -142,12 +144,18 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             "can_manage": can_manage_messaging(request.user, request.district),
             "can_manage_records": can_manage_records(request.user, request.district),
             **family_links(request.user, request.district),
+            "can_review": may_review(request.user, request.district),
+            "can_quiet_hours": may_see_quiet_hours(request.user, request.district),
         },
     )
 
 
 def _compose_context(request: DistrictRequest, form: ComposeForm) -> dict[str, Any]:
-    return {"form": form, "audiences": audiences_for(request.user, request.district)}
+    return {
+        "form": form,
+        "audiences": audiences_for(request.user, request.district),
+        "can_mark_urgent": may_mark_urgent(request.user, request.district),
+    }
 
 
 def _compose_screen(request: DistrictRequest, form: ComposeForm) -> tuple[Any, Screened | None]:
@@ -207,6 +215,7 @@ def compose(request: DistrictRequest) -> HttpResponse:
                             idempotency_key=form.cleaned_data["idempotency_key"],
                             findings=screened.summary,
                             override_reason=reason if outcome.needs_reason else "",
+                            urgent_reason=form.cleaned_data["urgent_reason"],
                         )
                     except MessagingError as exc:
                         form.add_error(None, str(exc))
@@ -251,7 +260,11 @@ def _thread_context(
 ) -> dict[str, Any]:
     # each reader sees the messages they sent or received (a guardian copied on a staff-student
     # conversation does not see a student's message that was kept from them)
-    received = Recipient.objects.filter(mine(request.user)).values("message_id")
+    received = (
+        Recipient.objects.filter(mine(request.user))
+        .exclude(status=Recipient.Status.HELD)
+        .values("message_id")
+    )
     messages = list(
         thread.messages.filter(Q(sender=request.user) | Q(pk__in=received))
         .select_related("sender__person", "retraction")
@@ -259,7 +272,9 @@ def _thread_context(
             queued=Count("recipients", filter=Q(recipients__status=Recipient.Status.QUEUED)),
             delivered=Count("recipients", filter=Q(recipients__status=Recipient.Status.SENT)),
             read=Count("recipients", filter=Q(recipients__status=Recipient.Status.READ)),
+            held=Count("recipients", filter=Q(recipients__status=Recipient.Status.HELD)),
         )
+        .select_related("urgent_mark")
     )
     target, private = reply_target(thread, request.user)
     starter = thread.started_by
@@ -274,6 +289,12 @@ def _thread_context(
         "private_to": private_to,
         "private_thread": target if private else None,
         "wide": thread.audience_kind in WIDE_KINDS,
+        "can_mark_urgent": may_mark_urgent(request.user, request.district),
+        "received_ids": set(
+            Recipient.objects.filter(
+                mine(request.user), message__thread=thread, status__in=Recipient.DELIVERED
+            ).values_list("message_id", flat=True)
+        ),
         "is_copy": Recipient.objects.filter(
             mine(request.user), message__thread=thread, copy_of_student__isnull=False
         ).exists(),
@@ -323,16 +344,21 @@ def reply(request: DistrictRequest, pk: int) -> HttpResponse:
                     "reason", "Why send it anyway: a finding below asks for your reason."
                 )
             else:
-                message = reply_in_thread(
-                    thread=found,
-                    by=request.user,
-                    body=form.cleaned_data["body"],
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                    findings=screened.summary,
-                    override_reason=reason if outcome.needs_reason else "",
-                )
-                flash.success(request, "Reply sent.")
-                return redirect("messaging:thread", pk=message.thread_id)
+                try:
+                    message = reply_in_thread(
+                        thread=found,
+                        by=request.user,
+                        body=form.cleaned_data["body"],
+                        idempotency_key=form.cleaned_data["idempotency_key"],
+                        findings=screened.summary,
+                        override_reason=reason if outcome.needs_reason else "",
+                        urgent_reason=form.cleaned_data["urgent_reason"],
+                    )
+                except MessagingError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    flash.success(request, "Reply sent.")
+                    return redirect("messaging:thread", pk=message.thread_id)
     context = _thread_context(request, found, form) | _findings_context(request, screened)
     return render(request, "messaging/thread.html", context, status=400)
 
