@@ -228,6 +228,12 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "messaging:restrictions_student",
         "messaging:restriction_end",
         "messaging:family_settings",
+        # Quiet hours and the review queue: chalkline/messaging/tests/test_review_queue.py,
+        # test_quiet_hours.py
+        "messaging:review_queue",
+        "messaging:quiet_hours",
+        "messaging:report",
+        "messaging:review_item",
         # The registry: chalkline/registry/tests/test_registry_role_matrix.py
         "registry:apps",
         "registry:request",
