@@ -143,9 +143,12 @@ def start_thread(
     idempotency_key: str,
     findings: dict[str, Any] | None = None,
     override_reason: str = "",
+    addressees: list[Addressee] | None = None,
 ) -> Message:
     """A new thread to an audience the caller already checked (``access.resolve_audience``),
-    with its first message. Sent twice with the same key, it makes one message."""
+    with its first message. Sent twice with the same key, it makes one message.
+    ``addressees``: the audience's ``selectors.audience_addressees`` when the caller already
+    resolved them in this request (the composer does, to screen); resolved here otherwise."""
     _check(body, idempotency_key)
     existing = _existing(by, idempotency_key)
     if existing is not None:
@@ -166,7 +169,11 @@ def start_thread(
         idempotency_key=idempotency_key,
         findings=findings or {},
         override_reason=override_reason,
-        addressees=audience_addressees(district, kind, key, sender=by),
+        addressees=(
+            addressees
+            if addressees is not None
+            else audience_addressees(district, kind, key, sender=by)
+        ),
     )
 
 

@@ -42,6 +42,7 @@ from chalkline.messaging.models import (
 )
 from chalkline.messaging.screen import Screened, engine_audience, screen_message
 from chalkline.messaging.selectors import (
+    Addressee,
     audience_addressees,
     mine,
     reply_addressees,
@@ -176,20 +177,24 @@ def _find_context(request: DistrictRequest) -> dict[str, Any]:
     return {"find": text, "find_error": error, "found": found, "found_limit": FOUND_LIMIT}
 
 
-def _compose_screen(request: DistrictRequest, form: ComposeForm) -> tuple[Any, Screened | None]:
+def _compose_screen(
+    request: DistrictRequest, form: ComposeForm
+) -> tuple[Any, Screened | None, list[Addressee] | None]:
+    """The audience (403 outside), the screening, and the addressees when screening needed
+    them (one family, one person: the send reuses them instead of resolving them again)."""
     kind, key = form.cleaned_data["audience"]
     audience = resolve_audience(request.user, request.district, kind, key)  # 403 outside
     addressees = (
         audience_addressees(request.district, kind, key, sender=request.user)
         if kind in (AudienceKind.FAMILY, AudienceKind.DIRECT)
-        else []
+        else None
     )
     try:
-        screened = _screen(request, form.cleaned_data["body"], kind, key, addressees)
+        screened = _screen(request, form.cleaned_data["body"], kind, key, addressees or [])
     except ScreeningInputError as exc:
         form.add_error("body", f"Message: {exc}")
-        return audience, None
-    return audience, screened
+        return audience, None, addressees
+    return audience, screened, addressees
 
 
 @never_cache
@@ -202,7 +207,7 @@ def compose(request: DistrictRequest) -> HttpResponse:
     if request.method == "POST":
         form = ComposeForm(request.POST)
         if form.is_valid():
-            audience, screened = _compose_screen(request, form)
+            audience, screened, addressees = _compose_screen(request, form)
             if screened is not None:
                 outcome = screened.outcome
                 reason = form.cleaned_data["reason"].strip()
@@ -233,6 +238,7 @@ def compose(request: DistrictRequest) -> HttpResponse:
                             idempotency_key=form.cleaned_data["idempotency_key"],
                             findings=screened.summary,
                             override_reason=reason if outcome.needs_reason else "",
+                            addressees=addressees,
                         )
                     except MessagingError as exc:
                         form.add_error(None, str(exc))
@@ -265,7 +271,7 @@ def compose_check(request: DistrictRequest) -> HttpResponse:
     form = ComposeForm(request.POST)
     screened = None
     if form.is_valid():
-        _, screened = _compose_screen(request, form)
+        _, screened, _ = _compose_screen(request, form)
     elif "audience" in form.cleaned_data:
         resolve_audience(request.user, request.district, *form.cleaned_data["audience"])
     context = _compose_context(request, form) | _findings_context(request, screened)
