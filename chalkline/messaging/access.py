@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chalkline.messaging.models import AudienceKind, Message, Thread
 from chalkline.messaging.selectors import settings_of
@@ -113,6 +113,31 @@ def writable_students(user: User | object, district: District) -> QuerySet[Perso
     return students.filter(pk__in=ids)
 
 
+def _writable_student(user: User | object, district: District, pk: int) -> Person | None:
+    """The student ``pk`` when in ``writable_students``: EXISTS probes on that one student's
+    enrollments and affiliations (one query), not the set of every student in reach."""
+    student = Person.objects.filter(pk=pk, district=district, kind=Person.Kind.STUDENT, active=True)
+    grants = people_access.grants_for(user, district)
+    if grants.can(C.MESSAGE_DISTRICT):
+        return student.first()
+    reach = Exists(
+        Enrollment.objects.filter(
+            person=OuterRef("pk"),
+            active=True,
+            role="student",
+            school_class__in=writable_classes(user, district),
+        )
+    )
+    buildings = grants.building_ids_with(C.MESSAGE_BUILDING)
+    if buildings:
+        reach |= Exists(
+            Affiliation.objects.filter(
+                person=OuterRef("pk"), building_id__in=buildings, active=True
+            )
+        )
+    return student.filter(reach).first()
+
+
 def writable_staff_users(user: User | object, district: District) -> QuerySet[User]:
     """The staff accounts a guardian (or, where the district allows, a student) may start a
     thread with: the teachers of their children's (own) classes and their buildings'
@@ -183,7 +208,7 @@ def resolve_audience(user: User | object, district: District, kind: str, key: st
         if people_access.can(user, district, C.MESSAGE_DISTRICT):
             label = f"{district.name}: everyone"
     elif kind == AudienceKind.FAMILY and pk:
-        student = writable_students(user, district).filter(pk=pk).first()
+        student = _writable_student(user, district, pk)
         if student is not None:
             label = f"The family of {student.display_name}"
     elif kind == AudienceKind.DIRECT and pk:
