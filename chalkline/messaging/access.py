@@ -120,19 +120,23 @@ def _writable_student(user: User | object, district: District, pk: int) -> Perso
     grants = people_access.grants_for(user, district)
     if grants.can(C.MESSAGE_DISTRICT):
         return student.first()
-    reach = Exists(
-        Enrollment.objects.filter(
-            person=OuterRef("pk"),
-            active=True,
-            role="student",
-            school_class__in=writable_classes(user, district),
+    reach = Q(
+        Exists(
+            Enrollment.objects.filter(
+                person=OuterRef("pk"),
+                active=True,
+                role="student",
+                school_class__in=writable_classes(user, district),
+            )
         )
     )
     buildings = grants.building_ids_with(C.MESSAGE_BUILDING)
     if buildings:
-        reach |= Exists(
-            Affiliation.objects.filter(
-                person=OuterRef("pk"), building_id__in=buildings, active=True
+        reach |= Q(
+            Exists(
+                Affiliation.objects.filter(
+                    person=OuterRef("pk"), building_id__in=buildings, active=True
+                )
             )
         )
     return student.filter(reach).first()
