@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from chalkline.messaging.families import adult_students, links_reaching
 from chalkline.messaging.models import (
@@ -62,10 +62,11 @@ def _families_of(district: District, students: QuerySet[Person]) -> list[Address
 
 
 def _with_accounts(people: QuerySet[Person]) -> list[Addressee]:
-    accounts = dict(
-        User.objects.filter(person__in=people, is_active=True).values_list("person_id", "pk")
-    )
-    return [Addressee(p, accounts.get(p.pk)) for p in people.order_by("pk")]
+    # one query: each person with their active account's id (a correlated subquery on the
+    # one-to-one person link) rather than the people, then their accounts
+    account = User.objects.filter(person=OuterRef("pk"), is_active=True).values("pk")[:1]
+    rows = people.annotate(account_id=Subquery(account)).order_by("pk")
+    return [Addressee(p, p.account_id) for p in rows]
 
 
 def _guardian_copies(district: District, students: list[Person]) -> list[Addressee]:

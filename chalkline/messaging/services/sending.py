@@ -166,9 +166,12 @@ def start_thread(
     findings: dict[str, Any] | None = None,
     override_reason: str = "",
     urgent_reason: str = "",
+    addressees: list[Addressee] | None = None,
 ) -> Message:
     """A new thread to an audience the caller already checked (``access.resolve_audience``),
-    with its first message. Sent twice with the same key, it makes one message."""
+    with its first message. Sent twice with the same key, it makes one message.
+    ``addressees``: the audience's ``selectors.audience_addressees`` when the caller already
+    resolved them in this request (the composer does, to screen); resolved here otherwise."""
     _check(body, idempotency_key)
     existing = _existing(by, idempotency_key)
     if existing is not None:
@@ -190,7 +193,11 @@ def start_thread(
         findings=findings or {},
         override_reason=override_reason,
         urgent_reason=_urgent(district, by, urgent_reason),
-        addressees=audience_addressees(district, kind, key, sender=by),
+        addressees=(
+            addressees
+            if addressees is not None
+            else audience_addressees(district, kind, key, sender=by)
+        ),
     )
 
 

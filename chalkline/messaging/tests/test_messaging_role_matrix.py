@@ -89,3 +89,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client: Client, school: School) 
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+# who finds Maria Garcia's family through the composer's search (?find=, htmx or not)
+FINDS_MARIA = {"teacher_north", "principal_north", "superintendent", "designee"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_composer_search_matrix(client: Client, school: School, persona: str) -> None:
+    client.force_login(school.world.users[persona])
+    expected = 200 if persona in WRITES_TO_CLASSES else 403
+    page = client.get(reverse("messaging:compose"), {"find": "garcia"})
+    assert page.status_code == expected, persona
+    # the results as htmx asks for them (the page shows the search only at a big school)
+    partial = client.get(
+        reverse("messaging:compose"), {"find": "garcia"}, headers={"HX-Request": "true"}
+    )
+    assert partial.status_code == expected, persona
+    found = f"?to=family%3A{school.world.student_north.pk}".encode() in partial.content
+    assert found == (persona in FINDS_MARIA), persona

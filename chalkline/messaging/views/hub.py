@@ -4,10 +4,12 @@ on send), a thread with its replies, retraction."""
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages as flash
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -18,10 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chalkline.messaging.access import (
-    audiences_for,
+    FOUND_LIMIT,
     can_manage_messaging,
     can_manage_records,
+    composer_choices,
     family_links,
+    find_audiences,
     get_own_message_for,
     get_thread_for,
     may_compose,
@@ -41,6 +45,7 @@ from chalkline.messaging.models import (
 from chalkline.messaging.review_access import may_review, may_see_quiet_hours
 from chalkline.messaging.screen import Screened, engine_audience, screen_message
 from chalkline.messaging.selectors import (
+    Addressee,
     audience_addressees,
     mine,
     reply_addressees,
@@ -118,6 +123,9 @@ def _screen(request: DistrictRequest, text: str, kind: str, key: str, addressees
     )
 
 
+MAX_FIND_CHARS = 80
+
+
 def _new_key() -> str:
     return uuid.uuid4().hex
 
@@ -151,27 +159,55 @@ def inbox(request: DistrictRequest) -> HttpResponse:
 
 
 def _compose_context(request: DistrictRequest, form: ComposeForm) -> dict[str, Any]:
+    choices = composer_choices(request.user, request.district)
+    audiences = choices.audiences
+    chosen = str(form["audience"].value() or "")
+    if chosen and all(a.value != chosen for a in audiences):
+        # a class or family found by search (or linked with ?to=) is not in the short list:
+        # offer it when the user may write to it, so it stays selected
+        kind, _, key = chosen.partition(":")
+        with suppress(PermissionDenied):
+            audiences = [resolve_audience(request.user, request.district, kind, key), *audiences]
     return {
         "form": form,
-        "audiences": audiences_for(request.user, request.district),
+        "audiences": audiences,
+        "searchable": choices.searchable,
         "can_mark_urgent": may_mark_urgent(request.user, request.district),
     }
 
 
-def _compose_screen(request: DistrictRequest, form: ComposeForm) -> tuple[Any, Screened | None]:
+def _find_context(request: DistrictRequest) -> dict[str, Any]:
+    """The composer's search for a class or a student's family (``?find=``)."""
+    text = request.GET.get("find", "").strip()
+    error = ""
+    found: list[Any] = []
+    if len(text) > MAX_FIND_CHARS:
+        error = f"Find: at most {MAX_FIND_CHARS} characters (this has {len(text)})."
+    elif text and len(text) < 2 and not request.htmx:  # still typing: no error yet
+        error = "Find: type at least 2 letters of a name or class."
+    elif len(text) >= 2:
+        found = find_audiences(request.user, request.district, text)
+    return {"find": text, "find_error": error, "found": found, "found_limit": FOUND_LIMIT}
+
+
+def _compose_screen(
+    request: DistrictRequest, form: ComposeForm
+) -> tuple[Any, Screened | None, list[Addressee] | None]:
+    """The audience (403 outside), the screening, and the addressees when screening needed
+    them (one family, one person: the send reuses them instead of resolving them again)."""
     kind, key = form.cleaned_data["audience"]
     audience = resolve_audience(request.user, request.district, kind, key)  # 403 outside
     addressees = (
         audience_addressees(request.district, kind, key, sender=request.user)
         if kind in (AudienceKind.FAMILY, AudienceKind.DIRECT)
-        else []
+        else None
     )
     try:
-        screened = _screen(request, form.cleaned_data["body"], kind, key, addressees)
+        screened = _screen(request, form.cleaned_data["body"], kind, key, addressees or [])
     except ScreeningInputError as exc:
         form.add_error("body", f"Message: {exc}")
-        return audience, None
-    return audience, screened
+        return audience, None, addressees
+    return audience, screened, addressees
 
 
 @never_cache
@@ -184,7 +220,7 @@ def compose(request: DistrictRequest) -> HttpResponse:
     if request.method == "POST":
         form = ComposeForm(request.POST)
         if form.is_valid():
-            audience, screened = _compose_screen(request, form)
+            audience, screened, addressees = _compose_screen(request, form)
             if screened is not None:
                 outcome = screened.outcome
                 reason = form.cleaned_data["reason"].strip()
@@ -216,6 +252,7 @@ def compose(request: DistrictRequest) -> HttpResponse:
                             findings=screened.summary,
                             override_reason=reason if outcome.needs_reason else "",
                             urgent_reason=form.cleaned_data["urgent_reason"],
+                            addressees=addressees,
                         )
                     except MessagingError as exc:
                         form.add_error(None, str(exc))
@@ -228,10 +265,13 @@ def compose(request: DistrictRequest) -> HttpResponse:
         else:
             status = 400
     else:
+        if request.htmx and "find" in request.GET:  # the search's results as the writer types
+            return render(request, "messaging/compose.html#found", _find_context(request))
         form = ComposeForm(
             initial={"idempotency_key": _new_key(), "audience": request.GET.get("to", "")}
         )
     context = _compose_context(request, form) | _findings_context(request, screened)
+    context |= _find_context(request)
     return render(request, "messaging/compose.html", context, status=status)
 
 
@@ -245,10 +285,11 @@ def compose_check(request: DistrictRequest) -> HttpResponse:
     form = ComposeForm(request.POST)
     screened = None
     if form.is_valid():
-        _, screened = _compose_screen(request, form)
+        _, screened, _ = _compose_screen(request, form)
     elif "audience" in form.cleaned_data:
         resolve_audience(request.user, request.district, *form.cleaned_data["audience"])
     context = _compose_context(request, form) | _findings_context(request, screened)
+    context |= _find_context(request)
     template = "messaging/compose.html"
     if request.htmx:
         template += "#findings"
