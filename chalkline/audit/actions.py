@@ -155,6 +155,10 @@ class Action(StrEnum):
     MESSAGE_RETRACTED = "messaging.message_retracted"
     MESSAGING_RULE_CHANGED = "messaging.screening_rule_changed"
     MESSAGING_SETTINGS_CHANGED = "messaging.settings_changed"
+    # m18b: e-mail delivery and `chalkline mail-in`
+    MESSAGE_EMAIL_REPLY_RECEIVED = "messaging.email_reply_received"
+    MESSAGE_EMAIL_BOUNCED = "messaging.email_bounced"
+    MESSAGE_DIGESTS_QUEUED = "messaging.digests_queued"
 
     @property
     def label(self) -> str:
@@ -293,6 +297,10 @@ LABELS: dict[Action, str] = {
     Action.CASE_REVIEW_EXPORTED: "Exported the case counts for the periodic review",
     Action.MANDATED_REPORT_LOGGED: "Logged a report to DCFS",
     Action.MANDATED_LOG_VIEWED: "Viewed the mandated-report log",
+    # m18b: e-mail delivery and `chalkline mail-in`
+    Action.MESSAGE_EMAIL_REPLY_RECEIVED: "Received a reply by e-mail into a thread",
+    Action.MESSAGE_EMAIL_BOUNCED: "An e-mailed message bounced",
+    Action.MESSAGE_DIGESTS_QUEUED: "Queued the daily message digests",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

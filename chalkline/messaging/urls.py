@@ -12,5 +12,6 @@ urlpatterns = [
     path("t/<id:pk>/reply", views.reply, name="reply"),
     path("t/<id:pk>/check", views.reply_check, name="reply_check"),
     path("m/<id:pk>/retract", views.retract, name="retract"),
+    path("m/<id:pk>/status", views.delivery_status, name="delivery_status"),
     path("settings/", views.settings_page, name="settings"),
 ]

@@ -139,6 +139,7 @@ class Recipient(models.Model):
         QUEUED = "queued", "Queued"
         SENT = "sent", "Sent"
         READ = "read", "Read"
+        BOUNCED = "bounced", "Bounced"
 
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="recipients")
     person = models.ForeignKey(
@@ -152,6 +153,8 @@ class Recipient(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When the message was handed to the outbox for this person (at once, or in a digest).
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -3,6 +3,12 @@
 Each part's module is re-exported here, so callers import from `chalkline.messaging.services`.
 """
 
+from chalkline.messaging.services.email_delivery import (
+    queue_message_digests,
+    queue_message_emails,
+    receive_email_reply,
+    record_message_bounce,
+)
 from chalkline.messaging.services.sending import (
     MessagingError,
     body_digest,
@@ -19,6 +25,10 @@ __all__ = [
     "MessagingError",
     "body_digest",
     "mark_thread_read",
+    "queue_message_digests",
+    "queue_message_emails",
+    "receive_email_reply",
+    "record_message_bounce",
     "record_blocked_attempt",
     "reply_in_thread",
     "retract_message",

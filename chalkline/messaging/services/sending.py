@@ -29,6 +29,7 @@ from chalkline.messaging.selectors import (
     reply_addressees,
     reply_target,
 )
+from chalkline.messaging.services.email_delivery import queue_message_emails
 from chalkline.people.models import District, Person, User
 
 
@@ -98,6 +99,8 @@ def _write(
         # the guardians copied on the conversation (one of them may be the person it is about).
         addressees = [a for a in addressees if a.copy_of_student is None]
     count = _deliver(message, addressees)
+    # e-mail for those who read by e-mail (and the journal copy), in this transaction
+    queue_message_emails(message=message)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.sent_at)
     record_event(
         district=thread.district_id,

@@ -1,5 +1,6 @@
 """The messaging hub's views, one module per part, re-exported for `urls.py`."""
 
+from chalkline.messaging.views.delivery import delivery_status
 from chalkline.messaging.views.hub import (
     ACTION_LABELS,
     clause_url,
@@ -18,6 +19,7 @@ __all__ = [
     "clause_url",
     "compose",
     "compose_check",
+    "delivery_status",
     "inbox",
     "reply",
     "reply_check",
