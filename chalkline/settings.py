@@ -281,6 +281,9 @@ if _EMAIL_BACKEND.endswith(".smtp.EmailBackend"):
 elif _EMAIL_BACKEND.endswith(".filebased.EmailBackend"):
     _EMAIL_OPTIONS = {"file_path": envstr("EMAIL_FILE_PATH", str(VAR_DIR / "demo-mail"))}
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
+# How many SMTP connections `send-mail` uses at once for one batch (the time goes into waiting
+# for the mail server's answers; a relay that limits connections per client wants fewer).
+OUTBOX_SMTP_CONNECTIONS = envint("OUTBOX_SMTP_CONNECTIONS", 4)
 # Audit checkpoints (`chalkline audit checkpoint`): the HMAC key file, the directory the signed
 # checkpoint files go to (mount it from another host) and an optional address that gets a copy.
 AUDIT_CHECKPOINT_KEY_FILE = envstr("AUDIT_CHECKPOINT_KEY_FILE", "")

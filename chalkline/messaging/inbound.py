@@ -164,7 +164,9 @@ def returned_delivery_id(msg: Message) -> int | None:
             payload: Any = part.get_payload()
             headers = payload[0] if isinstance(payload, list) and payload else None
         elif kind == "text/rfc822-headers":
-            headers = HeaderParser().parsestr(str(part.get_payload(decode=True) or b"", "ascii"))
+            data: Any = part.get_payload(decode=True)
+            text = data.decode("ascii", "replace") if isinstance(data, bytes) else ""
+            headers = HeaderParser().parsestr(text)
         if headers is not None:
             value = str(headers.get("X-Chalkline-Delivery", "")).strip()
             if value.isdigit():

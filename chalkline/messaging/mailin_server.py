@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -43,10 +44,12 @@ class MailInHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw: bytes = envelope.original_content or b""
         mail_from = str(envelope.mail_from or "")
-        answers = [
-            await _in_thread(lambda rcpt=rcpt: inbound.handle(raw, rcpt=rcpt, mail_from=mail_from))
-            for rcpt in envelope.rcpt_tos
-        ]
+        answers: list[inbound.Answer] = []
+        for rcpt in list(envelope.rcpt_tos):
+            to = str(rcpt)
+            answers.append(
+                await _in_thread(partial(inbound.handle, raw, rcpt=to, mail_from=mail_from))
+            )
         if isinstance(server, LMTP):  # LMTP answers once per recipient
             return "\r\n".join(a.line for a in answers)
         refused = [a for a in answers if not a.ok]

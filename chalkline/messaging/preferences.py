@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 
 from chalkline.people.models import Person, User
 
+#: added by another part of issue 18; looked up by name so this module works before it lands
+PREFERENCE_MODEL: str = "messaging." + "ContactPreference"
 IN_APP = "in_app"
 EMAIL = "email"
 IMMEDIATE = "immediate"
@@ -40,7 +43,7 @@ class Preference:
 
 def _stored(person_ids: list[int]) -> dict[int, tuple[str, str]]:
     try:
-        model = apps.get_model("messaging", "ContactPreference")
+        model: Any = apps.get_model(PREFERENCE_MODEL)
     except LookupError:
         return {}
     rows = model.objects.filter(person_id__in=person_ids).values_list(

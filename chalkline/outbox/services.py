@@ -17,6 +17,7 @@ import logging
 import secrets
 import smtplib
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -265,13 +266,17 @@ def _smtp_answer(exc: Exception) -> tuple[int | None, str]:
     return None, f"could not reach the mail server ({type(exc).__name__})"
 
 
-def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[int, int, int]:
-    sent_ids: list[int] = []
-    retrying = failed = 0
+def _send_over_one_connection(
+    deliveries: list[Delivery],
+) -> list[tuple[Delivery, int | None, str | None]]:
+    """Send these deliveries over one SMTP connection (reopened after a dropped connection);
+    ``(delivery, code, reason)`` for each, reason None when it was sent. No database work
+    here: this runs in a sending thread."""
+    outcomes: list[tuple[Delivery, int | None, str | None]] = []
     connection = mailers.default
     opened = False
     try:
-        for delivery in batch:
+        for delivery in deliveries:
             try:
                 if not opened:
                     connection.open()
@@ -282,15 +287,34 @@ def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[in
                 if code is None or code == 421:  # the connection is gone: reopen for the next
                     connection.close()
                     opened = False
-                if _record_failure(delivery, code=code, reason=reason, token=token, now=now):
-                    retrying += 1
-                else:
-                    failed += 1
+                outcomes.append((delivery, code, reason))
             else:
-                sent_ids.append(delivery.pk)
+                outcomes.append((delivery, None, None))
     finally:
         if opened:
             connection.close()
+    return outcomes
+
+
+def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[int, int, int]:
+    """Send a claimed batch over up to ``OUTBOX_SMTP_CONNECTIONS`` connections at once (the
+    time goes into waiting for the mail server's answers), then record every outcome."""
+    lanes = max(1, min(int(getattr(settings, "OUTBOX_SMTP_CONNECTIONS", 1)), len(batch)))
+    if lanes == 1:
+        outcomes = _send_over_one_connection(batch)
+    else:
+        with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="outbox-smtp") as pool:
+            parts = pool.map(_send_over_one_connection, [batch[i::lanes] for i in range(lanes)])
+            outcomes = [outcome for part in parts for outcome in part]
+    sent_ids: list[int] = []
+    retrying = failed = 0
+    for delivery, code, reason in outcomes:
+        if reason is None:
+            sent_ids.append(delivery.pk)
+        elif _record_failure(delivery, code=code, reason=reason, token=token, now=now):
+            retrying += 1
+        else:
+            failed += 1
     Delivery.objects.filter(pk__in=sent_ids, claimed_by=token).update(
         status=Delivery.Status.SENT,
         sent_at=now,
