@@ -250,3 +250,16 @@ def require_messaging_manager(user: User | object, district: District) -> None:
 
 def can_manage_messaging(user: User | object, district: District) -> bool:
     return people_access.can(user, district, C.MANAGE_MESSAGING)
+
+
+# m18b: the "Unreachable families" page, for those who invite families (principals and
+# registrars for their buildings, the district office everywhere).
+def can_see_unreachable(user: User | object, district: District) -> bool:
+    return people_access.grants_for(user, district).can_anywhere(C.INVITE_FAMILIES)
+
+
+def unreachable_buildings_for(user: User | object, district: District) -> QuerySet[Building]:
+    """The buildings whose unreachable guardians the user sees; 403 when none."""
+    if not can_see_unreachable(user, district):
+        raise PermissionDenied("Only the people who invite families see this list.")
+    return people_access.buildings_visible_to(user, district, C.INVITE_FAMILIES)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("m/<id:pk>/retract", views.retract, name="retract"),
     path("m/<id:pk>/status", views.delivery_status, name="delivery_status"),
     path("settings/", views.settings_page, name="settings"),
+    path("unreachable/", views.unreachable, name="unreachable"),
 ]

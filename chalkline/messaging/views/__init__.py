@@ -13,6 +13,7 @@ from chalkline.messaging.views.hub import (
     settings_page,
     thread,
 )
+from chalkline.messaging.views.unreachable import unreachable
 
 __all__ = [
     "ACTION_LABELS",
@@ -26,4 +27,5 @@ __all__ = [
     "retract",
     "settings_page",
     "thread",
+    "unreachable",
 ]

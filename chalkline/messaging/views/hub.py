@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chalkline.messaging.access import (
     audiences_for,
     can_manage_messaging,
+    can_see_unreachable,
     get_own_message_for,
     get_thread_for,
     may_compose,
@@ -138,6 +139,7 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             "unread": unread,
             "can_compose": may_compose(request.user, request.district),
             "can_manage": can_manage_messaging(request.user, request.district),
+            "can_see_unreachable": can_see_unreachable(request.user, request.district),
         },
     )
 
