@@ -159,6 +159,7 @@ class Action(StrEnum):
     MESSAGE_EMAIL_REPLY_RECEIVED = "messaging.email_reply_received"
     MESSAGE_EMAIL_BOUNCED = "messaging.email_bounced"
     MESSAGE_DIGESTS_QUEUED = "messaging.digests_queued"
+    OFFICE_HOURS_SET = "messaging.office_hours_set"
 
     @property
     def label(self) -> str:
@@ -301,6 +302,7 @@ LABELS: dict[Action, str] = {
     Action.MESSAGE_EMAIL_REPLY_RECEIVED: "Received a reply by e-mail into a thread",
     Action.MESSAGE_EMAIL_BOUNCED: "An e-mailed message bounced",
     Action.MESSAGE_DIGESTS_QUEUED: "Queued the daily message digests",
+    Action.OFFICE_HOURS_SET: "Set office hours",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

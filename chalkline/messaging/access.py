@@ -263,3 +263,12 @@ def unreachable_buildings_for(user: User | object, district: District) -> QueryS
     if not can_see_unreachable(user, district):
         raise PermissionDenied("Only the people who invite families see this list.")
     return people_access.buildings_visible_to(user, district, C.INVITE_FAMILIES)
+
+
+def may_set_office_hours(user: User | object, district: District) -> bool:
+    """Staff who may message somewhere set office hours for the families who write to them."""
+    grants = people_access.grants_for(user, district)
+    return grants.is_staff_member and any(
+        grants.can_anywhere(c)
+        for c in (C.MESSAGE_OWN_CLASSES, C.MESSAGE_BUILDING, C.MESSAGE_DISTRICT)
+    )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("m/<id:pk>/status", views.delivery_status, name="delivery_status"),
     path("settings/", views.settings_page, name="settings"),
     path("unreachable/", views.unreachable, name="unreachable"),
+    path("office-hours/", views.office_hours, name="office_hours"),
 ]

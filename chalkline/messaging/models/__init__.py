@@ -4,6 +4,7 @@ A new part adds its module here and re-exports its models, so `chalkline.messagi
 working for every model.
 """
 
+from chalkline.messaging.models.office_hours import OfficeHours
 from chalkline.messaging.models.threads import (
     DEFAULT_RULES,
     MAX_MESSAGE_CHARS,
@@ -34,6 +35,7 @@ __all__ = [
     "MessageImmutable",
     "MessageQuerySet",
     "MessagingSettings",
+    "OfficeHours",
     "Recipient",
     "Retraction",
     "RetractionQuerySet",

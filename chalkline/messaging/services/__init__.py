@@ -9,6 +9,7 @@ from chalkline.messaging.services.email_delivery import (
     receive_email_reply,
     record_message_bounce,
 )
+from chalkline.messaging.services.office_hours import answer_outside_hours, set_office_hours
 from chalkline.messaging.services.sending import (
     MessagingError,
     body_digest,
@@ -23,6 +24,7 @@ from chalkline.messaging.services.sending import (
 
 __all__ = [
     "MessagingError",
+    "answer_outside_hours",
     "body_digest",
     "mark_thread_read",
     "queue_message_digests",
@@ -32,6 +34,7 @@ __all__ = [
     "record_blocked_attempt",
     "reply_in_thread",
     "retract_message",
+    "set_office_hours",
     "set_screening_rule",
     "start_thread",
     "update_messaging_settings",

@@ -30,6 +30,7 @@ from chalkline.messaging.selectors import (
     reply_target,
 )
 from chalkline.messaging.services.email_delivery import queue_message_emails
+from chalkline.messaging.services.office_hours import answer_outside_hours
 from chalkline.people.models import District, Person, User
 
 
@@ -117,6 +118,8 @@ def _write(
             "overridden": bool(override_reason),
         },
     )
+    # a family's message outside its staff recipients' office hours: one automatic reply
+    answer_outside_hours(message=message)
     return message
 
 

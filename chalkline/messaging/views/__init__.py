@@ -13,6 +13,7 @@ from chalkline.messaging.views.hub import (
     settings_page,
     thread,
 )
+from chalkline.messaging.views.office_hours import office_hours
 from chalkline.messaging.views.unreachable import unreachable
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "compose_check",
     "delivery_status",
     "inbox",
+    "office_hours",
     "reply",
     "reply_check",
     "retract",

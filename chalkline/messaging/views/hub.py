@@ -24,6 +24,7 @@ from chalkline.messaging.access import (
     get_own_message_for,
     get_thread_for,
     may_compose,
+    may_set_office_hours,
     require_composer,
     require_messaging_manager,
     resolve_audience,
@@ -140,6 +141,7 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             "can_compose": may_compose(request.user, request.district),
             "can_manage": can_manage_messaging(request.user, request.district),
             "can_see_unreachable": can_see_unreachable(request.user, request.district),
+            "can_set_office_hours": may_set_office_hours(request.user, request.district),
         },
     )
 
