@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from chalkline.messaging import inbound
 
@@ -27,7 +27,9 @@ async def _in_thread[T](fn: Callable[[], T]) -> T:
         try:
             return fn()
         finally:
-            close_old_connections()
+            # replies are few: a fresh connection each time leaves no session behind in the
+            # executor's idle threads (a database restart or drop never waits on mail-in)
+            connections.close_all()
 
     return await asyncio.get_running_loop().run_in_executor(None, run)
 
