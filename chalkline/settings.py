@@ -284,6 +284,9 @@ if _EMAIL_BACKEND.endswith(".smtp.EmailBackend"):
 elif _EMAIL_BACKEND.endswith(".filebased.EmailBackend"):
     _EMAIL_OPTIONS = {"file_path": envstr("EMAIL_FILE_PATH", str(VAR_DIR / "demo-mail"))}
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
+# How many SMTP connections `send-mail` uses at once for one batch (the time goes into waiting
+# for the mail server's answers; a relay that limits connections per client wants fewer).
+OUTBOX_SMTP_CONNECTIONS = envint("OUTBOX_SMTP_CONNECTIONS", 4)
 # Audit checkpoints (`chalkline audit checkpoint`): the HMAC key file, the directory the signed
 # checkpoint files go to (mount it from another host) and an optional address that gets a copy.
 AUDIT_CHECKPOINT_KEY_FILE = envstr("AUDIT_CHECKPOINT_KEY_FILE", "")
@@ -291,6 +294,20 @@ AUDIT_CHECKPOINT_DIR = envstr("AUDIT_CHECKPOINT_DIR", "")
 AUDIT_CHECKPOINT_EMAIL = envstr("AUDIT_CHECKPOINT_EMAIL", "")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Chalkline <no-reply@localhost>")
 PASSWORD_RESET_TIMEOUT = int(timedelta(hours=2).total_seconds())
+# E-mail delivery of hub messages (docs/messaging.md, "E-mail"). Replies come back to
+# reply+<recipient>.<signature>@MESSAGING_REPLY_DOMAIN and bounces to bounce+<delivery>.<signature>@
+# the same domain (`chalkline mail-in` receives both); empty: no reply address, no VERP, and the
+# e-mail asks the reader to answer in the hub. The signatures are HMAC-SHA256 with
+# MESSAGING_REPLY_SECRET, or a key derived from SECRET_KEY when it is empty.
+MESSAGING_REPLY_DOMAIN = envstr("MESSAGING_REPLY_DOMAIN", "").strip().lower().strip(".")
+MESSAGING_REPLY_SECRET = envsecret("MESSAGING_REPLY_SECRET", "")
+# Journaling: every hub message also goes (through the outbox) to this archive address as an
+# RFC 5322 copy with X-Chalkline-* headers naming sender and recipients; empty: off.
+MESSAGING_JOURNAL_ADDRESS = envstr("MESSAGING_JOURNAL_ADDRESS", "")
+# `chalkline mail-in`: where it listens, which protocol, and the largest message it takes.
+MAIL_IN_HOST = envstr("MAIL_IN_HOST", "127.0.0.1")
+MAIL_IN_PORT = envint("MAIL_IN_PORT", 2525)
+MAIL_IN_MAX_BYTES = envint("MAIL_IN_MAX_BYTES", 10 * 1024 * 1024)
 
 # Background work: django.tasks. Inline (Immediate) by default; "database" runs a worker.
 TASK_BACKEND = envstr("TASK_BACKEND", "immediate")

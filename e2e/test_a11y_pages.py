@@ -106,6 +106,10 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     # e2e/test_review_queue_journey.py
     ("super", "/messages/review/"),
     ("super", "/messages/settings/quiet-hours/"),
+    # e-mail, unreachable families, office hours (issue 18, m18b); the delivery-status page:
+    # e2e/test_email_reply_journey.py
+    ("super", "/messages/unreachable/"),
+    ("teacher", "/messages/office-hours/"),
     # policy reviews and the Board (issue 22); review and Board item pages:
     # e2e/test_reviews_journeys.py
     ("super", "/reviews/"),

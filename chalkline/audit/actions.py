@@ -180,6 +180,11 @@ class Action(StrEnum):
     REVIEW_ITEM_OPENED = "messaging.review_item_opened"
     REVIEW_ITEM_ESCALATED = "messaging.review_item_escalated"
     REVIEW_OUTCOME_RECORDED = "messaging.review_outcome_recorded"
+    # m18b: e-mail delivery and `chalkline mail-in`
+    MESSAGE_EMAIL_REPLY_RECEIVED = "messaging.email_reply_received"
+    MESSAGE_EMAIL_BOUNCED = "messaging.email_bounced"
+    MESSAGE_DIGESTS_QUEUED = "messaging.digests_queued"
+    OFFICE_HOURS_SET = "messaging.office_hours_set"
 
     @property
     def label(self) -> str:
@@ -343,6 +348,11 @@ LABELS: dict[Action, str] = {
     Action.REVIEW_ITEM_OPENED: "A message was put in the review queue",
     Action.REVIEW_ITEM_ESCALATED: "A review item went to the designee",
     Action.REVIEW_OUTCOME_RECORDED: "Recorded the outcome of a message review",
+    # m18b: e-mail delivery and `chalkline mail-in`
+    Action.MESSAGE_EMAIL_REPLY_RECEIVED: "Received a reply by e-mail into a thread",
+    Action.MESSAGE_EMAIL_BOUNCED: "An e-mailed message bounced",
+    Action.MESSAGE_DIGESTS_QUEUED: "Queued the daily message digests",
+    Action.OFFICE_HOURS_SET: "Set office hours",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

@@ -483,3 +483,25 @@ def family_links(user: User | object, district: District) -> dict[str, bool]:
         "is_family": person is not None
         and person.kind in (Person.Kind.GUARDIAN, Person.Kind.STUDENT),
     }
+
+
+# m18b: the "Unreachable families" page, for those who invite families (principals and
+# registrars for their buildings, the district office everywhere).
+def can_see_unreachable(user: User | object, district: District) -> bool:
+    return people_access.grants_for(user, district).can_anywhere(C.INVITE_FAMILIES)
+
+
+def unreachable_buildings_for(user: User | object, district: District) -> QuerySet[Building]:
+    """The buildings whose unreachable guardians the user sees; 403 when none."""
+    if not can_see_unreachable(user, district):
+        raise PermissionDenied("Only the people who invite families see this list.")
+    return people_access.buildings_visible_to(user, district, C.INVITE_FAMILIES)
+
+
+def may_set_office_hours(user: User | object, district: District) -> bool:
+    """Staff who may message somewhere set office hours for the families who write to them."""
+    grants = people_access.grants_for(user, district)
+    return grants.is_staff_member and any(
+        grants.can_anywhere(c)
+        for c in (C.MESSAGE_OWN_CLASSES, C.MESSAGE_BUILDING, C.MESSAGE_DISTRICT)
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("t/<id:pk>/reply", views.reply, name="reply"),
     path("t/<id:pk>/check", views.reply_check, name="reply_check"),
     path("m/<id:pk>/retract", views.retract, name="retract"),
+    path("m/<id:pk>/status", views.delivery_status, name="delivery_status"),
     path("settings/", views.settings_page, name="settings"),
     # records retention and disposal (m18f)
     path("records/schedules/", views.schedules, name="records_schedules"),
@@ -39,4 +40,6 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("review/<id:pk>/", views.review_item, name="review_item"),
     path("settings/quiet-hours/", views.quiet_hours, name="quiet_hours"),
+    path("unreachable/", views.unreachable, name="unreachable"),
+    path("office-hours/", views.office_hours, name="office_hours"),
 ]

@@ -40,6 +40,12 @@ class Delivery(models.Model):
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Where answers go (a signed hub reply address) and extra headers (journal copies name the
+    # sender and recipients in X-Chalkline-* headers); empty for plain notifications.
+    reply_to = models.CharField(max_length=320, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    # Set when the receiving side sent the message back (a DSN or a VERP bounce, `mail-in`).
+    bounced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

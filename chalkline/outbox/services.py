@@ -17,7 +17,8 @@ import logging
 import secrets
 import smtplib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from django.utils import timezone
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.lib.batches import in_list_chunks, iter_chunks
+from chalkline.lib.signed_address import signed_address
 from chalkline.outbox.models import Delivery
 from chalkline.people.models import District, User
 
@@ -54,6 +56,8 @@ class Mail:
     subject: str
     body: str
     ref_id: int | None = None
+    reply_to: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -116,6 +120,8 @@ def queue_mails(
                 kind=kind,
                 ref_type=ref_type,
                 ref_id=m.ref_id,
+                reply_to=m.reply_to,
+                headers=m.headers,
                 next_attempt_at=max(now, not_before) if not_before else now,
                 created_at=now,
                 created_by=by,
@@ -210,13 +216,40 @@ def send_due(*, now: datetime | None = None, limit: int = 50_000) -> SendResult:
 
 
 def _message(delivery: Delivery) -> EmailMessage:
+    """The e-mail of a delivery. With a reply domain set, its envelope sender is the signed
+    VERP address ``bounce+<delivery>.<sig>@domain`` (the From header stays the district's), so
+    a bounce names the delivery it is about (``record_bounce``)."""
+    headers = {**delivery.headers, "X-Chalkline-Delivery": str(delivery.pk)}
+    envelope = signed_address("bounce", delivery.pk)
+    if envelope:
+        headers["From"] = settings.DEFAULT_FROM_EMAIL
     return EmailMessage(
         subject=delivery.subject,
         body=delivery.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=envelope or settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to],
-        headers={"X-Chalkline-Delivery": str(delivery.pk)},
+        reply_to=[delivery.reply_to] if delivery.reply_to else None,
+        headers=headers,
     )
+
+
+def record_bounce(*, delivery_id: int, reason: str, now: datetime | None = None) -> Delivery | None:
+    """A delivery the receiving side sent back (a DSN or a VERP bounce): failed for good, with
+    the reason, and ``bounced_at`` set. Returns it, or None when there is no such delivery or
+    it was already recorded as bounced (a second DSN for the same delivery changes nothing).
+    Not audited here: the caller audits the business event the bounce is about."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None or delivery.bounced_at is not None:
+            return None
+        delivery.status = Delivery.Status.FAILED
+        delivery.bounced_at = now
+        delivery.last_error = f"bounced: {reason}".strip()[:300]
+        delivery.claimed_by = ""
+        delivery.save(update_fields=["status", "bounced_at", "last_error", "claimed_by"])
+    logger.info("mail delivery %s bounced", delivery.pk)
+    return delivery
 
 
 def _text(value: bytes | str) -> str:
@@ -233,13 +266,17 @@ def _smtp_answer(exc: Exception) -> tuple[int | None, str]:
     return None, f"could not reach the mail server ({type(exc).__name__})"
 
 
-def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[int, int, int]:
-    sent_ids: list[int] = []
-    retrying = failed = 0
+def _send_over_one_connection(
+    deliveries: list[Delivery],
+) -> list[tuple[Delivery, int | None, str | None]]:
+    """Send these deliveries over one SMTP connection (reopened after a dropped connection);
+    ``(delivery, code, reason)`` for each, reason None when it was sent. No database work
+    here: this runs in a sending thread."""
+    outcomes: list[tuple[Delivery, int | None, str | None]] = []
     connection = mailers.default
     opened = False
     try:
-        for delivery in batch:
+        for delivery in deliveries:
             try:
                 if not opened:
                     connection.open()
@@ -250,15 +287,34 @@ def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[in
                 if code is None or code == 421:  # the connection is gone: reopen for the next
                     connection.close()
                     opened = False
-                if _record_failure(delivery, code=code, reason=reason, token=token, now=now):
-                    retrying += 1
-                else:
-                    failed += 1
+                outcomes.append((delivery, code, reason))
             else:
-                sent_ids.append(delivery.pk)
+                outcomes.append((delivery, None, None))
     finally:
         if opened:
             connection.close()
+    return outcomes
+
+
+def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[int, int, int]:
+    """Send a claimed batch over up to ``OUTBOX_SMTP_CONNECTIONS`` connections at once (the
+    time goes into waiting for the mail server's answers), then record every outcome."""
+    lanes = max(1, min(int(getattr(settings, "OUTBOX_SMTP_CONNECTIONS", 1)), len(batch)))
+    if lanes == 1:
+        outcomes = _send_over_one_connection(batch)
+    else:
+        with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="outbox-smtp") as pool:
+            parts = pool.map(_send_over_one_connection, [batch[i::lanes] for i in range(lanes)])
+            outcomes = [outcome for part in parts for outcome in part]
+    sent_ids: list[int] = []
+    retrying = failed = 0
+    for delivery, code, reason in outcomes:
+        if reason is None:
+            sent_ids.append(delivery.pk)
+        elif _record_failure(delivery, code=code, reason=reason, token=token, now=now):
+            retrying += 1
+        else:
+            failed += 1
     Delivery.objects.filter(pk__in=sent_ids, claimed_by=token).update(
         status=Delivery.Status.SENT,
         sent_at=now,

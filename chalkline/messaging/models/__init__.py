@@ -15,6 +15,9 @@ from chalkline.messaging.models.accounts import (
     InvitationQuerySet,
     SignInLink,
 )
+from chalkline.messaging.models.office_hours import (
+    OfficeHours,
+)
 from chalkline.messaging.models.retention import (
     ALL_SERIES,
     SERIES_CHOICES,
@@ -76,6 +79,7 @@ __all__ = [
     "MessageImmutable",
     "MessageQuerySet",
     "MessagingSettings",
+    "OfficeHours",
     "Recipient",
     "RetentionSchedule",
     "Retraction",

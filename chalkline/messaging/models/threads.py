@@ -141,9 +141,11 @@ class Recipient(models.Model):
         READ = "read", "Read"
         # quiet hours (models/review.py): stored and archived, not delivered until held_until
         HELD = "held", "Held for quiet hours"
+        # e-mail (services/email_delivery.py): the district's mail server returned it
+        BOUNCED = "bounced", "Bounced"
 
     #: the statuses of a delivery its recipient can see (everything but HELD)
-    DELIVERED: tuple[str, ...] = ("queued", "sent", "read")
+    DELIVERED: tuple[str, ...] = ("queued", "sent", "read", "bounced")
 
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="recipients")
     person = models.ForeignKey(
@@ -159,6 +161,8 @@ class Recipient(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     #: set on a delivery held for quiet hours: when ``release-held-messages`` delivers it
     held_until = models.DateTimeField(null=True, blank=True)
+    # When the message was handed to the outbox for this person (at once, or in a digest).
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -12,6 +12,12 @@ from chalkline.messaging.services.accounts import (
     send_sign_in_link,
     use_sign_in_link,
 )
+from chalkline.messaging.services.email_delivery import (
+    queue_message_digests,
+    queue_message_emails,
+    receive_email_reply,
+    record_message_bounce,
+)
 from chalkline.messaging.services.families import (
     FamilyError,
     end_contact_restriction,
@@ -19,6 +25,10 @@ from chalkline.messaging.services.families import (
     record_contact_restriction,
     set_contact_preference,
     update_family_account_settings,
+)
+from chalkline.messaging.services.office_hours import (
+    answer_outside_hours,
+    set_office_hours,
 )
 from chalkline.messaging.services.retention import (
     DEFAULT_RUN_LIMIT,
@@ -68,6 +78,7 @@ __all__ = [
     "ReviewError",
     "add_disposal_certificate",
     "add_retention_schedule",
+    "answer_outside_hours",
     "body_digest",
     "building_of",
     "claim_invitation",
@@ -83,9 +94,13 @@ __all__ = [
     "may_mark_urgent",
     "place_legal_hold",
     "preference_of",
+    "queue_message_digests",
+    "queue_message_emails",
     "quiet_window",
+    "receive_email_reply",
     "record_blocked_attempt",
     "record_contact_restriction",
+    "record_message_bounce",
     "record_review_outcome",
     "release_held_messages",
     "release_legal_hold",
@@ -97,6 +112,7 @@ __all__ = [
     "send_sign_in_link",
     "set_building_quiet_hours",
     "set_contact_preference",
+    "set_office_hours",
     "set_screening_rule",
     "start_thread",
     "update_family_account_settings",

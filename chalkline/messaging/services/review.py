@@ -41,6 +41,7 @@ from chalkline.messaging.models import (
     Thread,
     UrgentMark,
 )
+from chalkline.messaging.services.email_delivery import queue_message_emails
 from chalkline.people import access as people_access
 from chalkline.people.models import Affiliation, Building, District, Person, SchoolClass, User
 from chalkline.people.roles import Capability
@@ -365,6 +366,12 @@ def release_held_messages(*, now: datetime.datetime | None = None) -> int:
                 )
                 if not count:
                     continue
+                # e-mail readers get it now, like any delivery (services/email_delivery.py)
+                queue_message_emails(
+                    message=Message.objects.select_related("thread").get(pk=message_id),
+                    now=now,
+                    journal=False,
+                )
                 record_event(
                     district=threads[message_id],
                     actor=None,

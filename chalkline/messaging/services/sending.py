@@ -29,6 +29,8 @@ from chalkline.messaging.selectors import (
     reply_addressees,
     reply_target,
 )
+from chalkline.messaging.services.email_delivery import queue_message_emails
+from chalkline.messaging.services.office_hours import answer_outside_hours
 from chalkline.messaging.services.review import (
     ReviewError,
     apply_quiet_hours,
@@ -111,6 +113,8 @@ def _write(
         message=message, thread=thread, by=by, urgent_reason=urgent_reason
     )
     queue_after_send(message=message, findings=findings, override_reason=override_reason)
+    # e-mail for those who read by e-mail (and the journal copy), in this transaction
+    queue_message_emails(message=message)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.sent_at)
     record_event(
         district=thread.district_id,
@@ -129,6 +133,8 @@ def _write(
             "urgent": bool(urgent_reason),
         },
     )
+    # a family's message outside its staff recipients' office hours: one automatic reply
+    answer_outside_hours(message=message)
     return message
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from chalkline.outbox.tests.conftest import mail_server  # noqa: F401  (a real SMTP server)
 from chalkline.people.models import Enrollment, GuardianLink, Person, SchoolClass
 from conftest import World, make_person
 

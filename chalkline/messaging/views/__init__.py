@@ -1,5 +1,8 @@
 """The messaging hub's views, one module per part, re-exported for `urls.py`."""
 
+from chalkline.messaging.views.delivery import (
+    delivery_status,
+)
 from chalkline.messaging.views.families import (
     claim,
     family_settings,
@@ -24,6 +27,9 @@ from chalkline.messaging.views.hub import (
     settings_page,
     thread,
 )
+from chalkline.messaging.views.office_hours import (
+    office_hours,
+)
 from chalkline.messaging.views.retention import (
     certificate_file,
     certificates,
@@ -39,6 +45,9 @@ from chalkline.messaging.views.review import (
     review_item,
     review_queue,
 )
+from chalkline.messaging.views.unreachable import (
+    unreachable,
+)
 
 __all__ = [
     "ACTION_LABELS",
@@ -48,6 +57,7 @@ __all__ = [
     "clause_url",
     "compose",
     "compose_check",
+    "delivery_status",
     "disposal",
     "dispose",
     "family_settings",
@@ -55,6 +65,7 @@ __all__ = [
     "inbox",
     "invitations",
     "invitations_building",
+    "office_hours",
     "preferences",
     "quiet_hours",
     "release_hold",
@@ -72,4 +83,5 @@ __all__ = [
     "settings_page",
     "sign_in_link",
     "thread",
+    "unreachable",
 ]

@@ -23,12 +23,14 @@ from chalkline.messaging.access import (
     FOUND_LIMIT,
     can_manage_messaging,
     can_manage_records,
+    can_see_unreachable,
     composer_choices,
     family_links,
     find_audiences,
     get_own_message_for,
     get_thread_for,
     may_compose,
+    may_set_office_hours,
     require_composer,
     require_messaging_manager,
     resolve_audience,
@@ -154,6 +156,8 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             **family_links(request.user, request.district),
             "can_review": may_review(request.user, request.district),
             "can_quiet_hours": may_see_quiet_hours(request.user, request.district),
+            "can_see_unreachable": can_see_unreachable(request.user, request.district),
+            "can_set_office_hours": may_set_office_hours(request.user, request.district),
         },
     )
 

@@ -19,6 +19,7 @@ class MailServer:
 
     port: int = 0
     messages: list[Any] = field(default_factory=list)
+    envelopes: list[str] = field(default_factory=list)  # MAIL FROM of each message
     answer: str | None = None
     refuse: dict[str, str] = field(default_factory=dict)
     hold: threading.Event | None = None
@@ -42,6 +43,7 @@ class _Handler:
         from email import message_from_bytes
 
         self.server.messages.append(message_from_bytes(envelope.content))
+        self.server.envelopes.append(envelope.mail_from)
         self.server.arrived.set()
         if self.server.hold is not None:
             import asyncio

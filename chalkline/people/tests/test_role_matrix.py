@@ -234,6 +234,10 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "messaging:quiet_hours",
         "messaging:report",
         "messaging:review_item",
+        # E-mail delivery: test_email_delivery.py, test_unreachable.py, test_office_hours.py
+        "messaging:delivery_status",
+        "messaging:unreachable",
+        "messaging:office_hours",
         # The registry: chalkline/registry/tests/test_registry_role_matrix.py
         "registry:apps",
         "registry:request",

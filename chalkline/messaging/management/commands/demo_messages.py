@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from chalkline.messaging import access
-from chalkline.messaging.models import AudienceKind
-from chalkline.messaging.services import start_thread
+from chalkline.messaging.models import AudienceKind, OfficeHours
+from chalkline.messaging.services import set_office_hours, start_thread
 from chalkline.people.models import District, Enrollment, User
 
 
@@ -38,6 +38,11 @@ class Command(BaseCommand):
             raise CommandError("The demo district has no demo teacher, guardian and student.")
         with transaction.atomic():
             made = self._threads(district, teacher, guardian, student)
+            # the demo teacher's office hours (Messages -> Office hours): a family's message
+            # outside them gets one automatic reply; set once, never changed by a re-run
+            if not OfficeHours.objects.filter(user=teacher).exists():
+                weekdays = {str(d): [["08:00", "15:30"]] for d in range(5)}
+                set_office_hours(user=teacher, district=district, hours=weekdays, by=teacher)
         self.stdout.write(f"Messages: {made} demo threads for the teacher, guardian and student.")
 
     def _threads(self, district: District, teacher: User, guardian: User, student: User) -> int:
