@@ -13,4 +13,5 @@ urlpatterns = [
     path("t/<id:pk>/check", views.reply_check, name="reply_check"),
     path("m/<id:pk>/retract", views.retract, name="retract"),
     path("settings/", views.settings_page, name="settings"),
+    path("m/<id:pk>/files/<int:position>", views.download, name="attachment"),
 ]

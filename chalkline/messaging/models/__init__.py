@@ -4,6 +4,7 @@ A new part adds its module here and re-exports its models, so `chalkline.messagi
 working for every model.
 """
 
+from chalkline.messaging.models.attachments import Attachment, AttachmentQuerySet
 from chalkline.messaging.models.threads import (
     DEFAULT_RULES,
     MAX_MESSAGE_CHARS,
@@ -24,6 +25,8 @@ from chalkline.messaging.models.threads import (
 )
 
 __all__ = [
+    "Attachment",
+    "AttachmentQuerySet",
     "AudienceKind",
     "BlockedAttempt",
     "BlockedAttemptQuerySet",

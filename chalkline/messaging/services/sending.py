@@ -4,6 +4,7 @@ transaction. Screening happens before these are called (views), which hand over 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from chalkline.messaging.selectors import (
     reply_addressees,
     reply_target,
 )
+from chalkline.messaging.services.attachments import PendingFile, attach_files
 from chalkline.people.models import District, Person, User
 
 
@@ -71,6 +73,7 @@ def _write(
     override_reason: str,
     addressees: list[Addressee],
     new_thread: dict[str, Any] | None = None,
+    attachments: Sequence[PendingFile] = (),
 ) -> Message:
     """Store the message (and its new thread, in the same savepoint: a send that loses a race
     with its own double leaves no empty thread behind), deliver it, audit it."""
@@ -87,6 +90,7 @@ def _write(
                 findings=findings,
                 override_reason=override_reason,
             )
+            stored = attach_files(message=message, files=attachments)
     except IntegrityError:
         # the same send, submitted twice at once: the first one won
         existing = _existing(by, idempotency_key)
@@ -112,6 +116,7 @@ def _write(
             "sha256": message.sha256,
             "detectors": findings.get("detectors", []),
             "overridden": bool(override_reason),
+            **({"attachments": stored} if stored else {}),
         },
     )
     return message
@@ -143,6 +148,7 @@ def start_thread(
     idempotency_key: str,
     findings: dict[str, Any] | None = None,
     override_reason: str = "",
+    attachments: Sequence[PendingFile] = (),
 ) -> Message:
     """A new thread to an audience the caller already checked (``access.resolve_audience``),
     with its first message. Sent twice with the same key, it makes one message."""
@@ -167,6 +173,7 @@ def start_thread(
         findings=findings or {},
         override_reason=override_reason,
         addressees=audience_addressees(district, kind, key, sender=by),
+        attachments=attachments,
     )
 
 
@@ -179,6 +186,7 @@ def reply_in_thread(
     idempotency_key: str,
     findings: dict[str, Any] | None = None,
     override_reason: str = "",
+    attachments: Sequence[PendingFile] = (),
 ) -> Message:
     """A reply. To a class-wide or building-wide (or district) thread it goes privately to the
     thread's sender, in a direct thread of its own; its sender's reply there reaches the
@@ -214,6 +222,7 @@ def reply_in_thread(
         findings=findings or {},
         override_reason=override_reason,
         addressees=addressees,
+        attachments=attachments,
     )
 
 

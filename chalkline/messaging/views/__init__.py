@@ -1,5 +1,6 @@
 """The messaging hub's views, one module per part, re-exported for `urls.py`."""
 
+from chalkline.messaging.views.attachments import download
 from chalkline.messaging.views.hub import (
     ACTION_LABELS,
     clause_url,
@@ -14,6 +15,7 @@ from chalkline.messaging.views.hub import (
 )
 
 __all__ = [
+    "download",
     "ACTION_LABELS",
     "clause_url",
     "compose",

@@ -28,6 +28,7 @@ from chalkline.messaging.access import (
     resolve_audience,
     threads_visible_to,
 )
+from chalkline.messaging.attachments import AttachmentError, StagedFile
 from chalkline.messaging.forms import ComposeForm, ReplyForm, SettingsForm
 from chalkline.messaging.models import (
     DEFAULT_RULES,
@@ -36,7 +37,8 @@ from chalkline.messaging.models import (
     Recipient,
     Thread,
 )
-from chalkline.messaging.screen import Screened, engine_audience, screen_message
+from chalkline.messaging.photos import PhotoStep, photo_step, screen_with_attachments
+from chalkline.messaging.screen import Screened, engine_audience
 from chalkline.messaging.selectors import (
     audience_addressees,
     mine,
@@ -54,6 +56,7 @@ from chalkline.messaging.services import (
     start_thread,
     update_messaging_settings,
 )
+from chalkline.messaging.views.attachments import collect_files, files_context, pending
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.screening import ScreeningInputError
 from chalkline.screening.highlight import number_findings
@@ -103,13 +106,25 @@ def _findings_context(request: DistrictRequest, screened: Screened | None) -> di
     }
 
 
-def _screen(request: DistrictRequest, text: str, kind: str, key: str, addressees: Any) -> Screened:
+def _screen(
+    request: DistrictRequest,
+    text: str,
+    kind: str,
+    key: str,
+    addressees: Any,
+    files: list[StagedFile] | None = None,
+    step: PhotoStep | None = None,
+) -> Screened:
+    """The body and its attachments, screened for the audience the message really has."""
     audience = engine_audience(request.district, kind, key, addressees)
-    return screen_message(
+    return screen_with_attachments(
         district=request.district,
         by=request.user,
         text=text,
         audience=audience,
+        kind=kind,
+        files=files or [],
+        step=step or PhotoStep(),
         hub_host=request.get_host(),
     )
 
@@ -142,11 +157,21 @@ def inbox(request: DistrictRequest) -> HttpResponse:
     )
 
 
-def _compose_context(request: DistrictRequest, form: ComposeForm) -> dict[str, Any]:
-    return {"form": form, "audiences": audiences_for(request.user, request.district)}
+def _compose_context(
+    request: DistrictRequest,
+    form: ComposeForm,
+    files: list[StagedFile] | None = None,
+    step: PhotoStep | None = None,
+) -> dict[str, Any]:
+    return {
+        "form": form,
+        "audiences": audiences_for(request.user, request.district),
+    } | files_context(request, files or [], step or PhotoStep())
 
 
-def _compose_screen(request: DistrictRequest, form: ComposeForm) -> tuple[Any, Screened | None]:
+def _compose_screen(
+    request: DistrictRequest, form: ComposeForm, files: list[StagedFile]
+) -> tuple[Any, Screened | None, PhotoStep]:
     kind, key = form.cleaned_data["audience"]
     audience = resolve_audience(request.user, request.district, kind, key)  # 403 outside
     addressees = (
@@ -154,12 +179,23 @@ def _compose_screen(request: DistrictRequest, form: ComposeForm) -> tuple[Any, S
         if kind in (AudienceKind.FAMILY, AudienceKind.DIRECT)
         else []
     )
+    step = photo_step(
+        district=request.district,
+        by=request.user,
+        kind=kind,
+        key=key,
+        files=files,
+        pictured=request.POST.getlist("pictured"),
+    )
     try:
-        screened = _screen(request, form.cleaned_data["body"], kind, key, addressees)
+        screened = _screen(request, form.cleaned_data["body"], kind, key, addressees, files, step)
     except ScreeningInputError as exc:
         form.add_error("body", f"Message: {exc}")
-        return audience, None
-    return audience, screened
+        return audience, None, step
+    return audience, screened, step
+
+
+_WHO_IS_PICTURED = "Who is in the photo: tick the students pictured, or “No students are pictured”."
 
 
 @never_cache
@@ -169,14 +205,20 @@ def compose(request: DistrictRequest) -> HttpResponse:
     require_composer(request.user, request.district)
     status = 200
     screened: Screened | None = None
+    files: list[StagedFile] = []
+    step = PhotoStep()
     if request.method == "POST":
-        form = ComposeForm(request.POST)
+        form = ComposeForm(request.POST, request.FILES)
+        files = collect_files(request, form) if form.is_valid() else []
         if form.is_valid():
-            audience, screened = _compose_screen(request, form)
+            audience, screened, step = _compose_screen(request, form, files)
             if screened is not None:
                 outcome = screened.outcome
                 reason = form.cleaned_data["reason"].strip()
-                if outcome.blocked:
+                if step.asks and not step.answered:
+                    form.add_error("attachments", _WHO_IS_PICTURED)
+                    status = 400
+                elif outcome.blocked:
                     record_blocked_attempt(
                         district=request.district,
                         by=request.user,
@@ -203,8 +245,9 @@ def compose(request: DistrictRequest) -> HttpResponse:
                             idempotency_key=form.cleaned_data["idempotency_key"],
                             findings=screened.summary,
                             override_reason=reason if outcome.needs_reason else "",
+                            attachments=pending(files, step),
                         )
-                    except MessagingError as exc:
+                    except (MessagingError, AttachmentError) as exc:
                         form.add_error(None, str(exc))
                         status = 400
                     else:
@@ -218,7 +261,7 @@ def compose(request: DistrictRequest) -> HttpResponse:
         form = ComposeForm(
             initial={"idempotency_key": _new_key(), "audience": request.GET.get("to", "")}
         )
-    context = _compose_context(request, form) | _findings_context(request, screened)
+    context = _compose_context(request, form, files, step) | _findings_context(request, screened)
     return render(request, "messaging/compose.html", context, status=status)
 
 
@@ -229,13 +272,16 @@ def compose_check(request: DistrictRequest) -> HttpResponse:
     """The findings for the composer's text and audience, as the sender types (htmx); without
     JavaScript, the whole composer with the findings. Nothing is stored."""
     require_composer(request.user, request.district)
-    form = ComposeForm(request.POST)
+    form = ComposeForm(request.POST, request.FILES)
     screened = None
+    files: list[StagedFile] = []
+    step = PhotoStep()
     if form.is_valid():
-        _, screened = _compose_screen(request, form)
+        files = collect_files(request, form)
+        _, screened, step = _compose_screen(request, form, files)
     elif "audience" in form.cleaned_data:
         resolve_audience(request.user, request.district, *form.cleaned_data["audience"])
-    context = _compose_context(request, form) | _findings_context(request, screened)
+    context = _compose_context(request, form, files, step) | _findings_context(request, screened)
     template = "messaging/compose.html"
     if request.htmx:
         template += "#findings"
@@ -243,7 +289,10 @@ def compose_check(request: DistrictRequest) -> HttpResponse:
 
 
 def _thread_context(
-    request: DistrictRequest, thread: Thread, form: ReplyForm | None = None
+    request: DistrictRequest,
+    thread: Thread,
+    form: ReplyForm | None = None,
+    files: list[StagedFile] | None = None,
 ) -> dict[str, Any]:
     # each reader sees the messages they sent or received (a guardian copied on a staff-student
     # conversation does not see a student's message that was kept from them)
@@ -251,6 +300,7 @@ def _thread_context(
     messages = list(
         thread.messages.filter(Q(sender=request.user) | Q(pk__in=received))
         .select_related("sender__person", "retraction")
+        .prefetch_related("attachments")
         .annotate(
             queued=Count("recipients", filter=Q(recipients__status=Recipient.Status.QUEUED)),
             delivered=Count("recipients", filter=Q(recipients__status=Recipient.Status.SENT)),
@@ -273,7 +323,7 @@ def _thread_context(
         "is_copy": Recipient.objects.filter(
             mine(request.user), message__thread=thread, copy_of_student__isnull=False
         ).exists(),
-    }
+    } | files_context(request, files or [], PhotoStep())
 
 
 @never_cache
@@ -285,9 +335,11 @@ def thread(request: DistrictRequest, pk: int) -> HttpResponse:
     return render(request, "messaging/thread.html", _thread_context(request, found))
 
 
-def _reply_screen(request: DistrictRequest, found: Thread, text: str) -> Screened:
+def _reply_screen(
+    request: DistrictRequest, found: Thread, text: str, files: list[StagedFile] | None = None
+) -> Screened:
     addressees = reply_addressees(found, request.user)
-    return _screen(request, text, AudienceKind.DIRECT, "", addressees)
+    return _screen(request, text, AudienceKind.DIRECT, "", addressees, files)
 
 
 @never_cache
@@ -295,11 +347,14 @@ def _reply_screen(request: DistrictRequest, found: Thread, text: str) -> Screene
 @district_required
 def reply(request: DistrictRequest, pk: int) -> HttpResponse:
     found = get_thread_for(request.user, request.district, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     screened: Screened | None = None
+    files: list[StagedFile] = []
+    if form.is_valid():
+        files = collect_files(request, form)
     if form.is_valid():
         try:
-            screened = _reply_screen(request, found, form.cleaned_data["body"])
+            screened = _reply_screen(request, found, form.cleaned_data["body"], files)
         except ScreeningInputError as exc:
             form.add_error("body", f"Message: {exc}")
         else:
@@ -326,10 +381,11 @@ def reply(request: DistrictRequest, pk: int) -> HttpResponse:
                     idempotency_key=form.cleaned_data["idempotency_key"],
                     findings=screened.summary,
                     override_reason=reason if outcome.needs_reason else "",
+                    attachments=pending(files, PhotoStep()),
                 )
                 flash.success(request, "Reply sent.")
                 return redirect("messaging:thread", pk=message.thread_id)
-    context = _thread_context(request, found, form) | _findings_context(request, screened)
+    context = _thread_context(request, found, form, files) | _findings_context(request, screened)
     return render(request, "messaging/thread.html", context, status=400)
 
 
@@ -338,14 +394,17 @@ def reply(request: DistrictRequest, pk: int) -> HttpResponse:
 @district_required
 def reply_check(request: DistrictRequest, pk: int) -> HttpResponse:
     found = get_thread_for(request.user, request.district, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     screened = None
+    files: list[StagedFile] = []
+    if form.is_valid():
+        files = collect_files(request, form)
     if form.is_valid():
         try:
-            screened = _reply_screen(request, found, form.cleaned_data["body"])
+            screened = _reply_screen(request, found, form.cleaned_data["body"], files)
         except ScreeningInputError as exc:
             form.add_error("body", f"Message: {exc}")
-    context = _thread_context(request, found, form) | _findings_context(request, screened)
+    context = _thread_context(request, found, form, files) | _findings_context(request, screened)
     template = "messaging/thread.html"
     if request.htmx:
         template += "#findings"
