@@ -155,6 +155,8 @@ class Action(StrEnum):
     MESSAGE_RETRACTED = "messaging.message_retracted"
     MESSAGING_RULE_CHANGED = "messaging.screening_rule_changed"
     MESSAGING_SETTINGS_CHANGED = "messaging.settings_changed"
+    # issue 18, media releases (m18c)
+    MEDIA_FLAGS_CHANGED = "people.media_flags_changed"
 
     @property
     def label(self) -> str:
@@ -293,6 +295,8 @@ LABELS: dict[Action, str] = {
     Action.CASE_REVIEW_EXPORTED: "Exported the case counts for the periodic review",
     Action.MANDATED_REPORT_LOGGED: "Logged a report to DCFS",
     Action.MANDATED_LOG_VIEWED: "Viewed the mandated-report log",
+    # issue 18, media releases (m18c)
+    Action.MEDIA_FLAGS_CHANGED: "Recorded students' media releases or directory opt-outs",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

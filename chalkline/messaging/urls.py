@@ -14,4 +14,6 @@ urlpatterns = [
     path("m/<id:pk>/retract", views.retract, name="retract"),
     path("settings/", views.settings_page, name="settings"),
     path("m/<id:pk>/files/<int:position>", views.download, name="attachment"),
+    path("media-releases/", views.media_index, name="media_index"),
+    path("media-releases/b/<id:pk>/", views.media_building, name="media_building"),
 ]

@@ -13,9 +13,12 @@ from chalkline.messaging.views.hub import (
     settings_page,
     thread,
 )
+from chalkline.messaging.views.media import media_building, media_index
 
 __all__ = [
     "download",
+    "media_building",
+    "media_index",
     "ACTION_LABELS",
     "clause_url",
     "compose",
