@@ -91,6 +91,8 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("teacher", "/messages/new/"),
     ("super", "/messages/new/"),
     ("super", "/messages/settings/"),
+    # media releases (issue 18, m18c); the composer's photo step: e2e/test_attachments_journey.py
+    ("super", "/messages/media-releases/"),
     # policy reviews and the Board (issue 22); review and Board item pages:
     # e2e/test_reviews_journeys.py
     ("super", "/reviews/"),
