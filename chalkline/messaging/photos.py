@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
 
-from chalkline.messaging.attachments import IMAGE_TYPES, StagedFile, extract_text, read_blob
+from chalkline.messaging.attachments import IMAGE_TYPES, StagedFile, read_blob, text_of
 from chalkline.messaging.channels import approved_channels_for
 from chalkline.messaging.models import AudienceKind
 from chalkline.messaging.rules import decide
@@ -151,11 +151,10 @@ def screen_with_attachments(
     images: list[EngineAttachment] = []
     pictured_keys = tuple(key_of(p) for p in step.candidates if p.pk in step.chosen)
     for n, f in enumerate(files):
-        data = read_blob(f.sha256)
         if f.content_type in IMAGE_TYPES:
-            images.append(EngineAttachment(data, f.filename, pictured=pictured_keys))
+            images.append(EngineAttachment(read_blob(f.sha256), f.filename, pictured=pictured_keys))
         else:
-            body = extract_text(data, f.content_type, f.filename)
+            body = text_of(f)
             if body.strip():
                 parts.append(f"\n\n[Attachment {n + 1}: {f.filename}]\n{body}")
     full = "".join(parts)
