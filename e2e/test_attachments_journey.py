@@ -33,7 +33,8 @@ def district(transactional_db: Any) -> dict[str, Any]:
     liam = make_person(
         d, kind=Person.Kind.STUDENT, building=north, given_name="Liam", family_name="Okafor"
     )
-    Person.objects.filter(pk=liam.pk).update(media_release=False)
+    Person.objects.filter(pk=maria.pk).update(media_release_known=True)
+    Person.objects.filter(pk=liam.pk).update(media_release=False, media_release_known=True)
     elena = make_person(d, kind=Person.Kind.GUARDIAN, given_name="Elena", family_name="Garcia")
     GuardianLink.objects.create(guardian=elena, student=maria)
     tess = make_person(d, building=north, given_name="Tess", family_name="Teacher")

@@ -157,6 +157,7 @@ class Action(StrEnum):
     MESSAGING_SETTINGS_CHANGED = "messaging.settings_changed"
     # issue 18, media releases (m18c)
     MEDIA_FLAGS_CHANGED = "people.media_flags_changed"
+    MEDIA_UNKNOWN_RULE_CHANGED = "messaging.unknown_media_release_changed"
 
     @property
     def label(self) -> str:
@@ -297,6 +298,7 @@ LABELS: dict[Action, str] = {
     Action.MANDATED_LOG_VIEWED: "Viewed the mandated-report log",
     # issue 18, media releases (m18c)
     Action.MEDIA_FLAGS_CHANGED: "Recorded students' media releases or directory opt-outs",
+    Action.MEDIA_UNKNOWN_RULE_CHANGED: "Changed what an unknown media release means for photos",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

@@ -24,7 +24,7 @@ from django.db.models import Exists, OuterRef
 
 from chalkline.messaging.attachments import IMAGE_TYPES, StagedFile, read_blob, text_of
 from chalkline.messaging.channels import approved_channels_for
-from chalkline.messaging.models import AudienceKind
+from chalkline.messaging.models import AudienceKind, has_media_release, unknown_means_release
 from chalkline.messaging.rules import decide
 from chalkline.messaging.screen import Screened, _sender
 from chalkline.messaging.selectors import settings_of
@@ -60,6 +60,8 @@ class PhotoStep:
     candidates: list[Person] = field(default_factory=list)
     chosen: set[int] = field(default_factory=set)
     blocking: list[Person] = field(default_factory=list)
+    #: candidates without a media release (unknown ones as the district decided)
+    no_release: set[int] = field(default_factory=set)
 
 
 def candidates_for(district: District, by: User, kind: str, key: str) -> list[Person]:
@@ -103,10 +105,12 @@ def photo_step(
     offered = {p.pk: p for p in step.candidates}
     step.chosen = {int(v) for v in values if v.isdigit() and int(v) in offered}
     beyond_class = kind not in CLASS_KINDS
+    unknown = unknown_means_release(district)
+    step.no_release = {p.pk for p in step.candidates if not has_media_release(p, unknown)}
     step.blocking = [
         offered[pk]
         for pk in sorted(step.chosen)
-        if not offered[pk].media_release or (beyond_class and offered[pk].directory_opt_out)
+        if pk in step.no_release or (beyond_class and offered[pk].directory_opt_out)
     ]
     if NOBODY in values and step.chosen:
         step.answered = False  # "nobody" and a name contradict: ask again

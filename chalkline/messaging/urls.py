@@ -15,5 +15,6 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("m/<id:pk>/files/<int:position>", views.download, name="attachment"),
     path("media-releases/", views.media_index, name="media_index"),
+    path("media-releases/unknown", views.media_unknown, name="media_unknown"),
     path("media-releases/b/<id:pk>/", views.media_building, name="media_building"),
 ]

@@ -5,6 +5,11 @@ working for every model.
 """
 
 from chalkline.messaging.models.attachments import Attachment, AttachmentQuerySet
+from chalkline.messaging.models.media import (
+    MediaReleaseSettings,
+    has_media_release,
+    unknown_means_release,
+)
 from chalkline.messaging.models.threads import (
     DEFAULT_RULES,
     MAX_MESSAGE_CHARS,
@@ -27,6 +32,9 @@ from chalkline.messaging.models.threads import (
 __all__ = [
     "Attachment",
     "AttachmentQuerySet",
+    "MediaReleaseSettings",
+    "has_media_release",
+    "unknown_means_release",
     "AudienceKind",
     "BlockedAttempt",
     "BlockedAttemptQuerySet",

@@ -3,6 +3,7 @@
 Each part's module is re-exported here, so callers import from `chalkline.messaging.services`.
 """
 
+from chalkline.messaging.services.media import set_unknown_media_release
 from chalkline.messaging.services.sending import (
     MessagingError,
     body_digest,
@@ -23,6 +24,7 @@ __all__ = [
     "reply_in_thread",
     "retract_message",
     "set_screening_rule",
+    "set_unknown_media_release",
     "start_thread",
     "update_messaging_settings",
 ]

@@ -17,6 +17,11 @@ MANAGES_NORTH = {"superintendent", "designee", "principal_north", "registrar_nor
 SEES_NORTH = {"hr", "netadmin", "union_rep", "teacher_north"}
 
 
+@pytest.fixture(autouse=True)
+def releases_known(school: School) -> None:
+    Person.objects.filter(kind=Person.Kind.STUDENT).update(media_release_known=True)
+
+
 @pytest.fixture
 def registrar(school: School) -> None:
     w = school.world
@@ -45,7 +50,7 @@ def test_media_release_matrix(
     else:  # families, the board, South staff, another district: not theirs to see
         assert (page, post) == (404, 404), persona
         # the outsider manages their own district's building, not this one
-        assert index == (302 if persona == "outsider" else 403), persona
+        assert index == (200 if persona == "outsider" else 403), persona
     changed = not Person.objects.get(pk=school.classmate.pk).media_release
     assert changed == (persona in MANAGES_NORTH), persona
 
@@ -104,3 +109,30 @@ def test_filters_and_the_htmx_partial(client: Client, school: School, registrar:
     partial = client.get(url, {"q": "garcia"}, headers={"HX-Request": "true"})
     assert b"Garcia, Maria" in partial.content and b"Okafor" not in partial.content
     assert b"<html" not in partial.content
+
+
+def test_recording_a_release_makes_it_known(
+    client: Client, school: School, registrar: None
+) -> None:
+    w = school.world
+    Person.objects.filter(pk=school.classmate.pk).update(media_release_known=False)
+    client.force_login(w.users["registrar_north"])
+    url = reverse("messaging:media_building", args=[w.north.pk])
+    listed = client.get(url, {"show": "no_release"})
+    assert b"Not known" in listed.content and b"Okafor" in listed.content
+    client.post(url, {"students": [str(school.classmate.pk)], "media_release": "yes"})
+    liam = Person.objects.get(pk=school.classmate.pk)
+    assert (liam.media_release, liam.media_release_known) == (True, True)
+    event = AuditEvent.objects.get(action="people.media_flags_changed")
+    assert event.before_data[str(liam.pk)]["media_release"] is None
+
+
+def test_the_unknown_setting_is_on_the_index_for_the_superintendent_only(
+    client: Client, school: School, registrar: None
+) -> None:
+    w = school.world
+    client.force_login(w.users["superintendent"])
+    page = client.get(reverse("messaging:media_index"))
+    assert page.status_code == 200 and b"When a media release is not known" in page.content
+    client.force_login(w.users["registrar_north"])
+    assert client.get(reverse("messaging:media_index")).status_code == 302

@@ -13,12 +13,13 @@ from chalkline.messaging.views.hub import (
     settings_page,
     thread,
 )
-from chalkline.messaging.views.media import media_building, media_index
+from chalkline.messaging.views.media import media_building, media_index, media_unknown
 
 __all__ = [
     "download",
     "media_building",
     "media_index",
+    "media_unknown",
     "ACTION_LABELS",
     "clause_url",
     "compose",

@@ -9,16 +9,20 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from chalkline.messaging.access import can_manage_messaging, require_messaging_manager
 from chalkline.messaging.access_media import (
     get_media_building_for,
     media_buildings_for,
     require_media_manager,
 )
+from chalkline.messaging.models import unknown_means_release
+from chalkline.messaging.services import set_unknown_media_release
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.people.models import Person
 from chalkline.people.services.media_releases import MediaReleaseError, set_media_flags
@@ -57,15 +61,57 @@ class MediaEditForm(forms.Form):
         return {"yes": True, "no": False}.get(value)
 
 
+class UnknownForm(forms.Form):
+    unknown_means_release = forms.TypedChoiceField(
+        label="A student whose media release is not known",
+        coerce=lambda v: v == "release",
+        choices=[
+            ("none", "has no media release (the default)"),
+            ("release", "has a media release"),
+        ],
+        help_text="Applies to students the roster brings without the flag and nobody recorded here.",
+    )
+
+
 @never_cache
 @require_http_methods(["GET"])
 @district_required
 def media_index(request: DistrictRequest) -> HttpResponse:
     require_media_manager(request.user, request.district)
     buildings = list(media_buildings_for(request.user, request.district))
-    if len(buildings) == 1:
+    can_set = can_manage_messaging(request.user, request.district)
+    if len(buildings) == 1 and not can_set:
         return redirect("messaging:media_building", pk=buildings[0].pk)
-    return render(request, "messaging/media_index.html", {"buildings": buildings})
+    current = "release" if unknown_means_release(request.district) else "none"
+    return render(
+        request,
+        "messaging/media_index.html",
+        {
+            "buildings": buildings,
+            "can_set_unknown": can_set,
+            "unknown_form": UnknownForm(initial={"unknown_means_release": current}),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["POST"])
+@district_required
+def media_unknown(request: DistrictRequest) -> HttpResponse:
+    """What an unknown media release means (superintendent and designee)."""
+    require_messaging_manager(request.user, request.district)
+    form = UnknownForm(request.POST)
+    if not form.is_valid():
+        buildings = list(media_buildings_for(request.user, request.district))
+        context = {"buildings": buildings, "can_set_unknown": True, "unknown_form": form}
+        return render(request, "messaging/media_index.html", context, status=400)
+    set_unknown_media_release(
+        district=request.district,
+        means_release=form.cleaned_data["unknown_means_release"],
+        by=request.user,
+    )
+    flash.success(request, "Saved what an unknown media release means.")
+    return redirect("messaging:media_index")
 
 
 @never_cache
@@ -113,11 +159,15 @@ def media_building(request: DistrictRequest, pk: int) -> HttpResponse:
         if filters.cleaned_data["q"]:
             students = students.search(filters.cleaned_data["q"])
         if filters.cleaned_data["show"] == "no_release":
-            students = students.filter(media_release=False)
+            none = Q(media_release_known=True, media_release=False)
+            if not unknown_means_release(request.district):
+                none |= Q(media_release_known=False)
+            students = students.filter(none)
         elif filters.cleaned_data["show"] == "opt_out":
             students = students.filter(directory_opt_out=True)
     page = Paginator(students, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
+        "unknown_means_release": unknown_means_release(request.district),
         "building": building,
         "filters": filters,
         "edit": edit,

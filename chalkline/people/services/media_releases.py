@@ -57,14 +57,20 @@ def set_media_flags(
     )
     if len(rows) != len(ids):
         raise MediaReleaseError("Students: some of the chosen students are not in this building.")
-    before: dict[int, dict[str, bool]] = {}
+    before: dict[int, dict[str, bool | None]] = {}
     after: dict[int, dict[str, bool]] = {}
     for person in rows:
-        was = {"media_release": person.media_release, "directory_opt_out": person.directory_opt_out}
+        was = {
+            "media_release": person.media_release if person.media_release_known else None,
+            "directory_opt_out": person.directory_opt_out,
+        }
         fields = []
-        if media_release is not None and person.media_release != media_release:
+        if media_release is not None and (
+            person.media_release != media_release or not person.media_release_known
+        ):
             person.media_release = media_release
-            fields.append("media_release")
+            person.media_release_known = True
+            fields += ["media_release", "media_release_known"]
         if directory_opt_out is not None and person.directory_opt_out != directory_opt_out:
             person.directory_opt_out = directory_opt_out
             fields.append("directory_opt_out")
