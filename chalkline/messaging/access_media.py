@@ -17,6 +17,10 @@ def media_buildings_for(user: User | object, district: District) -> BuildingQuer
     return buildings_visible_to(user, district, CAP).order_by("name")
 
 
+def can_manage_media(user: User | object, district: District) -> bool:
+    return grants_for(user, district).can_anywhere(CAP)
+
+
 def require_media_manager(user: User | object, district: District) -> None:
     if not grants_for(user, district).can_anywhere(CAP):
         raise PermissionDenied

@@ -72,6 +72,12 @@ def _post(client: Client, school: School, files: list[Any] | None = None, **extr
     return client.post(reverse("messaging:compose"), data)
 
 
+@pytest.fixture(autouse=True)
+def releases_known(school: School) -> None:
+    """The roster gave every student's media release (the default: a release)."""
+    Person.objects.filter(kind=Person.Kind.STUDENT).update(media_release_known=True)
+
+
 @pytest.fixture
 def teacher(client: Client, school: School) -> Client:
     client.force_login(school.world.users["teacher_north"])
@@ -304,3 +310,82 @@ def test_a_forged_or_foreign_token_is_refused(client: Client, school: School) ->
     assert Message.objects.count() == 0
     with pytest.raises(Exception, match="out of date"):
         StagedFile.from_token(token + "x", w.users["teacher_north"].pk)
+
+
+def test_an_unknown_media_release_counts_as_none_unless_the_district_says_otherwise(
+    client: Client, school: School
+) -> None:
+    w = school.world
+    Person.objects.filter(pk=w.student_north.pk).update(media_release_known=False)
+    client.force_login(w.users["teacher_north"])
+    pictured = [str(w.student_north.pk)]
+    blocked = _post(client, school, [_upload("a.jpg", class_photo(1))], pictured=pictured)
+    assert blocked.status_code == 400
+    assert b"shows Maria Garcia, who has no media release" in blocked.content
+    # only the superintendent and designee choose; a principal or teacher may not
+    url = reverse("messaging:media_unknown")
+    for persona, expected in (("teacher_north", 403), ("principal_north", 403)):
+        client.force_login(w.users[persona])
+        assert client.post(url, {"unknown_means_release": "release"}).status_code == expected
+    client.force_login(w.users["superintendent"])
+    bad = client.post(url, {"unknown_means_release": "maybe"})
+    assert bad.status_code == 400
+    assert client.post(url, {"unknown_means_release": "release"}).status_code == 302
+    event = AuditEvent.objects.get(action="messaging.unknown_media_release_changed")
+    assert (event.before_data, event.after_data) == (
+        {"unknown_means_release": False},
+        {"unknown_means_release": True},
+    )
+    client.force_login(w.users["teacher_north"])
+    sent = _post(client, school, [_upload("a.jpg", class_photo(1))], pictured=pictured, key="k2")
+    assert sent.status_code == 302
+
+
+def test_a_reply_carries_an_attachment_and_it_is_screened(client: Client, school: School) -> None:
+    w = school.world
+    client.force_login(w.users["teacher_north"])
+    assert _post(client, school, audience=f"family:{w.student_north.pk}").status_code == 302
+    thread = Message.objects.get().thread
+    url = reverse("messaging:reply", args=[thread.pk])
+    # the teacher's follow-up to Maria's family names another student in its attachment
+    naming = _upload("note.txt", b"Liam Okafor pushed Maria at recess.")
+    blocked = client.post(
+        url, {"body": "See the note.", "idempotency_key": "r1", "attachments": [naming]}
+    )
+    assert blocked.status_code == 400
+    assert BlockedAttempt.objects.get().detectors == ["student_name"]
+    client.force_login(w.users["guardian_north"])
+    ok = client.post(
+        url,
+        {
+            "body": "Signed slip attached.",
+            "idempotency_key": "r2",
+            "attachments": [_upload("slip.pdf", _pdf("Signed"))],
+        },
+    )
+    assert ok.status_code == 302
+    reply = Message.objects.get(sender=w.users["guardian_north"])
+    assert [a.filename for a in reply.attachments.all()] == ["slip.pdf"]
+
+
+def test_the_htmx_check_uploads_once_and_carries_the_file_as_a_token(
+    teacher: Client, school: School
+) -> None:
+    data = {
+        "audience": f"class_families:{school.math.pk}",
+        "subject": "Trip",
+        "body": FIXED,
+        "idempotency_key": "k",
+    }
+    url = reverse("messaging:compose_check")
+    first = teacher.post(
+        url, {**data, "attachments": [_upload("trip.jpg", class_photo(2))]}, HTTP_HX_REQUEST="true"
+    )
+    assert first.status_code == 200
+    assert b"Who is in the photo?" in first.content and b"<html" not in first.content
+    token = first.context["htmx_staged"][0][1]
+    assert f'name="staged" value="{token}"'.encode() in first.content
+    # the next keystroke's check sends the token, not the file: the question stays
+    again = teacher.post(url, {**data, "staged": [token]}, HTTP_HX_REQUEST="true")
+    assert b"Who is in the photo?" in again.content
+    assert Message.objects.count() == 0

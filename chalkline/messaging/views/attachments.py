@@ -33,7 +33,13 @@ def collect_files(request: DistrictRequest, form: forms.Form) -> list[StagedFile
     files: list[StagedFile] = []
     seen: set[str] = set()
     errors: list[str] = []
-    for token in request.POST.getlist("kept")[: MAX_ATTACHMENTS * 2]:
+    uploads = form.cleaned_data.get("attachments") or []
+    tokens = request.POST.getlist("kept")
+    if not uploads:
+        # the composer's checks (htmx) leave the file input out and send back what the
+        # previous check staged; a request that uploads files replaces those
+        tokens += request.POST.getlist("staged")
+    for token in tokens[: MAX_ATTACHMENTS * 2]:
         try:
             staged = StagedFile.from_token(token, request.user.pk)
         except AttachmentError as exc:
@@ -42,7 +48,7 @@ def collect_files(request: DistrictRequest, form: forms.Form) -> list[StagedFile
         if staged.sha256 not in seen:
             seen.add(staged.sha256)
             files.append(staged)
-    for upload in form.cleaned_data.get("attachments") or []:
+    for upload in uploads:
         try:
             staged = accept(upload.read(), upload.name or "attachment")
         except AttachmentError as exc:
@@ -60,6 +66,21 @@ def collect_files(request: DistrictRequest, form: forms.Form) -> list[StagedFile
     return files
 
 
+def wire_file_input(form: forms.Form, check_url: str) -> None:
+    """Choosing files runs the composer's check with them (htmx): counted faces ask who is
+    pictured at once. The form's other checks leave the file input out (its tokens come back)."""
+    form.fields["attachments"].widget.attrs.update(
+        {
+            "hx-post": check_url,
+            "hx-trigger": "change",
+            "hx-params": "*",
+            "hx-encoding": "multipart/form-data",
+            "hx-target": "#findings",
+            "hx-swap": "outerHTML",
+        }
+    )
+
+
 def pending(files: list[StagedFile], step: PhotoStep) -> list[PendingFile]:
     return [
         PendingFile(f, tuple(sorted(step.chosen)) if f.is_photo_with_faces and step.asks else ())
@@ -70,8 +91,20 @@ def pending(files: list[StagedFile], step: PhotoStep) -> list[PendingFile]:
 def files_context(
     request: DistrictRequest, files: list[StagedFile], step: PhotoStep
 ) -> dict[str, Any]:
+    staged = [(f, f.token(request.user.pk)) for f in files]
+    kept = set()
+    for token in request.POST.getlist("kept"):
+        try:
+            kept.add(StagedFile.from_token(token, request.user.pk).sha256)
+        except AttachmentError:
+            continue
     return {
-        "staged": [(f, f.token(request.user.pk)) for f in files],
+        "staged": staged,
+        # an htmx check: the file input keeps the files it uploaded, and the findings carry
+        # their tokens for the next check (files kept from a full page stay in its checkboxes)
+        "htmx_staged": [(f, t) for f, t in staged if f.sha256 not in kept]
+        if getattr(request, "htmx", False)
+        else [],
         "photo_step": step,
         "pictured_nobody": NOBODY in request.POST.getlist("pictured"),
         "nobody_value": NOBODY,

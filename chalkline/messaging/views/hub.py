@@ -28,6 +28,7 @@ from chalkline.messaging.access import (
     resolve_audience,
     threads_visible_to,
 )
+from chalkline.messaging.access_media import can_manage_media
 from chalkline.messaging.attachments import AttachmentError, StagedFile
 from chalkline.messaging.forms import ComposeForm, ReplyForm, SettingsForm
 from chalkline.messaging.models import (
@@ -56,7 +57,12 @@ from chalkline.messaging.services import (
     start_thread,
     update_messaging_settings,
 )
-from chalkline.messaging.views.attachments import collect_files, files_context, pending
+from chalkline.messaging.views.attachments import (
+    collect_files,
+    files_context,
+    pending,
+    wire_file_input,
+)
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.screening import ScreeningInputError
 from chalkline.screening.highlight import number_findings
@@ -153,6 +159,7 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             "unread": unread,
             "can_compose": may_compose(request.user, request.district),
             "can_manage": can_manage_messaging(request.user, request.district),
+            "can_media": can_manage_media(request.user, request.district),
         },
     )
 
@@ -163,6 +170,7 @@ def _compose_context(
     files: list[StagedFile] | None = None,
     step: PhotoStep | None = None,
 ) -> dict[str, Any]:
+    wire_file_input(form, reverse("messaging:compose_check"))
     return {
         "form": form,
         "audiences": audiences_for(request.user, request.district),
@@ -309,6 +317,8 @@ def _thread_context(
     )
     target, private = reply_target(thread, request.user)
     starter = thread.started_by
+    form = form or ReplyForm(initial={"idempotency_key": _new_key()})
+    wire_file_input(form, reverse("messaging:reply_check", args=[thread.pk]))
     private_to = ""
     if private:
         private_to = starter.person.display_name if starter.person else starter.get_username()
@@ -316,7 +326,7 @@ def _thread_context(
         "thread": thread,
         "thread_messages": messages,
         "me": request.user.pk,
-        "form": form or ReplyForm(initial={"idempotency_key": _new_key()}),
+        "form": form,
         "private_to": private_to,
         "private_thread": target if private else None,
         "wide": thread.audience_kind in WIDE_KINDS,
