@@ -64,6 +64,11 @@ def test_teacher_names_a_pictured_student_without_release_is_blocked_and_fixes_i
     page.locator("#id_attachments").set_input_files(str(photo))
     # the check runs when the file is chosen (htmx): faces counted, so it asks who is pictured
     page.get_by_role("group", name="Who is in the photo?").wait_for()
+    # typing afterwards runs the check again without uploading the photo: the question stays
+    with page.expect_response(lambda r: r.url.endswith("/messages/new/check")) as later:
+        page.locator("#id_body").press_sequentially(" Enjoy!")
+    assert b"Who is in the photo?" in later.value.body()
+    page.get_by_role("group", name="Who is in the photo?").wait_for()
     assert_accessible(page)
     page.get_by_role("checkbox", name=re.compile("Liam Okafor")).check()
     page.get_by_role("button", name="Send", exact=True).click()

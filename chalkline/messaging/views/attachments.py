@@ -77,6 +77,8 @@ def wire_file_input(form: forms.Form, check_url: str) -> None:
             "hx-encoding": "multipart/form-data",
             "hx-target": "#findings",
             "hx-swap": "outerHTML",
+            # one check at a time: a check queued behind this one sends the tokens it returns
+            "hx-sync": "closest form:queue last",
         }
     )
 
