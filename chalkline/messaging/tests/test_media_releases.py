@@ -136,3 +136,15 @@ def test_the_unknown_setting_is_on_the_index_for_the_superintendent_only(
     assert page.status_code == 200 and b"When a media release is not known" in page.content
     client.force_login(w.users["registrar_north"])
     assert client.get(reverse("messaging:media_index")).status_code == 302
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "registrar_north"])
+def test_unknown_release_setting_matrix(
+    client: Client, school: School, registrar: None, persona: str
+) -> None:
+    client.force_login(school.world.users[persona])
+    status = client.post(
+        reverse("messaging:media_unknown"), {"unknown_means_release": "release"}
+    ).status_code
+    # the superintendent and designee (manage_messaging); the outsider in their own district
+    assert status == (302 if persona in {"superintendent", "designee", "outsider"} else 403)

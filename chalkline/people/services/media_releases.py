@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
-from chalkline.people.models import Building, Person, User
+from chalkline.people.models import Affiliation, Building, Person, User
 
 MAX_STUDENTS_A_SAVE = 1000
 
@@ -43,16 +44,15 @@ def set_media_flags(
         raise MediaReleaseError("Students: tick at least one student.")
     if len(ids) > MAX_STUDENTS_A_SAVE:
         raise MediaReleaseError(f"Students: at most {MAX_STUDENTS_A_SAVE:,} at once.")
+    in_building = Affiliation.objects.filter(person=OuterRef("pk"), building=building, active=True)
     rows = list(
-        Person.objects.select_for_update()
+        Person.objects.select_for_update()  # no DISTINCT: PostgreSQL refuses it with FOR UPDATE
         .filter(
+            Exists(in_building),
             pk__in=ids,
             district_id=building.district_id,
             kind=Person.Kind.STUDENT,
-            affiliations__building=building,
-            affiliations__active=True,
         )
-        .distinct()
         .order_by("pk")
     )
     if len(rows) != len(ids):
