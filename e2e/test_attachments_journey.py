@@ -16,7 +16,7 @@ from chalkline.people.models import Enrollment, GuardianLink, Person, SchoolClas
 from chalkline.people.roles import Role
 from chalkline.people.roster_index import forget_roster_indexes
 from conftest import make_building, make_district, make_person, make_user
-from e2e.conftest import assert_accessible, assert_fits_phone, sign_in
+from e2e.conftest import assert_accessible, assert_fits_phone, axe_violations, sign_in
 
 PASSWORD = "correct horse battery staple"
 BODY = "Photos from today's trip to the arboretum."
@@ -47,6 +47,7 @@ def district(transactional_db: Any) -> dict[str, Any]:
         )
     make_user(d, Role.EMPLOYEE, building=north, person=tess, username="teacher")
     make_user(d, Role.GUARDIAN, building=north, person=elena, username="guardian")
+    make_user(d, Role.REGISTRAR, building=north, username="registrar")
     return {"maria": maria, "liam": liam}
 
 
@@ -94,3 +95,24 @@ def test_teacher_names_a_pictured_student_without_release_is_blocked_and_fixes_i
         phone_page.get_by_role("link", name="arboretum.jpg").click()
     assert Path(download.value.path()).read_bytes() == photo.read_bytes()
     assert_fits_phone(phone_page)
+
+
+def test_the_registrar_records_a_media_release_on_a_phone(
+    phone_page: Any, live_server: Any, district: dict[str, Any]
+) -> None:
+    base = live_server.url
+    sign_in(phone_page, base, "registrar", PASSWORD)
+    phone_page.goto(f"{base}/messages/")
+    phone_page.get_by_role("link", name="Media releases").click()
+    phone_page.get_by_role("heading", name="Media releases: North Elementary").wait_for()
+    assert axe_violations(phone_page, impacts=("minor", "moderate", "serious", "critical")) == []
+    assert_fits_phone(phone_page)
+    phone_page.locator("#id_show").select_option(label="No media release")
+    phone_page.get_by_role("button", name="Filter").click()
+    phone_page.get_by_role("checkbox", name="Choose Liam Okafor").check()
+    phone_page.locator("#id_media_release").select_option(label="Yes")
+    phone_page.get_by_role("button", name="Save for the chosen students").click()
+    phone_page.get_by_text("Recorded for 1 student.").wait_for()
+    liam = Person.objects.get(pk=district["liam"].pk)
+    assert (liam.media_release, liam.media_release_known) == (True, True)
+    assert axe_violations(phone_page, impacts=("minor", "moderate", "serious", "critical")) == []

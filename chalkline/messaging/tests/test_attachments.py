@@ -384,3 +384,12 @@ def test_the_htmx_check_uploads_once_and_carries_the_file_as_a_token(
     again = teacher.post(url, {**data, "staged": [token]}, HTTP_HX_REQUEST="true")
     assert b"Who is in the photo?" in again.content
     assert Message.objects.count() == 0
+
+
+def test_accept_itself_refuses_what_the_view_would_not_pass() -> None:
+    from chalkline.messaging.attachments import AttachmentError, accept
+
+    with pytest.raises(AttachmentError, match="the limit is 10 MB a file"):
+        accept(b"%PDF-1.4\n" + b"0" * MAX_ATTACHMENT_BYTES, "big.pdf")
+    with pytest.raises(AttachmentError, match="not an allowed type"):
+        accept(b"\x00\x01binary", "notes.txt")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from chalkline.messaging.access import get_thread_for
 from chalkline.messaging.attachments import (
+    MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS,
     AttachmentError,
     StagedFile,
@@ -49,8 +50,16 @@ def collect_files(request: DistrictRequest, form: forms.Form) -> list[StagedFile
             seen.add(staged.sha256)
             files.append(staged)
     for upload in uploads:
+        name = upload.name or "attachment"
+        if (upload.size or 0) > MAX_ATTACHMENT_BYTES:
+            # refused from its size alone: a huge upload is never read into memory
+            errors.append(
+                f"Attachments: {name} is {(upload.size or 0) / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_ATTACHMENT_BYTES // 1024 // 1024} MB a file."
+            )
+            continue
         try:
-            staged = accept(upload.read(), upload.name or "attachment")
+            staged = accept(upload.read(), name)
         except AttachmentError as exc:
             errors.append(str(exc))
             continue
