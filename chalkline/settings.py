@@ -262,6 +262,8 @@ UPLOAD_TEMP_MAX_AGE_SECONDS = envint("UPLOAD_TEMP_MAX_AGE_SECONDS", 900)
 IMPORT_HEARTBEAT_SECONDS = envint("IMPORT_HEARTBEAT_SECONDS", 10)
 IMPORT_HEARTBEAT_TIMEOUT_SECONDS = envint("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", 60)
 IMPORT_QUEUED_TIMEOUT_SECONDS = envint("IMPORT_QUEUED_TIMEOUT_SECONDS", 3600)
+# Message attachments: write-once files named by their SHA-256 (chalkline/messaging/attachments.py).
+MESSAGING_ATTACHMENT_DIR = envstr("MESSAGING_ATTACHMENT_DIR", str(VAR_DIR / "attachments"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -110,6 +110,8 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     # e2e/test_email_reply_journey.py
     ("super", "/messages/unreachable/"),
     ("teacher", "/messages/office-hours/"),
+    # media releases (issue 18, m18c); the composer's photo step: e2e/test_attachments_journey.py
+    ("super", "/messages/media-releases/"),
     # policy reviews and the Board (issue 22); review and Board item pages:
     # e2e/test_reviews_journeys.py
     ("super", "/reviews/"),

@@ -185,6 +185,9 @@ class Action(StrEnum):
     MESSAGE_EMAIL_BOUNCED = "messaging.email_bounced"
     MESSAGE_DIGESTS_QUEUED = "messaging.digests_queued"
     OFFICE_HOURS_SET = "messaging.office_hours_set"
+    # issue 18, media releases (m18c)
+    MEDIA_FLAGS_CHANGED = "people.media_flags_changed"
+    MEDIA_UNKNOWN_RULE_CHANGED = "messaging.unknown_media_release_changed"
 
     @property
     def label(self) -> str:
@@ -353,6 +356,9 @@ LABELS: dict[Action, str] = {
     Action.MESSAGE_EMAIL_BOUNCED: "An e-mailed message bounced",
     Action.MESSAGE_DIGESTS_QUEUED: "Queued the daily message digests",
     Action.OFFICE_HOURS_SET: "Set office hours",
+    # issue 18, media releases (m18c)
+    Action.MEDIA_FLAGS_CHANGED: "Recorded students' media releases or directory opt-outs",
+    Action.MEDIA_UNKNOWN_RULE_CHANGED: "Changed what an unknown media release means for photos",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

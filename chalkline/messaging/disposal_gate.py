@@ -48,3 +48,26 @@ TOMBSTONE_GUARDS = (
         when="OLD.state = 'done'",
     ),
 )
+
+
+# Parts of the hub whose rows belong to one message and are append-only too: their rows go with
+# the message in a disposal run, through the same gate (attachments, urgent marks).
+DEPENDENT_OLD_GUARDS = (
+    Guard(table="messaging_attachment", message="never changed"),
+    Guard(table="messaging_urgentmark", message="never changed"),
+)
+
+DEPENDENT_GATED_GUARDS = (
+    Guard(
+        table="messaging_attachment",
+        message="never changed (only a records disposal run may delete)",
+        delete_unless=_RUNNING.format(column="message_id"),
+        delete_unless_postgresql=_PG_FLAG,
+    ),
+    Guard(
+        table="messaging_urgentmark",
+        message="never changed (only a records disposal run may delete)",
+        delete_unless=_RUNNING.format(column="message_id"),
+        delete_unless_postgresql=_PG_FLAG,
+    ),
+)

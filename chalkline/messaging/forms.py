@@ -11,6 +11,30 @@ from chalkline.messaging.models import (
     ScreeningRule,
 )
 
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (what Django's documentation shows). The content checks are
+    in ``chalkline.messaging.attachments``; this only collects the uploads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+ATTACHMENT_ACCEPT = (
+    ".pdf,.png,.jpg,.jpeg,.txt,.docx,application/pdf,image/png,image/jpeg,text/plain"
+)
+
 _BODY_ERRORS = {
     "max_length": "Message: at most 10,000 characters (this one has %(show_value)s).",
     "required": "Message: write something to send.",
@@ -28,6 +52,12 @@ class _Screened(forms.Form):
         "5:125 as you type and again when you send.",
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    attachments = MultipleFileField(
+        label="Attach files",
+        required=False,
+        help_text="PDF, PNG, JPEG, plain text or Word (.docx); up to 5 files of 10 MB each; "
+        "images up to 40 megapixels. Files are checked with the message.",
+    )
     reason = forms.CharField(
         label="Why send it anyway? (needed when a finding asks for it)",
         required=False,
@@ -54,7 +84,15 @@ class ComposeForm(_Screened):
     audience = forms.CharField(label="To", max_length=80)
     subject = forms.CharField(label="Subject", max_length=MAX_SUBJECT_CHARS)
 
-    field_order = ["audience", "subject", "body", "reason", "urgent_reason", "idempotency_key"]
+    field_order = [
+        "audience",
+        "subject",
+        "body",
+        "attachments",
+        "reason",
+        "urgent_reason",
+        "idempotency_key",
+    ]
 
     def clean_audience(self) -> tuple[str, str]:
         value: str = self.cleaned_data["audience"]

@@ -42,4 +42,8 @@ urlpatterns = [
     path("settings/quiet-hours/", views.quiet_hours, name="quiet_hours"),
     path("unreachable/", views.unreachable, name="unreachable"),
     path("office-hours/", views.office_hours, name="office_hours"),
+    path("m/<id:pk>/files/<int:position>", views.download, name="attachment"),
+    path("media-releases/", views.media_index, name="media_index"),
+    path("media-releases/unknown", views.media_unknown, name="media_unknown"),
+    path("media-releases/b/<id:pk>/", views.media_building, name="media_building"),
 ]

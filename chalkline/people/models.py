@@ -168,6 +168,9 @@ class Person(models.Model):
     )
     directory_opt_out = models.BooleanField(default=False)
     media_release = models.BooleanField(default=True)
+    #: whether ``media_release`` was given (by the roster or recorded in the app); when not,
+    #: the district's messaging setting says what it means (default: no release)
+    media_release_known = models.BooleanField(default=False)
     row_hash = models.BigIntegerField(
         null=True, blank=True, help_text="Hash of the imported fields; unchanged rows are skipped."
     )

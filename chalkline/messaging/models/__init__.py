@@ -15,6 +15,15 @@ from chalkline.messaging.models.accounts import (
     InvitationQuerySet,
     SignInLink,
 )
+from chalkline.messaging.models.attachments import (
+    Attachment,
+    AttachmentQuerySet,
+)
+from chalkline.messaging.models.media import (
+    MediaReleaseSettings,
+    has_media_release,
+    unknown_means_release,
+)
 from chalkline.messaging.models.office_hours import (
     OfficeHours,
 )
@@ -58,6 +67,8 @@ from chalkline.messaging.models.threads import (
 __all__ = [
     "ADULT_AGE",
     "ALL_SERIES",
+    "Attachment",
+    "AttachmentQuerySet",
     "AudienceKind",
     "BlockedAttempt",
     "BlockedAttemptQuerySet",
@@ -75,6 +86,7 @@ __all__ = [
     "LegalHold",
     "MAX_MESSAGE_CHARS",
     "MAX_SUBJECT_CHARS",
+    "MediaReleaseSettings",
     "Message",
     "MessageImmutable",
     "MessageQuerySet",
@@ -96,4 +108,6 @@ __all__ = [
     "UrgentMarkQuerySet",
     "WIDE_KINDS",
     "add_months",
+    "has_media_release",
+    "unknown_means_release",
 ]

@@ -26,6 +26,9 @@ from chalkline.messaging.services.families import (
     set_contact_preference,
     update_family_account_settings,
 )
+from chalkline.messaging.services.media import (
+    set_unknown_media_release,
+)
 from chalkline.messaging.services.office_hours import (
     answer_outside_hours,
     set_office_hours,
@@ -114,6 +117,7 @@ __all__ = [
     "set_contact_preference",
     "set_office_hours",
     "set_screening_rule",
+    "set_unknown_media_release",
     "start_thread",
     "update_family_account_settings",
     "update_messaging_settings",

@@ -30,9 +30,11 @@ from django.utils import timezone
 
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
+from chalkline.messaging.attachments import blob_path, text_path
 from chalkline.messaging.disposal_gate import PG_SETTING
 from chalkline.messaging.models import (
     ALL_SERIES,
+    Attachment,
     BlockedAttempt,
     DisposalCertificate,
     DisposalRun,
@@ -131,11 +133,37 @@ class Eligibility:
         return self.covered - self.held
 
 
+def _pointing_at_messages() -> list[Any]:
+    """Every relation that points at a message, hidden ones (``related_name="+"``) included."""
+    return [
+        f
+        for f in Message._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)
+    ]
+
+
+def _cited_elsewhere() -> list[QuerySet[Any]]:
+    """Messages another part of Chalkline holds a reference to (a case cites a message as
+    evidence, issue 19): kept, like a legal hold, for as long as that record keeps them; the case
+    has its own retention period and legal hold."""
+    out: list[QuerySet[Any]] = []
+    for rel in _pointing_at_messages():
+        model = rel.related_model
+        if not isinstance(model, type) or model._meta.app_label == Message._meta.app_label:
+            continue
+        if rel.many_to_many or not isinstance(rel.field, models.ForeignKey):
+            continue
+        out.append(model._base_manager.values(rel.field.attname))
+    return out
+
+
 def eligible_messages(
     certificate: DisposalCertificate, *, now: datetime.datetime | None = None
 ) -> QuerySet[Message]:
     now = now or timezone.now()
     qs = covered_messages(certificate, now=now)
+    for cited in _cited_elsewhere():
+        qs = qs.exclude(pk__in=cited)
     held = held_messages(certificate.district)
     if held is not None:
         qs = qs.exclude(pk__in=Message.objects.filter(held).values("pk"))
@@ -362,11 +390,14 @@ def _delete_dependents(ids: list[int]) -> dict[str, int]:
     run commits. Rows of a dependent with append-only triggers of its own are refused unless its
     guard opens the same gate (``disposal_gate.py``): the run then fails whole, as it should."""
     removed: dict[str, int] = {}
-    for rel in Message._meta.related_objects:
+    blobs = set(Attachment.objects.filter(message_id__in=ids).values_list("sha256", flat=True))
+    for rel in _pointing_at_messages():
         if rel.many_to_many or not isinstance(rel.field, models.ForeignKey):
             continue
         model = rel.related_model
         assert isinstance(model, type) and issubclass(model, models.Model)  # noqa: S101
+        if model._meta.app_label != Message._meta.app_label:
+            continue  # cited elsewhere: never eligible (``_cited_elsewhere``)
         table, column = model._meta.db_table, rel.field.column
         if rel.on_delete is models.SET_NULL:
             # a record that only mentions the message (it outlives it): forget the link
@@ -378,7 +409,18 @@ def _delete_dependents(ids: list[int]) -> dict[str, int]:
             names = [name for row in rows.values_list(*files) for name in row if name]
             transaction.on_commit(partial(_delete_files, names), robust=True)
         removed[table] = _delete(table, column, ids)
+    if blobs:
+        transaction.on_commit(partial(_delete_unused_blobs, blobs), robust=True)
     return removed
+
+
+def _delete_unused_blobs(shas: set[str]) -> None:
+    """The disposed messages' attachment files (and their extracted text), unless another
+    message still has the same file (files are stored once, by SHA-256)."""
+    still = set(Attachment.objects.filter(sha256__in=shas).values_list("sha256", flat=True))
+    for sha in shas - still:
+        for path in (blob_path(sha), text_path(sha)):
+            path.unlink(missing_ok=True)
 
 
 def _set_null(table: str, column: str, ids: list[int]) -> int:

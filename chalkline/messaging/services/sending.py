@@ -4,6 +4,7 @@ transaction. Screening happens before these are called (views), which hand over 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from chalkline.messaging.selectors import (
     reply_addressees,
     reply_target,
 )
+from chalkline.messaging.services.attachments import PendingFile, attach_files
 from chalkline.messaging.services.email_delivery import queue_message_emails
 from chalkline.messaging.services.office_hours import answer_outside_hours
 from chalkline.messaging.services.review import (
@@ -80,6 +82,7 @@ def _write(
     addressees: list[Addressee],
     new_thread: dict[str, Any] | None = None,
     urgent_reason: str = "",
+    attachments: Sequence[PendingFile] = (),
 ) -> Message:
     """Store the message (and its new thread, in the same savepoint: a send that loses a race
     with its own double leaves no empty thread behind), deliver it, audit it."""
@@ -96,6 +99,7 @@ def _write(
                 findings=findings,
                 override_reason=override_reason,
             )
+            stored = attach_files(message=message, files=attachments)
     except IntegrityError:
         # the same send, submitted twice at once: the first one won
         existing = _existing(by, idempotency_key)
@@ -131,6 +135,7 @@ def _write(
             "overridden": bool(override_reason),
             "held_until": held_until.isoformat() if held_until else None,
             "urgent": bool(urgent_reason),
+            **({"attachments": stored} if stored else {}),
         },
     )
     # a family's message outside its staff recipients' office hours: one automatic reply
@@ -173,6 +178,7 @@ def start_thread(
     override_reason: str = "",
     urgent_reason: str = "",
     addressees: list[Addressee] | None = None,
+    attachments: Sequence[PendingFile] = (),
 ) -> Message:
     """A new thread to an audience the caller already checked (``access.resolve_audience``),
     with its first message. Sent twice with the same key, it makes one message.
@@ -204,6 +210,7 @@ def start_thread(
             if addressees is not None
             else audience_addressees(district, kind, key, sender=by)
         ),
+        attachments=attachments,
     )
 
 
@@ -217,6 +224,7 @@ def reply_in_thread(
     findings: dict[str, Any] | None = None,
     override_reason: str = "",
     urgent_reason: str = "",
+    attachments: Sequence[PendingFile] = (),
 ) -> Message:
     """A reply. To a class-wide or building-wide (or district) thread it goes privately to the
     thread's sender, in a direct thread of its own; its sender's reply there reaches the
@@ -253,6 +261,7 @@ def reply_in_thread(
         override_reason=override_reason,
         urgent_reason=_urgent(thread.district, by, urgent_reason),
         addressees=addressees,
+        attachments=attachments,
     )
 
 

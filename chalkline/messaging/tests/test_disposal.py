@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -316,3 +317,53 @@ def test_a_hold_names_someone_or_something_of_the_district(school: School) -> No
         )
     assert not LegalHold.objects.exists()
     assert not AuditEvent.objects.filter(action="messaging.legal_hold_placed").exists()
+
+
+def test_disposal_takes_the_attachments_files_and_urgent_marks_with_the_message(
+    school: School, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Attachments and urgent marks are append-only too; the run deletes them through the same
+    gate, and a file goes from disk unless another message still has it."""
+    from chalkline.messaging import access
+    from chalkline.messaging.attachments import accept, blob_path
+    from chalkline.messaging.models import Attachment, UrgentMark
+    from chalkline.messaging.services.attachments import PendingFile
+
+    settings.MESSAGING_ATTACHMENT_DIR = str(tmp_path)
+    w = school.world
+    principal = w.users["principal_north"]
+    aud = access.resolve_audience(principal, w.district, "family", str(w.student_north.pk))
+
+    def send(when: datetime.datetime, body: str, data: bytes, urgent: str = "") -> Message:
+        with mock.patch("django.utils.timezone.now", return_value=when):
+            return start_thread(
+                district=w.district,
+                by=principal,
+                kind=aud.kind,
+                key=aud.key,
+                audience_label=aud.label,
+                subject="Notes",
+                body=body,
+                idempotency_key=f"att-{body}",
+                attachments=(PendingFile(accept(data, "notes.txt")),),
+                urgent_reason=urgent,
+            )
+
+    shared = b"The field trip form, shared by two messages.\n"
+    old = send(at(2019, 5, 1), "old", shared, urgent="Bus cancelled")
+    only_old = send(at(2019, 5, 3), "old-2", b"Only the old message has this file.\n")
+    young = send(at(2024, 1, 5), "young", shared)
+    shas = {a.message_id: a.sha256 for a in Attachment.objects.all()}
+    assert UrgentMark.objects.filter(message=old).exists()
+    # ordinary code still cannot delete them
+    with pytest.raises((MessageImmutable, IntegrityError)), transaction.atomic():
+        Attachment.objects.filter(message=old).delete()
+    certificate = schedule_and_certificate(school, records_officer(school))
+    with _frozen(), django_capture_on_commit_callbacks(execute=True):
+        run = dispose_records(certificate=certificate, by=None, idempotency_key="att-run")
+    assert run is not None and run.disposed == 2
+    assert not Attachment.objects.filter(message_id__in=[old.pk, only_old.pk]).exists()
+    assert not UrgentMark.objects.filter(message_id=old.pk).exists()
+    assert Attachment.objects.filter(message=young).exists()
+    assert blob_path(shas[young.pk]).exists()  # still the young message's file
+    assert not blob_path(shas[only_old.pk]).exists()

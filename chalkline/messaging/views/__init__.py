@@ -1,5 +1,8 @@
 """The messaging hub's views, one module per part, re-exported for `urls.py`."""
 
+from chalkline.messaging.views.attachments import (
+    download,
+)
 from chalkline.messaging.views.delivery import (
     delivery_status,
 )
@@ -26,6 +29,11 @@ from chalkline.messaging.views.hub import (
     retract,
     settings_page,
     thread,
+)
+from chalkline.messaging.views.media import (
+    media_building,
+    media_index,
+    media_unknown,
 )
 from chalkline.messaging.views.office_hours import (
     office_hours,
@@ -60,11 +68,15 @@ __all__ = [
     "delivery_status",
     "disposal",
     "dispose",
+    "download",
     "family_settings",
     "holds",
     "inbox",
     "invitations",
     "invitations_building",
+    "media_building",
+    "media_index",
+    "media_unknown",
     "office_hours",
     "preferences",
     "quiet_hours",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,8 @@ from chalkline.messaging.access import (
     resolve_audience,
     threads_visible_to,
 )
+from chalkline.messaging.access_media import can_manage_media
+from chalkline.messaging.attachments import AttachmentError, StagedFile
 from chalkline.messaging.forms import ComposeForm, ReplyForm, SettingsForm
 from chalkline.messaging.models import (
     DEFAULT_RULES,
@@ -44,8 +47,9 @@ from chalkline.messaging.models import (
     Recipient,
     Thread,
 )
+from chalkline.messaging.photos import PhotoStep, photo_step, screen_with_attachments
 from chalkline.messaging.review_access import may_review, may_see_quiet_hours
-from chalkline.messaging.screen import Screened, engine_audience, screen_message
+from chalkline.messaging.screen import Screened, engine_audience
 from chalkline.messaging.selectors import (
     Addressee,
     audience_addressees,
@@ -64,6 +68,12 @@ from chalkline.messaging.services import (
     retract_message,
     start_thread,
     update_messaging_settings,
+)
+from chalkline.messaging.views.attachments import (
+    collect_files,
+    files_context,
+    pending,
+    wire_file_input,
 )
 from chalkline.people.decorators import DistrictRequest, district_required
 from chalkline.screening import ScreeningInputError
@@ -114,13 +124,25 @@ def _findings_context(request: DistrictRequest, screened: Screened | None) -> di
     }
 
 
-def _screen(request: DistrictRequest, text: str, kind: str, key: str, addressees: Any) -> Screened:
+def _screen(
+    request: DistrictRequest,
+    text: str,
+    kind: str,
+    key: str,
+    addressees: Any,
+    files: list[StagedFile] | None = None,
+    step: PhotoStep | None = None,
+) -> Screened:
+    """The body and its attachments, screened for the audience the message really has."""
     audience = engine_audience(request.district, kind, key, addressees)
-    return screen_message(
+    return screen_with_attachments(
         district=request.district,
         by=request.user,
         text=text,
         audience=audience,
+        kind=kind,
+        files=files or [],
+        step=step or PhotoStep(),
         hub_host=request.get_host(),
     )
 
@@ -158,11 +180,18 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             "can_quiet_hours": may_see_quiet_hours(request.user, request.district),
             "can_see_unreachable": can_see_unreachable(request.user, request.district),
             "can_set_office_hours": may_set_office_hours(request.user, request.district),
+            "can_media": can_manage_media(request.user, request.district),
         },
     )
 
 
-def _compose_context(request: DistrictRequest, form: ComposeForm) -> dict[str, Any]:
+def _compose_context(
+    request: DistrictRequest,
+    form: ComposeForm,
+    files: list[StagedFile] | None = None,
+    step: PhotoStep | None = None,
+) -> dict[str, Any]:
+    wire_file_input(form, reverse("messaging:compose_check"))
     choices = composer_choices(request.user, request.district)
     audiences = choices.audiences
     chosen = str(form["audience"].value() or "")
@@ -177,7 +206,7 @@ def _compose_context(request: DistrictRequest, form: ComposeForm) -> dict[str, A
         "audiences": audiences,
         "searchable": choices.searchable,
         "can_mark_urgent": may_mark_urgent(request.user, request.district),
-    }
+    } | files_context(request, files or [], step or PhotoStep())
 
 
 def _find_context(request: DistrictRequest) -> dict[str, Any]:
@@ -194,11 +223,20 @@ def _find_context(request: DistrictRequest) -> dict[str, Any]:
     return {"find": text, "find_error": error, "found": found, "found_limit": FOUND_LIMIT}
 
 
+@dataclass(frozen=True)
+class _ComposeScreen:
+    audience: Any
+    screened: Screened | None
+    #: the audience's addressees when screening needed them (one family, one person): the send
+    #: reuses them instead of resolving them again
+    addressees: list[Addressee] | None
+    step: PhotoStep
+
+
 def _compose_screen(
-    request: DistrictRequest, form: ComposeForm
-) -> tuple[Any, Screened | None, list[Addressee] | None]:
-    """The audience (403 outside), the screening, and the addressees when screening needed
-    them (one family, one person: the send reuses them instead of resolving them again)."""
+    request: DistrictRequest, form: ComposeForm, files: list[StagedFile]
+) -> _ComposeScreen:
+    """The audience (403 outside), the photo step, and the screening of body and files."""
     kind, key = form.cleaned_data["audience"]
     audience = resolve_audience(request.user, request.district, kind, key)  # 403 outside
     addressees = (
@@ -206,12 +244,25 @@ def _compose_screen(
         if kind in (AudienceKind.FAMILY, AudienceKind.DIRECT)
         else None
     )
+    step = photo_step(
+        district=request.district,
+        by=request.user,
+        kind=kind,
+        key=key,
+        files=files,
+        pictured=request.POST.getlist("pictured"),
+    )
     try:
-        screened = _screen(request, form.cleaned_data["body"], kind, key, addressees or [])
+        screened = _screen(
+            request, form.cleaned_data["body"], kind, key, addressees or [], files, step
+        )
     except ScreeningInputError as exc:
         form.add_error("body", f"Message: {exc}")
-        return audience, None, addressees
-    return audience, screened, addressees
+        return _ComposeScreen(audience, None, addressees, step)
+    return _ComposeScreen(audience, screened, addressees, step)
+
+
+_WHO_IS_PICTURED = "Who is in the photo: tick the students pictured, or “No students are pictured”."
 
 
 @never_cache
@@ -221,14 +272,21 @@ def compose(request: DistrictRequest) -> HttpResponse:
     require_composer(request.user, request.district)
     status = 200
     screened: Screened | None = None
+    files: list[StagedFile] = []
+    step = PhotoStep()
     if request.method == "POST":
-        form = ComposeForm(request.POST)
+        form = ComposeForm(request.POST, request.FILES)
+        files = collect_files(request, form) if form.is_valid() else []
         if form.is_valid():
-            audience, screened, addressees = _compose_screen(request, form)
+            found = _compose_screen(request, form, files)
+            audience, screened, step = found.audience, found.screened, found.step
             if screened is not None:
                 outcome = screened.outcome
                 reason = form.cleaned_data["reason"].strip()
-                if outcome.blocked:
+                if step.asks and not step.answered:
+                    form.add_error("attachments", _WHO_IS_PICTURED)
+                    status = 400
+                elif outcome.blocked:
                     record_blocked_attempt(
                         district=request.district,
                         by=request.user,
@@ -256,9 +314,10 @@ def compose(request: DistrictRequest) -> HttpResponse:
                             findings=screened.summary,
                             override_reason=reason if outcome.needs_reason else "",
                             urgent_reason=form.cleaned_data["urgent_reason"],
-                            addressees=addressees,
+                            addressees=found.addressees,
+                            attachments=pending(files, step),
                         )
-                    except MessagingError as exc:
+                    except (MessagingError, AttachmentError) as exc:
                         form.add_error(None, str(exc))
                         status = 400
                     else:
@@ -274,7 +333,7 @@ def compose(request: DistrictRequest) -> HttpResponse:
         form = ComposeForm(
             initial={"idempotency_key": _new_key(), "audience": request.GET.get("to", "")}
         )
-    context = _compose_context(request, form) | _findings_context(request, screened)
+    context = _compose_context(request, form, files, step) | _findings_context(request, screened)
     context |= _find_context(request)
     return render(request, "messaging/compose.html", context, status=status)
 
@@ -286,13 +345,17 @@ def compose_check(request: DistrictRequest) -> HttpResponse:
     """The findings for the composer's text and audience, as the sender types (htmx); without
     JavaScript, the whole composer with the findings. Nothing is stored."""
     require_composer(request.user, request.district)
-    form = ComposeForm(request.POST)
+    form = ComposeForm(request.POST, request.FILES)
     screened = None
+    files: list[StagedFile] = []
+    step = PhotoStep()
     if form.is_valid():
-        _, screened, _ = _compose_screen(request, form)
+        files = collect_files(request, form)
+        found = _compose_screen(request, form, files)
+        screened, step = found.screened, found.step
     elif "audience" in form.cleaned_data:
         resolve_audience(request.user, request.district, *form.cleaned_data["audience"])
-    context = _compose_context(request, form) | _findings_context(request, screened)
+    context = _compose_context(request, form, files, step) | _findings_context(request, screened)
     context |= _find_context(request)
     template = "messaging/compose.html"
     if request.htmx:
@@ -301,7 +364,10 @@ def compose_check(request: DistrictRequest) -> HttpResponse:
 
 
 def _thread_context(
-    request: DistrictRequest, thread: Thread, form: ReplyForm | None = None
+    request: DistrictRequest,
+    thread: Thread,
+    form: ReplyForm | None = None,
+    files: list[StagedFile] | None = None,
 ) -> dict[str, Any]:
     # each reader sees the messages they sent or received (a guardian copied on a staff-student
     # conversation does not see a student's message that was kept from them)
@@ -313,6 +379,7 @@ def _thread_context(
     messages = list(
         thread.messages.filter(Q(sender=request.user) | Q(pk__in=received))
         .select_related("sender__person", "retraction")
+        .prefetch_related("attachments")
         .annotate(
             queued=Count("recipients", filter=Q(recipients__status=Recipient.Status.QUEUED)),
             delivered=Count("recipients", filter=Q(recipients__status=Recipient.Status.SENT)),
@@ -323,6 +390,8 @@ def _thread_context(
     )
     target, private = reply_target(thread, request.user)
     starter = thread.started_by
+    form = form or ReplyForm(initial={"idempotency_key": _new_key()})
+    wire_file_input(form, reverse("messaging:reply_check", args=[thread.pk]))
     private_to = ""
     if private:
         private_to = starter.person.display_name if starter.person else starter.get_username()
@@ -330,7 +399,7 @@ def _thread_context(
         "thread": thread,
         "thread_messages": messages,
         "me": request.user.pk,
-        "form": form or ReplyForm(initial={"idempotency_key": _new_key()}),
+        "form": form,
         "private_to": private_to,
         "private_thread": target if private else None,
         "wide": thread.audience_kind in WIDE_KINDS,
@@ -343,7 +412,7 @@ def _thread_context(
         "is_copy": Recipient.objects.filter(
             mine(request.user), message__thread=thread, copy_of_student__isnull=False
         ).exists(),
-    }
+    } | files_context(request, files or [], PhotoStep())
 
 
 @never_cache
@@ -355,9 +424,11 @@ def thread(request: DistrictRequest, pk: int) -> HttpResponse:
     return render(request, "messaging/thread.html", _thread_context(request, found))
 
 
-def _reply_screen(request: DistrictRequest, found: Thread, text: str) -> Screened:
+def _reply_screen(
+    request: DistrictRequest, found: Thread, text: str, files: list[StagedFile] | None = None
+) -> Screened:
     addressees = reply_addressees(found, request.user)
-    return _screen(request, text, AudienceKind.DIRECT, "", addressees)
+    return _screen(request, text, AudienceKind.DIRECT, "", addressees, files)
 
 
 @never_cache
@@ -365,11 +436,14 @@ def _reply_screen(request: DistrictRequest, found: Thread, text: str) -> Screene
 @district_required
 def reply(request: DistrictRequest, pk: int) -> HttpResponse:
     found = get_thread_for(request.user, request.district, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     screened: Screened | None = None
+    files: list[StagedFile] = []
+    if form.is_valid():
+        files = collect_files(request, form)
     if form.is_valid():
         try:
-            screened = _reply_screen(request, found, form.cleaned_data["body"])
+            screened = _reply_screen(request, found, form.cleaned_data["body"], files)
         except ScreeningInputError as exc:
             form.add_error("body", f"Message: {exc}")
         else:
@@ -413,14 +487,17 @@ def reply(request: DistrictRequest, pk: int) -> HttpResponse:
 @district_required
 def reply_check(request: DistrictRequest, pk: int) -> HttpResponse:
     found = get_thread_for(request.user, request.district, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     screened = None
+    files: list[StagedFile] = []
+    if form.is_valid():
+        files = collect_files(request, form)
     if form.is_valid():
         try:
-            screened = _reply_screen(request, found, form.cleaned_data["body"])
+            screened = _reply_screen(request, found, form.cleaned_data["body"], files)
         except ScreeningInputError as exc:
             form.add_error("body", f"Message: {exc}")
-    context = _thread_context(request, found, form) | _findings_context(request, screened)
+    context = _thread_context(request, found, form, files) | _findings_context(request, screened)
     template = "messaging/thread.html"
     if request.htmx:
         template += "#findings"

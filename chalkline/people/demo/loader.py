@@ -207,6 +207,7 @@ def load_demo_district(
                     grade=p.grade,
                     directory_opt_out=p.directory_opt_out,
                     media_release=p.media_release,
+                    media_release_known=True,
                 )
                 for p in people
             ],

@@ -40,6 +40,13 @@ class PeopleSteps(ApplyBase):
         opt_out = f"CASE WHEN {kind} = 'student' THEN COALESCE(s.opt_out, %s) ELSE %s END"
         media = f"CASE WHEN {kind} = 'student' THEN COALESCE(s.media, %s) ELSE %s END"
         flag_params = [self.false, self.false, self.false, self.true]
+        # An existing student keeps the flags recorded in the app (a principal's or registrar's
+        # media release or directory opt-out) when the roster does not carry them.
+        opt_out_x = f"CASE WHEN {kind} = 'student' THEN COALESCE(s.opt_out, x.directory_opt_out) ELSE %s END"
+        media_x = (
+            f"CASE WHEN {kind} = 'student' THEN COALESCE(s.media, x.media_release) ELSE %s END"
+        )
+        x_params = [self.false, self.true]
         # People the staff CSV created first (no sourcedId) are adopted by employee id or email.
         for mine, theirs in (("identifier", "s.ident"), ("LOWER(email)", "LOWER(s.email)")):
             match = (
@@ -55,12 +62,13 @@ class PeopleSteps(ApplyBase):
         join = f"{self.ordered} {p} x ON x.district_id = %s AND x.sourced_id = s.sid AND NOT (x.sourced_id = '')"
         differs = (
             f"(x.row_hash IS NULL OR x.row_hash <> s.h OR x.kind <> COALESCE({kind}, x.kind) "
-            f"OR x.directory_opt_out <> {opt_out} OR x.media_release <> {media})"
+            f"OR x.directory_opt_out <> {opt_out_x} OR x.media_release <> {media_x} "
+            "OR (s.media IS NOT NULL AND NOT x.media_release_known))"
         )
         rows = self.rows(
             f"SELECT {kind}, x.active, s.active, {differs}, COUNT(*) FROM stg_person s {join} "
             "GROUP BY 1, 2, 3, 4",
-            [*flag_params, d],
+            [*x_params, d],
         )
         for k, was, now, diff, count in rows:
             entity = _people_entity(k)
@@ -75,11 +83,13 @@ class PeopleSteps(ApplyBase):
         self.sql(
             f"INSERT INTO {p} (district_id, kind, given_name, family_name, preferred_name, email, "
             "sourced_id, identifier, username, active, deactivated_at, deactivation_reason, "
-            "grade, directory_opt_out, media_release, row_hash, import_batch_id, created_at, "
+            "grade, directory_opt_out, media_release, media_release_known, row_hash, "
+            "import_batch_id, created_at, "
             f"updated_at) SELECT %s, {kind}, s.given, s.family, s.preferred, s.email, s.sid, "
             f"s.ident, s.uname, s.active, CASE WHEN s.active THEN NULL ELSE %s END, "
             f"CASE WHEN s.active THEN '' ELSE {self.reason_sql()} END, s.grade, {opt_out}, "
-            f"{media}, s.h, %s, %s, %s FROM stg_person s WHERE {kind} IS NOT NULL AND "
+            f"{media}, (s.media IS NOT NULL), s.h, %s, %s, %s FROM stg_person s WHERE "
+            f"{kind} IS NOT NULL AND "
             f"(s.active OR s.status = 'inactive') AND NOT EXISTS (SELECT 1 FROM {p} x WHERE "
             "x.district_id = %s AND x.sourced_id = s.sid AND NOT (x.sourced_id = ''))",
             [d, self.now, *flag_params, b, self.now, self.now, d],
@@ -88,7 +98,8 @@ class PeopleSteps(ApplyBase):
             f"UPDATE {p} AS x SET kind = COALESCE({kind}, x.kind), given_name = s.given, "
             "family_name = s.family, preferred_name = s.preferred, email = s.email, "
             "identifier = s.ident, username = s.uname, grade = s.grade, "
-            f"directory_opt_out = {opt_out}, media_release = {media}, row_hash = s.h, "
+            f"directory_opt_out = {opt_out_x}, media_release = {media_x}, row_hash = s.h, "
+            "media_release_known = (x.media_release_known OR s.media IS NOT NULL), "
             "active = s.active, "
             "deactivated_at = CASE WHEN s.active THEN NULL WHEN x.active THEN %s "
             "ELSE x.deactivated_at END, "
@@ -97,7 +108,7 @@ class PeopleSteps(ApplyBase):
             "import_batch_id = %s, updated_at = %s "
             "FROM stg_person s WHERE x.district_id = %s AND x.sourced_id = s.sid AND "
             f"NOT (x.sourced_id = '') AND (x.active <> s.active OR {differs})",
-            [*flag_params, self.now, b, self.now, d, *flag_params],
+            [*x_params, self.now, b, self.now, d, *x_params],
         )
         if self.pkg.mode("users") is FileMode.BULK:
             for k, count in self.rows(
@@ -125,7 +136,9 @@ class PeopleSteps(ApplyBase):
         self.sql(
             f"UPDATE {p} SET directory_opt_out = COALESCE((SELECT f.opt_out FROM stg_flags f "
             f"WHERE f.sid = {p}.sourced_id), directory_opt_out), media_release = COALESCE(("
-            f"SELECT f.media FROM stg_flags f WHERE f.sid = {p}.sourced_id), media_release) "
+            f"SELECT f.media FROM stg_flags f WHERE f.sid = {p}.sourced_id), media_release), "
+            f"media_release_known = (media_release_known OR EXISTS (SELECT 1 FROM stg_flags f "
+            f"WHERE f.sid = {p}.sourced_id AND f.media IS NOT NULL)) "
             "WHERE district_id = %s AND kind = 'student' AND sourced_id IN (SELECT sid FROM "
             "stg_flags) AND sourced_id NOT IN (SELECT sid FROM stg_person)",
             [d],

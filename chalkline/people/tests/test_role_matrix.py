@@ -238,6 +238,12 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "messaging:delivery_status",
         "messaging:unreachable",
         "messaging:office_hours",
+        # attachments and media releases (issue 18, m18c): test_attachments.py (download),
+        # test_media_releases.py (the pages and the unknown-release setting)
+        "messaging:attachment",
+        "messaging:media_index",
+        "messaging:media_building",
+        "messaging:media_unknown",
         # The registry: chalkline/registry/tests/test_registry_role_matrix.py
         "registry:apps",
         "registry:request",

@@ -96,3 +96,32 @@ def test_a_second_referral_of_the_same_item_opens_no_second_case(
     )
     assert again.status_code == 400
     assert Case.objects.count() == 1 and CaseMessageCitation.objects.count() == 1
+
+
+def test_a_message_a_case_cites_is_never_disposed_of(client: Client, school: School) -> None:
+    """Records disposal (messaging/services/retention.py) keeps a message a case cites, as a
+    legal hold would: the case has its own retention period and legal hold."""
+    from unittest import mock
+
+    from chalkline.messaging.services import dispose_records, eligibility
+    from chalkline.messaging.tests.retention_helpers import (
+        at,
+        records_officer,
+        schedule_and_certificate,
+        send_family_message,
+    )
+
+    with mock.patch("django.utils.timezone.now", return_value=at(2019, 5, 1)):
+        item = _override(school)
+    _refer(client, school, item)
+    cited = Message.objects.get()
+    other = send_family_message(school, at(2019, 5, 2), "Nothing to see")
+    officer = records_officer(school)
+    certificate = schedule_and_certificate(school, officer)
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 12, 6)):
+        assert eligibility(certificate).eligible == 1
+        run = dispose_records(certificate=certificate, by=officer, idempotency_key="d-1")
+    assert run is not None and run.disposed == 1
+    assert Message.objects.filter(pk=cited.pk).exists()
+    assert not Message.objects.filter(pk=other.pk).exists()
+    assert CaseMessageCitation.objects.filter(message=cited).exists()

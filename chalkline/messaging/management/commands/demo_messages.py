@@ -4,14 +4,17 @@ read and answer. Safe to run again: each message has a fixed idempotency key."""
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from chalkline.messaging import access
+from chalkline.messaging.attachments import accept
 from chalkline.messaging.models import AudienceKind, OfficeHours
 from chalkline.messaging.services import set_office_hours, start_thread
+from chalkline.messaging.services.attachments import PendingFile
 from chalkline.people.models import District, Enrollment, User
 
 
@@ -59,7 +62,15 @@ class Command(BaseCommand):
         if own is None:
             raise CommandError("The demo teacher teaches no class.")
 
-        def start(by: User, kind: str, key: str, subject: str, body: str, idem: str) -> Any:
+        def start(
+            by: User,
+            kind: str,
+            key: str,
+            subject: str,
+            body: str,
+            idem: str,
+            files: tuple[PendingFile, ...] = (),
+        ) -> Any:
             aud = access.resolve_audience(by, district, kind, key)
             return start_thread(
                 district=district,
@@ -71,6 +82,7 @@ class Command(BaseCommand):
                 body=body,
                 idempotency_key=idem,
                 findings={"detectors": []},
+                attachments=files,
             )
 
         start(
@@ -82,6 +94,7 @@ class Command(BaseCommand):
             "The permission form is due Wednesday. Reply here with any questions: "
             "your reply comes to me only.",
             "demo-messages-1",
+            (PendingFile(accept(_permission_form(), "permission-form.pdf")),),
         )
         start(
             teacher,
@@ -101,3 +114,22 @@ class Command(BaseCommand):
             "demo-messages-3",
         )
         return 3
+
+
+def _permission_form() -> bytes:
+    """The field trip's permission form, a real one-page PDF (the same bytes every run)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))
+    pdf.add_page()
+    pdf.set_font("helvetica", size=14)
+    pdf.cell(0, 10, "Field trip permission form", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(
+        0,
+        7,
+        "Illinois State Museum, next Friday. Leaves 9:00, back by 2:30. Lunch is provided.\n\n"
+        "My child may go on this trip.\n\nParent or guardian: ______________________",
+    )
+    return bytes(pdf.output())
