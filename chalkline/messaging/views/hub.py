@@ -472,13 +472,14 @@ def reply(request: DistrictRequest, pk: int) -> HttpResponse:
                         findings=screened.summary,
                         override_reason=reason if outcome.needs_reason else "",
                         urgent_reason=form.cleaned_data["urgent_reason"],
+                        attachments=pending(files, PhotoStep()),
                     )
-                except MessagingError as exc:
+                except (MessagingError, AttachmentError) as exc:
                     form.add_error(None, str(exc))
                 else:
                     flash.success(request, "Reply sent.")
                     return redirect("messaging:thread", pk=message.thread_id)
-    context = _thread_context(request, found, form) | _findings_context(request, screened)
+    context = _thread_context(request, found, form, files) | _findings_context(request, screened)
     return render(request, "messaging/thread.html", context, status=400)
 
 
