@@ -156,6 +156,14 @@ class Action(StrEnum):
     MESSAGING_RULE_CHANGED = "messaging.screening_rule_changed"
     MESSAGING_SETTINGS_CHANGED = "messaging.settings_changed"
 
+    # the archive: search, reads and exports (issue 18, m18e)
+    ARCHIVE_SEARCHED = "messaging.archive_searched"
+    ARCHIVE_THREAD_READ = "messaging.archive_thread_read"
+    ARCHIVE_EXPORT_REQUESTED = "messaging.archive_export_requested"
+    ARCHIVE_EXPORT_MADE = "messaging.archive_export_made"
+    ARCHIVE_EXPORT_FAILED = "messaging.archive_export_failed"
+    ARCHIVE_EXPORT_DOWNLOADED = "messaging.archive_export_downloaded"
+
     @property
     def label(self) -> str:
         return LABELS[self]
@@ -293,6 +301,13 @@ LABELS: dict[Action, str] = {
     Action.CASE_REVIEW_EXPORTED: "Exported the case counts for the periodic review",
     Action.MANDATED_REPORT_LOGGED: "Logged a report to DCFS",
     Action.MANDATED_LOG_VIEWED: "Viewed the mandated-report log",
+    # the archive: search, reads and exports (issue 18, m18e)
+    Action.ARCHIVE_SEARCHED: "Searched the message archive",
+    Action.ARCHIVE_THREAD_READ: "Read a thread in the message archive",
+    Action.ARCHIVE_EXPORT_REQUESTED: "Asked for an export of the message archive",
+    Action.ARCHIVE_EXPORT_MADE: "Made an export of the message archive",
+    Action.ARCHIVE_EXPORT_FAILED: "An export of the message archive failed",
+    Action.ARCHIVE_EXPORT_DOWNLOADED: "Downloaded an export of the message archive",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from chalkline.messaging.models import AudienceKind, Message, Thread
+from chalkline.messaging.models import ArchiveExport, AudienceKind, Message, Thread
 from chalkline.messaging.selectors import settings_of
 from chalkline.people import access as people_access
 from chalkline.people.models import (
@@ -250,3 +250,46 @@ def require_messaging_manager(user: User | object, district: District) -> None:
 
 def can_manage_messaging(user: User | object, district: District) -> bool:
     return people_access.can(user, district, C.MANAGE_MESSAGING)
+
+
+# --- the archive (m18e) ------------------------------------------------------------------------
+# SEARCH_MESSAGE_ARCHIVE (the records officer; the superintendent and designee) is district-wide:
+# every thread of the district, searched and read through the archive pages, each read by a
+# non-participant audited. The archive pages are 403 without it; a thread or an export of another
+# district is 404. An export is downloaded only by the one who asked for it (403 for the others).
+
+
+def can_search_archive(user: User | object, district: District) -> bool:
+    return people_access.can(user, district, C.SEARCH_MESSAGE_ARCHIVE)
+
+
+def require_archive_reader(user: User | object, district: District) -> None:
+    people_access.require(user, district, C.SEARCH_MESSAGE_ARCHIVE)
+
+
+def get_archive_thread_for(user: User | object, district: District, pk: int) -> Thread:
+    require_archive_reader(user, district)
+    thread: Thread = people_access.get_visible(
+        Thread.objects.filter(district=district), pk, not_found="No such thread."
+    )
+    return thread
+
+
+def takes_part_in(user: User | object, thread: Thread) -> bool:
+    """Whether the user is a participant of the thread (no audit for their own reads)."""
+    return threads_visible_to(user, thread.district).filter(pk=thread.pk).exists()
+
+
+def archive_exports_visible_to(user: User | object, district: District) -> QuerySet[ArchiveExport]:
+    require_archive_reader(user, district)
+    return ArchiveExport.objects.filter(district=district)
+
+
+def get_export_for_download(user: User | object, district: District, pk: int) -> ArchiveExport:
+    export: ArchiveExport = people_access.get_visible(
+        archive_exports_visible_to(user, district),
+        pk,
+        not_found="No such export.",
+        allowed=lambda e: e.requested_by_id == getattr(user, "pk", None),
+    )
+    return export

@@ -13,4 +13,13 @@ urlpatterns = [
     path("t/<id:pk>/check", views.reply_check, name="reply_check"),
     path("m/<id:pk>/retract", views.retract, name="retract"),
     path("settings/", views.settings_page, name="settings"),
+    # the archive (m18e)
+    path("archive/", views.archive, name="archive"),
+    path("archive/t/<id:pk>/", views.archive_thread, name="archive_thread"),
+    path("archive/exports/", views.archive_exports, name="archive_exports"),
+    path(
+        "archive/exports/<id:pk>/download",
+        views.archive_export_download,
+        name="archive_export_download",
+    ),
 ]

@@ -4,6 +4,7 @@ A new part adds its module here and re-exports its models, so `chalkline.messagi
 working for every model.
 """
 
+from chalkline.messaging.models.archive import ArchiveExport, ExportProfile
 from chalkline.messaging.models.threads import (
     DEFAULT_RULES,
     MAX_MESSAGE_CHARS,
@@ -24,6 +25,9 @@ from chalkline.messaging.models.threads import (
 )
 
 __all__ = [
+    # the archive's exports (m18e)
+    "ArchiveExport",
+    "ExportProfile",
     "AudienceKind",
     "BlockedAttempt",
     "BlockedAttemptQuerySet",

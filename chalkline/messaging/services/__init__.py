@@ -3,6 +3,13 @@
 Each part's module is re-exported here, so callers import from `chalkline.messaging.services`.
 """
 
+from chalkline.messaging.services.archive import (
+    record_archive_read,
+    record_archive_search,
+    record_export_download,
+    request_archive_export,
+    run_archive_export,
+)
 from chalkline.messaging.services.sending import (
     MessagingError,
     body_digest,
@@ -16,6 +23,12 @@ from chalkline.messaging.services.sending import (
 )
 
 __all__ = [
+    # the archive (m18e)
+    "record_archive_read",
+    "record_archive_search",
+    "record_export_download",
+    "request_archive_export",
+    "run_archive_export",
     "MessagingError",
     "body_digest",
     "mark_thread_read",

@@ -1,5 +1,11 @@
 """The messaging hub's views, one module per part, re-exported for `urls.py`."""
 
+from chalkline.messaging.views.archive import (
+    archive,
+    archive_export_download,
+    archive_exports,
+    archive_thread,
+)
 from chalkline.messaging.views.hub import (
     ACTION_LABELS,
     clause_url,
@@ -14,6 +20,11 @@ from chalkline.messaging.views.hub import (
 )
 
 __all__ = [
+    # the archive (m18e)
+    "archive",
+    "archive_export_download",
+    "archive_exports",
+    "archive_thread",
     "ACTION_LABELS",
     "clause_url",
     "compose",
