@@ -91,6 +91,11 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("teacher", "/messages/new/"),
     ("super", "/messages/new/"),
     ("super", "/messages/settings/"),
+    # the message archive (issue 18, m18e); archive thread and exports with rows:
+    # e2e/test_archive_journey.py
+    ("super", "/messages/archive/"),
+    ("super", "/messages/archive/?text=quiz"),
+    ("super", "/messages/archive/exports/"),
     # policy reviews and the Board (issue 22); review and Board item pages:
     # e2e/test_reviews_journeys.py
     ("super", "/reviews/"),
