@@ -16,6 +16,7 @@ sign-in name, at most ``PEOPLE_LIMIT`` people), then the messages are found by i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -128,7 +129,7 @@ def archive_messages(district: District, criteria: Criteria) -> QuerySet[Message
 
 @dataclass
 class ResultPage:
-    rows: list[Message]
+    rows: Sequence[Message]
     number: int
     has_next: bool
 
