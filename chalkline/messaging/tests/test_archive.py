@@ -464,3 +464,18 @@ def test_family_and_students_are_not_archive_readers(archive: Archive) -> None:
         assert not access.can_search_archive(w.users[who], w.district)
     assert access.can_search_archive(archive.records, w.district)
     assert Person.objects.filter(kind="student").exists()
+
+
+def test_an_export_that_cannot_be_stored_is_marked_failed_and_audited(
+    archive: Archive, settings: object, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the media directory should be")
+    settings.MEDIA_ROOT = str(blocked)  # type: ignore[attr-defined]
+    export = _export(archive, "legal_hold", key="full-disk")
+    assert export.status == ArchiveExport.Status.FAILED
+    assert export.error.startswith("The export could not be made")
+    assert "Maria" not in export.error
+    failed = _audit(None, "messaging.archive_export_failed")
+    assert [e.target_id for e in failed] == [str(export.pk)]
+    assert _audit(None, "messaging.archive_export_made") == []
