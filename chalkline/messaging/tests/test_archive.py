@@ -479,3 +479,16 @@ def test_an_export_that_cannot_be_stored_is_marked_failed_and_audited(
     failed = _audit(None, "messaging.archive_export_failed")
     assert [e.target_id for e in failed] == [str(export.pk)]
     assert _audit(None, "messaging.archive_export_made") == []
+
+
+def test_the_registrar_has_no_archive(client: Client, archive: Archive) -> None:
+    w = archive.school.world
+    registrar = make_user(w.district, Role.REGISTRAR, building=w.north, username="registrar")
+    client.force_login(registrar)
+    for url in (reverse("messaging:archive"), reverse("messaging:archive_exports")):
+        assert client.get(url).status_code == 403
+    nav = client.get(reverse("messaging:inbox")).context["nav_items"]
+    assert ("Message archive", reverse("messaging:archive")) not in nav
+    client.force_login(archive.records)
+    nav = client.get(reverse("messaging:inbox")).context["nav_items"]
+    assert ("Message archive", reverse("messaging:archive")) in nav
