@@ -180,7 +180,7 @@ def setup() -> None:
 def _people(staff: int, students: int) -> tuple[Any, list[int], list[tuple[int, int, int]]]:
     """The district, staff user ids (the first is Hana Heavy), and per student (student person
     id, guardian person id, guardian user id)."""
-    from chalkline.people.models import Building, GuardianLink, Person, User
+    from chalkline.people.models import Building, GuardianLink, Membership, Person, User
     from chalkline.people.roles import Role
     from chalkline.people.services import create_district, grant_membership
 
@@ -232,6 +232,10 @@ def _people(staff: int, students: int) -> tuple[Any, list[int], list[tuple[int, 
     g_users = User.objects.bulk_create(
         User(username=f"{slug}-gua-{n}", person=g, password=UNUSABLE)
         for n, g in enumerate(guardians)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=u, district=district, building=building, role=Role.GUARDIAN)
+        for u in g_users
     )
     families = [(k.pk, g.pk, u.pk) for k, g, u in zip(kids, guardians, g_users, strict=True)]
     return district, [u.pk for u in staff_users], families

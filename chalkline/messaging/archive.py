@@ -127,6 +127,22 @@ def archive_messages(district: District, criteria: Criteria) -> QuerySet[Message
     return qs
 
 
+#: a text search with at most this many matches is answered from the full-text index alone
+CANDIDATES = 5000
+
+
+def _rare_first(found: QuerySet[Message]) -> QuerySet[Message]:
+    """Ordered newest first with a LIMIT, PostgreSQL walks the sent_at index backwards and tests
+    every message's text until it has a page: fast for a common word, seconds for a rare one
+    (measured: 2.5 s for a word in 0.2 % of a million messages). So the matches are first taken
+    from the full-text index without an order, up to ``CANDIDATES``: when that is all of them, the
+    page is sorted from those ids; only a common word keeps the index-ordered plan."""
+    ids = list(found.order_by().values_list("pk", flat=True)[: CANDIDATES + 1])
+    if len(ids) <= CANDIDATES:
+        return Message.objects.filter(pk__in=ids)
+    return found
+
+
 @dataclass
 class ResultPage:
     rows: Sequence[Message]
@@ -144,9 +160,11 @@ def search_archive(
     """One page of results, newest first."""
     page = max(1, page)
     start = (page - 1) * size
+    found = archive_messages(district, criteria)
+    if criteria.text.strip() and connection.vendor == "postgresql":
+        found = _rare_first(found)
     rows = list(
-        archive_messages(district, criteria)
-        .select_related("thread", "sender__person")
+        found.select_related("thread", "sender__person")
         .annotate(retracted=Exists(Retraction.objects.filter(message=OuterRef("pk"))))
         .order_by("-sent_at", "-pk")[start : start + size + 1]
     )
