@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from chalkline.messaging.models import ArchiveExport, AudienceKind, Message, Thread
+from chalkline.messaging.models import ArchiveExport, AudienceKind, Message, Recipient, Thread
 from chalkline.messaging.selectors import settings_of
 from chalkline.people import access as people_access
 from chalkline.people.models import (
@@ -206,21 +206,24 @@ def audiences_for(user: User | object, district: District, *, limit: int = 2000)
     return out
 
 
-def _in_thread(user: User | object) -> Q:
-    uid = getattr(user, "pk", None) or 0
-    q = Q(started_by_id=uid) | Q(messages__recipients__user_id=uid)
-    person = _person_id(user)
-    if person:
-        q |= Q(messages__recipients__person_id=person)
-    return q
+#: up to this many threads received are looked up by id (an index look-up each); past it, a
+#: subquery (m18e: the OR over two joins scanned every message: 6 s at a million messages)
+RECEIVED_BY_ID = 5000
 
 
 def threads_visible_to(user: User | object, district: District) -> QuerySet[Thread]:
     """The threads the user takes part in: started, or received a message of."""
     if not getattr(user, "is_authenticated", False):
         return Thread.objects.none()
-    ids = Thread.objects.filter(_in_thread(user), district=district).values("pk")
-    return Thread.objects.filter(pk__in=ids)
+    uid = getattr(user, "pk", None) or 0
+    mine = Q(user_id=uid)
+    person = _person_id(user)
+    if person:
+        mine |= Q(person_id=person)
+    received = Recipient.objects.filter(mine).values_list("message__thread_id", flat=True)
+    ids = list(received.distinct()[: RECEIVED_BY_ID + 1])
+    by_id = Q(pk__in=ids) if len(ids) <= RECEIVED_BY_ID else Q(pk__in=received)
+    return Thread.objects.filter(Q(started_by_id=uid) | by_id, district=district)
 
 
 def get_thread_for(user: User | object, district: District, pk: int) -> Thread:
