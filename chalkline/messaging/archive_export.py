@@ -1,6 +1,6 @@
 """Making an archive export: the messages chosen by the export's profile, redacted as the profile
 says, written as an mbox (one message each, body in base64 so that the bytes are exactly the
-exported text) plus a PDF listing each message with its SHA-256, zipped.
+exported text; written directly, as the ``email`` package's objects cost 6 ms a message) plus a PDF listing each message with its SHA-256, zipped.
 
 Profiles:
 
@@ -25,18 +25,17 @@ abuse-disclosure prompts) are never part of any export.
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import hashlib
 import io
-import mailbox
 import re
-import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from pathlib import Path
+from email.header import Header
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -157,6 +156,13 @@ class Redactor:
             people = Person.objects.filter(pk__in=self.family_pks)
             self.family = tuple(key_of(p) for p in people)
         self._classes: dict[str, str | None] = {}
+        self._students: dict[str, Person | None] = {}
+
+    def student_of(self, key: str) -> Person | None:
+        """The student of a family thread (read once per student)."""
+        if key not in self._students:
+            self._students[key] = Person.objects.filter(pk=int(key)).first()
+        return self._students[key]
 
     @property
     def active(self) -> bool:
@@ -286,7 +292,15 @@ def _chunks(qs: QuerySet[Message]) -> Iterator[list[Message]]:
 
 
 def _address(name: str, ident: str, domain: str) -> str:
-    return email.utils.formataddr((name, f"{ident}@{domain}"))
+    return email.utils.formataddr((name, f"{ident}@{domain}"), charset="utf-8")
+
+
+def _header(value: str) -> str:
+    """A header value: as is when ASCII, else RFC 2047 encoded; never a line break."""
+    value = " ".join(value.split())
+    if value.isascii():
+        return value
+    return Header(value, "utf-8").encode()
 
 
 def _email(
@@ -294,7 +308,7 @@ def _email(
     redactor: Redactor,
     recipients: list[Recipient],
     domain: str,
-) -> tuple[mailbox.mboxMessage, Listed]:
+) -> tuple[bytes, Listed]:
     thread = message.thread
     sender_person = message.sender.person
     names: set[str] = set()
@@ -319,7 +333,7 @@ def _email(
             ident = f"user-{r.user_id}" if r.user_id else f"person-{r.person_id}"
             to.append(_address(_label(r.person, r.user), ident, domain))
     if thread.audience_kind == AudienceKind.FAMILY and thread.audience_key.isdigit():
-        student = Person.objects.filter(pk=int(thread.audience_key)).first()
+        student = redactor.student_of(thread.audience_key)
         if student is not None:
             context.append(key_of(student))
             if redactor.hides(student):
@@ -330,24 +344,35 @@ def _email(
     audience = redactor.redact(thread.audience_label, **kw)
     data = body.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    em = EmailMessage()
-    em["From"] = _address(sender, sender_ident, domain)
-    em["To"] = ", ".join(to) if to else _address(audience, f"audience-{thread.pk}", domain)
-    em["Subject"] = subject
-    em["Date"] = email.utils.format_datetime(message.sent_at.astimezone(UTC))
-    em["Message-ID"] = f"<message-{message.pk}@{domain}>"
-    em["References"] = f"<thread-{thread.pk}@{domain}>"
-    em["X-Chalkline-Thread"] = str(thread.pk)
-    em["X-Chalkline-Audience"] = audience
-    em["X-Chalkline-SHA256"] = digest
     retracted = bool(getattr(message, "retracted", False))
+    when = message.sent_at.astimezone(UTC)
+    headers = [
+        ("From", _address(sender, sender_ident, domain)),
+        ("To", ", ".join(to) if to else _address(audience, f"audience-{thread.pk}", domain)),
+        ("Subject", _header(subject)),
+        ("Date", email.utils.format_datetime(when)),
+        ("Message-ID", f"<message-{message.pk}@{domain}>"),
+        ("References", f"<thread-{thread.pk}@{domain}>"),
+        ("X-Chalkline-Thread", str(thread.pk)),
+        ("X-Chalkline-Audience", _header(audience)),
+        ("X-Chalkline-SHA256", digest),
+    ]
     if retracted:
-        em["X-Chalkline-Retracted"] = "yes"
-    em.set_content(data, maintype="text", subtype="plain", cte="base64")
-    em.set_param("charset", "utf-8")
-    mb = mailbox.mboxMessage(em)
-    mb.set_from(f"{sender_ident}@{domain}", message.sent_at.astimezone(UTC).timetuple())
-    return mb, Listed(message.pk, message.sent_at, sender, subject, retracted, digest)
+        headers.append(("X-Chalkline-Retracted", "yes"))
+    headers += [
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'text/plain; charset="utf-8"'),
+        ("Content-Transfer-Encoding", "base64"),
+    ]
+    # one mbox entry; the body is base64, so no line of it can start with "From "
+    entry = (
+        f"From {sender_ident}@{domain} {time.asctime(when.timetuple())}\n"
+        + "".join(f"{k}: {v}\n" for k, v in headers)
+        + "\n"
+        + base64.encodebytes(data).decode("ascii")
+        + "\n"
+    ).encode("ascii")
+    return entry, Listed(message.pk, message.sent_at, sender, subject, retracted, digest)
 
 
 @dataclass(frozen=True)
@@ -371,11 +396,11 @@ def listing_pdf(
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font("Helvetica", "", 8)
-            self.cell(0, 8, f"Page {self.page_no()} of {{nb}}", align="R")
+            self.cell(0, 8, f"Page {self.page_no()} of {{total}}", align="R")
 
     pdf = Listing(format="letter")
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.alias_nb_pages()
+    pdf.alias_nb_pages("{total}")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 9, _t(f"Message archive export: {head.district}"), new_x="LMARGIN", new_y="NEXT")
@@ -425,24 +450,16 @@ def make_export(export: ArchiveExport, *, head_seq: int, head_hash: str, made_at
     redactor = Redactor(export, roster_index_for(district, background=False))
     listed: list[Listed] = []
     skipped = 0
-    with tempfile.TemporaryDirectory(prefix="chalkline-export-") as tmp:
-        path = Path(tmp) / "messages.mbox"
-        box = mailbox.mbox(path, create=True)
-        box.lock()
-        try:
-            for chunk in _chunks(select_messages(export)):
-                kept = [m for m in chunk if not withheld(export.profile, m)]
-                skipped += len(chunk) - len(kept)
-                people = _Participants(kept)
-                for m in kept:
-                    mb, item = _email(m, redactor, people.of(m), domain)
-                    box.add(mb)
-                    listed.append(item)
-            box.flush()
-        finally:
-            box.unlock()
-            box.close()
-        mbox_data = path.read_bytes()
+    out = io.BytesIO()
+    for chunk in _chunks(select_messages(export)):
+        kept = [m for m in chunk if not withheld(export.profile, m)]
+        skipped += len(chunk) - len(kept)
+        people = _Participants(kept)
+        for m in kept:
+            entry, item = _email(m, redactor, people.of(m), domain)
+            out.write(entry)
+            listed.append(item)
+    mbox_data = out.getvalue()
     mbox_sha = hashlib.sha256(mbox_data).hexdigest()
     requester = export.requested_by
     pdf = listing_pdf(
