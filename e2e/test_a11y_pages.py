@@ -112,6 +112,11 @@ SIGNED_IN_PAGES: list[tuple[str, str]] = [
     ("teacher", "/messages/office-hours/"),
     # media releases (issue 18, m18c); the composer's photo step: e2e/test_attachments_journey.py
     ("super", "/messages/media-releases/"),
+    # the message archive (issue 18, m18e); archive thread and exports with rows:
+    # e2e/test_archive_journey.py
+    ("super", "/messages/archive/"),
+    ("super", "/messages/archive/?text=quiz"),
+    ("super", "/messages/archive/exports/"),
     # policy reviews and the Board (issue 22); review and Board item pages:
     # e2e/test_reviews_journeys.py
     ("super", "/reviews/"),

@@ -189,6 +189,14 @@ class Action(StrEnum):
     MEDIA_FLAGS_CHANGED = "people.media_flags_changed"
     MEDIA_UNKNOWN_RULE_CHANGED = "messaging.unknown_media_release_changed"
 
+    # the archive: search, reads and exports (issue 18, m18e)
+    ARCHIVE_SEARCHED = "messaging.archive_searched"
+    ARCHIVE_THREAD_READ = "messaging.archive_thread_read"
+    ARCHIVE_EXPORT_REQUESTED = "messaging.archive_export_requested"
+    ARCHIVE_EXPORT_MADE = "messaging.archive_export_made"
+    ARCHIVE_EXPORT_FAILED = "messaging.archive_export_failed"
+    ARCHIVE_EXPORT_DOWNLOADED = "messaging.archive_export_downloaded"
+
     @property
     def label(self) -> str:
         return LABELS[self]
@@ -359,6 +367,13 @@ LABELS: dict[Action, str] = {
     # issue 18, media releases (m18c)
     Action.MEDIA_FLAGS_CHANGED: "Recorded students' media releases or directory opt-outs",
     Action.MEDIA_UNKNOWN_RULE_CHANGED: "Changed what an unknown media release means for photos",
+    # the archive: search, reads and exports (issue 18, m18e)
+    Action.ARCHIVE_SEARCHED: "Searched the message archive",
+    Action.ARCHIVE_THREAD_READ: "Read a thread in the message archive",
+    Action.ARCHIVE_EXPORT_REQUESTED: "Asked for an export of the message archive",
+    Action.ARCHIVE_EXPORT_MADE: "Made an export of the message archive",
+    Action.ARCHIVE_EXPORT_FAILED: "An export of the message archive failed",
+    Action.ARCHIVE_EXPORT_DOWNLOADED: "Downloaded an export of the message archive",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

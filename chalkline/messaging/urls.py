@@ -46,4 +46,13 @@ urlpatterns = [
     path("media-releases/", views.media_index, name="media_index"),
     path("media-releases/unknown", views.media_unknown, name="media_unknown"),
     path("media-releases/b/<id:pk>/", views.media_building, name="media_building"),
+    # the archive (m18e)
+    path("archive/", views.archive, name="archive"),
+    path("archive/t/<id:pk>/", views.archive_thread, name="archive_thread"),
+    path("archive/exports/", views.archive_exports, name="archive_exports"),
+    path(
+        "archive/exports/<id:pk>/download",
+        views.archive_export_download,
+        name="archive_export_download",
+    ),
 ]

@@ -19,6 +19,8 @@ def chalkline(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated and district is not None:
         nav.append(("Home", reverse("home")))
         nav.append(("Messages", reverse("messaging:inbox")))
+        if grants.can(Capability.SEARCH_MESSAGE_ARCHIVE):
+            nav.append(("Message archive", reverse("messaging:archive")))
         if grants.can_anywhere(Capability.VIEW_STAFF_DIRECTORY):
             nav.append(("Directory", reverse("people:directory")))
         if grants.can_anywhere(Capability.READ_POLICIES):

@@ -15,6 +15,10 @@ from chalkline.messaging.models.accounts import (
     InvitationQuerySet,
     SignInLink,
 )
+from chalkline.messaging.models.archive import (
+    ArchiveExport,
+    ExportProfile,
+)
 from chalkline.messaging.models.attachments import (
     Attachment,
     AttachmentQuerySet,
@@ -67,6 +71,7 @@ from chalkline.messaging.models.threads import (
 __all__ = [
     "ADULT_AGE",
     "ALL_SERIES",
+    "ArchiveExport",
     "Attachment",
     "AttachmentQuerySet",
     "AudienceKind",
@@ -80,6 +85,7 @@ __all__ = [
     "DEFAULT_STUDENTS_FROM_GRADE",
     "DisposalCertificate",
     "DisposalRun",
+    "ExportProfile",
     "FamilyAccountSettings",
     "Invitation",
     "InvitationQuerySet",

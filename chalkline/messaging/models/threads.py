@@ -105,6 +105,11 @@ class Message(AppendOnlyModel):
                 fields=["sender", "idempotency_key"], name="messaging_message_sent_once"
             ),
         ]
+        indexes = [
+            # the archive (m18e): newest first, and one sender's messages by date
+            models.Index(fields=["sent_at"], name="messaging_message_sent_idx"),
+            models.Index(fields=["sender", "sent_at"], name="messaging_message_sender_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"message {self.pk}"

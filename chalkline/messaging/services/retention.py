@@ -149,7 +149,9 @@ def _cited_elsewhere() -> list[QuerySet[Any]]:
     out: list[QuerySet[Any]] = []
     for rel in _pointing_at_messages():
         model = rel.related_model
-        if not isinstance(model, type) or model._meta.app_label == Message._meta.app_label:
+        if not (isinstance(model, type) and issubclass(model, models.Model)):
+            continue
+        if model._meta.app_label == Message._meta.app_label:
             continue
         if rel.many_to_many or not isinstance(rel.field, models.ForeignKey):
             continue

@@ -1,5 +1,11 @@
 """The messaging hub's views, one module per part, re-exported for `urls.py`."""
 
+from chalkline.messaging.views.archive import (
+    archive,
+    archive_export_download,
+    archive_exports,
+    archive_thread,
+)
 from chalkline.messaging.views.attachments import (
     download,
 )
@@ -59,6 +65,10 @@ from chalkline.messaging.views.unreachable import (
 
 __all__ = [
     "ACTION_LABELS",
+    "archive",
+    "archive_export_download",
+    "archive_exports",
+    "archive_thread",
     "certificate_file",
     "certificates",
     "claim",

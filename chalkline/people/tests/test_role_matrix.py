@@ -238,6 +238,11 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "messaging:delivery_status",
         "messaging:unreachable",
         "messaging:office_hours",
+        # The archive: chalkline/messaging/tests/test_archive.py
+        "messaging:archive",
+        "messaging:archive_thread",
+        "messaging:archive_exports",
+        "messaging:archive_export_download",
         # attachments and media releases (issue 18, m18c): test_attachments.py (download),
         # test_media_releases.py (the pages and the unknown-release setting)
         "messaging:attachment",
