@@ -135,6 +135,23 @@ class SettingsForm(forms.Form):
         help_text="0 is kindergarten. Leave empty to never show them.",
     )
 
+    students_from_grade = forms.IntegerField(
+        label="Students can be written to directly from grade",
+        required=False,
+        min_value=0,
+        max_value=12,
+        help_text="0 is kindergarten. A class's students below this grade are reached only "
+        "through their families.",
+    )
+    students_through_grade = forms.IntegerField(
+        label="… through grade", required=False, min_value=0, max_value=12
+    )
+    keep_blocked_text = forms.BooleanField(
+        label="Keep the text of messages screening blocked",
+        required=False,
+        help_text="Off: a blocked attempt records who, when, which findings and the audience.",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for detector in DEFAULT_RULES:
@@ -147,7 +164,29 @@ class SettingsForm(forms.Form):
         return [self[f"rule_{d}"] for d in DEFAULT_RULES]
 
     def other_fields(self) -> list[forms.BoundField]:
-        return [self["students_may_start"], self["guardians_through_grade"]]
+        return [
+            self["students_may_start"],
+            self["guardians_through_grade"],
+            self["students_from_grade"],
+            self["students_through_grade"],
+            self["keep_blocked_text"],
+        ]
+
+    def reachable_grades(self) -> tuple[int, int] | None:
+        """Both grades, or None to keep the district's (a form posted without them)."""
+        low = self.cleaned_data.get("students_from_grade")
+        high = self.cleaned_data.get("students_through_grade")
+        return None if low is None or high is None else (low, high)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("students_from_grade"), data.get("students_through_grade")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "students_through_grade",
+                f"… through grade: {high} is before grade {low}; the last grade comes last.",
+            )
+        return data
 
     def rules(self) -> dict[str, str]:
         return {d: self.cleaned_data[f"rule_{d}"] for d in DEFAULT_RULES}

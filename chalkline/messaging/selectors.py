@@ -89,6 +89,25 @@ def _guardian_copies(district: District, students: list[Person]) -> list[Address
     ]
 
 
+def directly_reachable(district: District, students: list[Person]) -> list[Person]:
+    """The students the district lets staff reach directly (a class's students): those in its
+    grades (6-12 by default; a grade the roster does not give is not), and adult students when
+    it reaches adults as adults."""
+    current = settings_of(district)
+    low, high = current.students_reachable_from_grade, current.students_reachable_through_grade
+    adults = set(
+        adult_students(
+            district, Person.objects.filter(pk__in=[s.pk for s in students])
+        ).values_list("pk", flat=True)
+    )
+    out = []
+    for s in students:
+        grade = grade_number(s.grade)
+        if s.pk in adults or (grade is not None and low <= grade <= high):
+            out.append(s)
+    return out
+
+
 def audience_addressees(
     district: District, kind: str, key: str, *, sender: User
 ) -> list[Addressee]:
@@ -111,8 +130,9 @@ def audience_addressees(
         if kind == AudienceKind.CLASS_FAMILIES:
             out = _families_of(district, enrolled)
         else:
-            listed = list(enrolled.order_by("pk"))
-            out = _with_accounts(enrolled) + _guardian_copies(district, listed)
+            listed = directly_reachable(district, list(enrolled.order_by("pk")))
+            reached = enrolled.filter(pk__in=[s.pk for s in listed])
+            out = _with_accounts(reached) + _guardian_copies(district, listed)
     elif kind in (AudienceKind.BUILDING_FAMILIES, AudienceKind.BUILDING_STAFF):
         here = Q(affiliations__building_id=pk, affiliations__active=True)
         if kind == AudienceKind.BUILDING_FAMILIES:

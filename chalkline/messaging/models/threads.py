@@ -206,7 +206,9 @@ class BlockedAttemptQuerySet(AppendOnlyQuerySet["BlockedAttempt"]):
 
 
 class BlockedAttempt(AppendOnlyModel):
-    """A send that screening blocked: who, when, which detectors, the audience. Not the text."""
+    """A send that screening blocked: who, when, which detectors, the audience. Its text only
+    when the district keeps blocked texts (``MessagingSettings.keep_blocked_text``; off by
+    default): a blocked draft was never sent, and most districts keep no copy of it."""
 
     append_only_error = MessageImmutable
 
@@ -219,6 +221,8 @@ class BlockedAttempt(AppendOnlyModel):
     thread = models.ForeignKey(
         Thread, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: the blocked text, kept only when the district turned that on (empty otherwise)
+    body = models.TextField(blank=True, default="")
 
     objects = BlockedAttemptQuerySet.as_manager()
 
@@ -258,6 +262,13 @@ class MessagingSettings(models.Model):
     guardians_see_student_threads_through_grade = models.PositiveSmallIntegerField(
         null=True, blank=True, default=8
     )
+    #: students are reached directly (a class's students) only in these grades (0: kindergarten);
+    #: a student whose grade the roster does not give is not reached directly; adult students
+    #: are, when the district reaches them as adults (families.adult_students)
+    students_reachable_from_grade = models.PositiveSmallIntegerField(default=6)
+    students_reachable_through_grade = models.PositiveSmallIntegerField(default=12)
+    #: keep the text of a send that screening blocked (off: who, when, detectors, audience only)
+    keep_blocked_text = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"messaging settings of {self.district_id}"

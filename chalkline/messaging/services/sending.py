@@ -14,6 +14,7 @@ from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.messaging.models import (
     DEFAULT_RULES,
+    MAX_MESSAGE_CHARS,
     AudienceKind,
     BlockedAttempt,
     Message,
@@ -29,6 +30,7 @@ from chalkline.messaging.selectors import (
     mine,
     reply_addressees,
     reply_target,
+    settings_of,
 )
 from chalkline.messaging.services.attachments import PendingFile, attach_files
 from chalkline.messaging.services.email_delivery import queue_message_emails
@@ -274,8 +276,11 @@ def record_blocked_attempt(
     key: str,
     detectors: list[str],
     thread: Thread | None = None,
+    body: str = "",
 ) -> BlockedAttempt:
-    """A send screening blocked: who, when, which detectors, the audience; never the text."""
+    """A send screening blocked: who, when, which detectors, the audience; its text only when
+    the district keeps blocked texts (never in the audit event)."""
+    keep = settings_of(district).keep_blocked_text
     attempt = BlockedAttempt.objects.create(
         district=district,
         by=by,
@@ -283,6 +288,7 @@ def record_blocked_attempt(
         audience_kind=kind,
         audience_key=key,
         thread=thread,
+        body=body[:MAX_MESSAGE_CHARS] if keep else "",
     )
     record_event(
         district=district,
@@ -294,6 +300,7 @@ def record_blocked_attempt(
             "audience": kind,
             "audience_key": key,
             "thread": thread.pk if thread else None,
+            "text_kept": bool(attempt.body),
         },
     )
     return attempt
@@ -357,6 +364,8 @@ def update_messaging_settings(
     students_may_start: bool,
     guardians_through_grade: int | None,
     by: User,
+    students_reachable_grades: tuple[int, int] | None = None,
+    keep_blocked_text: bool | None = None,
 ) -> MessagingSettings:
     """The district's messaging settings, all at once (the settings page). Unknown detectors
     and rules are refused, abuse_disclosure among them: it only ever prompts."""
@@ -369,14 +378,30 @@ def update_messaging_settings(
             )
     if guardians_through_grade is not None and not 0 <= guardians_through_grade <= 12:
         raise MessagingError("Grade: from 0 (kindergarten) to 12, or empty for never.")
+    if students_reachable_grades is not None:
+        low, high = students_reachable_grades
+        if not (0 <= low <= 12 and 0 <= high <= 12):
+            raise MessagingError("Students reached directly: grades from 0 (kindergarten) to 12.")
+        if low > high:
+            raise MessagingError(
+                f"Students reached directly: grade {low} is after grade {high}; "
+                "the first grade comes first."
+            )
     current, _ = MessagingSettings.objects.select_for_update().get_or_create(district=district)
     before = _settings_data(current)
     current.rules = dict(sorted(rules.items()))
     current.students_may_start = students_may_start
     current.guardians_see_student_threads_through_grade = guardians_through_grade
-    current.save(
-        update_fields=["rules", "students_may_start", "guardians_see_student_threads_through_grade"]
-    )
+    fields = ["rules", "students_may_start", "guardians_see_student_threads_through_grade"]
+    if students_reachable_grades is not None:
+        current.students_reachable_from_grade, current.students_reachable_through_grade = (
+            students_reachable_grades
+        )
+        fields += ["students_reachable_from_grade", "students_reachable_through_grade"]
+    if keep_blocked_text is not None:
+        current.keep_blocked_text = keep_blocked_text
+        fields.append("keep_blocked_text")
+    current.save(update_fields=fields)
     record_event(
         district=district,
         actor=by,
@@ -393,4 +418,9 @@ def _settings_data(current: MessagingSettings) -> dict[str, Any]:
         "rules": {d: current.rule_for(d) for d in DEFAULT_RULES},
         "students_may_start": current.students_may_start,
         "guardians_through_grade": current.guardians_see_student_threads_through_grade,
+        "students_reachable_grades": [
+            current.students_reachable_from_grade,
+            current.students_reachable_through_grade,
+        ],
+        "keep_blocked_text": current.keep_blocked_text,
     }

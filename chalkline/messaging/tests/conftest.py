@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from chalkline.messaging.models import MessagingSettings
 from chalkline.outbox.tests.conftest import mail_server  # noqa: F401  (a real SMTP server)
 from chalkline.people.models import Enrollment, GuardianLink, Person, SchoolClass
 from conftest import World, make_person
@@ -37,6 +38,10 @@ class School:
 def school(world: World) -> School:
     teacher = world.users["teacher_north"].person
     assert teacher is not None
+    # Math 4's fourth-graders are written to directly in these tests: the district lets staff
+    # reach students from kindergarten (the default, grades 6-12, is tested in
+    # test_reach_by_grade.py)
+    MessagingSettings.objects.create(district=world.district, students_reachable_from_grade=0)
     math = SchoolClass.objects.create(
         district=world.district, building=world.north, sourced_id="cls-math", title="Math 4"
     )

@@ -86,7 +86,9 @@ def test_class_students_messages_copy_no_restricted_guardian(school: School) -> 
 
 def test_a_staff_student_conversation_copies_no_restricted_guardian(school: School) -> None:
     w = school.world
-    MessagingSettings.objects.create(district=w.district, students_may_start=True)
+    MessagingSettings.objects.update_or_create(
+        district=w.district, defaults={"students_may_start": True}
+    )
     teacher = w.users["teacher_north"]
     _restrict(school)
     reached = audience_addressees(

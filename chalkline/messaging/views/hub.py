@@ -293,6 +293,7 @@ def compose(request: DistrictRequest) -> HttpResponse:
                         kind=audience.kind,
                         key=audience.key,
                         detectors=outcome.detectors("block"),
+                        body=form.cleaned_data["body"],
                     )
                     status = 400
                 elif outcome.needs_reason and not reason:
@@ -457,6 +458,7 @@ def reply(request: DistrictRequest, pk: int) -> HttpResponse:
                     key=found.audience_key,
                     detectors=outcome.detectors("block"),
                     thread=found,
+                    body=form.cleaned_data["body"],
                 )
             elif outcome.needs_reason and not reason:
                 form.add_error(
@@ -538,6 +540,8 @@ def settings_page(request: DistrictRequest) -> HttpResponse:
                     students_may_start=form.cleaned_data["students_may_start"],
                     guardians_through_grade=form.cleaned_data["guardians_through_grade"],
                     by=request.user,
+                    students_reachable_grades=form.reachable_grades(),
+                    keep_blocked_text=form.cleaned_data["keep_blocked_text"],
                 )
             except MessagingError as exc:
                 form.add_error(None, str(exc))
@@ -549,5 +553,8 @@ def settings_page(request: DistrictRequest) -> HttpResponse:
         initial: dict[str, Any] = {f"rule_{d}": current.rule_for(d) for d in DEFAULT_RULES}
         initial["students_may_start"] = current.students_may_start
         initial["guardians_through_grade"] = current.guardians_see_student_threads_through_grade
+        initial["students_from_grade"] = current.students_reachable_from_grade
+        initial["students_through_grade"] = current.students_reachable_through_grade
+        initial["keep_blocked_text"] = current.keep_blocked_text
         form = SettingsForm(initial=initial)
     return render(request, "messaging/settings.html", {"form": form}, status=status)

@@ -12,8 +12,13 @@ from django.db import transaction
 
 from chalkline.messaging import access
 from chalkline.messaging.attachments import accept
-from chalkline.messaging.models import AudienceKind, OfficeHours
-from chalkline.messaging.services import set_office_hours, start_thread
+from chalkline.messaging.models import DEFAULT_RULES, AudienceKind, OfficeHours
+from chalkline.messaging.selectors import grade_number, settings_of
+from chalkline.messaging.services import (
+    set_office_hours,
+    start_thread,
+    update_messaging_settings,
+)
 from chalkline.messaging.services.attachments import PendingFile
 from chalkline.people.models import District, Enrollment, User
 
@@ -40,6 +45,7 @@ class Command(BaseCommand):
         if teacher is None or guardian is None or student is None or student.person is None:
             raise CommandError("The demo district has no demo teacher, guardian and student.")
         with transaction.atomic():
+            self._reach_the_demo_student(district, student)
             made = self._threads(district, teacher, guardian, student)
             # the demo teacher's office hours (Messages -> Office hours): a family's message
             # outside them gets one automatic reply; set once, never changed by a re-run
@@ -47,6 +53,27 @@ class Command(BaseCommand):
                 weekdays = {str(d): [["08:00", "15:30"]] for d in range(5)}
                 set_office_hours(user=teacher, district=district, hours=weekdays, by=teacher)
         self.stdout.write(f"Messages: {made} demo threads for the teacher, guardian and student.")
+
+    def _reach_the_demo_student(self, district: District, student: User) -> None:
+        """The demo student is in an elementary grade, below the grades staff write to directly
+        by default (6-12): the demo district lets its teachers write to students from that
+        grade (a district's own choice, on Messaging settings), once, audited."""
+        assert student.person is not None  # noqa: S101 (checked by the caller)
+        grade = grade_number(student.person.grade)
+        current = settings_of(district)
+        if grade is None or grade >= current.students_reachable_from_grade:
+            return
+        admin = User.objects.filter(username=f"superintendent@{district.slug}").first()
+        if admin is None:
+            return
+        update_messaging_settings(
+            district=district,
+            rules={d: current.rule_for(d) for d in DEFAULT_RULES},
+            students_may_start=current.students_may_start,
+            guardians_through_grade=current.guardians_see_student_threads_through_grade,
+            by=admin,
+            students_reachable_grades=(grade, current.students_reachable_through_grade),
+        )
 
     def _threads(self, district: District, teacher: User, guardian: User, student: User) -> int:
         classes = access.writable_classes(teacher, district)
