@@ -78,15 +78,24 @@ def build(args: argparse.Namespace, password: str) -> dict[str, Any]:
         print(f"  district built in {time.perf_counter() - t:.1f} s")
     district = District.objects.get(slug="bench")
     principal = Membership.objects.get(district=district, user__username="principal@bench")
+    existing = set(
+        User.objects.filter(username__startswith="mbench").values_list("username", flat=True)
+    )
     teaching = (
         Enrollment.objects.filter(district=district, active=True)
         .exclude(role="student")
         .order_by("school_class_id")
         .values_list("person_id", "school_class_id")
     )
+    # people who already sign in (demo-data's own sign-ins: the registrar may teach a class) are
+    # left to their accounts: a person has one account
+    signed_in = set(
+        User.objects.filter(person__district=district).values_list("person_id", flat=True)
+    )
     teachers: dict[int, int] = {}
     for person_id, class_id in teaching:
-        teachers.setdefault(person_id, class_id)
+        if person_id not in signed_in or f"mbench{person_id}" in existing:
+            teachers.setdefault(person_id, class_id)
     picked = list(teachers.items())[1 : args.clients + 1]  # the demo teacher keeps the first
     hashed = make_password(password)
     with transaction.atomic():  # again with --reuse: the same accounts, a new password
