@@ -352,9 +352,7 @@ def release_held_messages(*, now: datetime.datetime | None = None) -> int:
     # holds, then finds them no longer HELD and skips them
     for chunk in iter_chunks(list(due), CLAIM_CHUNK):
         with transaction.atomic():
-            threads = dict(
-                Message.objects.filter(pk__in=chunk).values_list("pk", "thread__district_id")
-            )
+            messages = Message.objects.select_related("thread").in_bulk(chunk)
             for message_id in chunk:
                 count = Recipient.objects.filter(
                     message_id=message_id, status=Recipient.Status.HELD, held_until__lte=now
@@ -367,13 +365,9 @@ def release_held_messages(*, now: datetime.datetime | None = None) -> int:
                 if not count:
                     continue
                 # e-mail readers get it now, like any delivery (services/email_delivery.py)
-                queue_message_emails(
-                    message=Message.objects.select_related("thread").get(pk=message_id),
-                    now=now,
-                    journal=False,
-                )
+                queue_message_emails(message=messages[message_id], now=now, journal=False)
                 record_event(
-                    district=threads[message_id],
+                    district=messages[message_id].thread.district_id,
                     actor=None,
                     action=Action.MESSAGE_RELEASED,
                     target=("messaging.message", message_id),

@@ -8,6 +8,7 @@ import datetime
 import threading
 import zoneinfo
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -276,3 +277,34 @@ def test_the_quiet_hours_page(client: Client, school: School) -> None:
     assert client.post(url, {"part": "district", "time_zone": "UTC"}).status_code == 403
     client.force_login(w.users["teacher_north"])
     assert client.get(url).status_code == 403
+
+
+def test_a_held_delivery_is_emailed_when_released_and_journaled_once(
+    client: Client, school: School, settings: Any
+) -> None:
+    """A held delivery goes by e-mail only when the window ends (an e-mail reader must not get
+    it in quiet hours); the journal copy goes once, when the message is sent."""
+    from chalkline.messaging.models import ContactPreference
+    from chalkline.outbox.models import Delivery
+
+    settings.MESSAGING_JOURNAL_ADDRESS = "journal@archive.example.org"
+    w = school.world
+    w.student_north.email = "maria.student@prairie.example.org"
+    w.student_north.save(update_fields=["email"])
+    ContactPreference.objects.create(
+        person=w.student_north,
+        channel=ContactPreference.Channel.EMAIL,
+        cadence=ContactPreference.Cadence.IMMEDIATE,
+    )
+    _window_around_now(w)
+    assert _send_to_students(client, school).status_code == 302
+    message = Message.objects.get()
+    assert not Delivery.objects.filter(to=w.student_north.email).exists()
+    assert Delivery.objects.filter(ref_type="messaging.journal").count() == 1
+    until = Recipient.objects.filter(message=message).values_list("held_until", flat=True)[0]
+    assert until is not None
+    assert release_held_messages(now=until) == 1
+    assert Delivery.objects.filter(to=w.student_north.email).count() == 1
+    assert release_held_messages(now=until) == 0
+    assert Delivery.objects.filter(to=w.student_north.email).count() == 1
+    assert Delivery.objects.filter(ref_type="messaging.journal").count() == 1
