@@ -1,6 +1,16 @@
 """Making an archive export: the messages chosen by the export's profile, redacted as the profile
 says, written as an mbox (one message each, body in base64 so that the bytes are exactly the
-exported text; written directly, as the ``email`` package's objects cost 6 ms a message) plus a PDF listing each message with its SHA-256, zipped.
+exported text; written directly, as the ``email`` package's objects cost 6 ms a message), the same
+messages again one ``.eml`` file each (``messages/<message id>.eml``, RFC 5322 with CRLF line
+ends, byte for byte the mbox entry's message), plus a PDF listing each message with its SHA-256
+and its ``.eml`` file's name and SHA-256, zipped. The mbox is spooled to a temporary file and each
+``.eml`` is compressed into the zip as it is made, so a 50,000-message export never holds its
+uncompressed text in memory.
+
+Attachments are MIME parts of their message (``multipart/mixed``) in the mbox and the ``.eml``
+alike: the original bytes in a legal hold; in a FOIA or a parent's export, a short text part
+saying the file is withheld (a PDF or a photo cannot be redacted automatically, and a file's name
+can name a student), with its type and size only.
 
 Profiles:
 
@@ -30,20 +40,24 @@ import email.utils
 import hashlib
 import io
 import re
+import shutil
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.header import Header
-from typing import Any
+from typing import IO, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from chalkline.messaging.archive import Criteria, archive_messages
+from chalkline.messaging.attachments import read_blob
 from chalkline.messaging.models import (
     WIDE_KINDS,
     ArchiveExport,
+    Attachment,
     AudienceKind,
     ExportProfile,
     Message,
@@ -62,6 +76,8 @@ ABUSE = "abuse_disclosure"
 CHUNK = 2000
 #: recipients read per message for the redaction context (wide threads use their class)
 CONTEXT_RECIPIENTS = 50
+#: the mbox stays in memory up to this size, then goes to a temporary file
+MBOX_SPOOL_BYTES = 8 * 1024 * 1024
 
 LEGAL_BASIS = {
     ExportProfile.FOIA: (
@@ -91,6 +107,9 @@ class Listed:
     subject: str
     retracted: bool
     sha256: str
+    #: the message's ``.eml`` file in the zip, and that file's SHA-256
+    eml: str = ""
+    eml_sha256: str = ""
 
 
 @dataclass
@@ -308,7 +327,9 @@ def _email(
     redactor: Redactor,
     recipients: list[Recipient],
     domain: str,
-) -> tuple[bytes, Listed]:
+    files: list[Attachment] | None = None,
+) -> tuple[bytes, bytes, Listed]:
+    """The message's mbox entry, its ``.eml`` file, and its line in the PDF listing."""
     thread = message.thread
     sender_person = message.sender.person
     names: set[str] = set()
@@ -359,20 +380,110 @@ def _email(
     ]
     if retracted:
         headers.append(("X-Chalkline-Retracted", "yes"))
-    headers += [
-        ("MIME-Version", "1.0"),
-        ("Content-Type", 'text/plain; charset="utf-8"'),
-        ("Content-Transfer-Encoding", "base64"),
-    ]
-    # one mbox entry; the body is base64, so no line of it can start with "From "
+    text = _rfc5322(headers, data, files or [], legal_hold=not redactor.active)
+    # one mbox entry; every body part is base64, so no line of it can start with "From "
     entry = (
-        f"From {sender_ident}@{domain} {time.asctime(when.timetuple())}\n"
-        + "".join(f"{k}: {v}\n" for k, v in headers)
-        + "\n"
-        + base64.encodebytes(data).decode("ascii")
-        + "\n"
+        f"From {sender_ident}@{domain} {time.asctime(when.timetuple())}\n" + text + "\n"
     ).encode("ascii")
-    return entry, Listed(message.pk, message.sent_at, sender, subject, retracted, digest)
+    eml = text.replace("\n", "\r\n").encode("ascii")
+    name = f"messages/{message.pk}.eml"
+    item = Listed(
+        message.pk,
+        message.sent_at,
+        sender,
+        subject,
+        retracted,
+        digest,
+        eml=name,
+        eml_sha256=hashlib.sha256(eml).hexdigest(),
+    )
+    return entry, eml, item
+
+
+def _b64(data: bytes) -> str:
+    return base64.encodebytes(data).decode("ascii")
+
+
+def _attachment_part(f: Attachment, legal_hold: bool) -> str:
+    """One attachment as a MIME part: its bytes in a legal hold, else a note that it is withheld
+    (its type and size, not its name)."""
+    if legal_hold:
+        try:
+            blob = read_blob(f.sha256)
+        except FileNotFoundError:
+            note = f"Attachment {f.position + 1} ({f.filename}): its file is no longer stored.\n"
+        else:
+            filename = f.filename.replace('"', "").replace("\\", "")
+            disposition = (
+                f'attachment; filename="{filename}"'
+                if filename.isascii()
+                else f"attachment; filename*={email.utils.encode_rfc2231(filename, 'utf-8')}"
+            )
+            return (
+                f"Content-Type: {f.content_type}\n"
+                f"Content-Disposition: {' '.join(disposition.split())}\n"
+                "Content-Transfer-Encoding: base64\n"
+                f"X-Chalkline-SHA256: {f.sha256}\n\n" + _b64(blob)
+            )
+    else:
+        note = (
+            f"Attachment {f.position + 1} ({f.content_type}, {f.size} bytes) is withheld from "
+            "this export: a file cannot be redacted automatically. The records officer reviews "
+            "it by hand before releasing it.\n"
+        )
+    return (
+        'Content-Type: text/plain; charset="utf-8"\n'
+        "Content-Transfer-Encoding: base64\n"
+        "X-Chalkline-Attachment: withheld\n\n" + _b64(note.encode("utf-8"))
+    )
+
+
+def _rfc5322(
+    headers: list[tuple[str, str]], data: bytes, files: list[Attachment], *, legal_hold: bool
+) -> str:
+    """The message as RFC 5322 text (LF line ends; the .eml file turns them into CRLF): the body
+    in base64 alone, or first of a ``multipart/mixed`` with one part per attachment."""
+    head = "".join(f"{k}: {v}\n" for k, v in [*headers, ("MIME-Version", "1.0")])
+    body_part = 'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: base64\n'
+    if not files:
+        return head + body_part + "\n" + _b64(data)
+    # base64 and our headers never hold "-": no line of a part can be the boundary
+    boundary = f"=_chalkline_{hashlib.sha256(data).hexdigest()[:24]}"
+    parts = [body_part + "\n" + _b64(data)]
+    parts += [_attachment_part(f, legal_hold) for f in files]
+    return (
+        head
+        + f'Content-Type: multipart/mixed; boundary="{boundary}"\n\n'
+        + "".join(f"--{boundary}\n{part}" for part in parts)
+        + f"--{boundary}--\n"
+    )
+
+
+class _Files:
+    """The attachments of a chunk's messages, read in one query."""
+
+    def __init__(self, messages: list[Message]) -> None:
+        self.by_message: dict[int, list[Attachment]] = {}
+        rows = Attachment.objects.filter(message_id__in=[m.pk for m in messages]).order_by(
+            "message_id", "position"
+        )
+        for f in rows:
+            self.by_message.setdefault(f.message_id, []).append(f)
+
+    def of(self, message: Message) -> list[Attachment]:
+        return self.by_message.get(message.pk, [])
+
+
+def _write_eml(zf: zipfile.ZipFile, item: Listed, eml: bytes) -> None:
+    info = zipfile.ZipInfo(item.eml, date_time=item.sent_at.astimezone(UTC).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, eml)
+
+
+def _copy_into(zf: zipfile.ZipFile, name: str, src: IO[bytes]) -> None:
+    src.seek(0)
+    with zf.open(name, "w", force_zip64=True) as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -422,6 +533,7 @@ def listing_pdf(
         )
     lines += [
         f"SHA-256 of messages.mbox: {mbox_sha256}",
+        "Each message is also a file of its own, messages/<message id>.eml (listed below).",
         f"Audit chain head when made: event {head.head_seq}, hash {head.head_hash}",
     ]
     for line in lines:
@@ -440,46 +552,55 @@ def listing_pdf(
         pdf.cell(0, 4, _t(meta), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Courier", "", 7)
         pdf.cell(0, 4, f"   {hash_label}: {item.sha256}", new_x="LMARGIN", new_y="NEXT")
+        if item.eml:
+            pdf.cell(
+                0, 4, f"   {item.eml} SHA-256: {item.eml_sha256}", new_x="LMARGIN", new_y="NEXT"
+            )
     return bytes(pdf.output())
 
 
 def make_export(export: ArchiveExport, *, head_seq: int, head_hash: str, made_at: datetime) -> Made:
-    """The zip of ``messages.mbox`` and ``listing.pdf`` for the export."""
+    """The zip of ``messages.mbox``, one ``messages/<id>.eml`` a message and ``listing.pdf``."""
     district = export.district
     domain = f"{district.slug}.archive.invalid"
     redactor = Redactor(export, roster_index_for(district, background=False))
     listed: list[Listed] = []
     skipped = 0
-    out = io.BytesIO()
-    for chunk in _chunks(select_messages(export)):
-        kept = [m for m in chunk if not withheld(export.profile, m)]
-        skipped += len(chunk) - len(kept)
-        people = _Participants(kept)
-        for m in kept:
-            entry, item = _email(m, redactor, people.of(m), domain)
-            out.write(entry)
-            listed.append(item)
-    mbox_data = out.getvalue()
-    mbox_sha = hashlib.sha256(mbox_data).hexdigest()
-    requester = export.requested_by
-    pdf = listing_pdf(
-        PdfHead(
-            district=district.name,
-            profile=export.profile,
-            reference=export.reference,
-            requested_by=_label(requester.person, requester),
-            made_at=made_at,
-            criteria=dict(export.criteria),
-            head_seq=head_seq,
-            head_hash=head_hash,
-        ),
-        listed,
-        mbox_sha256=mbox_sha,
-        withheld_count=skipped,
-    )
+    mbox_hash = hashlib.sha256()
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("messages.mbox", mbox_data)
+    with (
+        tempfile.SpooledTemporaryFile(max_size=MBOX_SPOOL_BYTES) as mbox,
+        zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+    ):
+        for chunk in _chunks(select_messages(export)):
+            kept = [m for m in chunk if not withheld(export.profile, m)]
+            skipped += len(chunk) - len(kept)
+            people = _Participants(kept)
+            files = _Files(kept)
+            for m in kept:
+                entry, eml, item = _email(m, redactor, people.of(m), domain, files.of(m))
+                mbox.write(entry)
+                mbox_hash.update(entry)
+                _write_eml(zf, item, eml)
+                listed.append(item)
+        mbox_sha = mbox_hash.hexdigest()
+        _copy_into(zf, "messages.mbox", mbox)
+        requester = export.requested_by
+        pdf = listing_pdf(
+            PdfHead(
+                district=district.name,
+                profile=export.profile,
+                reference=export.reference,
+                requested_by=_label(requester.person, requester),
+                made_at=made_at,
+                criteria=dict(export.criteria),
+                head_seq=head_seq,
+                head_hash=head_hash,
+            ),
+            listed,
+            mbox_sha256=mbox_sha,
+            withheld_count=skipped,
+        )
         zf.writestr("listing.pdf", pdf)
     data = buf.getvalue()
     return Made(
