@@ -264,6 +264,9 @@ IMPORT_HEARTBEAT_TIMEOUT_SECONDS = envint("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", 60
 IMPORT_QUEUED_TIMEOUT_SECONDS = envint("IMPORT_QUEUED_TIMEOUT_SECONDS", 3600)
 # Message attachments: write-once files named by their SHA-256 (chalkline/messaging/attachments.py).
 MESSAGING_ATTACHMENT_DIR = envstr("MESSAGING_ATTACHMENT_DIR", str(VAR_DIR / "attachments"))
+# A file attached in the composer but never sent is kept this long (its token lasts as long), then
+# `chalkline sweep_staged_attachments` deletes it (at least 1 hour).
+MESSAGING_STAGED_FILE_HOURS = max(1, envint("MESSAGING_STAGED_FILE_HOURS", 24))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -11,7 +11,11 @@
   one transaction, so a message never points at a missing file.
 - **Staged** between the composer's round trips as a signed token (the file's digest, name, type,
   size and face count, signed for the one sender), so a sender asked who is pictured, or blocked
-  by screening, does not upload the file again.
+  by screening, does not upload the file again. A token lasts ``MESSAGING_STAGED_FILE_HOURS``
+  (24 h); each round trip re-signs it and touches the file, so the file's modification time is
+  never older than a live token. ``sweep_staged_files`` (the ``sweep_staged_attachments``
+  command) deletes the files no attachment row references an hour after their last token
+  expired; a token for a swept file is a form error asking to attach the file again.
 - **Faces are counted, never recognized**: the count comes from OpenCV's Haar cascade (the
   screening engine's ``count_faces``); no face embedding, template or crop is computed or kept
   (105 ILCS 5/10-20.40; the Biometric Information Privacy Act, 740 ILCS 14). Only the number is
@@ -20,11 +24,13 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import tempfile
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -73,20 +79,53 @@ class StagedFile:
 
     @classmethod
     def from_token(cls, token: str, user_id: int) -> StagedFile:
+        """The staged file of a token signed for this user, its file touched (a live token's
+        file is never swept). Raises AttachmentError naming the file when it has expired or
+        was swept."""
+        salt = f"{_TOKEN_SALT}.{user_id}"
         try:
-            data: dict[str, Any] = signing.loads(
-                token, salt=f"{_TOKEN_SALT}.{user_id}", max_age=7 * 24 * 3600
-            )
+            data: dict[str, Any] = signing.loads(token, salt=salt, max_age=staged_lifetime())
             staged = cls(**data)
+        except signing.SignatureExpired as exc:
+            try:
+                name = str(signing.loads(token, salt=salt).get("filename", "the file"))
+            except (signing.BadSignature, AttributeError):
+                name = "the file"
+            raise AttachmentError(_removed(name)) from exc
         except (signing.BadSignature, TypeError) as exc:
             raise AttachmentError(
                 "Attachments: the form is out of date; attach the file again."
             ) from exc
-        if not blob_path(staged.sha256).exists():
-            raise AttachmentError(
-                f"Attachments: {staged.filename} is no longer stored; attach it again."
-            )
+        if not _touch(blob_path(staged.sha256)):
+            raise AttachmentError(_removed(staged.filename))
+        _touch(text_path(staged.sha256))
         return staged
+
+
+def staged_lifetime() -> datetime.timedelta:
+    """How long a staged file's token lasts (``MESSAGING_STAGED_FILE_HOURS``)."""
+    return datetime.timedelta(hours=settings.MESSAGING_STAGED_FILE_HOURS)
+
+
+#: the sweep waits this long past a token's expiry, so a send begun with a token just before it
+#: expired has long committed its attachment rows
+SWEEP_GRACE = datetime.timedelta(hours=1)
+
+
+def _removed(name: str) -> str:
+    hours = settings.MESSAGING_STAGED_FILE_HOURS
+    return (
+        f"Attachments: {name} was removed after {hours} hours without being sent; attach it again."
+    )
+
+
+def _touch(path: Path) -> bool:
+    """Mark a stored file as just staged; False when it is not stored (any more)."""
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def attachment_dir() -> Path:
@@ -123,7 +162,7 @@ def text_of(staged: StagedFile) -> str:
 def _store(data: bytes, sha256: str, path: Path | None = None) -> None:
     """Write once: a file already stored under its digest is the same bytes."""
     path = path or blob_path(sha256)
-    if path.exists():
+    if _touch(path):  # stored already (the same bytes): staged again now
         return
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
@@ -256,3 +295,79 @@ def extract_text(data: bytes, content_type: str, name: str = "the file") -> str:
                 parts.extend(cell.text for cell in row.cells)
         return "\n".join(parts)[:MAX_EXTRACTED_CHARS]
     return ""
+
+
+@dataclass
+class Swept:
+    """What a sweep found: staged files deleted (or, in a dry run, that would be), their bytes,
+    and old files kept because a sent message's attachment references them."""
+
+    files: int = 0
+    bytes: int = 0
+    kept: int = 0
+
+
+_SWEEP_BATCH = 500
+
+
+def _old_files(cutoff: float) -> Iterator[tuple[str, Path]]:
+    """(sha256, path) of the stored files last staged before ``cutoff`` (a POSIX time), and
+    (``""``, path) of interrupted writes (``.incoming-*``) as old."""
+    root = attachment_dir()
+    if not root.is_dir():
+        return
+    for sub in sorted(root.iterdir()):
+        if not sub.is_dir() or len(sub.name) != 2:
+            continue
+        for path in sorted(sub.iterdir()):
+            try:
+                if path.stat().st_mtime >= cutoff:
+                    continue
+            except FileNotFoundError:
+                continue
+            if path.name.startswith(".incoming-"):
+                yield "", path
+            elif len(path.name) == 64 and path.name.startswith(sub.name):
+                yield path.name, path
+
+
+def sweep_staged_files(*, now: datetime.datetime, dry_run: bool = False) -> Swept:
+    """Delete the staged files (and their extracted text) that no message's attachment row
+    references, last staged more than ``MESSAGING_STAGED_FILE_HOURS`` plus an hour before
+    ``now``. A file an attachment row references is never touched: it is a record, kept (and
+    disposed of, or held) with its message. Idempotent; safe beside sends, since every live
+    token's file is newer than the cutoff."""
+    from chalkline.messaging.models import Attachment
+
+    cutoff = (now - staged_lifetime() - SWEEP_GRACE).timestamp()
+    swept = Swept()
+    batch: list[tuple[str, Path]] = []
+
+    def flush() -> None:
+        shas = [sha for sha, _ in batch if sha]
+        used = set(Attachment.objects.filter(sha256__in=shas).values_list("sha256", flat=True))
+        for sha, path in batch:
+            if sha in used:
+                swept.kept += 1
+                continue
+            paths = [path, text_path(sha)] if sha else [path]
+            for p in paths:
+                try:
+                    stat = p.stat()
+                except FileNotFoundError:
+                    continue
+                if stat.st_mtime >= cutoff:
+                    break  # staged again since it was listed: keep it (and its text)
+                if p is path:
+                    swept.files += 1
+                    swept.bytes += stat.st_size
+                if not dry_run:
+                    p.unlink(missing_ok=True)
+        batch.clear()
+
+    for found in _old_files(cutoff):
+        batch.append(found)
+        if len(batch) >= _SWEEP_BATCH:
+            flush()
+    flush()
+    return swept

@@ -36,6 +36,10 @@ class Attachment(AppendOnlyModel):
 
     class Meta:
         ordering = ["message", "position"]
+        indexes = [
+            # the staged-file sweep and disposal ask which stored files a message still has
+            models.Index(fields=["sha256"], name="messaging_attachment_sha256"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["message", "position"], name="messaging_attachment_position_once"
