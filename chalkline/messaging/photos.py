@@ -13,6 +13,11 @@
   - "No students are pictured" (only adults, or no one identifiable) is recorded as such.
   Every block names the student to the sender only, and is a ``photo_face`` finding that no
   district rule softens.
+- A reply takes the same step with the audience it really reaches (``reply_audience``): the
+  wide thread's own audience when its sender writes in it again (the reply goes to all of it);
+  else one family or staff (a private reply to a wide thread's sender, a family thread, a staff
+  conversation), which is not a public, building or class audience and is not asked, exactly
+  as a new message to one family or one staff member is not.
 """
 
 from __future__ import annotations
@@ -24,10 +29,15 @@ from django.db.models import Exists, OuterRef
 
 from chalkline.messaging.attachments import IMAGE_TYPES, StagedFile, read_blob, text_of
 from chalkline.messaging.channels import approved_channels_for
-from chalkline.messaging.models import AudienceKind, has_media_release, unknown_means_release
+from chalkline.messaging.models import (
+    AudienceKind,
+    Thread,
+    has_media_release,
+    unknown_means_release,
+)
 from chalkline.messaging.rules import decide
 from chalkline.messaging.screen import Screened, _sender
-from chalkline.messaging.selectors import settings_of
+from chalkline.messaging.selectors import reply_target, settings_of
 from chalkline.people.models import District, Enrollment, Person, User
 from chalkline.people.roster_index import key_of, roster_index_for
 from chalkline.screening import Attachment as EngineAttachment
@@ -83,6 +93,17 @@ def candidates_for(district: District, by: User, kind: str, key: str) -> list[Pe
         if kind == AudienceKind.BUILDING_FAMILIES and not chosen.exists():
             chosen = students.filter(affiliations__building_id=pk, affiliations__active=True)
     return list(chosen.distinct().order_by("family_name", "given_name")[:MAX_CANDIDATES])
+
+
+def reply_audience(thread: Thread, by: User) -> tuple[str, str]:
+    """The audience (kind, key) a reply by ``by`` in ``thread`` really reaches, for the
+    pictured-students step: a wide thread's own audience when its sender replies in it (the
+    reply goes to the whole audience again); otherwise the thread's own kind, one family or
+    direct, as a reply to a wide thread by anyone else goes privately to its sender (direct)."""
+    _target, private = reply_target(thread, by)
+    if private:
+        return AudienceKind.DIRECT, ""
+    return thread.audience_kind, thread.audience_key
 
 
 def photo_step(

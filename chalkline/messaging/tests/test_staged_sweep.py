@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -126,7 +125,7 @@ def test_an_expired_token_is_a_form_error_naming_the_file(
     staged = accept(UNSENT, "draft.txt")
     token = staged.token(school.world.users["teacher_north"].pk)
     later = time.time() + 24 * 3600 + 60
-    monkeypatch.setattr(signing.time, "time", lambda: later)  # the signing clock, a day on
+    monkeypatch.setattr(time, "time", lambda: later)  # the clock signing reads, a day on
     response = _post(teacher, school, kept=[token])
     assert response.status_code == 400
     assert b"draft.txt was removed after 24 hours" in response.content

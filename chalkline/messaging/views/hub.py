@@ -47,7 +47,12 @@ from chalkline.messaging.models import (
     Recipient,
     Thread,
 )
-from chalkline.messaging.photos import PhotoStep, photo_step, screen_with_attachments
+from chalkline.messaging.photos import (
+    PhotoStep,
+    photo_step,
+    reply_audience,
+    screen_with_attachments,
+)
 from chalkline.messaging.review_access import may_review, may_see_quiet_hours
 from chalkline.messaging.screen import Screened, engine_audience
 from chalkline.messaging.selectors import (
@@ -369,6 +374,7 @@ def _thread_context(
     thread: Thread,
     form: ReplyForm | None = None,
     files: list[StagedFile] | None = None,
+    step: PhotoStep | None = None,
 ) -> dict[str, Any]:
     # each reader sees the messages they sent or received (a guardian copied on a staff-student
     # conversation does not see a student's message that was kept from them)
@@ -413,7 +419,7 @@ def _thread_context(
         "is_copy": Recipient.objects.filter(
             mine(request.user), message__thread=thread, copy_of_student__isnull=False
         ).exists(),
-    } | files_context(request, files or [], PhotoStep())
+    } | files_context(request, files or [], step or PhotoStep())
 
 
 @never_cache
@@ -426,10 +432,35 @@ def thread(request: DistrictRequest, pk: int) -> HttpResponse:
 
 
 def _reply_screen(
-    request: DistrictRequest, found: Thread, text: str, files: list[StagedFile] | None = None
+    request: DistrictRequest, found: Thread, text: str, files: list[StagedFile], step: PhotoStep
 ) -> Screened:
     addressees = reply_addressees(found, request.user)
-    return _screen(request, text, AudienceKind.DIRECT, "", addressees, files)
+    audience = engine_audience(request.district, AudienceKind.DIRECT, "", addressees)
+    return screen_with_attachments(
+        district=request.district,
+        by=request.user,
+        text=text,
+        audience=audience,
+        kind=reply_audience(found, request.user)[0],
+        files=files,
+        step=step,
+        hub_host=request.get_host(),
+    )
+
+
+def _reply_photo_step(
+    request: DistrictRequest, found: Thread, files: list[StagedFile]
+) -> PhotoStep:
+    """The pictured-students step for the audience the reply really reaches."""
+    kind, key = reply_audience(found, request.user)
+    return photo_step(
+        district=request.district,
+        by=request.user,
+        kind=kind,
+        key=key,
+        files=files,
+        pictured=request.POST.getlist("pictured"),
+    )
 
 
 @never_cache
@@ -440,17 +471,21 @@ def reply(request: DistrictRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     screened: Screened | None = None
     files: list[StagedFile] = []
+    step = PhotoStep()
     if form.is_valid():
         files = collect_files(request, form)
+        step = _reply_photo_step(request, found, files)
     if form.is_valid():
         try:
-            screened = _reply_screen(request, found, form.cleaned_data["body"], files)
+            screened = _reply_screen(request, found, form.cleaned_data["body"], files, step)
         except ScreeningInputError as exc:
             form.add_error("body", f"Message: {exc}")
         else:
             outcome = screened.outcome
             reason = form.cleaned_data["reason"].strip()
-            if outcome.blocked:
+            if step.asks and not step.answered:
+                form.add_error("attachments", _WHO_IS_PICTURED)
+            elif outcome.blocked:
                 record_blocked_attempt(
                     district=request.district,
                     by=request.user,
@@ -474,14 +509,15 @@ def reply(request: DistrictRequest, pk: int) -> HttpResponse:
                         findings=screened.summary,
                         override_reason=reason if outcome.needs_reason else "",
                         urgent_reason=form.cleaned_data["urgent_reason"],
-                        attachments=pending(files, PhotoStep()),
+                        attachments=pending(files, step),
                     )
                 except (MessagingError, AttachmentError) as exc:
                     form.add_error(None, str(exc))
                 else:
                     flash.success(request, "Reply sent.")
                     return redirect("messaging:thread", pk=message.thread_id)
-    context = _thread_context(request, found, form, files) | _findings_context(request, screened)
+    context = _thread_context(request, found, form, files, step)
+    context |= _findings_context(request, screened)
     return render(request, "messaging/thread.html", context, status=400)
 
 
@@ -493,14 +529,17 @@ def reply_check(request: DistrictRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     screened = None
     files: list[StagedFile] = []
+    step = PhotoStep()
     if form.is_valid():
         files = collect_files(request, form)
+        step = _reply_photo_step(request, found, files)
     if form.is_valid():
         try:
-            screened = _reply_screen(request, found, form.cleaned_data["body"], files)
+            screened = _reply_screen(request, found, form.cleaned_data["body"], files, step)
         except ScreeningInputError as exc:
             form.add_error("body", f"Message: {exc}")
-    context = _thread_context(request, found, form, files) | _findings_context(request, screened)
+    context = _thread_context(request, found, form, files, step)
+    context |= _findings_context(request, screened)
     template = "messaging/thread.html"
     if request.htmx:
         template += "#findings"
