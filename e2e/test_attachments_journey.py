@@ -1,6 +1,7 @@
 """Attachments in a browser: a teacher attaches a class photo with faces (a real photograph) to a
 message for a class's families, is asked who is pictured, names a student without a media
-release, is blocked, changes the answer and sends; the guardian downloads the photo."""
+release, is blocked, changes the answer and sends; the guardian downloads the photo. A reply
+with a photo in the teacher's own class thread is asked the same question."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
+from chalkline.messaging import access
 from chalkline.messaging.models import Attachment, BlockedAttempt, Message
+from chalkline.messaging.services import start_thread
 from chalkline.messaging.tests.test_attachments import class_photo
-from chalkline.people.models import Enrollment, GuardianLink, Person, SchoolClass
+from chalkline.people.models import Enrollment, GuardianLink, Person, SchoolClass, User
 from chalkline.people.roles import Role
 from chalkline.people.roster_index import forget_roster_indexes
 from conftest import make_building, make_district, make_person, make_user
@@ -48,7 +52,7 @@ def district(transactional_db: Any) -> dict[str, Any]:
     make_user(d, Role.EMPLOYEE, building=north, person=tess, username="teacher")
     make_user(d, Role.GUARDIAN, building=north, person=elena, username="guardian")
     make_user(d, Role.REGISTRAR, building=north, username="registrar")
-    return {"maria": maria, "liam": liam}
+    return {"maria": maria, "liam": liam, "math": math}
 
 
 def test_teacher_names_a_pictured_student_without_release_is_blocked_and_fixes_it(
@@ -116,3 +120,40 @@ def test_the_registrar_records_a_media_release_on_a_phone(
     liam = Person.objects.get(pk=district["liam"].pk)
     assert (liam.media_release, liam.media_release_known) == (True, True)
     assert axe_violations(phone_page, impacts=("minor", "moderate", "serious", "critical")) == []
+
+
+def test_a_teachers_reply_with_a_photo_to_the_class_is_asked_who_is_pictured(
+    page: Any, live_server: Any, district: dict[str, Any], tmp_path: Path
+) -> None:
+    base = live_server.url
+    teacher = User.objects.get(username="teacher")
+    math = district["math"]
+    aud = access.resolve_audience(teacher, math.district, "class_families", str(math.pk))
+    thread = start_thread(
+        district=math.district,
+        by=teacher,
+        kind=aud.kind,
+        key=aud.key,
+        audience_label=aud.label,
+        subject="Arboretum trip",
+        body="The trip is on Friday.",
+        idempotency_key="trip",
+    ).thread
+    photo = tmp_path / "arboretum.jpg"
+    photo.write_bytes(class_photo(2))
+    sign_in(page, base, "teacher", PASSWORD)
+    page.goto(base + reverse("messaging:thread", args=[thread.pk]))
+    page.locator("#id_body").fill(BODY)
+    page.locator("#id_attachments").set_input_files(str(photo))
+    page.get_by_role("group", name="Who is in the photo?").wait_for()
+    assert_accessible(page)
+    page.get_by_role("checkbox", name=re.compile("Liam Okafor")).check()
+    page.get_by_role("button", name="Send reply", exact=True).click()
+    page.get_by_text("shows Liam Okafor, who has no media release").wait_for()
+    assert Message.objects.count() == 1
+    page.get_by_role("checkbox", name=re.compile("Liam Okafor")).uncheck()
+    page.get_by_role("checkbox", name=re.compile("Maria Garcia")).check()
+    page.get_by_role("button", name="Send reply", exact=True).click()
+    page.get_by_text("Reply sent.").wait_for()
+    (att,) = Attachment.objects.all()
+    assert att.message.thread_id == thread.pk and att.pictured == [district["maria"].pk]
