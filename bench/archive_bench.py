@@ -12,13 +12,14 @@ Through Django's test client (server time, no network):
 then, as the records officer, one export of Hana Heavy's 2026 (50,000 messages) as a legal hold
 and as a FOIA response (every message screened for redaction), made by the export task as in
 production. Prints p50/p95/max (targets: inbox p95 <= 100 ms, search p95 <= 300 ms, export
-<= 60 s), the export's size and the machine's load. Asserts nothing.
+<= 60 s), the export's size, the process's peak RSS and the machine's load. Asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import secrets
 import statistics
 import subprocess
@@ -142,9 +143,11 @@ def main() -> None:
         )
         seconds = time.perf_counter() - t
         export = ArchiveExport.objects.get(pk=export.pk)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         print(
             f"export {profile}: {export.message_count:,} messages in {seconds:.1f} s, "
-            f"{export.size / 1024 / 1024:.1f} MiB zip, status {export.status}"
+            f"{export.size / 1024 / 1024:.1f} MiB zip, status {export.status}, "
+            f"peak RSS so far {peak:.0f} MiB"
         )
     connection.close()
     print(subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip())
