@@ -16,7 +16,6 @@ from django.db.models import Count, Q, QuerySet
 from chalkline.acks.categories import label_of
 from chalkline.acks.models import (
     DONE_STATUSES,
-    ENDED_STATUSES,
     OPEN_STATUSES,
     Assignment,
     AssignmentStatus,
@@ -78,9 +77,15 @@ class Tally:
 def _tally(
     rows: QuerySet[Assignment], group: str, today: date, labels: dict[Any, str]
 ) -> list[Tally]:
+    """Counts per ``group`` and status, and the open ones past due, in one query (a second
+    query for the overdue counts was a tenth of the building dashboard's database time)."""
     tallies: dict[Any, Tally] = {}
-    every = rows.order_by().values_list(group, "status").annotate(n=Count("pk"))
-    for key, status, n in every:
+    every = (
+        rows.order_by()
+        .values_list(group, "status")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    for key, status, n, late in every:
         t = tallies.setdefault(key, Tally(key, labels.get(key, str(key))))
         if status == AssignmentStatus.REPLACED:
             t.replaced += n
@@ -89,15 +94,8 @@ def _tally(
         else:
             t.counts[status] = t.counts.get(status, 0) + n
             t.total += n
-    active = rows.exclude(status__in=ENDED_STATUSES).order_by()
-    overdue = (
-        active.filter(status__in=OPEN_STATUSES, due_on__lt=today)
-        .values_list(group)
-        .annotate(n=Count("pk"))
-    )
-    for key, n in overdue:
-        if key in tallies:
-            tallies[key].overdue = n
+            if status in OPEN_STATUSES:
+                t.overdue += late
     return sorted(tallies.values(), key=lambda t: t.label)
 
 

@@ -262,6 +262,31 @@ def _class_audiences(cls: SchoolClass) -> list[Audience]:
     ]
 
 
+def _many_students_in_buildings(user: User | object, district: District, limit: int) -> bool:
+    """Whether more than ``limit`` active students are affiliated with the buildings the user
+    writes to: a walk of those buildings' affiliations that stops after enough rows. A principal's
+    composer asks this first; the UNION probe of ``writable_students`` made PostgreSQL hash the
+    building's ids and scan every student of the district (39 ms at 60,000 students, against
+    about 2-8 ms). Each student has at most one affiliation a building, so ``limit + 1`` rows a
+    building always hold ``limit + 1`` students when that many exist."""
+    buildings = people_access.grants_for(user, district).building_ids_with(C.MESSAGE_BUILDING)
+    if not buildings:
+        return False
+    rows = (limit + 1) * len(buildings)
+    ids = (
+        Affiliation.objects.filter(
+            building_id__in=buildings,
+            active=True,
+            person__district=district,
+            person__kind=Person.Kind.STUDENT,
+            person__active=True,
+        )
+        .order_by()
+        .values_list("person_id", flat=True)[:rows]
+    )
+    return len(set(ids)) > limit
+
+
 def composer_choices(
     user: User | object,
     district: District,
@@ -281,15 +306,15 @@ def composer_choices(
     searchable = len(classes) > listed_classes
     for cls in classes[:listed_classes]:
         out.extend(_class_audiences(cls))
-    students = writable_students(user, district)
-    # a cheap probe (no ORDER BY over the building or district) before listing anyone
-    if (
-        len(students.order_by().values_list("pk", flat=True)[: listed_families + 1])
-        > listed_families
-    ):
-        searchable = True
-    else:
-        out.extend(_family(s) for s in students.order_by("family_name", "given_name", "pk"))
+    # cheap probes (no ORDER BY over the building or district) before listing anyone
+    many = _many_students_in_buildings(user, district, listed_families)
+    if not many:
+        students = writable_students(user, district)
+        probe = students.order_by().values_list("pk", flat=True)[: listed_families + 1]
+        many = len(probe) > listed_families
+        if not many:
+            out.extend(_family(s) for s in students.order_by("family_name", "given_name", "pk"))
+    searchable = searchable or many
     for u in writable_staff_users(user, district).select_related("person")[:listed_families]:
         name = u.person.display_name if u.person else u.get_username()
         out.append(Audience(AudienceKind.DIRECT, str(u.pk), name))

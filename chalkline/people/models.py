@@ -45,6 +45,13 @@ class District(models.Model):
         related_name="+",
         help_text="The one account in the district's domains that keeps its local password.",
     )
+    directory_generation = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised in the same transaction by every write to the district's people, "
+        "affiliations or guardian links (people.services.directory_changes): the screening "
+        "roster index compares it instead of counting the directory.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,14 +4,14 @@ The screening engine never sees an ORM object: this module turns Person, Guardia
 Affiliation rows into the engine's plain records (``chalkline.screening.records``).
 
 Caching: ``roster_index_for(district)`` keeps one built index per district per process. At most
-every ``ROSTER_INDEX_CHECK_SECONDS`` (setting, default 30) it reads a cheap directory version
-(counts and the latest ``updated_at`` of the district's people, links and affiliations, and the
-district's email domains); when the version moved, the index is rebuilt. Only the process's first
-request for a district waits for a build. Later checks and rebuilds run in a background thread
-while the current index goes on serving (``ROSTER_INDEX_BACKGROUND_REBUILD``, default on): a
-million-student district takes tens of seconds to build, and counting its rows takes long too;
-the screening API must not stop for either. A change therefore reaches the screening API within
-that many seconds plus the build.
+every ``ROSTER_INDEX_CHECK_SECONDS`` (setting, default 30) it reads the directory version (one
+primary-key read of the district's directory generation, which every write to its people,
+affiliations and guardian links raises in its transaction, and its email domains); when the
+version moved, the index is rebuilt. Only the process's first request for a district waits for a
+build. Later checks and rebuilds run in a background thread while the current index goes on
+serving (``ROSTER_INDEX_BACKGROUND_REBUILD``, default on): a million-student district takes tens
+of seconds to build; the screening API must not stop for it. A change therefore reaches the
+screening API within that many seconds plus the build.
 
 Class rosters are not in the directory yet. When they are, register a class source with
 ``register_class_source``: a function ``(district) -> (classes, enrollments)`` returning
@@ -31,7 +31,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import Count, Max, Q
 
 from chalkline.people.models import Affiliation, District, GuardianLink, Person
 from chalkline.screening import (
@@ -201,24 +200,16 @@ def _domains(district: District) -> list[str]:
 
 
 def directory_version(district: District) -> tuple[Any, ...]:
-    """A cheap fingerprint of what the index is built from: three aggregate queries."""
-    people = Person.objects.in_district(district).aggregate(
-        n=Count("pk"), active=Count("pk", filter=Q(active=True)), latest=Max("updated_at")
+    """What the index is built from, in one primary-key read: the district's directory
+    generation (raised in the same transaction by every write to its people, affiliations and
+    guardian links: ``people.services.directory_changes``), its email domains, and the class
+    sources registered in this process."""
+    row = (
+        District.objects.filter(pk=district.pk)
+        .values_list("directory_generation", "email_domains")
+        .first()
     )
-    affiliations = Affiliation.objects.filter(person__district=district).aggregate(
-        n=Count("pk"), active=Count("pk", filter=Q(active=True)), top=Max("pk")
-    )
-    links = GuardianLink.objects.filter(guardian__district=district).aggregate(
-        n=Count("pk"), active=Count("pk", filter=Q(active=True)), top=Max("pk")
-    )
-    domains = District.objects.filter(pk=district.pk).values_list("email_domains", flat=True)
-    return (
-        tuple(people.values()),
-        tuple(affiliations.values()),
-        tuple(links.values()),
-        tuple(domains),
-        tuple(id(s) for s in _class_sources),
-    )
+    return (row, tuple(id(s) for s in _class_sources))
 
 
 @dataclass

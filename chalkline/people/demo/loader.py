@@ -22,6 +22,7 @@ from chalkline.people.models import (
 )
 from chalkline.people.roles import Role
 from chalkline.people.services import create_district, grant_membership
+from chalkline.people.services.directory_changes import note_directory_changed
 
 DEMO_LOGIN_ROLES: list[tuple[str, Role, bool]] = [
     # (username, role, district-wide?)
@@ -311,6 +312,7 @@ def load_demo_district(
             by=by,
         )
         logins.append((full_username, role.label))
+    note_directory_changed(district_id=district.pk)
     record_event(
         district=district,
         actor=by,

@@ -18,6 +18,7 @@ from chalkline.lib.oneroster import Package, PackageError, Report, open_package
 from chalkline.people import roster_import, uploads
 from chalkline.people.models import District, ImportBatch, User
 from chalkline.people.services import leavers
+from chalkline.people.services.directory_changes import note_directory_changed
 from chalkline.people.services.import_lock import (
     Heartbeat,
     ImportLockLost,
@@ -324,6 +325,7 @@ def _apply_import(
     if batch.dry_run:
         transaction.set_rollback(True)  # a dry run writes nothing: this block rolls back
         return outcome
+    note_directory_changed(district_id=batch.district_id)  # last: the district row's lock
     _record_applied(batch, outcome, errors=report.error_count, warnings=report.warning_count)
     return outcome
 

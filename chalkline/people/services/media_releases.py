@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.people.models import Affiliation, Building, Person, User
+from chalkline.people.services.directory_changes import note_directory_changed
 
 MAX_STUDENTS_A_SAVE = 1000
 
@@ -82,6 +83,7 @@ def set_media_flags(
                 "directory_opt_out": person.directory_opt_out,
             }
     if after:
+        note_directory_changed(district_id=building.district_id)
         record_event(
             district=building.district_id,
             actor=by,

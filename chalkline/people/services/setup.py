@@ -13,6 +13,7 @@ from chalkline.audit.actions import Action
 from chalkline.audit.services import record_event
 from chalkline.people.models import District, Membership, Person, User
 from chalkline.people.roles import Role
+from chalkline.people.services.directory_changes import note_directory_changed
 from chalkline.people.services.districts import create_district, grant_membership
 
 
@@ -100,6 +101,7 @@ def ensure_superintendent(
                 family_name=family_name,
                 email=email,
             )
+            note_directory_changed(district_id=district.pk)
         user = User(
             username=email,
             email=email,
