@@ -197,7 +197,7 @@ class Command(BaseCommand):
                 affiliations__building_id=building_id,
                 affiliations__active=True,
             )
-            .exclude(pk=teacher.person_id)
+            .exclude(pk=teacher.person.pk)
             .order_by("pk")[:4]
         )
         have = set(StaffGroupMember.objects.filter(group=group).values_list("person", flat=True))
