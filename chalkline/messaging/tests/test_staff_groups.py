@@ -477,3 +477,32 @@ def test_a_principal_of_another_building_neither_keeps_nor_sees_the_group(
     south_principal = make_user(w.district, Role.PRINCIPAL, building=w.south)
     assert not access.groups_kept_by(south_principal, w.district).filter(pk=team.pk).exists()
     assert access.staff_groups_visible_to(south_principal, w.district).count() == 0
+
+
+def test_a_send_to_a_group_costs_the_same_queries_for_2_or_300_members(
+    client: Client, school: School, team: StaffGroup
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = school.world
+    client.force_login(w.users["principal_north"])
+
+    def send(key: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert _compose(client, team, key=key).status_code == 302
+        return len(queries.captured_queries)
+
+    send("warm")  # the roster index and the settings, built once
+    small = send("small")
+    crowd = Person.objects.bulk_create(
+        Person(district=w.district, kind=Person.Kind.STAFF, given_name="Staff",
+               family_name=f"Many{i}", sourced_id=f"many-staff{i}")
+        for i in range(298)
+    )  # fmt: skip
+    StaffGroupMember.objects.bulk_create(
+        StaffGroupMember(group=team, person=p, added_by=team.created_by) for p in crowd
+    )
+    big = send("big")
+    assert big <= small  # 300 recipients in one batch: no query per member
+    assert Recipient.objects.filter(message__idempotency_key="big").count() == 300
