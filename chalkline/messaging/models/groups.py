@@ -4,7 +4,8 @@ kept for one building, written to as one messaging audience (``AudienceKind.STAF
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from chalkline.people.models import Building, District, Person, User
 
@@ -38,13 +39,17 @@ class StaffGroup(models.Model):
     class Meta:
         ordering = ["name", "pk"]
         constraints = [
+            # a name is unique where the group belongs, whatever its case
             models.UniqueConstraint(
-                fields=["district", "building", "name"],
+                F("district"),
+                F("building"),
+                Lower("name"),
                 condition=Q(building__isnull=False),
                 name="staff_group_name_unique_in_building",
             ),
             models.UniqueConstraint(
-                fields=["district", "name"],
+                F("district"),
+                Lower("name"),
                 condition=Q(building__isnull=True),
                 name="staff_group_name_unique_district_wide",
             ),
