@@ -196,6 +196,11 @@ class Action(StrEnum):
     ARCHIVE_EXPORT_MADE = "messaging.archive_export_made"
     ARCHIVE_EXPORT_FAILED = "messaging.archive_export_failed"
     ARCHIVE_EXPORT_DOWNLOADED = "messaging.archive_export_downloaded"
+    # staff groups, a messaging audience (issue 18)
+    STAFF_GROUP_CREATED = "messaging.staff_group_created"
+    STAFF_GROUP_CHANGED = "messaging.staff_group_changed"
+    STAFF_GROUP_MEMBER_ADDED = "messaging.staff_group_member_added"
+    STAFF_GROUP_MEMBER_REMOVED = "messaging.staff_group_member_removed"
 
     @property
     def label(self) -> str:
@@ -374,6 +379,11 @@ LABELS: dict[Action, str] = {
     Action.ARCHIVE_EXPORT_MADE: "Made an export of the message archive",
     Action.ARCHIVE_EXPORT_FAILED: "An export of the message archive failed",
     Action.ARCHIVE_EXPORT_DOWNLOADED: "Downloaded an export of the message archive",
+    # staff groups, a messaging audience (issue 18)
+    Action.STAFF_GROUP_CREATED: "Created a staff group",
+    Action.STAFF_GROUP_CHANGED: "Renamed, described, retired or restored a staff group",
+    Action.STAFF_GROUP_MEMBER_ADDED: "Added a staff member to a staff group",
+    Action.STAFF_GROUP_MEMBER_REMOVED: "Removed a staff member from a staff group",
 }
 
 # Spellings written by earlier versions -> today's action. Old rows keep their text.

@@ -7,6 +7,10 @@ grants and the directory.
 - ``MESSAGE_BUILDING`` (a principal, for their building) reaches the building's families and
   staff, its classes, and any family of its students.
 - ``MESSAGE_DISTRICT`` (the superintendent and the designee) reaches the whole district.
+- A staff group (``MANAGE_STAFF_GROUPS``: a principal keeps the groups of their building, the
+  superintendent and the designee every group, district-wide ones included) is written to by
+  its active members and by those who keep it; nobody else, teachers of the same building
+  included (the building's whole staff is the principal's audience already).
 - Guardians start threads with their children's teachers and the principals of their
   children's buildings. Students only reply, unless the district lets them start threads with
   their teachers.
@@ -30,6 +34,7 @@ from chalkline.messaging.models import (
     ContactRestrictionQuerySet,
     Message,
     Recipient,
+    StaffGroup,
     Thread,
 )
 from chalkline.messaging.selectors import settings_of
@@ -227,6 +232,10 @@ def resolve_audience(user: User | object, district: District, kind: str, key: st
         student = _writable_student(user, district, pk)
         if student is not None:
             label = f"The family of {student.display_name}"
+    elif kind == AudienceKind.STAFF_GROUP and pk:
+        group = writable_groups(user, district).filter(pk=pk).first()
+        if group is not None:
+            label = group_label(group)
     elif kind == AudienceKind.DIRECT and pk:
         staff = writable_staff_users(user, district).filter(pk=pk).select_related("person").first()
         if staff is not None:
@@ -234,6 +243,131 @@ def resolve_audience(user: User | object, district: District, kind: str, key: st
     if label is None:
         raise PermissionDenied
     return Audience(kind, key, label)
+
+
+# --- staff groups ------------------------------------------------------------------------------
+
+
+def group_label(group: StaffGroup) -> str:
+    return f"{group.name} (staff group)"
+
+
+def _group(group: StaffGroup) -> Audience:
+    return Audience(AudienceKind.STAFF_GROUP, str(group.pk), group_label(group))
+
+
+def title_of_group(words: list[str]) -> Q:
+    q = Q()
+    for w in words:
+        q &= Q(name__icontains=w)
+    return q
+
+
+def _kept_q(user: User | object, district: District) -> Q:
+    """The groups the user keeps: every group with ``MANAGE_STAFF_GROUPS`` district-wide; the
+    groups of their buildings with it for a building (a principal)."""
+    ids = people_access.grants_for(user, district).building_ids_with(C.MANAGE_STAFF_GROUPS)
+    if ids is None:
+        return Q(pk__isnull=False)  # every group (an empty Q() would vanish in an OR)
+    return Q(building_id__in=ids) if ids else Q(pk__in=[])
+
+
+def _member_q(user: User | object) -> Q:
+    person = _person_id(user)
+    if not person:
+        return Q(pk__in=[])
+    return Q(members__person_id=person, members__person__active=True)
+
+
+def groups_kept_by(user: User | object, district: District) -> QuerySet[StaffGroup]:
+    return StaffGroup.objects.filter(_kept_q(user, district), district=district)
+
+
+def staff_groups_visible_to(user: User | object, district: District) -> QuerySet[StaffGroup]:
+    """The groups the user keeps and the groups they are an (active) member of; retired ones
+    included (their pages stay readable)."""
+    if not people_access.grants_for(user, district).is_staff_member:
+        return StaffGroup.objects.none()
+    q = _kept_q(user, district) | _member_q(user)
+    ids = StaffGroup.objects.filter(q, district=district).values("pk")
+    return StaffGroup.objects.filter(pk__in=ids)
+
+
+def writable_groups(user: User | object, district: District) -> QuerySet[StaffGroup]:
+    """The groups in use the user may write to: those they keep and those they are in."""
+    return staff_groups_visible_to(user, district).filter(active=True)
+
+
+def may_keep_groups(user: User | object, district: District) -> bool:
+    return people_access.grants_for(user, district).can_anywhere(C.MANAGE_STAFF_GROUPS)
+
+
+def may_see_groups(user: User | object, district: District) -> bool:
+    """The groups page: for those who keep groups and for staff who are in one."""
+    return may_keep_groups(user, district) or staff_groups_visible_to(user, district).exists()
+
+
+def may_keep(user: User | object, district: District, group: StaffGroup) -> bool:
+    grants = people_access.grants_for(user, district)
+    return grants.can(C.MANAGE_STAFF_GROUPS, group.building_id)
+
+
+def get_staff_group_for(
+    user: User | object, district: District, pk: int, *, manage: bool = False
+) -> StaffGroup:
+    """404 when the user neither keeps nor is in the group (missing and hidden look the same);
+    with ``manage``, 403 for a member who does not keep it."""
+    group: StaffGroup = people_access.get_visible(
+        staff_groups_visible_to(user, district).select_related("building"),
+        pk,
+        not_found="No such staff group.",
+        allowed=(lambda g: may_keep(user, district, g)) if manage else True,
+    )
+    return group
+
+
+def group_buildings(user: User | object, district: District) -> QuerySet[Building]:
+    """The buildings whose groups the user keeps (a new group's choices)."""
+    return people_access.buildings_visible_to(user, district, C.MANAGE_STAFF_GROUPS).filter(
+        active=True
+    )
+
+
+def group_candidates(
+    user: User | object, district: District, group: StaffGroup
+) -> QuerySet[Person]:
+    """The active staff the user may add to ``group``: every staff member of the district for
+    the district office; the staff of the principal's buildings for a principal (a building's
+    group takes staff who work there)."""
+    staff = Person.objects.filter(district=district, kind=Person.Kind.STAFF, active=True)
+    ids = people_access.grants_for(user, district).building_ids_with(C.MANAGE_STAFF_GROUPS)
+    if ids is None:
+        return staff
+    here = Affiliation.objects.filter(building_id__in=ids, active=True).values("person_id")
+    return staff.filter(pk__in=here)
+
+
+def may_reply_in(user: User | object, district: District, thread: Thread) -> bool:
+    """Whether the user may reply in a thread they see. A staff group's thread: its starter,
+    and those who still keep or are in the group (someone taken out of it, or deactivated,
+    reads what they received and writes no more to the group)."""
+    if thread.audience_kind != AudienceKind.STAFF_GROUP:
+        return True
+    if thread.started_by_id == getattr(user, "pk", None):
+        return True
+    key = int(thread.audience_key) if thread.audience_key.isdigit() else 0
+    return staff_groups_visible_to(user, district).filter(pk=key).exists()
+
+
+def get_reply_thread_for(user: User | object, district: District, pk: int) -> Thread:
+    """A thread to reply in: 404 when hidden, 403 when the user may not reply in it."""
+    thread: Thread = people_access.get_visible(
+        threads_visible_to(user, district),
+        pk,
+        not_found="No such thread.",
+        allowed=lambda t: may_reply_in(user, district, t),
+    )
+    return thread
 
 
 # The composer's <select> lists classes and one-family audiences only up to these counts; past
@@ -302,6 +436,7 @@ def composer_choices(
     for b in writable_buildings(user, district).order_by("name"):
         out.append(Audience(AudienceKind.BUILDING_FAMILIES, str(b.pk), f"{b.name}: families"))
         out.append(Audience(AudienceKind.BUILDING_STAFF, str(b.pk), f"{b.name}: staff"))
+    out.extend(_group(g) for g in writable_groups(user, district).select_related("building"))
     classes = list(writable_classes(user, district).order_by("title", "pk")[: listed_classes + 1])
     searchable = len(classes) > listed_classes
     for cls in classes[:listed_classes]:
@@ -329,8 +464,8 @@ def audiences_for(user: User | object, district: District) -> list[Audience]:
 def find_audiences(
     user: User | object, district: District, text: str, *, limit: int = FOUND_LIMIT
 ) -> list[Audience]:
-    """Classes (by title) and students' families (by name) the user may write to that match
-    every word of ``text``; at most ``limit`` of each."""
+    """Classes (by title), students' families (by name) and staff groups (by name) the user
+    may write to that match every word of ``text``; at most ``limit`` of each."""
     words = text.split()[:5]
     if not words:
         return []
@@ -348,6 +483,8 @@ def find_audiences(
         out.extend(_class_audiences(cls))
     students = writable_students(user, district).filter(name)
     out.extend(_family(s) for s in students.order_by("family_name", "given_name", "pk")[:limit])
+    groups = writable_groups(user, district).filter(title_of_group(words))
+    out.extend(_group(g) for g in groups.select_related("building")[:limit])
     return out
 
 

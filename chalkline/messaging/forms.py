@@ -6,6 +6,8 @@ from django import forms
 
 from chalkline.messaging.models import (
     DEFAULT_RULES,
+    MAX_GROUP_DESCRIPTION,
+    MAX_GROUP_NAME,
     MAX_MESSAGE_CHARS,
     MAX_SUBJECT_CHARS,
     ScreeningRule,
@@ -190,3 +192,62 @@ class SettingsForm(forms.Form):
 
     def rules(self) -> dict[str, str]:
         return {d: self.cleaned_data[f"rule_{d}"] for d in DEFAULT_RULES}
+
+
+# --- staff groups ------------------------------------------------------------------------------
+
+DISTRICT_WIDE = "district"
+
+
+class StaffGroupForm(forms.Form):
+    """A group's name and description; on a new group, where it belongs (``buildings``: the
+    choices the user keeps groups for, ``district_wide``: whether they keep district-wide
+    ones)."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=MAX_GROUP_NAME,
+        help_text="For example “Grade 3 team”, “Special education case managers” or “Coaches”.",
+        error_messages={
+            "required": "Name: give the group a name.",
+            "max_length": f"Name: at most {MAX_GROUP_NAME} characters.",
+        },
+    )
+    description = forms.CharField(
+        label="What the group is for",
+        max_length=MAX_GROUP_DESCRIPTION,
+        required=False,
+        error_messages={"max_length": f"Description: at most {MAX_GROUP_DESCRIPTION} characters."},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        buildings: list[tuple[int, str]] | None = None,
+        district_wide: bool = False,
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["active"] = forms.BooleanField(
+                label="In use (untick to retire the group: no new message to it)", required=False
+            )
+            return
+        choices = [(DISTRICT_WIDE, "District-wide")] if district_wide else []
+        choices += [(str(pk), name) for pk, name in buildings or []]
+        self.fields["where"] = forms.ChoiceField(
+            label="Belongs to",
+            choices=choices,
+            help_text="A building’s group is kept by its principal; a district-wide group by the "
+            "district office.",
+            error_messages={
+                "required": "Belongs to: choose a building or district-wide.",
+                "invalid_choice": "Belongs to: choose one of the buildings listed.",
+            },
+        )
+        self.order_fields(["name", "where", "description"])
+
+    def clean_where(self) -> int | None:
+        value: str = self.cleaned_data["where"]
+        return None if value == DISTRICT_WIDE else int(value)

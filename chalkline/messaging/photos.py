@@ -52,6 +52,7 @@ PICTURED_KINDS = frozenset(
         AudienceKind.BUILDING_FAMILIES,
         AudienceKind.BUILDING_STAFF,
         AudienceKind.DISTRICT,
+        AudienceKind.STAFF_GROUP,
     }
 )
 #: audiences within one class (a directory opt-out does not keep a photo from them)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalkline.messaging.channels import approved_channels_for
-from chalkline.messaging.models import AudienceKind
+from chalkline.messaging.models import AudienceKind, StaffGroup
 from chalkline.messaging.rules import Outcome, decide
 from chalkline.messaging.selectors import Addressee, settings_of
 from chalkline.people.models import Building, District, Person, SchoolClass, User
@@ -49,6 +49,14 @@ def engine_audience(
         )
     if kind == AudienceKind.DISTRICT:
         return Audience("public")
+    if kind == AudienceKind.STAFF_GROUP:
+        # staff only: a student is fine to name when every member may know of them (teaches
+        # them, or works in their building; docs/screening.md "Who may see what")
+        group = StaffGroup.objects.filter(pk=pk, district=district).select_related("building")
+        found = group.first()
+        members = tuple(key_of(a.person) if a.person else f"user-{a.user_id}" for a in addressees)
+        code = found.building.code if found is not None and found.building else None
+        return Audience("staff", recipients=members, building_id=code)
     keys = tuple(key_of(a.person) if a.person else f"user-{a.user_id}" for a in addressees)
     return Audience("direct", recipients=keys)
 

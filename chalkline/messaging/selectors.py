@@ -14,6 +14,7 @@ from chalkline.messaging.models import (
     AudienceKind,
     MessagingSettings,
     Recipient,
+    StaffGroupMember,
     Thread,
 )
 from chalkline.people.models import District, Enrollment, Person, User
@@ -143,6 +144,14 @@ def audience_addressees(
         out = _families_of(district, students) + _with_accounts(
             people.filter(kind=Person.Kind.STAFF)
         )
+    elif kind == AudienceKind.STAFF_GROUP:
+        # the group's members as they are now: deactivated staff (and retired accounts) drop out
+        out = _with_accounts(
+            people.filter(
+                Exists(StaffGroupMember.objects.filter(person=OuterRef("pk"), group_id=pk)),
+                kind=Person.Kind.STAFF,
+            )
+        )
     elif kind == AudienceKind.DIRECT:
         user = User.objects.filter(pk=pk).select_related("person").first()
         out = [Addressee(user.person, user.pk)] if user else []
@@ -237,7 +246,8 @@ def reply_target(thread: Thread, by: User) -> tuple[Thread | None, bool]:
 def reply_addressees(thread: Thread, by: User) -> list[Addressee]:
     """Who a reply by ``by`` in ``thread`` reaches: privately the sender of a wide thread (and
     whoever is already in that private thread); the whole audience again, resolved now, when
-    the wide thread's sender writes in it; everyone in any other thread."""
+    the wide thread's sender writes in it; the group as it is now and the thread's starter in a
+    staff group's thread (reply-all: a working team); everyone in any other thread."""
     target, private = reply_target(thread, by)
     if private:
         addressees = thread_participants(target, sender=by) if target is not None else []
@@ -253,6 +263,14 @@ def reply_addressees(thread: Thread, by: User) -> list[Addressee]:
         return audience_addressees(
             thread.district, thread.audience_kind, thread.audience_key, sender=by
         )
+    if thread.audience_kind == AudienceKind.STAFF_GROUP:
+        group = audience_addressees(
+            thread.district, thread.audience_kind, thread.audience_key, sender=by
+        )
+        starter = thread.started_by
+        if starter.is_active and (starter.person is None or starter.person.active):
+            group.insert(0, Addressee(starter.person, starter.pk))
+        return _without(group, by)
     return thread_participants(thread, sender=by)
 
 

@@ -46,6 +46,13 @@ urlpatterns = [
     path("media-releases/", views.media_index, name="media_index"),
     path("media-releases/unknown", views.media_unknown, name="media_unknown"),
     path("media-releases/b/<id:pk>/", views.media_building, name="media_building"),
+    # staff groups, a messaging audience
+    path("groups/", views.staff_groups, name="staff_groups"),
+    path("groups/<id:pk>/", views.staff_group, name="staff_group"),
+    path("groups/<id:pk>/add", views.staff_group_add_member, name="staff_group_add_member"),
+    path(
+        "groups/<id:pk>/remove", views.staff_group_remove_member, name="staff_group_remove_member"
+    ),
     # the archive (m18e)
     path("archive/", views.archive, name="archive"),
     path("archive/t/<id:pk>/", views.archive_thread, name="archive_thread"),

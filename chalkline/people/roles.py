@@ -97,6 +97,11 @@ class Capability(StrEnum):
     SEARCH_MESSAGE_ARCHIVE = "search_message_archive"
     # Retention schedules, disposal certificates, legal holds and disposal runs.
     MANAGE_RECORDS_RETENTION = "manage_records_retention"
+    # Staff groups (a messaging audience: "Grade 3 team", "Coaches"): create them, name them and
+    # keep their members (a principal for the building's groups; the superintendent and the
+    # designee for every group, district-wide ones included). Writing to a group is for its
+    # members and those who keep it (messaging/access.py).
+    MANAGE_STAFF_GROUPS = "manage_staff_groups"
 
 
 C = Capability
@@ -150,7 +155,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     | {C.DISTRIBUTE_CAMPAIGN, C.VIEW_ACK_RECORDS}
     | {C.MANAGE_TRAINING, C.VIEW_TRAINING_RECORDS}
     | {C.MESSAGE_BUILDING, C.INVITE_FAMILIES, C.MANAGE_CONTACT_RESTRICTIONS}
-    | {C.MANAGE_MEDIA_RELEASES, C.MARK_URGENT, C.REVIEW_MESSAGES},
+    | {C.MANAGE_MEDIA_RELEASES, C.MARK_URGENT, C.REVIEW_MESSAGES, C.MANAGE_STAFF_GROUPS},
     Role.NETWORK_ADMIN: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY, C.MANAGE_API_TOKENS, C.REVIEW_APPS},
     Role.EMPLOYEE_REP: _STAFF_BASE | {C.VIEW_STAFF_DIRECTORY},
     Role.BOARD_MEMBER: frozenset({C.READ_POLICIES, C.VIEW_BOARD_AGENDA}),

@@ -23,6 +23,13 @@ from chalkline.messaging.models.attachments import (
     Attachment,
     AttachmentQuerySet,
 )
+from chalkline.messaging.models.groups import (
+    MAX_GROUP_DESCRIPTION,
+    MAX_GROUP_NAME,
+    StaffGroup,
+    StaffGroupMember,
+    StaffGroupQuerySet,
+)
 from chalkline.messaging.models.media import (
     MediaReleaseSettings,
     has_media_release,
@@ -71,6 +78,8 @@ from chalkline.messaging.models.threads import (
 __all__ = [
     "ADULT_AGE",
     "ALL_SERIES",
+    "MAX_GROUP_DESCRIPTION",
+    "MAX_GROUP_NAME",
     "ArchiveExport",
     "Attachment",
     "AttachmentQuerySet",
@@ -108,6 +117,9 @@ __all__ = [
     "SERIES_CHOICES",
     "ScreeningRule",
     "SignInLink",
+    "StaffGroup",
+    "StaffGroupMember",
+    "StaffGroupQuerySet",
     "Thread",
     "Tombstone",
     "UrgentMark",

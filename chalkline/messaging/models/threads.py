@@ -28,9 +28,12 @@ class AudienceKind(models.TextChoices):
     BUILDING_STAFF = "building_staff", "A building's staff"
     DISTRICT = "district", "The whole district"
     DIRECT = "direct", "One staff member"
+    STAFF_GROUP = "staff_group", "A staff group"
 
 
-#: Audiences that reach many people: a reply to one of them goes privately to its sender.
+#: Audiences that reach many people: a reply to one of them goes privately to its sender. A staff
+#: group is not one of them: it is a working team, and a reply goes to the whole group (as it is
+#: now) and the thread's starter.
 WIDE_KINDS: frozenset[str] = frozenset(
     {
         AudienceKind.CLASS_FAMILIES,

@@ -33,6 +33,13 @@ from chalkline.messaging.services.families import (
     set_contact_preference,
     update_family_account_settings,
 )
+from chalkline.messaging.services.groups import (
+    StaffGroupError,
+    add_staff_group_member,
+    create_staff_group,
+    remove_staff_group_member,
+    update_staff_group,
+)
 from chalkline.messaging.services.media import (
     set_unknown_media_release,
 )
@@ -84,6 +91,11 @@ __all__ = [
     "Eligibility",
     "FamilyError",
     "InviteResult",
+    "StaffGroupError",
+    "add_staff_group_member",
+    "create_staff_group",
+    "remove_staff_group_member",
+    "update_staff_group",
     "MessagingError",
     "ReviewError",
     "add_disposal_certificate",

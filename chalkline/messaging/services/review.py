@@ -38,6 +38,7 @@ from chalkline.messaging.models import (
     Recipient,
     ReviewItem,
     ReviewSettings,
+    StaffGroup,
     Thread,
     UrgentMark,
 )
@@ -269,6 +270,10 @@ def building_of(thread: Thread, sender: User) -> int | None:
             return int(found)
     elif kind in (AudienceKind.BUILDING_FAMILIES, AudienceKind.BUILDING_STAFF):
         return key or None
+    elif kind == AudienceKind.STAFF_GROUP:
+        group = StaffGroup.objects.filter(pk=key).values_list("building_id", flat=True).first()
+        if group:
+            return int(group)
     elif kind == AudienceKind.FAMILY:
         found = _primary_building(key)
         if found:

@@ -24,6 +24,12 @@ from chalkline.messaging.views.families import (
     restrictions_student,
     sign_in_link,
 )
+from chalkline.messaging.views.groups import (
+    staff_group,
+    staff_group_add_member,
+    staff_group_remove_member,
+    staff_groups,
+)
 from chalkline.messaging.views.hub import (
     ACTION_LABELS,
     clause_url,
@@ -64,6 +70,10 @@ from chalkline.messaging.views.unreachable import (
 )
 
 __all__ = [
+    "staff_group",
+    "staff_group_add_member",
+    "staff_group_remove_member",
+    "staff_groups",
     "ACTION_LABELS",
     "archive",
     "archive_export_download",

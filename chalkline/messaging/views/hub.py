@@ -29,8 +29,11 @@ from chalkline.messaging.access import (
     family_links,
     find_audiences,
     get_own_message_for,
+    get_reply_thread_for,
     get_thread_for,
     may_compose,
+    may_reply_in,
+    may_see_groups,
     may_set_office_hours,
     require_composer,
     require_messaging_manager,
@@ -185,6 +188,7 @@ def inbox(request: DistrictRequest) -> HttpResponse:
             "can_quiet_hours": may_see_quiet_hours(request.user, request.district),
             "can_see_unreachable": can_see_unreachable(request.user, request.district),
             "can_set_office_hours": may_set_office_hours(request.user, request.district),
+            "can_see_groups": may_see_groups(request.user, request.district),
             "can_media": can_manage_media(request.user, request.district),
         },
     )
@@ -246,7 +250,7 @@ def _compose_screen(
     audience = resolve_audience(request.user, request.district, kind, key)  # 403 outside
     addressees = (
         audience_addressees(request.district, kind, key, sender=request.user)
-        if kind in (AudienceKind.FAMILY, AudienceKind.DIRECT)
+        if kind in (AudienceKind.FAMILY, AudienceKind.DIRECT, AudienceKind.STAFF_GROUP)
         else None
     )
     step = photo_step(
@@ -410,6 +414,7 @@ def _thread_context(
         "private_to": private_to,
         "private_thread": target if private else None,
         "wide": thread.audience_kind in WIDE_KINDS,
+        "can_reply": may_reply_in(request.user, request.district, thread),
         "can_mark_urgent": may_mark_urgent(request.user, request.district),
         "received_ids": set(
             Recipient.objects.filter(
@@ -467,7 +472,7 @@ def _reply_photo_step(
 @require_POST
 @district_required
 def reply(request: DistrictRequest, pk: int) -> HttpResponse:
-    found = get_thread_for(request.user, request.district, pk)
+    found = get_reply_thread_for(request.user, request.district, pk)
     form = ReplyForm(request.POST, request.FILES)
     screened: Screened | None = None
     files: list[StagedFile] = []
@@ -525,7 +530,7 @@ def reply(request: DistrictRequest, pk: int) -> HttpResponse:
 @require_POST
 @district_required
 def reply_check(request: DistrictRequest, pk: int) -> HttpResponse:
-    found = get_thread_for(request.user, request.district, pk)
+    found = get_reply_thread_for(request.user, request.district, pk)
     form = ReplyForm(request.POST, request.FILES)
     screened = None
     files: list[StagedFile] = []

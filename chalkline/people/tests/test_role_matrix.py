@@ -238,6 +238,11 @@ def test_the_matrix_covers_every_view(world: Any) -> None:
         "messaging:delivery_status",
         "messaging:unreachable",
         "messaging:office_hours",
+        # Staff groups: chalkline/messaging/tests/test_staff_groups.py (test_staff_group_pages_matrix)
+        "messaging:staff_groups",
+        "messaging:staff_group",
+        "messaging:staff_group_add_member",
+        "messaging:staff_group_remove_member",
         # The archive: chalkline/messaging/tests/test_archive.py
         "messaging:archive",
         "messaging:archive_thread",

@@ -12,15 +12,23 @@ from django.db import transaction
 
 from chalkline.messaging import access
 from chalkline.messaging.attachments import accept
-from chalkline.messaging.models import DEFAULT_RULES, AudienceKind, OfficeHours
+from chalkline.messaging.models import (
+    DEFAULT_RULES,
+    AudienceKind,
+    OfficeHours,
+    StaffGroup,
+    StaffGroupMember,
+)
 from chalkline.messaging.selectors import grade_number, settings_of
 from chalkline.messaging.services import (
+    add_staff_group_member,
+    create_staff_group,
     set_office_hours,
     start_thread,
     update_messaging_settings,
 )
 from chalkline.messaging.services.attachments import PendingFile
-from chalkline.people.models import District, Enrollment, User
+from chalkline.people.models import Affiliation, District, Enrollment, Person, User
 
 
 class Command(BaseCommand):
@@ -47,12 +55,16 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._reach_the_demo_student(district, student)
             made = self._threads(district, teacher, guardian, student)
+            made += self._staff_group(district, teacher)
             # the demo teacher's office hours (Messages -> Office hours): a family's message
             # outside them gets one automatic reply; set once, never changed by a re-run
             if not OfficeHours.objects.filter(user=teacher).exists():
                 weekdays = {str(d): [["08:00", "15:30"]] for d in range(5)}
                 set_office_hours(user=teacher, district=district, hours=weekdays, by=teacher)
-        self.stdout.write(f"Messages: {made} demo threads for the teacher, guardian and student.")
+        self.stdout.write(
+            f"Messages: {made} demo threads for the teacher, guardian and student "
+            "(one of them to the teacher's staff group)."
+        )
 
     def _reach_the_demo_student(self, district: District, student: User) -> None:
         """The demo student is in an elementary grade, below the grades staff write to directly
@@ -141,6 +153,74 @@ class Command(BaseCommand):
             "demo-messages-3",
         )
         return 3
+
+    def _staff_group(self, district: District, teacher: User) -> int:
+        """The demo teacher's building team, a staff group kept by the building's principal
+        (the superintendent when the demo principal is elsewhere), with the teacher and four
+        colleagues in it, and one message from its keeper to it."""
+        building_id = (
+            Affiliation.objects.filter(person_id=teacher.person_id or 0, active=True)
+            .order_by("-is_primary", "pk")
+            .values_list("building_id", flat=True)
+            .first()
+        )
+        if building_id is None or teacher.person is None:
+            return 0
+        keeper = next(
+            (
+                u
+                for u in User.objects.filter(
+                    username__in=[f"principal@{district.slug}", f"superintendent@{district.slug}"]
+                ).order_by("username")
+                if access.may_keep(u, district, StaffGroup(building_id=building_id))
+            ),
+            None,
+        )
+        if keeper is None:
+            return 0
+        group = StaffGroup.objects.filter(
+            district=district, building_id=building_id, name=DEMO_GROUP
+        ).first()
+        if group is None:
+            group = create_staff_group(
+                district=district,
+                building=teacher.person.affiliations.get(building_id=building_id).building,
+                name=DEMO_GROUP,
+                description="The teachers who plan the grade together.",
+                by=keeper,
+            )
+        colleagues = (
+            Person.objects.filter(
+                district=district,
+                kind=Person.Kind.STAFF,
+                active=True,
+                affiliations__building_id=building_id,
+                affiliations__active=True,
+            )
+            .exclude(pk=teacher.person.pk)
+            .order_by("pk")[:4]
+        )
+        have = set(StaffGroupMember.objects.filter(group=group).values_list("person", flat=True))
+        for person in [teacher.person, *colleagues]:
+            if person.pk not in have:
+                add_staff_group_member(group=group, person=person, by=keeper)
+        aud = access.resolve_audience(keeper, district, AudienceKind.STAFF_GROUP, str(group.pk))
+        start_thread(
+            district=district,
+            by=keeper,
+            kind=aud.kind,
+            key=aud.key,
+            audience_label=aud.label,
+            subject="Planning time on Wednesday",
+            body="Team, planning moves to Wednesday at 3:15 in the library this week. "
+            "Reply here: the whole team sees replies.",
+            idempotency_key="demo-messages-4",
+            findings={"detectors": []},
+        )
+        return 1
+
+
+DEMO_GROUP = "Grade-level team"
 
 
 def _permission_form() -> bytes:
