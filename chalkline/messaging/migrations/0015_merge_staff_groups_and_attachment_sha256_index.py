@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('messaging', '0014_index_attachment_sha256'),
-        ('messaging', '0014_staff_groups'),
+        ("messaging", "0014_index_attachment_sha256"),
+        ("messaging", "0014_staff_groups"),
     ]
 
-    operations = [
-    ]
+    operations = []
