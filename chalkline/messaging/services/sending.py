@@ -33,7 +33,6 @@ from chalkline.messaging.selectors import (
     settings_of,
 )
 from chalkline.messaging.services.attachments import PendingFile, attach_files
-from chalkline.messaging.services.email_delivery import queue_message_emails
 from chalkline.messaging.services.office_hours import answer_outside_hours
 from chalkline.messaging.services.review import (
     ReviewError,
@@ -41,6 +40,7 @@ from chalkline.messaging.services.review import (
     check_urgent,
     queue_after_send,
 )
+from chalkline.messaging.tasks import enqueue_message_emails
 from chalkline.people.models import District, Person, User
 
 
@@ -119,8 +119,9 @@ def _write(
         message=message, thread=thread, by=by, urgent_reason=urgent_reason
     )
     queue_after_send(message=message, findings=findings, override_reason=override_reason)
-    # e-mail for those who read by e-mail (and the journal copy), in this transaction
-    queue_message_emails(message=message)
+    # e-mail for those who read by e-mail (and the journal copy): one task, stored in this
+    # transaction, renders and queues them off the request (messaging/tasks.py)
+    enqueue_message_emails(message.pk)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.sent_at)
     record_event(
         district=thread.district_id,
