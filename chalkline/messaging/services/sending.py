@@ -116,7 +116,16 @@ def _write(
     # quiet hours and the review queue (services/review.py): hold or mark urgent; queue an
     # override or an abuse-disclosure prompt for review, after the fact
     held_until = apply_quiet_hours(
-        message=message, thread=thread, by=by, urgent_reason=urgent_reason
+        message=message,
+        thread=thread,
+        by=by,
+        urgent_reason=urgent_reason,
+        reaches_student=any(
+            a.person is not None
+            and a.person.kind == Person.Kind.STUDENT
+            and a.copy_of_student is None
+            for a in addressees
+        ),
     )
     queue_after_send(message=message, findings=findings, override_reason=override_reason)
     # e-mail for those who read by e-mail (and the journal copy): one task, stored in this
@@ -188,9 +197,8 @@ def start_thread(
     ``addressees``: the audience's ``selectors.audience_addressees`` when the caller already
     resolved them in this request (the composer does, to screen); resolved here otherwise."""
     _check(body, idempotency_key)
-    existing = _existing(by, idempotency_key)
-    if existing is not None:
-        return existing
+    # A second send with the same key (a double click) is found by the unique key when its
+    # message is written (``_write``), not by a query before every send.
     new_thread = {
         "district": district,
         "audience_kind": kind,
