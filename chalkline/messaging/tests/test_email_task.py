@@ -5,10 +5,11 @@ retried task queues nothing twice (issue 18, Performance and "0 lost, 0 duplicat
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -141,3 +142,46 @@ def test_on_the_immediate_backend_the_email_goes_out_when_the_send_commits(
     assert delivery.status == Delivery.Status.SENT
     (mail,) = mail_server.messages
     assert mail["To"] == school.classmate_guardian.email
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_of_one_task_at_once_queue_each_email_once(school: School, db_tasks: None) -> None:
+    """A task requeued while its first run still works (a worker thought lost): on PostgreSQL
+    the second run waits on the recipients' rows, then finds them e-mailed."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers itself; the race matters on PostgreSQL")
+    w = school.world
+    teacher = w.users["teacher_north"]
+    aud = access.resolve_audience(teacher, w.district, "class_families", str(school.math.pk))
+    message = start_thread(
+        district=w.district,
+        by=teacher,
+        kind=aud.kind,
+        key=aud.key,
+        audience_label=aud.label,
+        subject="Trip",
+        body="The trip is on Friday.",
+        idempotency_key="race",
+    )
+    start = threading.Barrier(2)
+    queued: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            queued.append(email_message_task.call(message.pk))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    runs = [threading.Thread(target=run) for _ in range(2)]
+    for t in runs:
+        t.start()
+    for t in runs:
+        t.join()
+    assert errors == []
+    assert Delivery.objects.filter(ref_type="messaging.recipient").count() == 1  # Ada's
+    assert Delivery.objects.filter(ref_type="messaging.journal").count() == 1
+    assert 2 in queued  # one run queued Ada's e-mail and the journal copy
