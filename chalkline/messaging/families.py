@@ -113,24 +113,27 @@ def _restricted(on: date) -> Exists:
 
 
 def links_reaching(
-    district: District, students: QuerySet[Person] | list[int]
+    district: District, students: QuerySet[Person] | list[int], *, as_adults: bool | None = None
 ) -> QuerySet[GuardianLink]:
     """The active guardian links through which a message about ``students`` reaches guardians:
     no pair under a contact restriction in force, and no guardian of an adult student when the
-    district reaches adult students as adults."""
+    district reaches adult students as adults (``as_adults``: that setting, when the caller
+    already read it)."""
     on = today()
     links = GuardianLink.objects.filter(
         student__in=students, active=True, guardian__active=True, guardian__kind="guardian"
     ).exclude(_restricted(on))
-    if adults_reached_as_adults(district):
+    if as_adults if as_adults is not None else adults_reached_as_adults(district):
         links = links.exclude(student__birth_date__lte=adult_cutoff(on))
     return links
 
 
-def adult_students(district: District, students: QuerySet[Person]) -> QuerySet[Person]:
+def adult_students(
+    district: District, students: QuerySet[Person], *, as_adults: bool | None = None
+) -> QuerySet[Person]:
     """The adult students among ``students`` whom the district reaches directly (none unless it
-    reaches adult students as adults)."""
-    if not adults_reached_as_adults(district):
+    reaches adult students as adults; ``as_adults``: that setting, when already read)."""
+    if not (as_adults if as_adults is not None else adults_reached_as_adults(district)):
         return students.none()
     return students.filter(birth_date__lte=adult_cutoff(today()))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from chalkline.messaging.families import adult_students, links_reaching
+from chalkline.messaging.families import adult_students, adults_reached_as_adults, links_reaching
 from chalkline.messaging.models import (
     WIDE_KINDS,
     AudienceKind,
@@ -45,10 +45,12 @@ class Addressee:
     copy_of_student: Person | None = None
 
 
-def _guardians_of(district: District, students: QuerySet[Person]) -> QuerySet[Person]:
+def _guardians_of(
+    district: District, students: QuerySet[Person], *, as_adults: bool | None = None
+) -> QuerySet[Person]:
     """The guardians a message about ``students`` reaches: contact restrictions in force and
     adult students (where the district reaches them as adults) left out (``links_reaching``)."""
-    links = links_reaching(district, students)
+    links = links_reaching(district, students, as_adults=as_adults)
     return Person.objects.filter(
         pk__in=links.values("guardian_id"), active=True, kind=Person.Kind.GUARDIAN
     )
@@ -57,8 +59,9 @@ def _guardians_of(district: District, students: QuerySet[Person]) -> QuerySet[Pe
 def _families_of(district: District, students: QuerySet[Person]) -> list[Addressee]:
     """A family audience of ``students``: their guardians, and the adult students themselves
     where the district reaches adult students as adults."""
-    return _with_accounts(_guardians_of(district, students)) + _with_accounts(
-        adult_students(district, students)
+    as_adults = adults_reached_as_adults(district)  # read once for both halves
+    return _with_accounts(_guardians_of(district, students, as_adults=as_adults)) + _with_accounts(
+        adult_students(district, students, as_adults=as_adults)
     )
 
 

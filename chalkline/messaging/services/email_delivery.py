@@ -1,7 +1,8 @@
 """Hub messages by e-mail, through the one outbound module (``chalkline.outbox``).
 
-- ``queue_message_emails``: in the transaction of a send, one ``Delivery`` per recipient whose
-  preference is e-mail (``preferences.py``), with a signed Reply-To
+- ``email_sent_message``: the task a send enqueues (``messaging/tasks.py``) calls it, off the
+  request: ``queue_message_emails`` for the message, once, even when the task runs twice.
+- ``queue_message_emails``: one ``Delivery`` per recipient whose preference is e-mail (``preferences.py``), with a signed Reply-To
   (``reply+<recipient>.<sig>@MESSAGING_REPLY_DOMAIN``); digest readers wait for
   ``queue_message_digests`` unless the message is urgent. Plain text, no tracking of any kind.
   With ``MESSAGING_JOURNAL_ADDRESS`` set, a journal copy goes to the archive too.
@@ -67,19 +68,37 @@ def message_email_body(message: Message, *, can_reply: bool) -> str:
     )
 
 
+@transaction.atomic
+def email_sent_message(*, message_id: int, now: datetime | None = None) -> int:
+    """The e-mails of a message that was sent (the task ``email_message_task`` runs this after
+    the send commits). A second run (a retried task) queues nothing: the recipients it e-mailed
+    carry ``emailed_at`` and are locked while it runs, and the outbox queues a (ref, address)
+    once. A message since disposed of has nothing to send. Returns e-mails queued."""
+    message = (
+        Message.objects.select_related("thread", "sender__person").filter(pk=message_id).first()
+    )
+    if message is None:
+        return 0
+    return queue_message_emails(message=message, now=now, lock=True)
+
+
 def queue_message_emails(
-    *, message: Message, now: datetime | None = None, journal: bool = True
+    *, message: Message, now: datetime | None = None, journal: bool = True, lock: bool = False
 ) -> int:
-    """Queue the e-mails of a message just sent (call inside the send's transaction): one per
-    recipient who reads by e-mail at once, plus the journal copy. Returns e-mails queued."""
+    """Queue the e-mails of a message (in a transaction): one per recipient who reads by e-mail
+    at once, plus the journal copy. ``lock``: take the recipients' rows first, so two runs at
+    once for one message e-mail each recipient once. Returns e-mails queued."""
     now = now or timezone.now()
     thread = message.thread
     # a delivery held for quiet hours is e-mailed when `release-held-messages` delivers it
-    recipients = list(
+    waiting = (
         message.recipients.filter(person__isnull=False, emailed_at__isnull=True)
         .exclude(status=Recipient.Status.HELD)
         .select_related("person")
     )
+    if lock:
+        waiting = waiting.select_for_update(of=("self",))
+    recipients = list(waiting)
     prefs = contact_preferences(r.person for r in recipients if r.person is not None)
     urgent = _is_urgent(message)
     mails: list[Mail] = []

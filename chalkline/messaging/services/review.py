@@ -306,10 +306,18 @@ def _reaches_a_student(message: Message) -> bool:
 
 
 def apply_quiet_hours(
-    *, message: Message, thread: Thread, by: User, urgent_reason: str
+    *,
+    message: Message,
+    thread: Thread,
+    by: User,
+    urgent_reason: str,
+    reaches_student: bool | None = None,
 ) -> datetime.datetime | None:
     """After the deliveries are written: mark the message urgent, or hold its deliveries when
-    it goes from staff to a student inside the quiet window. Returns the hold's end."""
+    it goes from staff to a student inside the quiet window. Returns the hold's end.
+    ``reaches_student``: whether a delivery just written goes to a student themself (not a
+    guardian's copy), when the caller knows it; read from the deliveries otherwise. A message
+    that reaches no student is never held, and its building and window are not looked up."""
     district = thread.district
     if urgent_reason:
         mark = UrgentMark.objects.create(message=message, by=by, reason=urgent_reason)
@@ -323,10 +331,12 @@ def apply_quiet_hours(
         return None
     if not people_access.grants_for(by, district).is_staff_member:
         return None
+    if reaches_student is False:
+        return None
     until = held_until_for(
         district=district, building_id=building_of(thread, by), at=message.sent_at
     )
-    if until is None or not _reaches_a_student(message):
+    if until is None or (reaches_student is None and not _reaches_a_student(message)):
         return None
     count = Recipient.objects.filter(message=message).update(
         status=Recipient.Status.HELD, held_until=until

@@ -33,7 +33,6 @@ from chalkline.messaging.selectors import (
     settings_of,
 )
 from chalkline.messaging.services.attachments import PendingFile, attach_files
-from chalkline.messaging.services.email_delivery import queue_message_emails
 from chalkline.messaging.services.office_hours import answer_outside_hours
 from chalkline.messaging.services.review import (
     ReviewError,
@@ -41,6 +40,7 @@ from chalkline.messaging.services.review import (
     check_urgent,
     queue_after_send,
 )
+from chalkline.messaging.tasks import enqueue_message_emails
 from chalkline.people.models import District, Person, User
 
 
@@ -116,11 +116,21 @@ def _write(
     # quiet hours and the review queue (services/review.py): hold or mark urgent; queue an
     # override or an abuse-disclosure prompt for review, after the fact
     held_until = apply_quiet_hours(
-        message=message, thread=thread, by=by, urgent_reason=urgent_reason
+        message=message,
+        thread=thread,
+        by=by,
+        urgent_reason=urgent_reason,
+        reaches_student=any(
+            a.person is not None
+            and a.person.kind == Person.Kind.STUDENT
+            and a.copy_of_student is None
+            for a in addressees
+        ),
     )
     queue_after_send(message=message, findings=findings, override_reason=override_reason)
-    # e-mail for those who read by e-mail (and the journal copy), in this transaction
-    queue_message_emails(message=message)
+    # e-mail for those who read by e-mail (and the journal copy): one task, stored in this
+    # transaction, renders and queues them off the request (messaging/tasks.py)
+    enqueue_message_emails(message.pk)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.sent_at)
     record_event(
         district=thread.district_id,
@@ -187,9 +197,8 @@ def start_thread(
     ``addressees``: the audience's ``selectors.audience_addressees`` when the caller already
     resolved them in this request (the composer does, to screen); resolved here otherwise."""
     _check(body, idempotency_key)
-    existing = _existing(by, idempotency_key)
-    if existing is not None:
-        return existing
+    # A second send with the same key (a double click) is found by the unique key when its
+    # message is written (``_write``), not by a query before every send.
     new_thread = {
         "district": district,
         "audience_kind": kind,

@@ -3,16 +3,36 @@ Elena Garcia) and a second student whose guardian has no account."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import pytest
+from django.test import TestCase
 
-from chalkline.messaging.models import MessagingSettings
+from chalkline.messaging.models import Message, MessagingSettings
 from chalkline.outbox.tests.conftest import mail_server  # noqa: F401  (a real SMTP server)
 from chalkline.people.models import Enrollment, GuardianLink, Person, SchoolClass
 from conftest import World, make_person
 
 _n = iter(range(1, 10_000))
+
+
+def committed() -> AbstractContextManager[list[Callable[[], object]]]:
+    """Run what the block's transactions leave for after commit, as a real commit would: a
+    send's e-mail task (messaging/tasks.py) and then the outbox's sending task, on the immediate
+    backend. pytest-django wraps each test in a transaction that never commits, so without this
+    neither runs."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def emailed(message: Message) -> Message:
+    """Run the send's e-mail task for ``message``, as a database task worker does after the send
+    commits (the e-mails are then queued in the outbox, not yet sent)."""
+    from chalkline.messaging.tasks import email_message_task
+
+    email_message_task.call(message.pk)
+    return message
 
 
 def enroll(cls: SchoolClass, person: Person, role: str) -> Enrollment:

@@ -21,7 +21,7 @@ from chalkline.messaging.services import (
     set_office_hours,
     start_thread,
 )
-from chalkline.messaging.tests.conftest import School, audit_actions
+from chalkline.messaging.tests.conftest import School, audit_actions, emailed
 from chalkline.outbox.models import Delivery
 from conftest import PERSONAS
 
@@ -183,6 +183,6 @@ def test_an_email_reply_outside_hours_gets_the_automatic_reply_by_email(
     receive_email_reply(
         recipient=ada, body="Thanks!", idempotency_key="mail-1", findings={}, from_matches=True
     )
-    auto = Message.objects.get(findings__automatic="office_hours")
+    auto = emailed(Message.objects.get(findings__automatic="office_hours"))
     again = Recipient.objects.get(message=auto, person=school.classmate_guardian)
     assert Delivery.objects.filter(ref_type="messaging.recipient", ref_id=again.pk).exists()

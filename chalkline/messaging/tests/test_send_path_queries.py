@@ -83,9 +83,14 @@ def test_a_one_family_send_resolves_its_recipients_once(client: Client, school: 
     _send(client, audience, "warm")
     response, queries = _send(client, audience, "once")
     assert response.status_code == 302
-    # session, user, district and grants; audience check, its addressees (once), screening's
-    # settings and approved apps; the writes and the audit chain: 22 on SQLite; then contact
-    # restrictions, quiet hours and the review queue, e-mail readers and office hours: 30
-    assert queries <= 30, queries
+    # session, user, district and grants (4); the audience check and its addressees, resolved
+    # once (3: the district's family settings read once for guardians and adult students);
+    # screening's approved apps and settings (2); the writes: thread and message in a savepoint
+    # (no lookup of the idempotency key first: its unique index finds a double), recipients,
+    # the e-mail task (one row, or on SQLite's immediate backend nothing until commit), the
+    # thread's last message, the audit chain (head, event, head). A message that reaches no
+    # student looks up no quiet hours; its e-mails are the task's work. 22 on SQLite (was 30),
+    # 18 on PostgreSQL.
+    assert queries <= (18 if connection.vendor == "postgresql" else 22), queries
     message = Message.objects.get(idempotency_key="once")
     assert list(message.recipients.values_list("person_id", flat=True)) == [world.guardian_north.pk]
