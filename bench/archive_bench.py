@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--skip-foia", action="store_true")
     parser.add_argument("--skip-inbox", action="store_true")
     parser.add_argument("--exports-only", action="store_true")
+    parser.add_argument("--skip-exports", action="store_true")
     args = parser.parse_args()
     setup()
     from django.conf import settings
@@ -129,6 +130,8 @@ def main() -> None:
         print(f"{name:<48} {p50:8.1f} {p95:8.1f} {top:8.1f}")
     year = Criteria(sender="Hana Heavy", date_from=_day(2026, 1, 1), date_to=_day(2026, 12, 31))
     profiles = ["legal_hold"] if args.skip_foia else ["legal_hold", "foia"]
+    if args.skip_exports:
+        profiles = []
     for profile in profiles:
         t = time.perf_counter()
         export = request_archive_export(
