@@ -150,11 +150,9 @@ def _estimate(found: QuerySet[Message]) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def _from_text_index(
-    found: QuerySet[Message], district: District, start: int, stop: int
-) -> list[int]:
-    """The ids of matches ``start:stop`` (newest first) taken from the indexes alone: the
-    text's GIN and a date range's B-tree AND-ed, at most ``2 * CANDIDATES`` of them, sorted
+def _from_indexes(found: QuerySet[Message], district: District, start: int, stop: int) -> list[int]:
+    """The ids of matches ``start:stop`` (newest first) taken from the indexes alone (the
+    text's GIN and a date range's B-tree AND-ed; a recipient's deliveries), at most ``2 * CANDIDATES`` of them, sorted
     here. Their threads' district is checked ``DISTRICT_CHECK`` at a time, newest first, until
     the page is full: joining the district's threads in the query hashed all of them (2,000,000
     at ten million messages), and handing PostgreSQL the ids to sort let it walk the sent_at
@@ -239,11 +237,14 @@ def search_archive(
     page = max(1, page)
     start = (page - 1) * size
     text = criteria.text.strip()
-    walking = None
     found = _matching(district, criteria)
-    if text and connection.vendor == "postgresql" and _estimate(found) > CANDIDATES:
-        walking = _matches_walking(text)
-        found = _matching(district, criteria, text=False).filter(walking)
+    # the matches' ids from the indexes when the planner expects few of them (a rare word, one
+    # family's messages); walking the sent_at index newest first for a common word
+    path = "plain"
+    if connection.vendor == "postgresql" and (text or criteria.recipient.strip()):
+        path = "ids" if _estimate(found) <= CANDIDATES else ("walk" if text else "plain")
+    if path == "walk":
+        found = _matching(district, criteria, text=False).filter(_matches_walking(text))
     if after is not None:
         last = (
             Message.objects.filter(pk=after, thread__district=district)
@@ -255,8 +256,8 @@ def search_archive(
             # sent_at index, ties broken by id as the order below
             found = found.filter(sent_at__lte=last).exclude(sent_at=last, pk__gte=after)
             start = 0
-    if text and connection.vendor == "postgresql" and walking is None:
-        ids = _from_text_index(found, district, start, start + size + 1)
+    if path == "ids":
+        ids = _from_indexes(found, district, start, start + size + 1)
         found, start = Message.objects.filter(pk__in=ids), 0
     else:
         found = found.filter(thread__district=district)
