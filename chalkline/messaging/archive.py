@@ -81,11 +81,15 @@ def matching_people(district: District, needle: str) -> tuple[list[int], list[in
     """(user ids, person ids) whose name, e-mail or sign-in name contains ``needle``."""
     needle = needle.strip()
     q = (
-        Q(email__iexact=needle)
-        | Q(given_name__icontains=needle)
+        Q(given_name__icontains=needle)
         | Q(family_name__icontains=needle)
         | Q(preferred_name__icontains=needle)
     )
+    # an e-mail address has an @ and a sign-in name no space: the other tests are left out, so
+    # that a name does not also scan every account (archive18: 46 ms of a sender search)
+    email = "@" in needle
+    if email:
+        q |= Q(email__iexact=needle)
     words = needle.split()
     if len(words) >= 2:
         q |= Q(given_name__iexact=words[0], family_name__iexact=" ".join(words[1:])) | Q(
@@ -94,11 +98,12 @@ def matching_people(district: District, needle: str) -> tuple[list[int], list[in
     people = list(
         Person.objects.filter(q, district=district).values_list("pk", flat=True)[:PEOPLE_LIMIT]
     )
-    users = list(
-        User.objects.filter(
-            Q(person_id__in=people) | Q(username__iexact=needle) | Q(email__iexact=needle)
-        ).values_list("pk", flat=True)[:PEOPLE_LIMIT]
-    )
+    accounts = Q(person_id__in=people)
+    if len(words) == 1:
+        accounts |= Q(username__iexact=needle)
+    if email:
+        accounts |= Q(email__iexact=needle)
+    users = list(User.objects.filter(accounts).values_list("pk", flat=True)[:PEOPLE_LIMIT])
     return users, people
 
 
