@@ -80,6 +80,9 @@ def main() -> None:
     parser.add_argument("--skip-inbox", action="store_true")
     parser.add_argument("--exports-only", action="store_true")
     parser.add_argument("--skip-exports", action="store_true")
+    parser.add_argument(
+        "--only", default="", help="comma-separated: time only the inboxes/searches named so"
+    )
     args = parser.parse_args()
     setup()
     from django.conf import settings
@@ -115,12 +118,15 @@ def main() -> None:
         ("inbox, Hana Heavy (10,000 threads)", heavy),
         ("inbox, a guardian", guardian),
     ]
+    only = [w.strip() for w in args.only.split(",") if w.strip()]
+    inboxes = [(who, u) for who, u in inboxes if not only or any(w in who for w in only)]
+    searches = {k: v for k, v in SEARCHES.items() if not only or any(w in k for w in only)}
     for who, user in [] if args.skip_inbox or args.exports_only else inboxes:
         client.force_login(user)
         rows.append((who, timed(client, "/messages/", args.runs)))
         rows.append((who + ", page 50", timed(client, "/messages/?page=50", args.runs)))
     client.force_login(records)
-    for name, query in {} if args.exports_only else SEARCHES.items():
+    for name, query in {} if args.exports_only else searches.items():
         rows.append((f"search: {name}", timed(client, f"/messages/archive/?{query}", args.runs)))
         deep = _page_five(client, f"/messages/archive/?{query}")
         if deep:
