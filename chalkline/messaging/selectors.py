@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from chalkline.messaging.families import adult_students, adults_reached_as_adults, links_reaching
 from chalkline.messaging.models import (
@@ -291,3 +292,19 @@ def unread_thread_ids(user: User, district: District) -> set[int]:
         status__in=[Recipient.Status.QUEUED, Recipient.Status.SENT],
     ).values_list("message__thread_id", flat=True)
     return set(rows)
+
+
+def inbox_page(threads: QuerySet[Thread], number: str | None, *, size: int) -> Page[Thread]:
+    """One page of an inbox (``threads``: the threads the user sees), latest activity first,
+    each with its ``message_count``. The page's threads are found first and only their messages
+    counted: counting every visible thread's messages before sorting and paging took 440 ms for
+    a staff member with 5,000 threads (archive18), and the paginator's COUNT joined them too."""
+    ordered = threads.order_by("-last_message_at", "-pk")
+    page = Paginator(ordered, size).get_page(number)
+    ids = [t.pk for t in page.object_list]
+    page.object_list = list(
+        ordered.filter(pk__in=ids)
+        .select_related("started_by__person")
+        .annotate(message_count=Count("messages"))
+    )
+    return page

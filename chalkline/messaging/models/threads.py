@@ -72,6 +72,13 @@ class Thread(models.Model):
                 name="messaging_one_private_reply_thread",
             ),
         ]
+        indexes = [
+            # the inbox of someone who started many threads (archive18): their threads newest
+            # first straight from the index (backwards), not all of them sorted for each page
+            models.Index(
+                fields=["started_by", "last_message_at"], name="messaging_thread_starter_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -109,7 +116,8 @@ class Message(AppendOnlyModel):
             ),
         ]
         indexes = [
-            # the archive (m18e): newest first, and one sender's messages by date
+            # the archive (m18e): newest first, and one sender's messages by date; also the
+            # retention sweep's "sent before" (the BRIN index of 0005 was dropped in 0014)
             models.Index(fields=["sent_at"], name="messaging_message_sent_idx"),
             models.Index(fields=["sender", "sent_at"], name="messaging_message_sender_idx"),
         ]

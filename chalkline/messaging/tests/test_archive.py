@@ -497,3 +497,102 @@ def test_the_registrar_has_no_archive(client: Client, archive: Archive) -> None:
     client.force_login(archive.records)
     nav = client.get(reverse("messaging:inbox")).context["nav_items"]
     assert ("Message archive", reverse("messaging:archive")) in nav
+
+
+# --- archive18: keyset pages, the two text paths, one sent_at index -----------------------------
+
+
+def _pages(district: object, criteria: Criteria, *, keyset: bool) -> list[list[int]]:
+    pages: list[list[int]] = []
+    after: int | None = None
+    number = 1
+    while True:
+        page = search_archive(
+            district,  # type: ignore[arg-type]
+            criteria,
+            page=number,
+            size=2,
+            after=after if keyset else None,
+        )
+        pages.append([m.pk for m in page.rows])
+        if not page.has_next:
+            return pages
+        after, number = page.last_pk, number + 1
+
+
+@pytest.mark.parametrize("text", ["", "field trip", "Garcia"])
+def test_next_page_by_key_shows_what_the_offset_did(archive: Archive, text: str) -> None:
+    w = archive.school.world
+    by_offset = _pages(w.district, Criteria(text=text), keyset=False)
+    assert len(by_offset) >= 2 or text
+    assert _pages(w.district, Criteria(text=text), keyset=True) == by_offset
+    everything = [pk for page in by_offset for pk in page]
+    assert len(everything) == len(set(everything))
+
+
+def test_next_page_key_of_another_district_is_ignored(archive: Archive) -> None:
+    w = archive.school.world
+    first = search_archive(w.district, Criteria(), size=2)
+    assert search_archive(w.district, Criteria(), size=2, after=10**12).rows == first.rows
+
+
+def test_next_page_link_carries_the_key(client: Client, archive: Archive) -> None:
+    client.force_login(archive.records)
+    url = reverse("messaging:archive")
+    first = client.get(url, {"date_from": timezone.localdate().isoformat()})
+    assert first.status_code == 200
+    rows = first.context["page"].rows
+    assert len(rows) == 5  # fewer than a page: no link
+    assert b"after=" not in first.content
+
+
+@pytest.mark.parametrize(
+    "text", ["field trip", '"field trip"', "Garcia", "quiz -Okafor", "volcano or Tuesday", "trip"]
+)
+def test_both_text_paths_find_the_same_messages(
+    archive: Archive, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk newest first (its word pre-test before each parse) and the ids taken from the
+    text index first, checked against each other (on SQLite both are the LIKE search)."""
+    from chalkline.messaging import archive as search
+
+    w = archive.school.world
+    monkeypatch.setattr(search, "CANDIDATES", -1)  # every estimate is over: walk
+    walked = _pages(w.district, Criteria(text=text), keyset=True)
+    monkeypatch.setattr(search, "CANDIDATES", 10**9)  # never over: from the text index
+    monkeypatch.setattr(search, "DISTRICT_CHECK", 1)  # one thread's district at a time
+    indexed = _pages(w.district, Criteria(text=text), keyset=True)
+    assert walked == indexed
+    assert walked == _pages(w.district, Criteria(text=text), keyset=False)
+
+
+def test_the_walk_finds_a_phrase_written_with_capitals_and_punctuation(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalkline.messaging import archive as search
+
+    w = archive.school.world
+    teacher = w.users["teacher_north"]
+    reply_in_thread(
+        thread=archive.family, by=teacher, body="FIELD, Trip: leaves at 9.", idempotency_key="caps"
+    )
+    monkeypatch.setattr(search, "CANDIDATES", -1)
+    found = search_archive(w.district, Criteria(text='"field trip"')).rows
+    assert "FIELD, Trip: leaves at 9." in [m.body for m in found]
+
+
+@pytest.mark.django_db
+def test_messages_have_one_index_on_sent_at() -> None:
+    """0014 dropped the BRIN index of 0005 (on SQLite a second B-tree under its name)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        found = connection.introspection.get_constraints(cur, "messaging_message")
+    on_sent_at = sorted(n for n, c in found.items() if c["index"] and c["columns"] == ["sent_at"])
+    assert on_sent_at == ["messaging_message_sent_idx"]
+    with connection.cursor() as cur:
+        threads = connection.introspection.get_constraints(cur, "messaging_thread")
+    assert threads["messaging_thread_starter_idx"]["columns"] == [
+        "started_by_id",
+        "last_message_at",
+    ]

@@ -55,7 +55,14 @@ def archive(request: DistrictRequest) -> HttpResponse:
         if form.is_valid():
             criteria = form.criteria()
             number = _page_number(request.GET.get("page"))
-            page = search_archive(request.district, criteria, page=number, size=PAGE_SIZE)
+            after = request.GET.get("after", "")
+            page = search_archive(
+                request.district,
+                criteria,
+                page=number,
+                size=PAGE_SIZE,
+                after=int(after) if after.isdigit() and len(after) < 19 else None,
+            )
             record_archive_search(
                 district=request.district,
                 by=request.user,

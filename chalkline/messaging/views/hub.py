@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -61,6 +60,7 @@ from chalkline.messaging.screen import Screened, engine_audience
 from chalkline.messaging.selectors import (
     Addressee,
     audience_addressees,
+    inbox_page,
     mine,
     reply_addressees,
     reply_target,
@@ -166,13 +166,11 @@ def _new_key() -> str:
 @require_http_methods(["GET"])
 @district_required
 def inbox(request: DistrictRequest) -> HttpResponse:
-    threads = (
-        threads_visible_to(request.user, request.district)
-        .select_related("started_by__person")
-        .annotate(message_count=Count("messages", distinct=True))
-        .order_by("-last_message_at", "-pk")
+    page = inbox_page(
+        threads_visible_to(request.user, request.district),
+        request.GET.get("page"),
+        size=settings.PAGE_SIZE,
     )
-    page = Paginator(threads, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     unread = unread_thread_ids(request.user, request.district)
     return render(
         request,
