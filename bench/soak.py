@@ -48,7 +48,7 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import soak_report as report
-from acks_bench import ROOT, build, launch, prepare_database, uptime
+from acks_bench import ROOT, build, host_speed, launch, prepare_database, uptime
 
 VAR = ROOT / "var" / "soak"
 BIN = ROOT / ".venv" / "bin"
@@ -669,7 +669,7 @@ def main() -> int:
     VAR.mkdir(parents=True, exist_ok=True)
     print(f"soak: {'smoke, ' if smoke else ''}{args.duration:.0f} s, {args.users} users, "
           f"{args.buildings} buildings, {args.staff:,} staff, {args.students:,} students")  # fmt: skip
-    print(f"  before: {uptime()}")
+    print(f"  before: {uptime()}; {host_speed()}")
     pg = Postgres(VAR, free_port())
     pg.init()
     pg.start()
@@ -849,6 +849,7 @@ def main() -> int:
         )
         print(f"audit verify: {(audit.stdout + audit.stderr).strip()[:300]}")
         print(f"  load before: {load_before}\n  load after:  {load_after}")
+        print(f"  host after the load: {host_speed()}")
         cpu_phases = (
             phases(args, base, plan, pg, gunicorn.pid, workers) if args.phase_requests else []
         )
