@@ -312,9 +312,9 @@ def test_a_parents_request_holds_only_their_childs_messages(archive: Archive) ->
     assert "Elena here" in text
 
 
-def test_abuse_disclosure_messages_never_leave_in_family_or_foia_exports(
-    archive: Archive,
-) -> None:
+def _abuse_disclosure_thread(archive: Archive, key: str) -> None:
+    """A teacher's message to the North student's family that prompted an abuse disclosure: it
+    never leaves in a family's or a FOIA export."""
     w = archive.school.world
     sender = w.users["teacher_north"]
     aud = access.resolve_audience(sender, w.district, "family", str(w.student_north.pk))
@@ -326,9 +326,16 @@ def test_abuse_disclosure_messages_never_leave_in_family_or_foia_exports(
         audience_label=aud.label,
         subject="Checking in",
         body="Checking in after what you told me.",
-        idempotency_key="abuse-1",
+        idempotency_key=key,
         findings={"detectors": ["abuse_disclosure"], "counts": {"abuse_disclosure": 1}},
     )
+
+
+def test_abuse_disclosure_messages_never_leave_in_family_or_foia_exports(
+    archive: Archive,
+) -> None:
+    w = archive.school.world
+    _abuse_disclosure_thread(archive, "abuse-1")
     parent = _open(_export(archive, "parent", student=w.student_north))
     assert "Checking in" not in {m["Subject"] for m in parent.messages}
     assert "Withheld" not in parent.pdf

@@ -114,19 +114,7 @@ def test_a_parents_export_withholds_in_its_emls_what_it_withholds_in_the_mbox(
     archive: Archive,
 ) -> None:
     w = archive.school.world
-    sender = w.users["teacher_north"]
-    aud = access.resolve_audience(sender, w.district, "family", str(w.student_north.pk))
-    start_thread(
-        district=w.district,
-        by=sender,
-        kind=aud.kind,
-        key=aud.key,
-        audience_label=aud.label,
-        subject="Checking in",
-        body="Checking in after what you told me.",
-        idempotency_key="abuse-eml",
-        findings={"detectors": ["abuse_disclosure"], "counts": {"abuse_disclosure": 1}},
-    )
+    base._abuse_disclosure_thread(archive, "abuse-eml")
     export = _export(archive, "parent", student=w.student_north)
     got = _emls(export)
     mbox = _open(export)
