@@ -63,11 +63,16 @@ def test_teacher_names_a_pictured_student_without_release_is_blocked_and_fixes_i
     photo.write_bytes(class_photo(3))
     sign_in(page, base, "teacher", PASSWORD)
     page.goto(f"{base}/messages/new/")
-    page.locator("#id_audience").select_option(label="Math 4: families")
+    with page.expect_response(lambda r: r.url.endswith("/messages/new/check")):
+        page.locator("#id_audience").select_option(label="Math 4: families")
     page.locator("#id_subject").fill("Arboretum trip")
-    page.locator("#id_body").fill(BODY)
-    page.locator("#id_attachments").set_input_files(str(photo))
+    # typing runs the check after a pause; wait for it, so that no check is still on its way
+    # when a student is ticked below (a late answer would redraw the question unticked)
+    with page.expect_response(lambda r: r.url.endswith("/messages/new/check")):
+        page.locator("#id_body").fill(BODY)
     # the check runs when the file is chosen (htmx): faces counted, so it asks who is pictured
+    with page.expect_response(lambda r: r.url.endswith("/messages/new/check")):
+        page.locator("#id_attachments").set_input_files(str(photo))
     page.get_by_role("group", name="Who is in the photo?").wait_for()
     # typing afterwards runs the check again without uploading the photo: the question stays
     with page.expect_response(lambda r: r.url.endswith("/messages/new/check")) as later:
@@ -143,8 +148,13 @@ def test_a_teachers_reply_with_a_photo_to_the_class_is_asked_who_is_pictured(
     photo.write_bytes(class_photo(2))
     sign_in(page, base, "teacher", PASSWORD)
     page.goto(base + reverse("messaging:thread", args=[thread.pk]))
-    page.locator("#id_body").fill(BODY)
-    page.locator("#id_attachments").set_input_files(str(photo))
+    check = reverse("messaging:reply_check", args=[thread.pk])
+    # each check answered before the next step: a late answer to the typing check would redraw
+    # the question with nobody ticked after Liam was ticked (the flake CI caught on 2026-12-06)
+    with page.expect_response(lambda r: r.url.endswith(check)):
+        page.locator("#id_body").fill(BODY)
+    with page.expect_response(lambda r: r.url.endswith(check)):
+        page.locator("#id_attachments").set_input_files(str(photo))
     page.get_by_role("group", name="Who is in the photo?").wait_for()
     assert_accessible(page)
     page.get_by_role("checkbox", name=re.compile("Liam Okafor")).check()
