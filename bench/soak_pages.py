@@ -35,7 +35,13 @@ PLAN = ROOT / "var" / "soak_pages" / "plan.json"
 
 
 def time_page(
-    client: Any, url: str, *, warm: int, requests: int, profile: bool = False
+    client: Any,
+    url: str,
+    *,
+    warm: int,
+    requests: int,
+    profile: bool = False,
+    sort: str = "tottime",
 ) -> dict[str, float]:
     from django.db import connection
 
@@ -64,7 +70,7 @@ def time_page(
         for _ in range(5):
             client.get(url)
         prof.disable()
-        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+        pstats.Stats(prof).sort_stats(sort).print_stats(40 if sort == "cumulative" else 25)
         for ms, sql in queries:
             print(f"  {ms:6.1f} ms  {sql[:400]}")
     walls: list[float] = []
@@ -97,6 +103,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30, help="timed GETs per page")
     parser.add_argument("--only", help="time only the pages whose name contains this")
     parser.add_argument("--profile", action="store_true", help="print cProfile and the SQL too")
+    parser.add_argument(
+        "--sort", default="tottime", choices=("tottime", "cumulative"), help="of the profile"
+    )
     args = parser.parse_args()
     args.max_actions = 1000
     print(f"soak pages: {uptime()}")
@@ -144,7 +153,14 @@ def main() -> int:
     for name, client, url in pages:
         if args.only and args.only not in name:
             continue
-        r = time_page(client, url, warm=args.warm, requests=args.requests, profile=args.profile)
+        r = time_page(
+            client,
+            url,
+            warm=args.warm,
+            requests=args.requests,
+            profile=args.profile,
+            sort=args.sort,
+        )
         print(
             f"{name:<16} {r['queries']:>7.0f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['max']:>7.1f} "
             f"{r['cpu']:>7.1f}"

@@ -212,15 +212,20 @@ class Assignment(models.Model):
 
     @property
     def status_label(self) -> str:
-        """The status as people read it; a closure names its own reason ("Replaced by version
-        2", "Left the district (Retired)")."""
-        if self.status == AssignmentStatus.REPLACED:
-            return self.closed_reason or AssignmentStatus.REPLACED.label
-        if self.status == AssignmentStatus.CLOSED:
-            label = str(AssignmentStatus.CLOSED.label)
-            reason = self.closed_reason.strip()
-            return f"{label} ({reason})" if reason and reason != label else label
-        return str(self.get_status_display())
+        return status_label(self.status, self.closed_reason)
+
+
+def status_label(status: str, closed_reason: str) -> str:
+    """An assignment's status as people read it; a closure names its own reason ("Replaced by
+    version 2", "Left the district (Retired)"). A function of the two columns, so that a page
+    listing many assignments reads them without building models (the building dashboard)."""
+    if status == AssignmentStatus.REPLACED:
+        return closed_reason or str(AssignmentStatus.REPLACED.label)
+    if status == AssignmentStatus.CLOSED:
+        label = str(AssignmentStatus.CLOSED.label)
+        reason = closed_reason.strip()
+        return f"{label} ({reason})" if reason and reason != label else label
+    return str(AssignmentStatus(status).label)
 
 
 class ReadingEvent(models.Model):

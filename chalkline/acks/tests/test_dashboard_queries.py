@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from chalkline.acks import selectors, services
 from chalkline.acks.models import Assignment, Campaign
@@ -86,6 +87,12 @@ def test_the_staff_table_links_each_row_and_marks_the_overdue(world: World, clie
     assert reverse("acks:paper", args=[assignment.pk]) not in html  # signed: no paper link
     assert f'Record paper<span class="visually-hidden"> for {late_one.person.display_name}' in html
     assert html.count("(overdue)") == 1
+    # each row's due date, formatted once a page for the rows that share it
+    late_day = date_format(timezone.localdate() - timedelta(days=1), "M j, Y")
+    due_day = date_format(timezone.localdate() + timedelta(days=3), "M j, Y")
+    assert html.count(f"<td>{late_day}</td>") == 1
+    # every other row (the signer's too) is due in three days: one fewer than the building's staff
+    assert html.count(f"<td>{due_day}</td>") == late.count()
     tallies = selectors.category_tallies(campaign, world.north, timezone.localdate())
     assert selectors.total(tallies).overdue == 1
 

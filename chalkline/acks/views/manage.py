@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chalkline.acks import access, selectors, services
@@ -26,7 +27,7 @@ from chalkline.acks.forms import (
     StaffFilterForm,
     WitnessedRefusalForm,
 )
-from chalkline.acks.models import Assignment, Campaign
+from chalkline.acks.models import OPEN_STATUSES, Campaign, status_label
 from chalkline.acks.services.mail import notice_deliveries
 from chalkline.acks.views.common import agent_of, ip_of
 from chalkline.acks.views.delivery import delivery_context
@@ -210,9 +211,10 @@ def follow_up(request: DistrictRequest, pk: int) -> HttpResponse:
     return redirect("acks:campaign", pk=created.pk)
 
 
-# What a row of the building's staff table shows: the assignment's and person's other columns
-# (the signature's packet, the person's directory fields) are not read for the dashboard.
-_STAFF_ROW_FIELDS = (
+# What a row of the building's staff table shows, read as plain values: the assignment's and
+# person's other columns (the signature's packet, the person's directory fields) are not read
+# for the dashboard, and no model is built for a row (150 a page: assignment, person, signature).
+_STAFF_ROW_VALUES = (
     "pk",
     "person_id",
     "job_title",
@@ -222,21 +224,21 @@ _STAFF_ROW_FIELDS = (
     "person__family_name",
     "person__given_name",
     "person__preferred_name",
-    "signature__assignment",
+    "signature__pk",
 )
 
 
 @dataclass(frozen=True)
 class StaffRow:
-    """One line of the building's staff table, its links made in Python: the template did
-    three ``{% url %}`` reversals and two ``display_name`` calls a row (150 reversals a page)."""
+    """One line of the building's staff table, its links and texts made in Python: the template
+    did three ``{% url %}`` reversals, two ``display_name`` calls and a date filter a row."""
 
     name: str  # "Family, Given"
     display_name: str
     job_title: str
     status: str
     overdue: bool
-    due_on: date
+    due_on: str  # "Sep 30, 2026"
     personnel_url: str
     paper_url: str  # "" when the principal may not record paper here, or the row is closed
     refusal_url: str
@@ -251,29 +253,43 @@ def _url_for(name: str) -> Callable[[int], str]:
 
 
 def _staff_rows(
-    assignments: Iterable[Assignment], today: date, *, can_distribute: bool
+    values: Iterable[tuple[Any, ...]], today: date, *, can_distribute: bool
 ) -> list[StaffRow]:
+    """The rows of ``_STAFF_ROW_VALUES`` tuples."""
     personnel = _url_for("acks:personnel_file")
     paper = _url_for("acks:paper")
     refusal = _url_for("acks:witnessed_refusal")
     certificate = _url_for("acks:certificate")
+    days: dict[date, str] = {}  # a page's rows share a few due dates: each formatted once
     out = []
-    for a in assignments:
-        person = a.person
-        is_open = a.is_open
-        signature = None if is_open else getattr(a, "signature", None)
+    for (
+        pk,
+        person_id,
+        job_title,
+        status,
+        due_on,
+        closed_reason,
+        family,
+        given,
+        preferred,
+        sig,
+    ) in values:
+        is_open = status in OPEN_STATUSES
+        first = preferred or given
+        if due_on not in days:
+            days[due_on] = date_format(due_on, "M j, Y")
         out.append(
             StaffRow(
-                name=f"{person.family_name}, {person.preferred_name or person.given_name}",
-                display_name=person.display_name,
-                job_title=a.job_title,
-                status=a.status_label,
-                overdue=is_open and a.due_on < today,
-                due_on=a.due_on,
-                personnel_url=personnel(a.person_id),
-                paper_url=paper(a.pk) if is_open and can_distribute else "",
-                refusal_url=refusal(a.pk) if is_open and can_distribute else "",
-                certificate_url=certificate(signature.pk) if signature is not None else "",
+                name=f"{family}, {first}",
+                display_name=f"{first} {family}".strip(),
+                job_title=job_title,
+                status=status_label(status, closed_reason),
+                overdue=is_open and due_on < today,
+                due_on=days[due_on],
+                personnel_url=personnel(person_id),
+                paper_url=paper(pk) if is_open and can_distribute else "",
+                refusal_url=refusal(pk) if is_open and can_distribute else "",
+                certificate_url=certificate(sig) if sig is not None and not is_open else "",
             )
         )
     return out
@@ -287,7 +303,7 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
     today = timezone.localdate()
     form = StaffFilterForm(request.GET)
     filters = form.filters()
-    rows = selectors.staff_rows(campaign, bldg, filters, today).only(*_STAFF_ROW_FIELDS)
+    rows = selectors.staff_rows(campaign, bldg, filters, today).values_list(*_STAFF_ROW_VALUES)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(
         (form.cleaned_data.get("page") if form.is_valid() else None) or 1
     )
