@@ -187,8 +187,13 @@ def writable_staff_users(user: User | object, district: District) -> QuerySet[Us
     teacher_people = list(teachers.values_list("person_id", flat=True).distinct())
     q = Q(person_id__in=teacher_people, person__active=True)
     if me.kind == Person.Kind.GUARDIAN:
-        building_ids = children.filter(affiliations__active=True).values(
-            "affiliations__building_id"
+        # the children's buildings as literals too: with the subquery PostgreSQL hashed every
+        # principal-or-not membership of the district (archive18: 28 ms of a guardian's inbox
+        # at 136,000 people); with two ids it reads the building index
+        building_ids = list(
+            children.filter(affiliations__active=True)
+            .values_list("affiliations__building_id", flat=True)
+            .distinct()
         )
         principals = Membership.objects.filter(
             district=district, role=Role.PRINCIPAL, active=True, building_id__in=building_ids

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from chalkline.people.roles import Role
 
@@ -266,6 +267,13 @@ class User(AbstractUser):
     person = models.OneToOneField(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
+
+    class Meta(AbstractUser.Meta):
+        # a sign-in name looked up case-blind (``username__iexact``: the message archive's
+        # sender and recipient searches, account setup) reads this index, not every account
+        # (archive18: 29 ms of a recipient search at 85,000 accounts)
+        indexes = [models.Index(Upper("username"), name="user_username_upper_idx")]
+        swappable = "AUTH_USER_MODEL"
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

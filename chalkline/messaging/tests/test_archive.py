@@ -33,7 +33,7 @@ from chalkline.messaging.services import (
     start_thread,
 )
 from chalkline.messaging.tests.conftest import School
-from chalkline.people.models import Person, User
+from chalkline.people.models import District, Person, User
 from chalkline.people.roles import Role
 from conftest import PERSONAS, make_user
 
@@ -273,6 +273,35 @@ def test_legal_hold_is_unredacted_with_the_archives_own_hashes(archive: Archive)
     assert [m["Subject"] for m in retracted] == ["Wrong date"]
     assert got.mbox_sha in pdf
     assert "Legalhold" in pdf
+
+
+def test_foia_redacts_a_participants_name_in_any_case_and_with_accents(archive: Archive) -> None:
+    """A guardian's own name, written in capitals, in lower case or with an accented letter, is
+    hidden wherever it appears (the names are tested case-blind; an ASCII name absent from an
+    ASCII text is skipped, an accented one always goes through the expression)."""
+    w = archive.school.world
+    elena = w.users["guardian_north"].person
+    assert elena is not None
+    Person.objects.filter(pk=elena.pk).update(given_name="Élodie")
+    reply_in_thread(
+        thread=archive.family,
+        by=w.users["guardian_north"],
+        body="ÉLODIE GARCIA again; élodie garcia will sign. Signed, Élodie.",
+        idempotency_key="accents",
+    )
+    reply_in_thread(
+        thread=archive.family,
+        by=w.users["guardian_north"],
+        body="plain ascii: garcia and GARCIA, nothing else",
+        idempotency_key="ascii",
+    )
+    got = _open(_export(archive, "foia", key="accents"))
+    text = "\n".join(_body(m).decode() for m in got.messages)
+    for leaked in ("élodie", "garcia"):
+        assert leaked not in text.casefold(), leaked
+    assert "[REDACTED] again; [REDACTED] will sign" in text  # the full name is one span
+    assert "plain ascii: [REDACTED] and [REDACTED], nothing else" in text
+    assert "will sign. Signed, [REDACTED]." in text
 
 
 def test_foia_redacts_student_names_in_every_form_ids_and_emails(archive: Archive) -> None:
@@ -571,6 +600,25 @@ def test_both_text_paths_find_the_same_messages(
     indexed = _pages(w.district, Criteria(text=text), keyset=True)
     assert walked == indexed
     assert walked == _pages(w.district, Criteria(text=text), keyset=False)
+    # the index path's fallback (PostgreSQL sorted too few of the district's matches): every
+    # match sorted here, its threads' district checked one at a time
+    monkeypatch.setattr(search, "_newest_in_sql", lambda *args: None)
+    assert walked == _pages(w.district, Criteria(text=text), keyset=True)
+
+
+def test_the_index_path_keeps_to_the_searching_district(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newest matches sorted by PostgreSQL are the whole archive's: another district's
+    search finds none of them (the join on the thread's district)."""
+    from chalkline.messaging import archive as search
+
+    w = archive.school.world
+    other = District.objects.exclude(pk=w.district.pk).first()
+    assert other is not None  # the outsider's district
+    monkeypatch.setattr(search, "CANDIDATES", 10**9)  # never over: from the text index
+    assert search_archive(w.district, Criteria(text="trip")).rows
+    assert search_archive(other, Criteria(text="trip")).rows == []
 
 
 def test_the_walk_finds_a_phrase_written_with_capitals_and_punctuation(
