@@ -173,3 +173,50 @@ def test_attachments_are_mime_parts_bytes_in_a_hold_and_withheld_when_redacted(
     for leaked in (b"Maria", b"Garcia", b"reading log for"):
         assert leaked not in withheld_note
     assert b"TWFyaWEgR2FyY2lh" not in raw  # "Maria Garcia" in base64: the file is not there
+
+
+def test_a_long_listing_runs_over_pages_and_lists_every_message_with_its_hashes() -> None:
+    """The listing's lines are placed by hand (fpdf2's text(), not cell()): a listing of many
+    messages breaks onto new pages without losing or overprinting an entry, and the pages are
+    numbered."""
+    import datetime as dt
+
+    from chalkline.messaging.archive_export import Listed, PdfHead, listing_pdf
+
+    when = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    listed = [
+        Listed(
+            message_id=1000 + n,
+            sent_at=when + dt.timedelta(minutes=n),
+            sender=f"Teacher {n}",
+            subject=f"Subject {n}",
+            retracted=n % 7 == 0,
+            sha256=hashlib.sha256(f"body {n}".encode()).hexdigest(),
+            eml=f"messages/{1000 + n}.eml" if n % 3 else "",  # some without a file of their own
+            eml_sha256=hashlib.sha256(f"eml {n}".encode()).hexdigest() if n % 3 else "",
+        )
+        for n in range(300)
+    ]
+    head = PdfHead(
+        district="Prairie Valley",
+        profile="legal_hold",
+        reference="R-1",
+        requested_by="Records Officer",
+        made_at=when,
+        criteria={"sender": "Teacher"},
+        head_seq=7,
+        head_hash="0" * 64,
+    )
+    data = listing_pdf(head, listed, mbox_sha256="a" * 64, withheld_count=0)
+    # pdfminer ends each page's text with a form feed
+    texts = extract_text(io.BytesIO(data)).split("\x0c")[:-1]
+    assert len(texts) > 5
+    assert f"Page 1 of {len(texts)}" in texts[0]
+    assert f"Page {len(texts)} of {len(texts)}" in texts[-1]
+    text = "".join("".join(texts).split())
+    for n, item in enumerate(listed, 1):
+        assert f"{n}.Message{item.message_id}" in text
+        assert item.sha256 in text
+        if item.eml:
+            assert f"{item.eml}SHA-256:{item.eml_sha256}" in text
+    assert text.count("[retracted]") == sum(item.retracted for item in listed)
