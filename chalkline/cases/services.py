@@ -235,6 +235,10 @@ def describes_abuse(text: str) -> bool:
 
 
 def ensure_outcome_types(district: District) -> None:
+    """The district's default outcome types, made by its first case. Two first cases at once
+    (two families reporting in the same second: the soak's run 11) both find none; the second
+    insert then skips the rows the first made (ON CONFLICT DO NOTHING on ``cases_outcome_code``)
+    instead of failing the report with a 500."""
     if OutcomeType.objects.filter(district=district).exists():
         return
     OutcomeType.objects.bulk_create(
@@ -252,7 +256,8 @@ def ensure_outcome_types(district: District) -> None:
             for rank, (code, label, discipline, personnel_file, has_period, isbe) in enumerate(
                 DEFAULT_OUTCOMES, start=1
             )
-        ]
+        ],
+        ignore_conflicts=True,
     )
 
 

@@ -4,6 +4,7 @@ key, the database holds it unique per district, and the second submit gets the s
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections
@@ -105,3 +106,50 @@ def test_two_threads_submitting_the_same_key_open_one_case(world: World) -> None
     assert errors == [] and statuses == [302, 302]
     assert Case.objects.count() == 1
     assert AuditEvent.objects.filter(action="cases.opened").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_cases_at_once_share_the_default_outcome_types(world: World) -> None:
+    """The soak's run 11: two concerns, the district's first, at the same moment. The second
+    transaction finds no outcome types (the first has not committed), inserts them too and waits
+    for the first on the unique (district, code); it must then skip them, not fail."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers itself; the race matters on PostgreSQL")
+    from django.db import transaction
+
+    from chalkline.cases.models import OutcomeType
+
+    assert not OutcomeType.objects.filter(district=world.district).exists()
+    first_inserted = threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                services.ensure_outcome_types(world.district)
+                first_inserted.set()
+                time.sleep(0.5)  # the second is now waiting on the unique index
+        except BaseException as exc:
+            errors.append(exc)
+            first_inserted.set()
+        finally:
+            connections.close_all()
+
+    def second() -> None:
+        try:
+            first_inserted.wait()
+            with transaction.atomic():
+                services.ensure_outcome_types(world.district)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    assert errors == []
+    codes = list(OutcomeType.objects.filter(district=world.district).values_list("code", flat=True))
+    assert sorted(codes) == sorted(code for code, *_ in services.DEFAULT_OUTCOMES)
