@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from chalkline.acks.categories import CATEGORIES
 from chalkline.acks.models import AssignmentStatus
+from chalkline.lib.widgets import PlainSelect
 from chalkline.people.models import Building
 from chalkline.policies.models import PolicyVersion
 
@@ -164,11 +165,18 @@ class WitnessedRefusalForm(forms.Form):
 
 
 class StaffFilterForm(forms.Form):
+    # PlainSelect: the building dashboard renders this form on every view (chalkline/lib/widgets)
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *AssignmentStatus.choices], required=False, label="Status"
+        choices=[("", "Any status"), *AssignmentStatus.choices],
+        required=False,
+        label="Status",
+        widget=PlainSelect,
     )
     category = forms.ChoiceField(
-        choices=[("", "Any job category"), *CATEGORIES.items()], required=False, label="Job"
+        choices=[("", "Any job category"), *CATEGORIES.items()],
+        required=False,
+        label="Job",
+        widget=PlainSelect,
     )
     overdue = forms.BooleanField(required=False, label="Overdue only")
     q = forms.CharField(required=False, max_length=100, label="Name")

@@ -22,8 +22,9 @@ from conftest import World, make_person
 from .helpers import make_campaign, ready_to_sign
 
 # session, user, district, grants; campaign, building; the tallies; the distribution; the
-# follow-ups; the mail delivery summary (2); the page's COUNT and rows
-DASHBOARD_QUERIES = 13
+# follow-ups; the mail delivery summary (2); the page's rows (unfiltered, the tallies give the
+# paginator its count)
+DASHBOARD_QUERIES = 12
 
 
 def _get(client: Client, url: str) -> tuple[Any, list[str]]:
@@ -50,7 +51,34 @@ def test_the_dashboard_costs_the_same_queries_for_a_few_or_many_staff(
     _, sql = _get(client, url)
     assert len(sql) == DASHBOARD_QUERIES, "\n".join(sql)
     on_assignments = [s for s in sql if 'FROM "acks_assignment"' in s]
-    assert len(on_assignments) == 3  # the tallies (with overdue), the page's COUNT, its rows
+    assert len(on_assignments) == 2  # the tallies (with overdue) and the page's rows
+    # filtered, the page counts its own rows
+    _, sql = _get(client, url + "?status=not_opened")
+    assert len(sql) == DASHBOARD_QUERIES + 1, "\n".join(sql)
+
+
+def test_the_page_count_from_the_tallies_includes_closed_rows(world: World, client: Client) -> None:
+    """Unfiltered, the paginator's count is the tallies' (signed, open, replaced and left
+    together); it says as many staff as the rows listed over the pages."""
+    from django.test import override_settings
+
+    _staff(world, 5)
+    campaign = make_campaign(world.district, by=world.users["superintendent"])
+    rows = Assignment.objects.filter(campaign=campaign, building=world.north)
+    n = rows.count()
+    assert n >= 6
+    first, second = rows.order_by("pk")[:2]
+    Assignment.objects.filter(pk=first.pk).update(status="replaced", closed_reason="Replaced")
+    Assignment.objects.filter(pk=second.pk).update(status="closed", closed_reason="Retired")
+    client.force_login(world.users["principal_north"])
+    url = reverse("acks:building", args=[campaign.pk, world.north.pk])
+    with override_settings(PAGE_SIZE=4):
+        pages = [client.get(url, {"page": p}).context["page"] for p in (1, 2, 3, 4)]
+    assert pages[0].paginator.count == n
+    listed = [len(p.object_list) for p in pages[: pages[0].paginator.num_pages]]
+    assert sum(listed) == n
+    html = client.get(url).content.decode()
+    assert f'Staff <span class="muted">({n})</span>' in html
 
 
 def test_the_staff_table_links_each_row_and_marks_the_overdue(world: World, client: Client) -> None:

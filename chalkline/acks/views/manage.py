@@ -337,10 +337,14 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
     form = StaffFilterForm(request.GET)
     filters = form.filters()
     rows = selectors.staff_rows(campaign, bldg, filters, today).values_list(*_STAFF_ROW_VALUES)
-    page = Paginator(rows, settings.PAGE_SIZE).get_page(
-        (form.cleaned_data.get("page") if form.is_valid() else None) or 1
-    )
     categories = selectors.category_tallies(campaign, bldg, today)
+    total = selectors.total(categories, "All staff")
+    paginator = Paginator(rows, settings.PAGE_SIZE)
+    if not filters:
+        # every assignment of the building is a row, replaced and closed ones too: the tallies
+        # counted them already (one COUNT(*) fewer a view)
+        paginator.count = total.assigned
+    page = paginator.get_page((form.cleaned_data.get("page") if form.is_valid() else None) or 1)
     query = "&".join(
         f"{k}={'on' if v is True else v}" for k, v in filters.items() if k in form.fields
     )
@@ -356,7 +360,7 @@ def building(request: DistrictRequest, pk: int, building_pk: int) -> HttpRespons
         "staff": _staff_rows(page.object_list, today, can_distribute=can_distribute),
         "query": query,
         "categories": categories,
-        "total": selectors.total(categories, "All staff"),
+        "total": total,
         "follow_ups": selectors.follow_ups_of(campaign),
         "distribution": selectors.distribution_of(campaign, bldg),
         "can_distribute": can_distribute,
