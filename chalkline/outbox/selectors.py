@@ -30,10 +30,16 @@ def summarize(deliveries: QuerySet[Delivery]) -> DeliverySummary:
         row["status"]: row["n"]
         for row in deliveries.order_by().values("status").annotate(n=Count("pk"))
     }
-    failures = list(
-        deliveries.filter(status=Delivery.Status.FAILED)
-        .order_by("to", "pk")
-        .only("pk", "to", "last_error", "last_attempt_at", "attempts", "kind")[:FAILURES_SHOWN]
+    # the failed ones are read only when there are some (the building dashboard, which shows
+    # this on every view, usually has none)
+    failures = (
+        list(
+            deliveries.filter(status=Delivery.Status.FAILED)
+            .order_by("to", "pk")
+            .only("pk", "to", "last_error", "last_attempt_at", "attempts", "kind")[:FAILURES_SHOWN]
+        )
+        if counts.get(Delivery.Status.FAILED)
+        else []
     )
     return DeliverySummary(
         queued=counts.get(Delivery.Status.QUEUED, 0) + counts.get(Delivery.Status.SENDING, 0),
