@@ -3,7 +3,7 @@ of them (a CSS rule once stretched a one-day chart to about 640 x 3,800 px)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,15 @@ from conftest import make_building, make_district, make_person, make_user
 from e2e.conftest import sign_in
 
 PASSWORD = "correct horse battery staple"
+
+
+def _on_day(day: date) -> datetime:
+    """A moment on ``day`` in the district's time zone: noon, or now for today. Steps of 24
+    hours back from now crossed the autumn clock change an hour before local midnight and put
+    two records on one day (CI, 23:05 Central on 2026-12-06: 364 bars for 365 days)."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def _campaign_with_records_on(days: int, settings: Any, tmp_path: Path) -> int:
@@ -58,7 +67,7 @@ def _campaign_with_records_on(days: int, settings: Any, tmp_path: Path) -> int:
             scan=None,
             ip=None,
             user_agent="e2e",
-            now=timezone.now() - timedelta(days=days - 1 - i),
+            now=_on_day(today - timedelta(days=days - 1 - i)),
         )
     return campaign.pk
 
