@@ -248,6 +248,7 @@ class Client:
         self.jar = CookieJar()
         self.opener = build_opener(HTTPCookieProcessor(self.jar), _NoRedirect)
         self.last_location = ""
+        self.last_body = b""
 
     def request(self, path: str, data: dict[str, str] | None = None, timeout: float = 30) -> int:
         body = None
@@ -257,7 +258,7 @@ class Client:
         req = Request(self.base + path, data=body, headers={"Referer": self.base + "/"})  # noqa: S310 - loopback
         try:
             with self.opener.open(req, timeout=timeout) as r:
-                r.read()
+                self.last_body = r.read()
                 return int(r.status)
         except HTTPError as exc:
             exc.read()
@@ -411,8 +412,15 @@ class Signer:
             c.request(f"/acknowledgments/a/{pk}/done-reading/", {})
             c.request("/acknowledgments/consent/", {"agree": "on"})
             url = f"/acknowledgments/a/{pk}/sign/"
-            if c.request(url, {"typed_name": e["name"], "comment": ""}) == 302 and (
-                c.last_location.endswith(f"/a/{pk}/")
+            # A refused sign also goes back to the assignment (its open step failed in a fault
+            # window: "Open and read the policy text before you sign."), so the redirect alone
+            # confirms nothing: the page it leads to must say "Signed" (the once-shown message).
+            # The fresh-clone run at 05:40 counted such a refusal as a confirmed, lost signature.
+            if (
+                c.request(url, {"typed_name": e["name"], "comment": ""}) == 302
+                and c.last_location.endswith(f"/a/{pk}/")
+                and c.request(f"/acknowledgments/a/{pk}/") == 200
+                and b"Signed. Your verification code is" in c.last_body
             ):
                 self.confirmed.append(pk)
 
