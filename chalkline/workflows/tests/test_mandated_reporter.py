@@ -6,7 +6,7 @@ first, so a new hire gets both, and their acknowledgment page shows both steps."
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -27,7 +27,11 @@ from chalkline.workflows.models import CampaignTraining
 from chalkline.workflows.training_steps import assign_new_hire_steps
 from conftest import World, make_person, make_user
 
-TODAY = timezone.localdate()
+
+def _today() -> date:
+    """Today where the district is, read when a test runs: a module constant read at collection
+    was yesterday for the tests that ran after local midnight (CI, 2026-12-07 06:00 UTC)."""
+    return timezone.localdate()
 
 
 def _run(*args: str) -> str:
@@ -53,7 +57,7 @@ def _text(html: bytes) -> str:
 def test_the_command_opens_the_statement_campaign_for_new_hires_only(world: World) -> None:
     training = _mandated(world)
     # someone hired last year is not in the audience; nobody without a hire date either
-    make_person(world.district, building=world.north, hire_date=TODAY - timedelta(days=400))
+    make_person(world.district, building=world.north, hire_date=_today() - timedelta(days=400))
     out = _run()
     assert "new hires from" in out and "after the training “Mandated reporter training”" in out
     policy = Policy.objects.get(district=world.district, number="5:090-E")
@@ -64,13 +68,13 @@ def test_the_command_opens_the_statement_campaign_for_new_hires_only(world: Worl
     assert "1-800-25-ABUSE" in version.canonical_text
     campaign = Campaign.objects.get(versions=version)
     assert campaign.status == Campaign.Status.LAUNCHED
-    assert campaign.hired_from == TODAY and campaign.include_new_hires
+    assert campaign.hired_from == _today() and campaign.include_new_hires
     assert campaign.new_hire_days == 5
     assert "325 ILCS 5/4" in campaign.intent_text
     assert not Assignment.objects.filter(campaign=campaign).exists()
     assert CampaignTraining.objects.get(campaign=campaign).training == training
     created = AuditEvent.objects.get(action="acks.campaign_created", target_id=str(campaign.pk))
-    assert created.after_data["hired_from"] == TODAY.isoformat()
+    assert created.after_data["hired_from"] == _today().isoformat()
     assert AuditEvent.objects.filter(
         action="training.required_by_campaign", target_id=str(campaign.pk)
     ).exists()
@@ -90,13 +94,13 @@ def test_a_new_hire_gets_the_training_and_the_statement_and_sees_both_steps(
         building=world.north,
         given_name="Nia",
         family_name="Newhire",
-        hire_date=TODAY,
+        hire_date=_today(),
     )
     user = make_user(world.district, Role.EMPLOYEE, building=world.north, person=hire)
     result, rostered = assign_new_hire_steps(district=world.district, by=None)
     assert result.assigned == 1 and rostered == 1
     assignment = Assignment.objects.get(campaign=campaign)
-    assert assignment.person == hire and assignment.due_on == TODAY + timedelta(days=5)
+    assert assignment.person == hire and assignment.due_on == _today() + timedelta(days=5)
     link = CampaignTraining.objects.get(campaign=campaign)
     entry = RosterEntry.objects.get(session=link.session, person=hire)
 
@@ -114,7 +118,7 @@ def test_a_new_hire_gets_the_training_and_the_statement_and_sees_both_steps(
     entry.refresh_from_db()
     # the training is renewed every three years: its completion is valid that long
     assert entry.valid_until is not None
-    assert entry.valid_until.year == TODAY.year + 3
+    assert entry.valid_until.year == _today().year + 3
     text = _text(c.get(reverse("acks:assignment", args=[assignment.pk])).content)
     assert "“Mandated reporter training”: done on" in text and "open now" in text
     signed = c.post(reverse("acks:sign", args=[assignment.pk]), {"typed_name": "Nia Newhire"})
@@ -159,7 +163,7 @@ def test_bad_arguments_are_named(world: World) -> None:
 
 def test_the_demo_training_opens_the_statement_campaign_after_the_training(world: World) -> None:
     call_command("demo_training", slug="prairie", stdout=StringIO())
-    campaign = Campaign.objects.get(hired_from=TODAY)
+    campaign = Campaign.objects.get(hired_from=_today())
     link = CampaignTraining.objects.get(campaign=campaign)
     assert link.training.topic == Training.Topic.MANDATED_REPORTER
 
@@ -171,7 +175,7 @@ def test_a_revised_statement_follows_up_for_the_same_new_hires_only(world: World
 
     _run("--no-training")
     campaign = Campaign.objects.get(hired_from__isnull=False)
-    hire = make_person(world.district, building=world.north, hire_date=TODAY)
+    hire = make_person(world.district, building=world.north, hire_date=_today())
     assign_new_hire_steps(district=world.district, by=None)
     text = (
         b"5:90-E - Acknowledgment of Mandated Reporter Status\n\nExhibit 5:90-E\n\n"
@@ -185,7 +189,7 @@ def test_a_revised_statement_follows_up_for_the_same_new_hires_only(world: World
     )
     follow = acks.open_follow_up_campaign(version=v2, by=None)
     assert follow is not None and follow.follows == campaign
-    assert follow.hired_from == TODAY
+    assert follow.hired_from == _today()
     assert list(Assignment.objects.filter(campaign=follow).values_list("person", flat=True)) == [
         hire.pk
     ]
