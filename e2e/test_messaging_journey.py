@@ -81,3 +81,38 @@ def test_teacher_is_blocked_fixes_and_sends_guardian_reads_and_replies_on_a_phon
     reply = Message.objects.get(body="Thank you, we will be there Friday.")
     assert reply.thread.parent_id == Message.objects.get(body=FIXED).thread_id
     assert list(reply.recipients.values_list("user__username", flat=True)) == ["teacher"]
+
+
+ARM_SETTLED = """() => { window.__settled = new Promise(resolve =>
+    document.addEventListener("htmx:afterSettle", () => resolve(), {once: true})); }"""
+
+
+def test_the_check_answering_as_the_teacher_types_leaves_the_focus_where_they_are(
+    page: Any, live_server: Any, district: dict[str, Any]
+) -> None:
+    """The findings region takes the focus after a click or submit, never from a field: a check
+    that answered while the teacher was typing used to move the focus to it, and the teacher's
+    next keystrokes went nowhere (a text area and a select were not counted as fields)."""
+    base = live_server.url
+    sign_in(page, base, "teacher", PASSWORD)
+    page.goto(f"{base}/messages/new/")
+    audience = page.locator("#id_audience")
+    audience.focus()
+    page.evaluate(ARM_SETTLED)
+    with page.expect_response(lambda r: r.url.endswith("/messages/new/check")):
+        audience.select_option(label="Math 4: families")
+    page.evaluate("() => window.__settled")
+    assert page.evaluate("() => document.activeElement.id") == "id_audience"
+
+    body = page.locator("#id_body")
+    page.locator("#id_subject").fill("Today's quiz")  # the check screens a message with a subject
+    body.click()
+    page.evaluate(ARM_SETTLED)
+    with page.expect_response(lambda r: r.url.endswith("/messages/new/check")):
+        body.press_sequentially(NAMING)
+    page.evaluate("() => window.__settled")
+    page.get_by_text("Blocks sending").first.wait_for()
+    assert page.evaluate("() => document.activeElement.id") == "id_body"
+    # the teacher goes on typing: every keystroke lands in the message
+    page.keyboard.type(" Thank you.")
+    assert body.input_value() == NAMING + " Thank you."

@@ -1,6 +1,11 @@
 // Chalkline's only script: keep keyboard and screen-reader users oriented after htmx swaps.
 (function () {
   "use strict";
+  function inField(element) {
+    if (!element) { return false; }
+    var tag = element.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || element.isContentEditable;
+  }
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.elt;
     if (!target || !target.id) { return; }
@@ -9,9 +14,11 @@
     var heading = region.querySelector("h2, h3");
     var live = document.getElementById("live-region");
     if (live && heading) { live.textContent = heading.textContent.trim(); }
-    // Move focus only when the swap came from a click or submit, not while the user types.
+    // Move focus only when the swap came from a click or submit, never while the user is in a
+    // field: a check that answers as someone types in a text area (the composer's message) or
+    // picks from a list would otherwise take their next keystrokes away from it.
     var active = document.activeElement;
-    if (!active || active.tagName !== "INPUT") {
+    if (!inField(active)) {
       if (!region.hasAttribute("tabindex")) { region.setAttribute("tabindex", "-1"); }
       region.focus();
     }
