@@ -4,9 +4,11 @@
   transaction commits, enqueue the sending task. A (ref_type, ref_id, address) already queued is
   not queued again.
 - ``send_due`` claims due rows with a conditional UPDATE (``queued``/``retrying`` -> ``sending``
-  with a worker token), so two workers never send one mail twice, then sends each over one SMTP
-  connection. A 5xx answer fails the delivery for good, with the server's reason; a 4xx answer or
-  a connection problem retries it after 1, 5, 30 minutes and 2 hours, then fails it.
+  with a worker token), so two workers never send one mail twice, then sends them over up to
+  ``OUTBOX_SMTP_CONNECTIONS`` SMTP connections, recording the outcomes every ``RECORD_EVERY``
+  answers (a worker killed mid-batch leaves only those unrecorded, to go again). A 5xx answer
+  fails the delivery for good, with the server's reason; a 4xx answer or a connection problem
+  retries it after 1, 5, 30 minutes and 2 hours, then fails it.
 - Logs name the delivery id and the SMTP code, never the address or the server's text (which
   usually repeats the address); the reason is kept on the row for the people who may see it.
 """
@@ -14,9 +16,10 @@
 from __future__ import annotations
 
 import logging
+import queue
 import secrets
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -46,6 +49,10 @@ BACKOFF = (
 # A row left in "sending" this long (its worker died mid-batch) is due again.
 STALE_CLAIM = timedelta(minutes=15)
 SEND_BATCH = 200
+# Outcomes are written every this many sends, not once a batch: the rows a killed worker had
+# already sent but not yet recorded go out a second time after STALE_CLAIM, so this bounds how
+# many people get a mail twice after a crash (the whole batch of 200 before).
+RECORD_EVERY = 20
 
 
 @dataclass(frozen=True)
@@ -266,13 +273,13 @@ def _smtp_answer(exc: Exception) -> tuple[int | None, str]:
     return None, f"could not reach the mail server ({type(exc).__name__})"
 
 
-def _send_over_one_connection(
-    deliveries: list[Delivery],
-) -> list[tuple[Delivery, int | None, str | None]]:
-    """Send these deliveries over one SMTP connection (reopened after a dropped connection);
-    ``(delivery, code, reason)`` for each, reason None when it was sent. No database work
-    here: this runs in a sending thread."""
-    outcomes: list[tuple[Delivery, int | None, str | None]] = []
+Outcome = tuple[Delivery, int | None, str | None]
+
+
+def _send_over_one_connection(deliveries: list[Delivery]) -> Iterator[Outcome]:
+    """Send these deliveries over one SMTP connection (reopened after a dropped connection),
+    yielding ``(delivery, code, reason)`` as each is answered, reason None when it was sent. No
+    database work here: this runs in a sending thread."""
     connection = mailers.default
     opened = False
     try:
@@ -287,25 +294,67 @@ def _send_over_one_connection(
                 if code is None or code == 421:  # the connection is gone: reopen for the next
                     connection.close()
                     opened = False
-                outcomes.append((delivery, code, reason))
+                yield delivery, code, reason
             else:
-                outcomes.append((delivery, None, None))
+                yield delivery, None, None
     finally:
         if opened:
             connection.close()
-    return outcomes
+
+
+def _lane(deliveries: list[Delivery], outcomes: queue.SimpleQueue[Outcome | None]) -> None:
+    """A sending thread: each outcome to ``outcomes`` as it comes, then None (also after an
+    unexpected error, which the pool's future then carries)."""
+    try:
+        for outcome in _send_over_one_connection(deliveries):
+            outcomes.put(outcome)
+    finally:
+        outcomes.put(None)
 
 
 def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[int, int, int]:
     """Send a claimed batch over up to ``OUTBOX_SMTP_CONNECTIONS`` connections at once (the
-    time goes into waiting for the mail server's answers), then record every outcome."""
+    time goes into waiting for the mail server's answers). This thread records the outcomes
+    every ``RECORD_EVERY`` answers, while the sending threads go on."""
     lanes = max(1, min(int(getattr(settings, "OUTBOX_SMTP_CONNECTIONS", 1)), len(batch)))
-    if lanes == 1:
-        outcomes = _send_over_one_connection(batch)
-    else:
-        with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="outbox-smtp") as pool:
-            parts = pool.map(_send_over_one_connection, [batch[i::lanes] for i in range(lanes)])
-            outcomes = [outcome for part in parts for outcome in part]
+    totals = [0, 0, 0]
+    pending: list[Outcome] = []
+
+    def take(outcome: Outcome) -> None:
+        pending.append(outcome)
+        if len(pending) >= RECORD_EVERY:
+            flush()
+
+    def flush() -> None:
+        for i, n in enumerate(_record(pending, token=token, now=now)):
+            totals[i] += n
+        pending.clear()
+
+    try:
+        if lanes == 1:
+            for outcome in _send_over_one_connection(batch):
+                take(outcome)
+        else:
+            outcomes: queue.SimpleQueue[Outcome | None] = queue.SimpleQueue()
+            with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="outbox-smtp") as pool:
+                futures = [pool.submit(_lane, batch[i::lanes], outcomes) for i in range(lanes)]
+                running = lanes
+                while running:
+                    item = outcomes.get()
+                    if item is None:
+                        running -= 1
+                    else:
+                        take(item)
+                flush()
+                for future in futures:
+                    future.result()  # a sending thread's unexpected error, raised here
+    finally:
+        flush()  # what was answered is recorded, even when something failed on the way
+    return totals[0], totals[1], totals[2]
+
+
+def _record(outcomes: list[Outcome], *, token: str, now: datetime) -> tuple[int, int, int]:
+    """Record answered deliveries: the sent ones in one UPDATE, each failure on its own."""
     sent_ids: list[int] = []
     retrying = failed = 0
     for delivery, code, reason in outcomes:
@@ -315,15 +364,16 @@ def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[in
             retrying += 1
         else:
             failed += 1
-    Delivery.objects.filter(pk__in=sent_ids, claimed_by=token).update(
-        status=Delivery.Status.SENT,
-        sent_at=now,
-        last_attempt_at=now,
-        claimed_by="",
-        last_error="",
-        attempts=F("attempts") + 1,
-        tries=F("tries") + 1,
-    )
+    if sent_ids:
+        Delivery.objects.filter(pk__in=sent_ids, claimed_by=token).update(
+            status=Delivery.Status.SENT,
+            sent_at=now,
+            last_attempt_at=now,
+            claimed_by="",
+            last_error="",
+            attempts=F("attempts") + 1,
+            tries=F("tries") + 1,
+        )
     return len(sent_ids), retrying, failed
 
 

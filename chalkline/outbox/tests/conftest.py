@@ -14,8 +14,9 @@ import pytest
 @dataclass
 class MailServer:
     """``answer`` is what the server says to RCPT TO (None: accept), ``refuse`` what it says to
-    some addresses; ``hold`` makes the server
-    wait, after a message arrives, until the test sets it (``arrived`` tells the test it did)."""
+    some addresses; ``hold`` makes the server wait, after the ``hold_from``-th message arrives
+    (and after each one that follows), until the test sets it (``arrived`` tells the test that
+    the ``hold_from``-th did)."""
 
     port: int = 0
     messages: list[Any] = field(default_factory=list)
@@ -23,6 +24,7 @@ class MailServer:
     answer: str | None = None
     refuse: dict[str, str] = field(default_factory=dict)
     hold: threading.Event | None = None
+    hold_from: int = 1
     arrived: threading.Event = field(default_factory=threading.Event)
 
 
@@ -44,6 +46,8 @@ class _Handler:
 
         self.server.messages.append(message_from_bytes(envelope.content))
         self.server.envelopes.append(envelope.mail_from)
+        if len(self.server.messages) < self.server.hold_from:
+            return "250 Message accepted"
         self.server.arrived.set()
         if self.server.hold is not None:
             import asyncio

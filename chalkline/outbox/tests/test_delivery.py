@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from chalkline.audit.models import AuditEvent
+from chalkline.outbox import services
 from chalkline.outbox.models import Delivery
 from chalkline.outbox.services import BACKOFF, queue_mail, retry_failed_mail, send_due
 from conftest import World
@@ -144,6 +147,15 @@ def test_send_mail_command_sends_what_is_due(world: World, mail_server: MailServ
     assert len(mail_server.messages) == 1
 
 
+def _send_due_in_thread(results: list[Any]) -> None:
+    """``send_due`` as another worker: its own database connection, closed when it is done (an
+    open one would keep the test database from being dropped)."""
+    try:
+        results.append(send_due())
+    finally:
+        connection.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_each_mail_once(
     world: World, mail_server: MailServer, settings: Any
@@ -154,7 +166,7 @@ def test_two_workers_at_once_send_each_mail_once(
     assert mail_server.messages == []
     mail_server.hold = threading.Event()
     results: list[Any] = []
-    first = threading.Thread(target=lambda: results.append(send_due()))
+    first = threading.Thread(target=_send_due_in_thread, args=(results,))
     first.start()
     try:
         assert mail_server.arrived.wait(10)  # the first worker is mid-send
@@ -166,3 +178,71 @@ def test_two_workers_at_once_send_each_mail_once(
     assert results[0].sent == 1
     assert len(mail_server.messages) == 1
     assert Delivery.objects.get().attempts == 1
+
+
+def _sent_rows_reach(n: int) -> int:
+    """The number of rows recorded sent, once it reaches ``n`` or after 10 s (the sender records
+    from its own thread while the test waits)."""
+    deadline = time.monotonic() + 10
+    while (count := Delivery.objects.filter(status="sent").count()) < n:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    return count
+
+
+@pytest.mark.parametrize("lanes", [1, 3])
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_records_its_sent_mail_as_it_goes_so_a_killed_worker_resends_few(
+    world: World, mail_server: MailServer, settings: Any, monkeypatch: Any, lanes: int
+) -> None:
+    """A worker killed mid-batch leaves its unrecorded rows "sending", and they go out again
+    after STALE_CLAIM: the batch records every RECORD_EVERY answers, so those already answered
+    are written while the rest are still being sent (the whole batch of 200 was recorded at its
+    end, so a kill then meant 200 people got the mail twice)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.OUTBOX_SMTP_CONNECTIONS = lanes
+    monkeypatch.setattr(services, "RECORD_EVERY", 5)
+    _queue(world, *(f"parent{i:02}@example.org" for i in range(30)))
+    mail_server.hold_from = 13  # the 13th message and every later one wait for the test
+    mail_server.hold = threading.Event()
+    results: list[Any] = []
+    sender = threading.Thread(target=_send_due_in_thread, args=(results,))
+    sender.start()
+    try:
+        assert mail_server.arrived.wait(10)
+        # 12 answered: 10 of them recorded (two rounds of 5), the rest still "sending"
+        assert _sent_rows_reach(10) == 10
+        assert Delivery.objects.filter(status="sending").count() == 20
+    finally:
+        mail_server.hold.set()
+        sender.join(30)
+    assert results[0].sent == 30
+    assert Delivery.objects.filter(status="sent", attempts=1).count() == 30
+    assert sorted(m["To"] for m in mail_server.messages) == sorted(
+        f"parent{i:02}@example.org" for i in range(30)
+    )
+
+
+@pytest.mark.parametrize("lanes", [1, 3])
+def test_an_unexpected_error_mid_batch_still_records_every_answered_mail(
+    world: World, mail_server: MailServer, settings: Any, monkeypatch: Any, lanes: int
+) -> None:
+    settings.OUTBOX_SMTP_CONNECTIONS = lanes
+    monkeypatch.setattr(services, "RECORD_EVERY", 5)
+    _queue(world, *(f"parent{i:02}@example.org" for i in range(30)))
+    make_message = services._message
+
+    def broken(delivery: Delivery) -> Any:
+        if delivery.to == "parent07@example.org":
+            raise RuntimeError("a bug in the message")
+        return make_message(delivery)
+
+    monkeypatch.setattr(services, "_message", broken)
+    with pytest.raises(RuntimeError, match="a bug in the message"):
+        send_due()
+    accepted = {m["To"] for m in mail_server.messages}
+    assert "parent07@example.org" not in accepted and len(accepted) >= 7
+    # every mail the server accepted is recorded sent; the rest wait, claimed, for STALE_CLAIM
+    assert set(Delivery.objects.filter(status="sent").values_list("to", flat=True)) == accepted
+    assert Delivery.objects.filter(status="sending").count() == 30 - len(accepted)
