@@ -6,9 +6,10 @@
 - ``send_due`` claims due rows with a conditional UPDATE (``queued``/``retrying`` -> ``sending``
   with a worker token), so two workers never send one mail twice, then sends them over up to
   ``OUTBOX_SMTP_CONNECTIONS`` SMTP connections, recording the outcomes every ``RECORD_EVERY``
-  answers (a worker killed mid-batch leaves only those unrecorded, to go again). A 5xx answer
-  fails the delivery for good, with the server's reason; a 4xx answer or a connection problem
-  retries it after 1, 5, 30 minutes and 2 hours, then fails it.
+  answers (a worker killed mid-batch leaves only those unrecorded, to go again; when a record
+  fails, the connections stop sending). A 5xx answer fails the delivery for good, with the
+  server's reason; a 4xx answer or a connection problem retries it after 1, 5, 30 minutes and 2
+  hours, then fails it.
 - Logs name the delivery id and the SMTP code, never the address or the server's text (which
   usually repeats the address); the reason is kept on the row for the people who may see it.
 """
@@ -19,6 +20,7 @@ import logging
 import queue
 import secrets
 import smtplib
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -302,12 +304,19 @@ def _send_over_one_connection(deliveries: list[Delivery]) -> Iterator[Outcome]:
             connection.close()
 
 
-def _lane(deliveries: list[Delivery], outcomes: queue.SimpleQueue[Outcome | None]) -> None:
+def _lane(
+    deliveries: list[Delivery],
+    outcomes: queue.SimpleQueue[Outcome | None],
+    stop: threading.Event,
+) -> None:
     """A sending thread: each outcome to ``outcomes`` as it comes, then None (also after an
-    unexpected error, which the pool's future then carries)."""
+    unexpected error, which the pool's future then carries). It sends nothing more once ``stop``
+    is set: the outcomes can no longer be recorded, and each unrecorded e-mail goes twice."""
     try:
         for outcome in _send_over_one_connection(deliveries):
             outcomes.put(outcome)
+            if stop.is_set():
+                break
     finally:
         outcomes.put(None)
 
@@ -319,6 +328,7 @@ def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[in
     lanes = max(1, min(int(getattr(settings, "OUTBOX_SMTP_CONNECTIONS", 1)), len(batch)))
     totals = [0, 0, 0]
     pending: list[Outcome] = []
+    stop = threading.Event()
 
     def take(outcome: Outcome) -> None:
         pending.append(outcome)
@@ -326,7 +336,12 @@ def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[in
             flush()
 
     def flush() -> None:
-        for i, n in enumerate(_record(pending, token=token, now=now)):
+        try:
+            recorded = _record(pending, token=token, now=now)
+        except BaseException:
+            stop.set()  # the database is gone (or a bug): the sending threads stop at once
+            raise
+        for i, n in enumerate(recorded):
             totals[i] += n
         pending.clear()
 
@@ -337,7 +352,9 @@ def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[in
         else:
             outcomes: queue.SimpleQueue[Outcome | None] = queue.SimpleQueue()
             with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="outbox-smtp") as pool:
-                futures = [pool.submit(_lane, batch[i::lanes], outcomes) for i in range(lanes)]
+                futures = [
+                    pool.submit(_lane, batch[i::lanes], outcomes, stop) for i in range(lanes)
+                ]
                 running = lanes
                 while running:
                     item = outcomes.get()
@@ -349,7 +366,8 @@ def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[in
                 for future in futures:
                     future.result()  # a sending thread's unexpected error, raised here
     finally:
-        flush()  # what was answered is recorded, even when something failed on the way
+        if not stop.is_set():
+            flush()  # what was answered is recorded, even when something failed on the way
     return totals[0], totals[1], totals[2]
 
 

@@ -25,6 +25,7 @@ class MailServer:
     refuse: dict[str, str] = field(default_factory=dict)
     hold: threading.Event | None = None
     hold_from: int = 1
+    hold_seconds: float = 10  # the longest a held message waits
     arrived: threading.Event = field(default_factory=threading.Event)
 
 
@@ -52,7 +53,9 @@ class _Handler:
         if self.server.hold is not None:
             import asyncio
 
-            await asyncio.get_running_loop().run_in_executor(None, self.server.hold.wait, 10)
+            await asyncio.get_running_loop().run_in_executor(
+                None, self.server.hold.wait, self.server.hold_seconds
+            )
         return "250 Message accepted"
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from chalkline.audit.models import AuditEvent
@@ -246,3 +246,29 @@ def test_an_unexpected_error_mid_batch_still_records_every_answered_mail(
     # every mail the server accepted is recorded sent; the rest wait, claimed, for STALE_CLAIM
     assert set(Delivery.objects.filter(status="sent").values_list("to", flat=True)) == accepted
     assert Delivery.objects.filter(status="sending").count() == 30 - len(accepted)
+
+
+def test_when_recording_fails_mid_batch_the_sending_threads_stop(
+    world: World, mail_server: MailServer, settings: Any, monkeypatch: Any
+) -> None:
+    """The database goes away while a batch is sent: nothing answered can be recorded, so each
+    e-mail sent from then on would go twice after STALE_CLAIM. The sending threads stop after
+    the message each has in hand, instead of sending the rest of the batch."""
+    lanes = 3
+    settings.OUTBOX_SMTP_CONNECTIONS = lanes
+    monkeypatch.setattr(services, "RECORD_EVERY", 5)
+    _queue(world, *(f"parent{i:02}@example.org" for i in range(30)))
+
+    def database_gone(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "_record", database_gone)
+    # the 7th and later messages wait 1 s for their answer: by then the 5th answer's record has
+    # failed, so each sending thread has one message in hand and stops after it
+    mail_server.hold_from = 7
+    mail_server.hold = threading.Event()
+    mail_server.hold_seconds = 1
+    with pytest.raises(OperationalError):
+        send_due()
+    assert len(mail_server.messages) <= 6 + lanes  # all 30 went out before
+    assert Delivery.objects.filter(status="sending").count() == 30  # due again after STALE_CLAIM
