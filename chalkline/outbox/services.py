@@ -21,8 +21,9 @@ import queue
 import secrets
 import smtplib
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -278,7 +279,7 @@ def _smtp_answer(exc: Exception) -> tuple[int | None, str]:
 Outcome = tuple[Delivery, int | None, str | None]
 
 
-def _send_over_one_connection(deliveries: list[Delivery]) -> Iterator[Outcome]:
+def _send_over_one_connection(deliveries: list[Delivery]) -> Generator[Outcome]:
     """Send these deliveries over one SMTP connection (reopened after a dropped connection),
     yielding ``(delivery, code, reason)`` as each is answered, reason None when it was sent. No
     database work here: this runs in a sending thread."""
@@ -347,8 +348,9 @@ def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[in
 
     try:
         if lanes == 1:
-            for outcome in _send_over_one_connection(batch):
-                take(outcome)
+            with closing(_send_over_one_connection(batch)) as answers:  # closed even mid-way
+                for outcome in answers:
+                    take(outcome)
         else:
             outcomes: queue.SimpleQueue[Outcome | None] = queue.SimpleQueue()
             with ThreadPoolExecutor(max_workers=lanes, thread_name_prefix="outbox-smtp") as pool:
@@ -362,12 +364,11 @@ def _send_batch(batch: list[Delivery], *, token: str, now: datetime) -> tuple[in
                         running -= 1
                     else:
                         take(item)
-                flush()
                 for future in futures:
                     future.result()  # a sending thread's unexpected error, raised here
     finally:
         if not stop.is_set():
-            flush()  # what was answered is recorded, even when something failed on the way
+            flush()  # the last answers, recorded also when something failed on the way
     return totals[0], totals[1], totals[2]
 
 
